@@ -1,0 +1,15 @@
+MODEL (
+  name staging.orders,
+  kind VIEW,
+  owner data_team,
+  description 'Orders with typed columns and only real statuses',
+  grain order_id
+);
+
+SELECT
+  id AS order_id,
+  customer_id,
+  CAST(order_date AS DATE) AS order_date,
+  status
+FROM raw.orders
+WHERE status IN ('completed', 'pending', 'cancelled');

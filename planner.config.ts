@@ -1,0 +1,9 @@
+// planner project configuration for the demo shop: connections (gateways), model defaults and environment rules.
+export default {
+  gateways: {
+    local: { type: 'duckdb', path: '.planner/warehouse.duckdb' },
+  },
+  defaultGateway: 'local',
+  modelDefaults: { dialect: 'duckdb', start: '2024-01-01', cron: '@daily' },
+  environments: { prod: { protected: true }, 'dev_*': { ttl: '7d' } },
+};

@@ -1,0 +1,27 @@
+import { Context } from '../../context.js';
+import type { CliIO } from '../io.js';
+import { jsonValue, renderTable } from '../render/table.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface FetchdfOptions extends GlobalOptions {
+  sql: string;
+  environment?: string;
+}
+
+/** `planner fetchdf SQL [--env ENV]`: run a query with ENV's model names resolved. */
+export async function fetchdfCommand(opts: FetchdfOptions, io: CliIO): Promise<number> {
+  const environment = opts.environment ?? 'prod';
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  try {
+    const result = await ctx.fetch(opts.sql, environment);
+    if (opts.json) {
+      const rows = result.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonValue(v)])));
+      io.out(JSON.stringify({ columns: result.columns, rows }, null, 2));
+    } else {
+      io.out(renderTable(result));
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,60 @@
+import chalk from 'chalk';
+import { Context } from '../../context.js';
+import { InputError } from '../../errors.js';
+import { isEmptyPlan } from '../../plan/plan.js';
+import type { CliIO } from '../io.js';
+import { progressReporter } from '../render/progress.js';
+import { planJson, renderPlan } from '../render/plan-summary.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface PlanCommandOptions extends GlobalOptions {
+  environment?: string;
+  autoApply?: boolean;
+  dryRun?: boolean;
+  createFrom?: string;
+  includeUnmodified?: boolean;
+}
+
+/** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
+export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
+  const environment = opts.environment ?? 'prod';
+  const showProgress = io.interactive && !opts.json;
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: showProgress ? progressReporter(io) : undefined }, environment);
+  try {
+    const plan = await ctx.plan(environment, { createFrom: opts.createFrom, includeUnmodified: opts.includeUnmodified });
+    const empty = isEmptyPlan(plan);
+    if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
+    if (empty || opts.dryRun) {
+      if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
+      return 0;
+    }
+    let apply = opts.autoApply ?? false;
+    if (!apply) {
+      if (!io.interactive || opts.json) {
+        if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
+        throw new InputError('not applied: no terminal to confirm on', { hint: 'pass --auto-apply (or --yes) to apply without asking, or --dry-run to only print' });
+      }
+      apply = await io.confirm(`\nApply plan ${plan.id} to ${environment}?`);
+      if (!apply) {
+        io.out('Not applied.');
+        return 0;
+      }
+    }
+    const started = Date.now();
+    const result = await ctx.apply(plan);
+    const seconds = ((Date.now() - started) / 1000).toFixed(2);
+    if (opts.json) {
+      io.out(JSON.stringify({ ...planJson(plan), applied: true, seconds: Number(seconds) }, null, 2));
+    } else {
+      io.out(
+        chalk.green(
+          `\nApplied plan ${plan.id} to ${environment}: built ${result.built.length} ${result.built.length === 1 ? 'table' : 'tables'}, ` +
+            `updated ${result.viewsChanged} ${result.viewsChanged === 1 ? 'view' : 'views'}${result.viewsDropped ? `, dropped ${result.viewsDropped}` : ''} in ${seconds}s.`,
+        ),
+      );
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,83 @@
+import yargs, { type Argv } from 'yargs';
+import { PlannerError } from '../errors.js';
+import { redact } from '../util/secrets.js';
+import { fetchdfCommand } from './commands/fetchdf.js';
+import type { GlobalOptions } from './commands/global-options.js';
+import { planCommand } from './commands/plan.js';
+import { processIO, type CliIO } from './io.js';
+
+/**
+ * The command line. Returns the exit code instead of exiting, so tests can call it:
+ * 0 done, 1 failed, 2 bad usage or bad input.
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code = 0;
+  let verbose = argv.includes('--verbose');
+  const json = argv.includes('--json');
+  const run = (fn: (a: any) => Promise<number>) => async (args: any) => {
+    code = await fn(args);
+  };
+  const parser = (yargs(argv) as Argv<GlobalOptions>)
+    .scriptName('planner')
+    .usage('$0 <command> [options]')
+    .option('project', { alias: 'p', type: 'string', default: '.', describe: 'project folder' })
+    .option('gateway', { type: 'string', describe: 'gateway from planner.config.ts to use' })
+    .option('json', { type: 'boolean', describe: 'machine-readable output' })
+    .option('verbose', { type: 'boolean', describe: 'show stack traces of internal errors' })
+    .command(
+      'plan [environment]',
+      'plan an environment (default prod) and apply it on confirmation',
+      (y) =>
+        y
+          .positional('environment', { type: 'string', describe: 'environment to plan' })
+          .option('auto-apply', { alias: 'yes', type: 'boolean', describe: 'apply without asking' })
+          .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
+          .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
+          .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' }),
+      run((a) => planCommand(a, io)),
+    )
+    .command(
+      'fetchdf <sql>',
+      "run a query with an environment's model names resolved",
+      (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' }),
+      run((a) => fetchdfCommand({ ...a, environment: a.env }, io)),
+    )
+    .demandCommand(1, 'name a command; see --help')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    verbose ||= Boolean((err as { verbose?: boolean }).verbose);
+    code = report(err, io, { verbose, json });
+  }
+  return code;
+}
+
+class UsageError extends PlannerError {
+  constructor(message: string) {
+    super('usage', message, { exitCode: 2, hint: 'see planner --help' });
+  }
+}
+
+function report(err: unknown, io: CliIO, opts: { verbose: boolean; json: boolean }): number {
+  if (err instanceof PlannerError) {
+    if (opts.json) io.out(JSON.stringify({ error: JSON.parse(redact(JSON.stringify(err.toJSON()))) }, null, 2));
+    else {
+      io.err(`error: ${redact(err.display)}`);
+      if (err.hint) io.err(`hint: ${redact(err.hint)}`);
+    }
+    if (opts.verbose && err.stack) io.err(redact(err.stack));
+    return err.exitCode;
+  }
+  const message = redact((err as Error)?.message ?? String(err));
+  if (opts.json) io.out(JSON.stringify({ error: { code: 'internal', message } }, null, 2));
+  else io.err(`internal error: ${message}${opts.verbose ? '' : ' (run with --verbose for details)'}`);
+  if (opts.verbose && (err as Error)?.stack) io.err(redact((err as Error).stack!));
+  return 1;
+}

@@ -1,0 +1,88 @@
+import chalk from 'chalk';
+import { structuredPatch } from 'diff';
+import type { Plan } from '../../plan/plan.js';
+import type { ChangeCategory } from '../../snapshot/snapshot.js';
+import { viewName } from '../../snapshot/virtual-names.js';
+
+const categoryColor: Record<ChangeCategory, (s: string) => string> = {
+  breaking: chalk.red,
+  'non-breaking': chalk.green,
+  metadata: chalk.gray,
+  'forward-only': chalk.magenta,
+};
+
+/** The plan as a person reads it: changes by kind, the diff of each changed model, and the work. */
+export function renderPlan(plan: Plan): string {
+  const lines: string[] = [];
+  const origin = plan.isNewEnvironment
+    ? `new environment, from ${plan.base ?? 'an empty project'}`
+    : `compared with its current state`;
+  lines.push(chalk.bold(`Plan ${plan.id} for environment ${chalk.cyan(plan.environment)} (${origin})`));
+  const section = (title: string, rows: string[]) => {
+    if (!rows.length) return;
+    lines.push('', chalk.bold(title));
+    lines.push(...rows.map((r) => `  ${r}`));
+  };
+  section('Added', plan.added.map((n) => chalk.green(`+ ${n}`)));
+  section('Removed', plan.removed.map((n) => chalk.red(`- ${n}`)));
+  section('Directly modified', plan.directlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}`));
+  section(
+    'Indirectly modified',
+    plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
+  );
+  for (const d of plan.diffs) {
+    lines.push('', ...renderDiff(d.file, d.before, d.after));
+  }
+  lines.push('');
+  if (plan.builds.length) {
+    lines.push(chalk.bold(`Build ${plan.builds.length} ${plan.builds.length === 1 ? 'table' : 'tables'}:`));
+    for (const id of plan.builds) {
+      const s = plan.snapshots[id];
+      lines.push(`  ${s.name} ${chalk.gray(`-> ${s.physical.schema}.${s.physical.table}`)}`);
+    }
+  } else {
+    lines.push(chalk.bold('Build nothing: every table this environment needs exists.'));
+  }
+  const { upsert, drop } = plan.viewChanges;
+  if (upsert.length || drop.length) {
+    const schemas = [...new Set(upsert.map((n) => viewName(n.split('.')[0], n.split('.')[1], plan.environment).schema))];
+    lines.push(
+      chalk.bold(`Update ${upsert.length} ${upsert.length === 1 ? 'view' : 'views'}${drop.length ? `, drop ${drop.length}` : ''}`) +
+        (schemas.length ? chalk.gray(` in ${schemas.join(', ')}`) : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderDiff(file: string, before: string, after: string): string[] {
+  const patch = structuredPatch(file, file, before, after, '', '', { context: 3 });
+  const out = [chalk.bold(`${file}`)];
+  for (const hunk of patch.hunks) {
+    out.push(chalk.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) out.push(chalk.green(line));
+      else if (line.startsWith('-')) out.push(chalk.red(line));
+      else if (!line.startsWith('\\')) out.push(chalk.gray(line));
+    }
+  }
+  return out;
+}
+
+/** The plan as data, for `--json`. */
+export function planJson(plan: Plan): Record<string, unknown> {
+  return {
+    id: plan.id,
+    environment: plan.environment,
+    base: plan.base,
+    newEnvironment: plan.isNewEnvironment,
+    added: plan.added,
+    removed: plan.removed,
+    directlyModified: plan.directlyModified,
+    indirectlyModified: plan.indirectlyModified,
+    builds: plan.builds.map((id) => {
+      const s = plan.snapshots[id];
+      return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name };
+    }),
+    views: plan.viewChanges,
+  };
+}

@@ -1,0 +1,51 @@
+import { InputError } from '../errors.js';
+import type { EnvironmentConfig, ResolvedConfig } from './types.js';
+
+export interface EnvironmentSettings {
+  name: string;
+  gateway: string;
+  /** Null: never expires (prod, or `ttl: 'never'`). */
+  ttlMs: number | null;
+  protected: boolean;
+  variables: Record<string, unknown>;
+}
+
+const WEEK = 7 * 24 * 3600 * 1000;
+
+/**
+ * The settings of one environment: its exact entry in `environments`, else the most
+ * specific pattern that matches (`dev_*`), over the defaults (prod protected and never
+ * expiring; other environments expiring a week after their last apply).
+ */
+export function environmentSettings(config: ResolvedConfig, name: string): EnvironmentSettings {
+  const entry = matchEnvironment(config.environments, name);
+  const isProd = name === 'prod';
+  return {
+    name,
+    gateway: entry?.gateway ?? config.defaultGateway,
+    ttlMs: entry?.ttl !== undefined ? parseDuration(entry.ttl) : isProd ? null : WEEK,
+    protected: entry?.protected ?? isProd,
+    variables: { ...config.variables, ...entry?.variables },
+  };
+}
+
+function matchEnvironment(envs: Record<string, EnvironmentConfig>, name: string): EnvironmentConfig | undefined {
+  if (envs[name]) return envs[name];
+  const patterns = Object.keys(envs)
+    .filter((k) => k.includes('*') && new RegExp(`^${k.split('*').map(escape).join('.*')}$`).test(name))
+    .sort((a, b) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length);
+  return patterns.length ? envs[patterns[0]] : undefined;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** '7d', '12h', '30m', '45s', or 'never'. */
+export function parseDuration(text: string): number | null {
+  if (text === 'never') return null;
+  const m = /^(\d+)\s*(d|h|m|s|w)$/.exec(text.trim());
+  if (!m) throw new InputError(`invalid duration '${text}': use a number and one of w, d, h, m, s (e.g. '7d'), or 'never'`, { code: 'invalid_config' });
+  const unit = { w: WEEK, d: 86400000, h: 3600000, m: 60000, s: 1000 }[m[2] as 'w' | 'd' | 'h' | 'm' | 's'];
+  return Number(m[1]) * unit;
+}

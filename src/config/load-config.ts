@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createJiti } from 'jiti';
+import { InputError } from '../errors.js';
+import { validateIdentifier } from '../util/identifiers.js';
+import type { PlannerConfig, ResolvedConfig } from './types.js';
+import { validateConfig } from './validate-config.js';
+
+const CONFIG_FILES = ['planner.config.ts', 'planner.config.mts', 'planner.config.js', 'planner.config.mjs'];
+
+/**
+ * Loads the project's `planner.config.ts` (TypeScript, through jiti) and applies defaults.
+ * A project without a config file gets one DuckDB gateway at `.planner/warehouse.duckdb`.
+ */
+export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
+  const dir = resolve(projectDir);
+  if (!existsSync(dir)) throw new InputError(`project folder ${dir} does not exist`);
+  loadDotEnv(dir);
+  const file = CONFIG_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+  let config: PlannerConfig = {};
+  if (file) {
+    let loaded: unknown;
+    try {
+      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+      loaded = await jiti.import(file, { default: true });
+    } catch (err) {
+      throw new InputError(`cannot load config: ${(err as Error).message.split('\n')[0]}`, {
+        location: { file },
+        code: 'invalid_config',
+      });
+    }
+    config = validateConfig(loaded, file);
+  }
+  return resolveConfig(config, dir, file);
+}
+
+export function resolveConfig(config: PlannerConfig, projectDir: string, file?: string): ResolvedConfig {
+  const gateways = config.gateways && Object.keys(config.gateways).length
+    ? config.gateways
+    : { local: { type: 'duckdb' as const, path: '.planner/warehouse.duckdb' } };
+  const defaultGateway = config.defaultGateway ?? Object.keys(gateways)[0];
+  if (!gateways[defaultGateway]) {
+    throw new InputError(`config key 'defaultGateway' names unknown gateway '${defaultGateway}'`, {
+      location: file ? { file } : undefined,
+      hint: `gateways: ${Object.keys(gateways).join(', ')}`,
+    });
+  }
+  for (const [name, env] of Object.entries(config.environments ?? {})) {
+    if (env.gateway && !gateways[env.gateway]) {
+      throw new InputError(`config key 'environments.${name}.gateway' names unknown gateway '${env.gateway}'`, {
+        location: file ? { file } : undefined,
+      });
+    }
+  }
+  const stateSchema = validateIdentifier(config.stateSchema ?? 'planner_state', 'stateSchema');
+  return {
+    projectDir,
+    configFile: file,
+    gateways,
+    defaultGateway,
+    modelDefaults: { dialect: 'duckdb', cron: '@daily', ...config.modelDefaults },
+    variables: config.variables ?? {},
+    environments: config.environments ?? { prod: { protected: true } },
+    stateSchema,
+  };
+}
+
+/** Reads `KEY=value` lines of the project's `.env` into process.env without overriding what is set. */
+function loadDotEnv(dir: string): void {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || process.env[m[1]] !== undefined) continue;
+    process.env[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+}

@@ -1,0 +1,65 @@
+/** A DuckDB database file (or `:memory:`). `path` is relative to the project folder. */
+export interface DuckDBGatewayConfig {
+  type: 'duckdb';
+  path?: string;
+  /** Where state lives; defaults to the gateway's own database. */
+  state?: GatewayConnectionConfig;
+}
+
+/** A PostgreSQL server. Pass the URL from an environment variable; its password is never printed. */
+export interface PostgresGatewayConfig {
+  type: 'postgres';
+  url?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+  state?: GatewayConnectionConfig;
+}
+
+export type GatewayConnectionConfig = DuckDBGatewayConfig | PostgresGatewayConfig;
+export type GatewayConfig = GatewayConnectionConfig;
+
+export type Dialect = 'duckdb' | 'postgres';
+
+export interface ModelDefaults {
+  dialect?: Dialect;
+  start?: string;
+  cron?: string;
+  owner?: string;
+}
+
+export interface EnvironmentConfig {
+  gateway?: string;
+  /** How long a non-prod environment lives after its last apply, e.g. '7d', '12h'. */
+  ttl?: string;
+  protected?: boolean;
+  variables?: Record<string, unknown>;
+}
+
+/** What `planner.config.ts` default-exports. */
+export interface PlannerConfig {
+  gateways?: Record<string, GatewayConfig>;
+  defaultGateway?: string;
+  modelDefaults?: ModelDefaults;
+  variables?: Record<string, unknown>;
+  /** Keyed by environment name or a pattern with `*` (`dev_*`). */
+  environments?: Record<string, EnvironmentConfig>;
+  /** Schema holding the planner's state tables (default `planner_state`). */
+  stateSchema?: string;
+}
+
+/** The config after defaults are applied. */
+export interface ResolvedConfig {
+  projectDir: string;
+  configFile?: string;
+  gateways: Record<string, GatewayConfig>;
+  defaultGateway: string;
+  modelDefaults: Required<Pick<ModelDefaults, 'dialect' | 'cron'>> & ModelDefaults;
+  variables: Record<string, unknown>;
+  environments: Record<string, EnvironmentConfig>;
+  stateSchema: string;
+}

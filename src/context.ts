@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
+import { loadConfig } from './config/load-config.js';
+import type { ResolvedConfig } from './config/types.js';
+import { InputError } from './errors.js';
+import { createEngine } from './engine/create-engine.js';
+import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
+import { loadProject, type Project } from './model/load-project.js';
+import { applyPlan, type ApplyResult } from './plan/evaluator.js';
+import type { Plan } from './plan/plan.js';
+import { buildPlan, withBuilds } from './plan/plan-builder.js';
+import type { ApplyReporter } from './plan/reporter.js';
+import { resolveEnvironmentNames } from './plan/resolve-names.js';
+import { fingerprintProject } from './snapshot/fingerprint-project.js';
+import type { Snapshot } from './snapshot/snapshot.js';
+import { PROD } from './snapshot/virtual-names.js';
+import { SqlStateStore } from './state/sql-state-store.js';
+import { builtKey, type EnvironmentRecord, type StateStore } from './state/state-store.js';
+import { validateEnvironmentName } from './util/identifiers.js';
+
+export interface ContextOptions {
+  projectDir: string;
+  /** Gateway to use instead of the environment's or the default one. */
+  gateway?: string;
+  reporter?: ApplyReporter;
+  /** Injectable clock, for tests. */
+  now?: () => Date;
+}
+
+export interface PlanOptions {
+  createFrom?: string;
+  includeUnmodified?: boolean;
+}
+
+/**
+ * The facade the CLI and library users call: wires config, models, the engine, state
+ * and a reporter. One context serves one gateway.
+ * @example const ctx = await Context.open({ projectDir: '.' }); const plan = await ctx.plan('dev');
+ */
+export class Context {
+  private constructor(
+    readonly config: ResolvedConfig,
+    readonly gatewayName: string,
+    readonly engine: EngineAdapter,
+    readonly state: StateStore,
+    private readonly options: ContextOptions,
+  ) {}
+
+  static async open(options: ContextOptions, environment = PROD): Promise<Context> {
+    const config = await loadConfig(options.projectDir);
+    const gatewayName = options.gateway ?? environmentSettings(config, environment).gateway;
+    const gateway = config.gateways[gatewayName];
+    if (!gateway) {
+      throw new InputError(`unknown gateway '${gatewayName}'`, { hint: `gateways: ${Object.keys(config.gateways).join(', ')}` });
+    }
+    const engine = await createEngine(gateway, config.projectDir);
+    try {
+      const state = new SqlStateStore(engine.kysely(), config.stateSchema);
+      await state.migrate();
+      return new Context(config, gatewayName, engine, state, options);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+  }
+
+  now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  settings(environment: string): EnvironmentSettings {
+    return environmentSettings(this.config, environment);
+  }
+
+  loadProject(environment = PROD): Promise<Project> {
+    return loadProject(this.config, this.settings(environment).variables);
+  }
+
+  /** Environment names in state, for error hints. */
+  async knownEnvironments(): Promise<string[]> {
+    return (await this.state.listEnvironments()).map((e) => e.name);
+  }
+
+  async requireEnvironment(name: string): Promise<EnvironmentRecord> {
+    validateEnvironmentName(name);
+    const env = await this.state.getEnvironment(name);
+    if (!env) {
+      const known = await this.knownEnvironments();
+      throw new InputError(`unknown environment '${name}'`, {
+        code: 'unknown_environment',
+        hint: known.length ? `known environments: ${known.join(', ')}` : 'no environment exists yet: run `planner plan` first',
+      });
+    }
+    return env;
+  }
+
+  /** Plans `environment` against the local project. Reads state; changes nothing. */
+  async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
+    validateEnvironmentName(environment);
+    const project = await this.loadProject(environment);
+    const fingerprints = fingerprintProject(project);
+    const current = await this.state.getEnvironment(environment);
+    let base: EnvironmentRecord | undefined;
+    if (!current) {
+      const from = options.createFrom ?? PROD;
+      base = from === environment ? undefined : await this.state.getEnvironment(from);
+      if (options.createFrom && !base) await this.requireEnvironment(options.createFrom);
+    }
+    const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
+    const compareWith = current ?? base;
+
+    // The local snapshots that already exist, what they replace, and what the environment holds now.
+    const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
+    for (const [name, { id }] of fingerprints) {
+      wanted.add(id);
+      const before = compareWith?.snapshots[name];
+      if (before) wanted.add(before);
+    }
+    const known = await this.state.getSnapshots([...wanted]);
+
+    const draft = buildPlan({
+      planId: randomBytes(6).toString('hex'),
+      environment,
+      project,
+      fingerprints,
+      current,
+      base,
+      prod,
+      known,
+      includeUnmodified: options.includeUnmodified ?? false,
+      now: this.now().getTime(),
+    });
+    const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
+    const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
+    const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
+    const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
+    return withBuilds(draft, project.order, builtKeys);
+  }
+
+  /** Builds what the plan needs and promotes the environment. */
+  async apply(plan: Plan): Promise<ApplyResult> {
+    const ttl = this.settings(plan.environment).ttlMs;
+    return applyPlan(
+      plan,
+      {
+        engine: this.engine,
+        state: this.state,
+        projectDir: this.config.projectDir,
+        stateSharesConnection: true,
+        reporter: this.options.reporter,
+        now: () => this.now(),
+      },
+      ttl === null ? null : this.now().getTime() + ttl,
+    );
+  }
+
+  /** Runs a query with model names resolved to `environment`'s tables. */
+  async fetch(query: string, environment = PROD): Promise<QueryResult> {
+    const env = await this.requireEnvironment(environment);
+    const snapshots = await this.state.getSnapshots(Object.values(env.snapshots));
+    const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
+    const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now());
+    return this.engine.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}

@@ -1,0 +1,127 @@
+import { Kysely } from 'kysely';
+import { validateColumnType } from '../column-types.js';
+import type { EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
+import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableName } from '../../util/identifiers.js';
+import { DuckDBSession } from './connection.js';
+import { DuckDBKyselyDialect } from './kysely-dialect.js';
+
+/** The embedded DuckDB engine: one file, one connection, transactional DDL. */
+export class DuckDBAdapter implements EngineAdapter {
+  readonly dialect = 'duckdb' as const;
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true };
+  private inTransaction = false;
+  private db?: Kysely<any>;
+
+  private constructor(private readonly session: DuckDBSession) {}
+
+  static async open(path: string): Promise<DuckDBAdapter> {
+    return new DuckDBAdapter(await DuckDBSession.open(path));
+  }
+
+  get description(): string {
+    return `duckdb ${this.session.path}`;
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.session.run(sql);
+  }
+
+  query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    return this.session.run(sql, params);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn();
+    this.inTransaction = true;
+    await this.session.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.session.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.session.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async createSchema(schema: string): Promise<void> {
+    await this.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  }
+
+  async dropSchemaIfEmpty(schema: string): Promise<boolean> {
+    const { rows } = await this.query(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1`,
+      [schema],
+    );
+    const exists = await this.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [schema]);
+    if (Number(rows[0].n) > 0 || exists.rows.length === 0) return false;
+    await this.execute(`DROP SCHEMA ${quoteIdent(schema)}`);
+    return true;
+  }
+
+  async createTableAs(name: TableName, query: string): Promise<void> {
+    // CREATE OR REPLACE is atomic in DuckDB: a leftover of a killed run is replaced whole.
+    await this.execute(`CREATE OR REPLACE TABLE ${quoteTable(name)} AS ${query}`);
+  }
+
+  async createView(name: TableName, query: string): Promise<void> {
+    await this.execute(`CREATE OR REPLACE VIEW ${quoteTable(name)} AS ${query}`);
+  }
+
+  replaceView(name: TableName, query: string): Promise<void> {
+    return this.createView(name, query);
+  }
+
+  async dropView(name: TableName): Promise<void> {
+    await this.execute(`DROP VIEW IF EXISTS ${quoteTable(name)}`);
+  }
+
+  async dropTable(name: TableName): Promise<void> {
+    await this.execute(`DROP TABLE IF EXISTS ${quoteTable(name)}`);
+  }
+
+  async objectType(name: TableName): Promise<ObjectType | undefined> {
+    const { rows } = await this.query(
+      `SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2`,
+      [name.schema, name.table],
+    );
+    if (!rows.length) return undefined;
+    return rows[0].table_type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void> {
+    if (!columns?.length) {
+      await this.execute(`CREATE OR REPLACE TABLE ${quoteTable(name)} AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true)`);
+      return;
+    }
+    const defs = columns.map((c) => `${quoteIdent(validateIdentifier(c.name, 'column'))} ${validateColumnType(c.type, c.name)}`);
+    await this.transaction(async () => {
+      await this.execute(`CREATE OR REPLACE TABLE ${quoteTable(name)} (${defs.join(', ')})`);
+      await this.execute(`COPY ${quoteTable(name)} FROM ${quoteLiteral(file)} (HEADER true)`);
+    });
+  }
+
+  async columns(name: TableName): Promise<{ name: string; type: string }[]> {
+    const { rows } = await this.query(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+      [name.schema, name.table],
+    );
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+  }
+
+  async viewDefinition(name: TableName): Promise<string | undefined> {
+    const { rows } = await this.query(`SELECT sql FROM duckdb_views() WHERE schema_name = $1 AND view_name = $2`, [name.schema, name.table]);
+    return rows.length ? String(rows[0].sql) : undefined;
+  }
+
+  kysely(): Kysely<any> {
+    this.db ??= new Kysely<any>({ dialect: new DuckDBKyselyDialect(this.session) });
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    this.session.close();
+  }
+}

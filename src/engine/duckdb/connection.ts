@@ -1,0 +1,73 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { ConflictError, EngineError } from '../../errors.js';
+import type { QueryResult, Row } from '../engine-adapter.js';
+
+/**
+ * One DuckDB connection shared by the engine and the state store, so a promotion and the
+ * state write that records it can share a transaction. Statements run one at a time:
+ * a DuckDB connection is not safe for concurrent use.
+ */
+export class DuckDBSession {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<DuckDBSession> {
+    try {
+      const instance = await DuckDBInstance.create(path);
+      return new DuckDBSession(instance, await instance.connect(), path);
+    } catch (err) {
+      const message = (err as Error).message;
+      const holder = /PID (\d+)/.exec(message);
+      if (/lock/i.test(message)) {
+        throw new ConflictError(
+          `the DuckDB file ${path} is in use by another process${holder ? ` (PID ${holder[1]})` : ''}; only one planner command can use it at a time`,
+          { code: 'locked', hint: 'wait for the other command to finish, or stop it' },
+        );
+      }
+      throw new EngineError(`cannot open DuckDB file ${path}: ${message}`, { cause: err });
+    }
+  }
+
+  run(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const next = this.queue.then(() => this.runNow(sql, params));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(sql: string, params: unknown[]): Promise<QueryResult> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql, params.length ? (params.map(toDuckValue) as DuckDBValue[]) : undefined);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      const rows = reader.getRowObjectsJS().map(normalizeRow);
+      return { columns: names.map((name, i) => ({ name, type: String(types[i]) })), rows };
+    } catch (err) {
+      throw new EngineError(`DuckDB: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toDuckValue(v: unknown): unknown {
+  if (typeof v === 'boolean' || v === null || typeof v === 'string' || typeof v === 'bigint') return v;
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 53 ? BigInt(v) : v;
+  if (v === undefined) return null;
+  return String(v);
+}
+
+/** BIGINT comes back as bigint; the values the planner reads fit in a double. */
+function normalizeRow(row: Record<string, unknown>): Row {
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) row[k] = Number(v);
+  }
+  return row;
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../config/types.js';
+import type { TableName } from '../util/identifiers.js';
+
+/** What differs between engines, so callers branch on a flag, not on an engine name. */
+export interface EngineCapabilities {
+  /** DDL can run inside a transaction and roll back with it (DuckDB, PostgreSQL). */
+  transactionalDdl: boolean;
+  /** `CREATE OR REPLACE VIEW` may drop, rename or retype columns (PostgreSQL: no). */
+  replaceViewChangesColumns: boolean;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: Row[];
+}
+
+export type ObjectType = 'table' | 'view';
+
+/**
+ * One warehouse connection. All names arrive as validated `TableName`s and are quoted by
+ * the adapter through the identifier helper; SQL bodies (model queries) arrive rendered.
+ * @example await engine.createTableAs({ schema: 's', table: 't' }, 'SELECT 1 AS a')
+ */
+export interface EngineAdapter {
+  readonly dialect: Dialect;
+  readonly capabilities: EngineCapabilities;
+  /** A short description for messages: file path or host/port/database, never a password. */
+  readonly description: string;
+
+  execute(sql: string): Promise<void>;
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** Runs `fn` in one transaction; statements issued inside through this adapter join it. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+
+  createSchema(schema: string): Promise<void>;
+  dropSchemaIfEmpty(schema: string): Promise<boolean>;
+  /** Creates `name` from `query`, replacing a leftover of a killed run. */
+  createTableAs(name: TableName, query: string): Promise<void>;
+  createView(name: TableName, query: string): Promise<void>;
+  /** Points a view at a table; must keep working when the column list changes. */
+  replaceView(name: TableName, query: string): Promise<void>;
+  dropView(name: TableName): Promise<void>;
+  dropTable(name: TableName): Promise<void>;
+  objectType(name: TableName): Promise<ObjectType | undefined>;
+  /** Loads a CSV file into a new table; column types come from `columns` or are inferred. */
+  loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void>;
+  columns(name: TableName): Promise<{ name: string; type: string }[]>;
+  /** The definition SQL of a view, to check what it points at. */
+  viewDefinition(name: TableName): Promise<string | undefined>;
+
+  /** A kysely instance over this same connection, for the state store. */
+  kysely(): Kysely<any>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,136 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { ResolvedConfig } from '../config/types.js';
+import { InputError } from '../errors.js';
+import { topologicalOrder } from '../util/dag.js';
+import { hashOf } from '../util/hash.js';
+import { lineColumn } from '../util/text-position.js';
+import { findMacros, MacroError, placeholderQuery } from './macros.js';
+import type { MacroCall, Model, ModelDefinition } from './model.js';
+import { analyzeQuery } from './query-analysis.js';
+import { readModelFile } from './read-model-file.js';
+import { createSqlParser } from './sql-parser.js';
+
+/** The project's models, keyed by name, and their names in DAG order (parents first). */
+export interface Project {
+  models: Map<string, Model>;
+  order: string[];
+}
+
+/** Every `.sql` file under `dir`, sorted, as absolute paths. */
+export function discoverFiles(dir: string, extension: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(extension)) {
+      out.push(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Loads `models/**.sql`: headers, queries parsed in one batch, references resolved to
+ * models or external sources, DAG checked for cycles. `variables` are the values @VAR
+ * resolves to in the environment being planned.
+ */
+export async function loadProject(config: ResolvedConfig, variables: Record<string, unknown> = config.variables): Promise<Project> {
+  const root = config.projectDir;
+  const files = discoverFiles(join(root, 'models'), '.sql');
+  const definitions: ModelDefinition[] = [];
+  const byName = new Map<string, ModelDefinition>();
+  for (const abs of files) {
+    const file = relative(root, abs).split(sep).join('/');
+    const def = readModelFile(readFileSync(abs, 'utf8'), file, config.modelDefaults);
+    const existing = byName.get(def.name);
+    if (existing) {
+      throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
+    }
+    byName.set(def.name, def);
+    definitions.push(def);
+  }
+
+  const withQuery = definitions.filter((d) => d.query);
+  const macros = new Map<ModelDefinition, MacroCall[]>();
+  const templates = withQuery.map((d) => {
+    try {
+      const found = findMacros(d.query);
+      macros.set(d, found);
+      return placeholderQuery(d.query, found);
+    } catch (err) {
+      if (err instanceof MacroError) throw new InputError(err.message, { location: at(d, d.queryOffset + err.offset) });
+      throw err;
+    }
+  });
+  const parser = createSqlParser(config.modelDefaults.dialect);
+  let outcomes;
+  try {
+    outcomes = await parser.parseMany(templates);
+  } finally {
+    parser.close();
+  }
+
+  const models = new Map<string, Model>();
+  for (const def of definitions) {
+    models.set(def.name, { ...def, parents: [], externals: [], references: [], macros: [], shape: null, variables: {} });
+  }
+  withQuery.forEach((def, i) => {
+    const outcome = outcomes[i];
+    if (!outcome.ok) {
+      throw new InputError(`SQL does not parse: ${outcome.message}`, {
+        location: at(def, def.queryOffset + (outcome.offset ?? 0)),
+        code: 'invalid_sql',
+      });
+    }
+    const { references, shape } = analyzeQuery(outcome.ast, templates[i]);
+    const model = models.get(def.name)!;
+    model.macros = macros.get(def)!;
+    // `FROM @this_model` parses as a table; it is a macro, not a dependency.
+    model.references = references.filter((r) => !model.macros.some((m) => r.start >= m.start && r.start < m.end));
+    model.shape = shape;
+    for (const m of model.macros) {
+      if (m.variable !== undefined && variables[m.variable] !== undefined) model.variables[m.variable] = variables[m.variable];
+    }
+    const parents = new Set<string>();
+    const externals = new Set<string>();
+    for (const ref of model.references) {
+      const name = `${ref.schema}.${ref.table}`.toLowerCase();
+      if (name === def.name) {
+        throw new InputError(`model ${def.name} reads from itself`, { location: at(def, def.queryOffset + ref.start) });
+      }
+      if (models.has(name)) parents.add(name);
+      else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+    }
+    model.parents = [...parents].sort();
+    model.externals = [...externals].sort();
+  });
+
+  for (const model of models.values()) {
+    if (model.kind.name === 'SEED') {
+      const path = resolve(dirname(join(root, model.file)), model.kind.path);
+      if (!existsSync(path)) {
+        throw new InputError(`seed file '${model.kind.path}' does not exist (looked for ${relative(root, path)})`, {
+          location: at(model, model.source.indexOf(model.kind.path)),
+          code: 'missing_seed',
+        });
+      }
+      model.seedHash = hashOf(readFileSync(path, 'utf8'));
+    }
+  }
+
+  const names = [...models.keys()].sort();
+  const result = topologicalOrder(names, (n) => models.get(n)!.parents);
+  if ('cycle' in result) {
+    const first = models.get(result.cycle[0])!;
+    const ref = first.references.find((r) => `${r.schema}.${r.table}`.toLowerCase() === result.cycle[1]);
+    throw new InputError(`models form a cycle: ${result.cycle.join(' -> ')} (each reads from the next)`, {
+      location: at(first, first.queryOffset + (ref?.start ?? 0)),
+      code: 'cycle',
+    });
+  }
+  return { models, order: result.order };
+}
+
+function at(def: ModelDefinition, offset: number) {
+  return { file: def.file, ...lineColumn(def.source, Math.max(offset, 0)) };
+}

@@ -1,0 +1,125 @@
+import type { MacroCall } from './model.js';
+
+/** The built-in macros; their values come from the interval being computed. */
+export const BUILTIN_MACROS = new Set([
+  'start_ds', 'end_ds', 'start_ts', 'end_ts', 'start_date', 'end_date',
+  'execution_ds', 'execution_ts', 'execution_date', 'this_model',
+]);
+
+/** A malformed or unknown macro; offset is a character offset into the query. */
+export class MacroError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+/**
+ * Finds macro calls in a query, skipping string literals, quoted identifiers and comments.
+ */
+export function findMacros(query: string): MacroCall[] {
+  const out: MacroCall[] = [];
+  let i = 0;
+  while (i < query.length) {
+    const ch = query[i];
+    if (ch === "'" || ch === '"') {
+      i = skipQuoted(query, i);
+    } else if (ch === '-' && query[i + 1] === '-') {
+      while (i < query.length && query[i] !== '\n') i++;
+    } else if (ch === '/' && query[i + 1] === '*') {
+      const close = query.indexOf('*/', i + 2);
+      i = close < 0 ? query.length : close + 2;
+    } else if (ch === '@' && /[A-Za-z_]/.test(query[i + 1] ?? '')) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(query.slice(i + 1, i + 200))![0];
+      const start = i;
+      i += 1 + name.length;
+      if (name.toUpperCase() === 'VAR' && query[i] === '(') {
+        const close = matchParen(query, i);
+        const args = splitArgs(query.slice(i + 1, close));
+        const variable = /^'(.*)'$/s.exec(args[0] ?? '')?.[1];
+        if (variable === undefined) throw new MacroError(`@VAR needs a quoted variable name: @VAR('name', default)`, start);
+        i = close + 1;
+        out.push({ name: 'var', variable: variable.replace(/''/g, "'"), defaultText: args[1], start, end: i });
+      } else {
+        const lower = name.toLowerCase();
+        if (!BUILTIN_MACROS.has(lower)) {
+          const known = [...BUILTIN_MACROS].map((m) => `@${m}`).join(', ');
+          throw new MacroError(`unknown macro @${name} (known: ${known}, @VAR('name', default))`, start);
+        }
+        out.push({ name: lower, start, end: i });
+      }
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The query with each macro replaced by an ASCII placeholder of the same length, so the
+ * SQL parser accepts it and its positions stay those of the original text.
+ */
+export function placeholderQuery(query: string, macros: readonly MacroCall[]): string {
+  let out = '';
+  let pos = 0;
+  for (const m of macros) {
+    const len = m.end - m.start;
+    // @this_model stands where a table name goes; the others stand where values go.
+    const filler = m.name === 'this_model' ? `_${'m'.repeat(len - 1)}` : `'${'x'.repeat(len - 2)}'`;
+    out += query.slice(pos, m.start) + filler;
+    pos = m.end;
+  }
+  return out + query.slice(pos);
+}
+
+function skipQuoted(text: string, i: number): number {
+  const q = text[i];
+  i++;
+  while (i < text.length) {
+    if (text[i] === q) {
+      if (text[i + 1] === q) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return i;
+}
+
+function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      i = skipQuoted(text, i) - 1;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  throw new MacroError('@VAR( is missing its closing parenthesis', open);
+}
+
+function splitArgs(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      const end = skipQuoted(text, i);
+      cur += text.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      args.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur.trim()) args.push(cur.trim());
+  return args;
+}

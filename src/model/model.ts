@@ -1,0 +1,100 @@
+import type { Dialect } from '../config/types.js';
+
+/** How a model is materialized. A tagged union: switch on `name`. */
+export type ModelKind =
+  | { name: 'FULL' }
+  | { name: 'VIEW' }
+  | { name: 'EMBEDDED' }
+  | { name: 'EXTERNAL' }
+  | { name: 'SEED'; path: string }
+  | { name: 'INCREMENTAL_BY_TIME_RANGE'; timeColumn: string; batchSize?: number; lookback?: number }
+  | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number };
+
+export type KindName = ModelKind['name'];
+
+/** An audit attached in a header: `not_null(columns := [id])`. Argument values are kept as source text. */
+export interface AuditRef {
+  name: string;
+  args: Record<string, string>;
+}
+
+export interface ColumnDef {
+  name: string;
+  type: string;
+}
+
+/** One model as written in its file, after defaults are applied; no SQL parsing yet. */
+export interface ModelDefinition {
+  name: string;
+  schema: string;
+  table: string;
+  /** Path of the model file relative to the project. */
+  file: string;
+  kind: ModelKind;
+  dialect: Dialect;
+  cron: string;
+  start?: string;
+  grain: string[];
+  owner?: string;
+  description?: string;
+  tags: string[];
+  columns?: ColumnDef[];
+  audits: AuditRef[];
+  forwardOnly: boolean;
+  /** The query text as written (macros not yet rendered); empty for SEED and EXTERNAL. */
+  query: string;
+  /** Character offset of the query in the file, to turn query positions into file positions. */
+  queryOffset: number;
+  /** The whole file text, kept for error locations and diffs. */
+  source: string;
+}
+
+/** A reference from one model's query to a table: a model, or an external source. */
+export interface TableReference {
+  schema: string;
+  table: string;
+  /** Alias given in the query (`FROM raw.orders AS o`), if any. */
+  alias: string;
+  /** Character span of the reference in the query text, to rewrite it to a physical name. */
+  start: number;
+  end: number;
+}
+
+/** A macro call in the query text: `@start_ds`, `@this_model`, `@VAR('name', default)`. */
+export interface MacroCall {
+  name: string;
+  /** For @VAR: the variable name and the source text of its default, if given. */
+  variable?: string;
+  defaultText?: string;
+  start: number;
+  end: number;
+}
+
+/** What categorization needs of a query, without keeping its AST. */
+export interface QueryShape {
+  /** Hash of the normalized AST (positions removed): formatting and comments do not change it. */
+  astHash: string;
+  /** Hash of everything but the top-level projections; null when that is not a plain SELECT. */
+  bodyHash: string | null;
+  /** Hash of each top-level projection, in order, and whether it aggregates. */
+  projections: { hash: string; aggregate: boolean }[];
+  /** SELECT DISTINCT, or GROUP BY / aggregates at the top level: adding a column may change rows. */
+  distinct: boolean;
+  grouped: boolean;
+}
+
+/** A model after its query is parsed: dependencies known, AST hashed. */
+export interface Model extends ModelDefinition {
+  /** Names of the models this one reads from. */
+  parents: string[];
+  /** Tables the query reads that are not models. */
+  externals: string[];
+  references: TableReference[];
+  macros: MacroCall[];
+  /** Null for models without a query (SEED, EXTERNAL). */
+  shape: QueryShape | null;
+  /** Variables the query reads through @VAR that are set in the config, with their values (unset ones use the default written in the query). */
+  variables: Record<string, unknown>;
+  /** Content hash of a SEED's file. */
+  seedHash?: string;
+}

@@ -1,0 +1,158 @@
+import type { Project } from '../model/load-project.js';
+import { categorizeDirectChange } from '../snapshot/categorize.js';
+import { makeSnapshot, versionOf } from '../snapshot/make-snapshot.js';
+import type { ChangeCategory, Fingerprint, Snapshot } from '../snapshot/snapshot.js';
+import { PROD } from '../snapshot/virtual-names.js';
+import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
+import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
+
+export interface PlanInput {
+  planId: string;
+  environment: string;
+  project: Project;
+  fingerprints: Map<string, { fingerprint: Fingerprint; id: string }>;
+  /** The environment as it is now, if it exists. */
+  current?: EnvironmentRecord;
+  /** What a new environment starts from (prod, or `--create-from`). */
+  base?: EnvironmentRecord;
+  /** Prod, to decide which models a dev environment needs views for. */
+  prod?: EnvironmentRecord;
+  /** Snapshots from state: those with the local ids, and the base's snapshots that differ. */
+  known: Map<string, Snapshot>;
+  includeUnmodified: boolean;
+  now: number;
+}
+
+/** Materializations without a physical object or a view of their own. */
+const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
+
+/**
+ * Compares the local project with an environment and decides, for every model, which
+ * snapshot the environment will point at: the existing one, a known one with the same
+ * fingerprint, or a new one whose version follows from its change category. Pure.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { project, fingerprints, known, now } = input;
+  const compareWith = input.current ?? input.base;
+  const before = compareWith?.snapshots ?? {};
+  const target: Record<string, string> = {};
+  const snapshots: Record<string, Snapshot> = {};
+  const newSnapshotIds: string[] = [];
+  const added: string[] = [];
+  const directlyModified: ModelChange[] = [];
+  const indirectlyModified: IndirectChange[] = [];
+  const diffs: DefinitionDiff[] = [];
+  /** How each changed model affects its children, and which direct changes caused it. */
+  const effect = new Map<string, { category: ChangeCategory; causes: string[] }>();
+
+  for (const name of project.order) {
+    const model = project.models.get(name)!;
+    const { fingerprint, id } = fingerprints.get(name)!;
+    const prevId = before[name];
+    const prev = prevId ? known.get(prevId) : undefined;
+    const parentEffects = model.parents.map((p) => ({ p, e: effect.get(p) })).filter((x) => x.e);
+    const upstreamBreaking = parentEffects.some((x) => x.e!.category === 'breaking');
+    const causes = [...new Set(parentEffects.flatMap((x) => x.e!.causes))].sort();
+
+    let snapshot: Snapshot;
+    if (prevId === id && prev) {
+      snapshot = prev;
+    } else {
+      let category: ChangeCategory | undefined;
+      let version = versionOf(fingerprint);
+      if (!prev) {
+        added.push(name);
+        effect.set(name, { category: 'breaking', causes: [name] });
+      } else if (prev.fingerprint.ownData !== fingerprint.ownData || prev.fingerprint.metadata !== fingerprint.metadata) {
+        const direct = categorizeDirectChange(
+          { fingerprint: prev.fingerprint, shape: prev.model.shape, kindJson: JSON.stringify(prev.model.kind) },
+          { fingerprint, shape: model.shape, kindJson: JSON.stringify(model.kind) },
+        );
+        category = direct === 'non-breaking' && upstreamBreaking ? 'breaking' : direct;
+        if (direct === 'metadata' && parentEffects.length) category = upstreamBreaking ? 'breaking' : 'non-breaking';
+        directlyModified.push({ name, category: direct });
+        diffs.push({ name, file: model.file, before: prev.model.source, after: model.source });
+        if (category !== 'metadata') effect.set(name, { category, causes: [...new Set([name, ...causes])].sort() });
+        if (category === 'metadata' || (category === 'non-breaking' && direct === 'metadata')) version = prev.version;
+      } else {
+        category = upstreamBreaking ? 'breaking' : 'non-breaking';
+        indirectlyModified.push({ name, category, causes });
+        effect.set(name, { category, causes });
+        // A view is free to recreate, and must read its parents' new tables.
+        if (category === 'non-breaking' && model.kind.name !== 'VIEW') version = prev.version;
+      }
+      const existing = known.get(id);
+      if (existing) {
+        snapshot = existing;
+      } else {
+        const parents = Object.fromEntries(model.parents.map((p) => [p, target[p]]));
+        snapshot = makeSnapshot(model, fingerprint, version, parents, category, now);
+        newSnapshotIds.push(snapshot.id);
+      }
+    }
+    target[name] = snapshot.id;
+    snapshots[snapshot.id] = snapshot;
+  }
+
+  const removed = Object.keys(before).filter((n) => !project.models.has(n)).sort();
+  const views = viewSet(input, target, snapshots);
+  const oldViews = new Set(input.current?.views ?? []);
+  const oldTargets = input.current?.snapshots ?? {};
+  const upsert = views.filter((n) => {
+    if (!oldViews.has(n)) return true;
+    const oldId = oldTargets[n];
+    const old = oldId ? known.get(oldId) ?? (oldId === target[n] ? snapshots[oldId] : undefined) : undefined;
+    // Unknown old snapshot: repoint to be safe.
+    return !old || old.version !== snapshots[target[n]].version;
+  });
+  const viewNames = new Set(views);
+  const drop = [...oldViews].filter((n) => !viewNames.has(n)).sort();
+
+  return {
+    id: input.planId,
+    environment: input.environment,
+    base: input.current ? input.environment : input.base?.name ?? null,
+    expectedPlanId: input.current?.planId ?? null,
+    isNewEnvironment: !input.current,
+    createdAt: now,
+    added,
+    removed,
+    directlyModified,
+    indirectlyModified,
+    diffs,
+    target,
+    views,
+    snapshots,
+    newSnapshotIds,
+    builds: [],
+    viewChanges: { upsert, drop },
+  };
+}
+
+/**
+ * Prod, and any environment planned with --include-unmodified, has a view for every
+ * model; other environments only for the models whose snapshot differs from prod's.
+ */
+function viewSet(input: PlanInput, target: Record<string, string>, snapshots: Record<string, Snapshot>): string[] {
+  const all = input.project.order.filter((n) => !NO_TABLE.has(snapshots[target[n]].model.kind.name));
+  if (input.environment === PROD || input.includeUnmodified) return all;
+  const prod = input.prod?.snapshots ?? {};
+  return all.filter((n) => prod[n] !== target[n]);
+}
+
+/**
+ * Adds the builds: target snapshots whose version has no fully built table yet, in DAG
+ * order. `built` holds the `name@version` keys state knows to be built.
+ */
+export function withBuilds(plan: Plan, order: readonly string[], built: ReadonlySet<string>): Plan {
+  const builds: string[] = [];
+  const seen = new Set<string>();
+  for (const name of order) {
+    const s = plan.snapshots[plan.target[name]];
+    const key = builtKey(s.name, s.version);
+    if (NO_TABLE.has(s.model.kind.name) || built.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    builds.push(s.id);
+  }
+  return { ...plan, builds };
+}

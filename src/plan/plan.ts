@@ -1,0 +1,57 @@
+import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
+
+export interface ModelChange {
+  name: string;
+  category: ChangeCategory;
+}
+
+export interface IndirectChange extends ModelChange {
+  /** The directly modified models upstream that caused this change. */
+  causes: string[];
+}
+
+/** A unified-diff-ready pair of definitions of one directly modified model. */
+export interface DefinitionDiff {
+  name: string;
+  file: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The difference between the local project and an environment, and what applying it
+ * takes. Pure data: made without touching a database, saved to a file as JSON, applied
+ * later by the evaluator.
+ */
+export interface Plan {
+  id: string;
+  environment: string;
+  /** What the project was compared with: the environment itself, or the one a new environment starts from. */
+  base: string | null;
+  /** The environment's plan id when this plan was made (null: it did not exist); apply refuses if it moved. */
+  expectedPlanId: string | null;
+  isNewEnvironment: boolean;
+  createdAt: number;
+  added: string[];
+  removed: string[];
+  directlyModified: ModelChange[];
+  indirectlyModified: IndirectChange[];
+  diffs: DefinitionDiff[];
+  /** Every model the environment will hold: name -> snapshot id. */
+  target: Record<string, string>;
+  /** The models that get a view in the environment. */
+  views: string[];
+  /** The snapshots of `target` (all of them, new and existing), by id. */
+  snapshots: Record<string, Snapshot>;
+  /** Snapshots that state does not have yet. */
+  newSnapshotIds: string[];
+  /** Snapshot ids whose physical table must be built, parents first. */
+  builds: string[];
+  /** Views to create or repoint, and views to drop, in the environment. */
+  viewChanges: { upsert: string[]; drop: string[] };
+}
+
+/** True when applying would change nothing at all. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return !plan.isNewEnvironment && !plan.builds.length && !plan.viewChanges.upsert.length && !plan.viewChanges.drop.length && !plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length;
+}

@@ -1,0 +1,39 @@
+import { renderQuery, type RenderTimes } from '../model/render.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { quoteIdent, quoteTable } from '../util/identifiers.js';
+
+/**
+ * A snapshot's query as it runs: references to models become the exact physical tables
+ * of the parent snapshots given by `parentOf` (so a table never depends on which
+ * environment built it); EMBEDDED parents are inlined as subqueries; other tables are
+ * left as written.
+ */
+export function renderSnapshot(
+  snapshot: Snapshot,
+  parentOf: (name: string) => Snapshot | undefined,
+  times: RenderTimes,
+): string {
+  const m = snapshot.model;
+  return renderQuery(
+    m,
+    (ref) => {
+      const parent = parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
+      if (!parent) return undefined;
+      if (parent.model.kind.name === 'EMBEDDED') {
+        const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
+        return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
+      }
+      if (parent.model.kind.name === 'EXTERNAL') return undefined;
+      return quoteTable(parent.physical);
+    },
+    times,
+    quoteTable(snapshot.physical),
+  );
+}
+
+/** Render times for a model that is built whole: from its start to the last complete day. */
+export function fullRefreshTimes(snapshot: Snapshot, now: Date): RenderTimes {
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const start = snapshot.model.start ? new Date(`${snapshot.model.start}T00:00:00Z`) : new Date(0);
+  return { start: Number.isNaN(start.getTime()) ? new Date(0) : start, end: today, execution: now };
+}

@@ -1,0 +1,60 @@
+import { dirname, join, normalize } from 'node:path';
+import type { Model } from '../model/model.js';
+import { physicalTableName, VERSION_LENGTH } from './physical-names.js';
+import type { ChangeCategory, Fingerprint, Snapshot, SnapshotModel } from './snapshot.js';
+import { snapshotId } from './fingerprint.js';
+
+/** The part of a model a snapshot keeps. */
+export function snapshotModel(model: Model): SnapshotModel {
+  return {
+    name: model.name,
+    schema: model.schema,
+    table: model.table,
+    file: model.file,
+    kind: model.kind,
+    dialect: model.dialect,
+    cron: model.cron,
+    start: model.start,
+    grain: model.grain,
+    owner: model.owner,
+    description: model.description,
+    tags: model.tags,
+    columns: model.columns,
+    audits: model.audits,
+    forwardOnly: model.forwardOnly,
+    query: model.query,
+    source: model.source,
+    references: model.references,
+    macros: model.macros,
+    shape: model.shape,
+    variables: model.variables,
+    seedPath: model.kind.name === 'SEED' ? normalize(join(dirname(model.file), model.kind.path)).split('\\').join('/') : undefined,
+    seedHash: model.seedHash,
+  };
+}
+
+/** A version for new data: the leading digits of the data hash. */
+export function versionOf(fp: Fingerprint): string {
+  return fp.data.slice(0, VERSION_LENGTH);
+}
+
+export function makeSnapshot(
+  model: Model,
+  fingerprint: Fingerprint,
+  version: string,
+  parents: Record<string, string>,
+  category: ChangeCategory | undefined,
+  now: number,
+): Snapshot {
+  return {
+    id: snapshotId(model.name, fingerprint),
+    name: model.name,
+    fingerprint,
+    version,
+    physical: physicalTableName(model.schema, model.table, version),
+    parents,
+    model: snapshotModel(model),
+    category,
+    createdAt: now,
+  };
+}

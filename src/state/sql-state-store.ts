@@ -1,0 +1,163 @@
+import { sql, type Kysely } from 'kysely';
+import { ConflictError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type StateStore } from './state-store.js';
+
+const CHUNK = 2000;
+
+/**
+ * State in SQL tables of its own schema, through kysely: one implementation for every
+ * engine. No method opens a transaction of its own (each write is one statement), so the
+ * caller may wrap several in the engine's transaction when they share a connection.
+ */
+export class SqlStateStore implements StateStore {
+  private readonly db: Kysely<any>;
+
+  constructor(root: Kysely<any>, private readonly schema: string) {
+    this.db = root.withSchema(schema);
+  }
+
+  async migrate(): Promise<void> {
+    const current = await this.schemaVersion().catch(() => 0);
+    const pending = MIGRATIONS.filter((m) => m.version > current);
+    if (!pending.length) return;
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(this.schema)}`.execute(this.db);
+    await this.db.schema
+      .createTable('schema_version')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'varchar', (c) => c.notNull())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull())
+      .execute();
+    for (const m of pending) {
+      await this.db.transaction().execute(async (tx) => {
+        await m.up(tx);
+        await tx.insertInto('schema_version').values({ version: m.version, name: m.name, applied_at: Date.now() }).execute();
+      });
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    const row = await this.db.selectFrom('schema_version').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
+    return Number(row?.v ?? 0);
+  }
+
+  async getEnvironment(name: string): Promise<EnvironmentRecord | undefined> {
+    const row = await this.db.selectFrom('environments').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toEnvironment(row) : undefined;
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    const rows = await this.db.selectFrom('environments').selectAll().orderBy('name').execute();
+    return rows.map(toEnvironment);
+  }
+
+  async getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>> {
+    const out = new Map<string, Snapshot>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = await this.db.selectFrom('snapshots').select(['id', 'payload']).where('id', 'in', chunk).execute();
+      for (const r of rows) out.set(String(r.id), JSON.parse(String(r.payload)) as Snapshot);
+    }
+    return out;
+  }
+
+  async getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>> {
+    const out = new Map<string, PhysicalTableRecord>();
+    const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
+    const wanted = new Set(keys);
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('physical_tables').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const rec = toPhysical(r);
+        const key = builtKey(rec.name, rec.version);
+        if (wanted.has(key)) out.set(key, rec);
+      }
+    }
+    return out;
+  }
+
+  async insertSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
+    for (let i = 0; i < snapshots.length; i += 500) {
+      const values = snapshots.slice(i, i + 500).map((s) => ({
+        id: s.id,
+        name: s.name,
+        version: s.version,
+        payload: JSON.stringify(s),
+        created_at: s.createdAt,
+      }));
+      await this.db.insertInto('snapshots').values(values).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+  }
+
+  async recordBuilt(t: PhysicalTableRecord): Promise<void> {
+    await this.db
+      .insertInto('physical_tables')
+      .values({ name: t.name, version: t.version, schema_name: t.schema, table_name: t.table, built_at: t.builtAt })
+      .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
+      .execute();
+  }
+
+  async setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void> {
+    const values = {
+      payload: JSON.stringify({ snapshots: env.snapshots, views: env.views, createdFrom: env.createdFrom }),
+      plan_id: env.planId,
+      previous_plan_id: env.previousPlanId,
+      created_at: env.createdAt,
+      updated_at: env.updatedAt,
+      expires_at: env.expiresAt,
+    };
+    const changed =
+      expectedPlanId === null
+        ? await this.db
+            .insertInto('environments')
+            .values({ name: env.name, ...values })
+            .onConflict((oc) => oc.column('name').doNothing())
+            .returning('name')
+            .execute()
+        : await this.db
+            .updateTable('environments')
+            .set(values)
+            .where('name', '=', env.name)
+            .where('plan_id', '=', expectedPlanId)
+            .returning('name')
+            .execute();
+    if (!changed.length) {
+      throw new ConflictError(`environment '${env.name}' changed since this plan was made; plan is stale, plan again`, { code: 'stale_plan' });
+    }
+  }
+
+  async recordPlan(plan: PlanRecord): Promise<void> {
+    await this.db
+      .insertInto('plans')
+      .values({ id: plan.id, environment: plan.environment, applied_at: plan.appliedAt, summary: JSON.stringify(plan.summary) })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+}
+
+function toEnvironment(row: Record<string, unknown>): EnvironmentRecord {
+  const payload = JSON.parse(String(row.payload)) as Pick<EnvironmentRecord, 'snapshots' | 'views' | 'createdFrom'>;
+  return {
+    name: String(row.name),
+    snapshots: payload.snapshots,
+    views: payload.views,
+    createdFrom: payload.createdFrom,
+    planId: String(row.plan_id),
+    previousPlanId: row.previous_plan_id == null ? null : String(row.previous_plan_id),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    expiresAt: row.expires_at == null ? null : Number(row.expires_at),
+  };
+}
+
+function toPhysical(row: Record<string, unknown>): PhysicalTableRecord {
+  return {
+    name: String(row.name),
+    version: String(row.version),
+    schema: String(row.schema_name),
+    table: String(row.table_name),
+    builtAt: Number(row.built_at),
+  };
+}

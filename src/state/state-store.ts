@@ -1,0 +1,62 @@
+import type { Snapshot } from '../snapshot/snapshot.js';
+
+/** An environment as recorded: the snapshots its views point at, and which plan set them. */
+export interface EnvironmentRecord {
+  name: string;
+  /** Model name -> snapshot id, for every model of the project the environment was planned from. */
+  snapshots: Record<string, string>;
+  /** The models that have a view in this environment (a dev environment views only what it changed). */
+  views: string[];
+  /** The environment this one was first created from (prod unless `--create-from`). */
+  createdFrom: string | null;
+  planId: string;
+  previousPlanId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Null for environments that never expire (prod). */
+  expiresAt: number | null;
+}
+
+/** A physical table (or view) that has been fully built for one model version. */
+export interface PhysicalTableRecord {
+  name: string;
+  version: string;
+  schema: string;
+  table: string;
+  builtAt: number;
+}
+
+/** An applied plan, kept for `planner environments` and audit trails. */
+export interface PlanRecord {
+  id: string;
+  environment: string;
+  appliedAt: number;
+  summary: Record<string, unknown>;
+}
+
+/** Read side of state: what planning needs. */
+export interface StateReader {
+  getEnvironment(name: string): Promise<EnvironmentRecord | undefined>;
+  listEnvironments(): Promise<EnvironmentRecord[]>;
+  /** The snapshots with these ids that exist, keyed by id. */
+  getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>>;
+  /** Which of these `name@version` keys have a fully built physical table. */
+  getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;
+  schemaVersion(): Promise<number>;
+}
+
+/** Write side of state. Every method is one atomic write. */
+export interface StateStore extends StateReader {
+  /** Creates or upgrades the state schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  insertSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
+  recordBuilt(table: PhysicalTableRecord): Promise<void>;
+  /**
+   * Sets an environment, but only if its current plan id is `expectedPlanId` (null: it
+   * must not exist): a plan computed against an older state never overwrites a newer one.
+   */
+  setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void>;
+  recordPlan(plan: PlanRecord): Promise<void>;
+}
+
+export const builtKey = (name: string, version: string) => `${name}@${version}`;
