@@ -1,9 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { PlannerError } from '../errors.js';
 import { redact } from '../util/secrets.js';
-import { fetchdfCommand } from './commands/fetchdf.js';
+import { COMMANDS } from './commands.js';
 import type { GlobalOptions } from './commands/global-options.js';
-import { planCommand } from './commands/plan.js';
 import { processIO, type CliIO } from './io.js';
 
 /**
@@ -14,9 +13,6 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   let code = 0;
   let verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
-  const run = (fn: (a: any) => Promise<number>) => async (args: any) => {
-    code = await fn(args);
-  };
   const parser = (yargs(argv) as Argv<GlobalOptions>)
     .scriptName('planner')
     .usage('$0 <command> [options]')
@@ -25,22 +21,14 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .option('json', { type: 'boolean', describe: 'machine-readable output' })
     .option('verbose', { type: 'boolean', describe: 'show stack traces of internal errors' })
     .command(
-      'plan [environment]',
-      'plan an environment (default prod) and apply it on confirmation',
-      (y) =>
-        y
-          .positional('environment', { type: 'string', describe: 'environment to plan' })
-          .option('auto-apply', { alias: 'yes', type: 'boolean', describe: 'apply without asking' })
-          .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
-          .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
-          .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' }),
-      run((a) => planCommand(a, io)),
-    )
-    .command(
-      'fetchdf <sql>',
-      "run a query with an environment's model names resolved",
-      (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' }),
-      run((a) => fetchdfCommand({ ...a, environment: a.env }, io)),
+      COMMANDS.map((spec) => ({
+        command: spec.command,
+        describe: spec.describe,
+        builder: spec.builder as any,
+        handler: async (args: any) => {
+          code = await spec.handler(args, io);
+        },
+      })),
     )
     .demandCommand(1, 'name a command; see --help')
     .strict()

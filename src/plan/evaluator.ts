@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import type { StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Plan } from './plan.js';
-import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
+import { buildSnapshot } from './build-snapshot.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
 
 export interface EvaluatorDeps {
@@ -50,7 +48,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     const snapshot = plan.snapshots[id];
     reporter.buildStarted?.(snapshot, i, plan.builds.length);
     const started = Date.now();
-    await buildSnapshot(snapshot, parentOf, deps, now());
+    await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
     reporter.buildFinished?.(snapshot, i, plan.builds.length, Date.now() - started);
   }
@@ -106,36 +104,6 @@ async function assertNotStale(plan: Plan, state: StateStore): Promise<void> {
       `environment '${plan.environment}' changed since this plan was made (now at plan ${current?.planId ?? 'none'}); plan is stale, plan again`,
       { code: 'stale_plan' },
     );
-  }
-}
-
-async function buildSnapshot(
-  snapshot: Snapshot,
-  parentOf: (name: string) => Snapshot | undefined,
-  deps: EvaluatorDeps,
-  now: Date,
-): Promise<void> {
-  const { engine } = deps;
-  const kind = snapshot.model.kind;
-  switch (kind.name) {
-    case 'SEED':
-      await engine.loadCsv(snapshot.physical, join(deps.projectDir, snapshot.model.seedPath!), snapshot.model.columns);
-      return;
-    case 'VIEW':
-      await engine.createView(snapshot.physical, renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)));
-      return;
-    case 'FULL':
-    case 'INCREMENTAL_BY_TIME_RANGE':
-    case 'INCREMENTAL_BY_UNIQUE_KEY':
-      await engine.createTableAs(snapshot.physical, renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)));
-      return;
-    case 'EMBEDDED':
-    case 'EXTERNAL':
-      return;
-    default: {
-      const never: never = kind;
-      throw new Error(`unknown kind ${JSON.stringify(never)}`);
-    }
   }
 }
 

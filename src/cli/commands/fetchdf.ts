@@ -1,6 +1,7 @@
 import { Context } from '../../context.js';
 import type { CliIO } from '../io.js';
 import { jsonValue, renderTable } from '../render/table.js';
+import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
 export interface FetchdfOptions extends GlobalOptions {
@@ -25,3 +26,10 @@ export async function fetchdfCommand(opts: FetchdfOptions, io: CliIO): Promise<n
     await ctx.close();
   }
 }
+
+export const fetchdfSpec: CommandSpec = {
+  command: 'fetchdf <sql>',
+  describe: "run a query with an environment's model names resolved",
+  builder: (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' }),
+  handler: (args, io) => fetchdfCommand({ ...args, environment: args.env }, io),
+};

@@ -5,6 +5,7 @@ import { isEmptyPlan } from '../../plan/plan.js';
 import type { CliIO } from '../io.js';
 import { progressReporter } from '../render/progress.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
+import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
 export interface PlanCommandOptions extends GlobalOptions {
@@ -58,3 +59,16 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     await ctx.close();
   }
 }
+
+export const planSpec: CommandSpec = {
+  command: 'plan [environment]',
+  describe: 'plan an environment (default prod) and apply it on confirmation',
+  builder: (y) =>
+    y
+      .positional('environment', { type: 'string', describe: 'environment to plan' })
+      .option('auto-apply', { alias: 'yes', type: 'boolean', describe: 'apply without asking' })
+      .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
+      .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
+      .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' }),
+  handler: planCommand,
+};
