@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planner } from '../helpers/cli.js';
+import { TempProject } from '../helpers/project.js';
+
+describe('planner CLI on the demo project', () => {
+  let p: TempProject;
+  beforeEach(() => {
+    p = new TempProject();
+  });
+  afterEach(() => p.remove());
+
+  it('plans and applies prod, then reports no changes, and fetchdf reads the result', () => {
+    const first = planner(['plan', '--auto-apply', '-p', p.dir]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Added');
+    expect(first.stdout).toMatch(/Applied plan \w+ to prod: built 12 tables/);
+
+    const again = planner(['plan', '-p', p.dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes');
+
+    const rows = planner(['fetchdf', 'SELECT count(*) AS n FROM analytics.customers', '--json', '-p', p.dir]);
+    expect(rows.code).toBe(0);
+    expect(JSON.parse(rows.stdout).rows).toEqual([{ n: 30 }]);
+  });
+
+  it('prints the plan as JSON and applies a dev change with a diff of the model', () => {
+    planner(['plan', '--yes', '-p', p.dir]);
+    p.edit('models/analytics/daily_revenue.sql', /SELECT/, 'SELECT\n  1 AS version_marker,');
+    const dry = planner(['plan', 'dev', '--dry-run', '-p', p.dir]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Directly modified');
+    expect(dry.stdout).toContain('+  1 AS version_marker,');
+    const json = planner(['plan', 'dev', '--auto-apply', '--json', '-p', p.dir]);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout);
+    expect(plan).toMatchObject({ environment: 'dev', applied: true, directlyModified: [{ name: 'analytics.daily_revenue', category: 'non-breaking' }] });
+    expect(plan.builds.map((b: { model: string }) => b.model)).toEqual(['analytics.daily_revenue']);
+    const dev = planner(['fetchdf', 'SELECT DISTINCT version_marker FROM analytics.daily_revenue', '--env', 'dev', '--json', '-p', p.dir]);
+    expect(JSON.parse(dev.stdout).rows).toEqual([{ version_marker: 1 }]);
+  });
+
+  it('refuses to apply without a terminal unless told to, and changes nothing', () => {
+    const r = planner(['plan', '-p', p.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not applied: no terminal to confirm on');
+    expect(planner(['fetchdf', 'SELECT 1 FROM analytics.customers', '-p', p.dir]).code).toBe(2);
+  });
+
+  it('stops bad input with one located message, exit 2, and nothing changed', () => {
+    planner(['plan', '--yes', '-p', p.dir]);
+    p.edit('models/analytics/customers.sql', 'LEFT JOIN order_stats', 'LEFT JOIN JOIN order_stats');
+    const r = planner(['plan', 'dev', '--yes', '-p', p.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: models\/analytics\/customers\.sql:\d+:\d+: SQL does not parse/);
+    expect(r.stderr).not.toContain('    at ');
+    const envs = planner(['fetchdf', "SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name LIKE '%__dev'", '--json', '-p', p.dir]);
+    expect(JSON.parse(envs.stdout).rows).toEqual([{ n: 0 }]);
+
+    const badEnv = planner(['plan', 'Dev-1;drop', '--yes', '-p', p.dir]);
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain("invalid environment name 'Dev-1;drop'");
+    const unknown = planner(['fetchdf', 'SELECT 1', '--env', 'nope', '-p', p.dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown environment 'nope'");
+    expect(unknown.stderr).toContain('known environments: prod');
+  });
+});

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
+import { projectWriter } from '../helpers/write-project.js';
+
+const projects = projectWriter();
+afterEach(() => projects.cleanup());
+
+const fingerprints = async (files: Record<string, string>, variables: Record<string, unknown> = {}) =>
+  fingerprintProject(await projects.load(files, variables));
+
+const parent = `MODEL (name s.parent, kind FULL);\nSELECT id, amount FROM raw_source WHERE amount > 0`;
+const child = `MODEL (name s.child, kind FULL);\nSELECT id, sum(amount) AS total FROM s.parent GROUP BY id`;
+
+describe('fingerprints', () => {
+  it('ignore whitespace, comments and keyword case', async () => {
+    const a = await fingerprints({ 'models/parent.sql': parent, 'models/child.sql': child });
+    const b = await fingerprints({
+      'models/parent.sql': `-- the parent\nMODEL (\n  name s.parent,\n  kind FULL\n);\n\nselect   id,\n  amount -- money\nfrom raw_source\nwhere amount > 0;\n`,
+      'models/child.sql': `MODEL (name s.child, kind full);\n/* totals */ SELECT id, SUM(amount) AS total\nFROM s.parent GROUP BY id`,
+    });
+    expect(b.get('s.parent')).toEqual(a.get('s.parent'));
+    expect(b.get('s.child')).toEqual(a.get('s.child'));
+  });
+
+  it("change a child's data hash when its parent changes, but not its own definition hash", async () => {
+    const a = await fingerprints({ 'models/parent.sql': parent, 'models/child.sql': child });
+    const b = await fingerprints({ 'models/parent.sql': parent.replace('> 0', '> 10'), 'models/child.sql': child });
+    expect(b.get('s.parent')!.fingerprint.data).not.toBe(a.get('s.parent')!.fingerprint.data);
+    expect(b.get('s.child')!.fingerprint.data).not.toBe(a.get('s.child')!.fingerprint.data);
+    expect(b.get('s.child')!.fingerprint.ownData).toBe(a.get('s.child')!.fingerprint.ownData);
+    expect(b.get('s.child')!.id).not.toBe(a.get('s.child')!.id);
+  });
+
+  it('keep data apart from metadata', async () => {
+    const a = await fingerprints({ 'models/parent.sql': parent });
+    const b = await fingerprints({ 'models/parent.sql': parent.replace('kind FULL', "kind FULL, owner someone, description 'x'") });
+    expect(b.get('s.parent')!.fingerprint.data).toBe(a.get('s.parent')!.fingerprint.data);
+    expect(b.get('s.parent')!.fingerprint.metadata).not.toBe(a.get('s.parent')!.fingerprint.metadata);
+  });
+
+  it('change with a literal, an identifier or a variable value the query uses', async () => {
+    const withVar = `MODEL (name s.v, kind FULL);\nSELECT * FROM raw_source WHERE region = @VAR('region', 'eu')`;
+    const base = await fingerprints({ 'models/v.sql': withVar });
+    const other = await fingerprints({ 'models/v.sql': withVar }, { region: 'us' });
+    const unused = await fingerprints({ 'models/v.sql': withVar }, { unrelated: 1 });
+    const otherDefault = await fingerprints({ 'models/v.sql': withVar.replace("'eu'", "'us'") });
+    expect(other.get('s.v')!.id).not.toBe(base.get('s.v')!.id);
+    expect(unused.get('s.v')!.id).toBe(base.get('s.v')!.id);
+    expect(otherDefault.get('s.v')!.id).not.toBe(base.get('s.v')!.id);
+  });
+});

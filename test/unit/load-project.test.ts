@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { projectWriter } from '../helpers/write-project.js';
+
+const projects = projectWriter();
+afterEach(() => projects.cleanup());
+
+async function loadError(files: Record<string, string>): Promise<InputError> {
+  try {
+    await projects.load(files);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+describe('loading a project', () => {
+  it('finds dependencies, ignoring CTE names, and keeps unknown tables as external sources', async () => {
+    const project = await projects.load({
+      'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT 1 AS id',
+      'models/b.sql': 'MODEL (name s.b, kind FULL);\nWITH a AS (SELECT * FROM s.a), x AS (SELECT * FROM a)\nSELECT * FROM x JOIN "s"."a" AS y USING (id) JOIN ext.source USING (id) WHERE id IN (SELECT id FROM s.c)',
+      'models/nested/c.sql': 'MODEL (name s.c, kind VIEW);\nSELECT 2 AS id',
+    });
+    expect(project.order).toEqual(['s.a', 's.c', 's.b']);
+    const b = project.models.get('s.b')!;
+    expect(b.parents).toEqual(['s.a', 's.c']);
+    expect(b.externals).toEqual(['ext.source']);
+    expect(b.references.map((r) => b.query.slice(r.start, r.end))).toEqual(['s.a', '"s"."a"', 'ext.source', 's.c']);
+  });
+
+  it('reports a cycle with the models involved', async () => {
+    const err = await loadError({
+      'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT * FROM s.b',
+      'models/b.sql': 'MODEL (name s.b, kind FULL);\nSELECT * FROM s.a',
+    });
+    expect(err.message).toMatch(/cycle: s\.(a|b) -> s\.(a|b) -> s\.(a|b)/);
+    expect(err.location?.line).toBe(2);
+  });
+
+  it('reports SQL that does not parse at its line and column in the file', async () => {
+    const err = await loadError({ 'models/a.sql': 'MODEL (name s.a, kind FULL);\n\nSELECT id,\n  FROM FROM t' });
+    expect(err.message).toContain('SQL does not parse');
+    expect(err.location).toMatchObject({ file: 'models/a.sql', line: 4 });
+    expect(err.exitCode).toBe(2);
+  });
+
+  it('reports duplicate model names, missing seeds and unknown macros', async () => {
+    expect((await loadError({ 'models/a.sql': 'MODEL (name s.a); SELECT 1', 'models/b.sql': 'MODEL (name s.a); SELECT 2' })).message).toContain('defined twice');
+    const seed = await loadError({ 'models/a.sql': "MODEL (name s.a, kind SEED (path '../seeds/nope.csv'));" });
+    expect(seed.message).toContain("seed file '../seeds/nope.csv' does not exist");
+    expect(seed.location?.file).toBe('models/a.sql');
+    const macro = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @nope AS x' });
+    expect(macro.message).toContain('unknown macro @nope');
+    expect(macro.location).toMatchObject({ line: 2, column: 8 });
+  });
+
+  it('finds references after multibyte text at the right place', async () => {
+    const project = await projects.load({
+      'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS id',
+      'models/b.sql': "MODEL (name s.b);\nSELECT 'héllo – ✓' AS greeting, id FROM s.a",
+    });
+    const b = project.models.get('s.b')!;
+    expect(b.query.slice(b.references[0].start, b.references[0].end)).toBe('s.a');
+  });
+});
