@@ -18,6 +18,8 @@ export interface GenerateOptions {
   seed?: number;
   /** Write dir/planner.config.ts (a local DuckDB gateway). Default true. */
   config?: boolean;
+  /** Multiplies the rows of the source models (500 to 5,000 each by default). */
+  rowsScale?: number;
 }
 
 export interface GeneratedProject {
@@ -87,8 +89,8 @@ function layerSizes(n: number): number[] {
 
 const ALIASES = ['a', 'b', 'c'];
 
-function sourceQuery(r: Rand): string {
-  const rows = r.pick([500, 1000, 2000, 5000]);
+function sourceQuery(r: Rand, scale: number): string {
+  const rows = r.pick([500, 1000, 2000, 5000]) * scale;
   const mod = r.int(7, 13);
   const keep = r.int(0, mod - 1);
   const price = r.pick(['1.5', '0.75', '2.25', '3.1']);
@@ -267,7 +269,7 @@ function header(m: Model, owner: string): string {
   return ['MODEL (', `  name ${m.name},`, '  kind FULL,', `  owner ${owner},`, '  grain id', ');', ''].join('\n');
 }
 
-function plan(n: number, seed: number): { models: Model[]; owners: string[] } {
+function plan(n: number, seed: number, scale: number): { models: Model[]; owners: string[] } {
   const r = new Rand(seed);
   const sizes = layerSizes(n);
   const byLayer: Model[][] = [];
@@ -285,7 +287,7 @@ function plan(n: number, seed: number): { models: Model[]; owners: string[] } {
       let parents: string[] = [];
       let query: string;
       if (layer === 0) {
-        query = sourceQuery(r);
+        query = sourceQuery(r, scale);
       } else {
         const count = Math.min(earlier.length, r.pick([1, 1, 2, 2, 3]));
         const chosen = new Set<string>([r.pick(previous).name]);
@@ -309,7 +311,7 @@ function plan(n: number, seed: number): { models: Model[]; owners: string[] } {
  */
 export function generateProject(dir: string, n: number, opts: GenerateOptions = {}): GeneratedProject {
   if (!Number.isInteger(n) || n < 1) throw new Error(`generateProject: n must be a positive integer, got ${n}`);
-  const { models, owners } = plan(n, opts.seed ?? 1);
+  const { models, owners } = plan(n, opts.seed ?? 1, opts.rowsScale ?? 1);
   const modelsDir = join(dir, 'models');
   rmSync(modelsDir, { recursive: true, force: true });
   for (let layer = 0; layer <= LAYERS; layer++) {

@@ -1,0 +1,41 @@
+import { join, resolve } from 'node:path';
+import { benchApplyOverhead } from './apply-overhead.js';
+import { benchNoopPlan } from './noop-plan.js';
+import { benchParseRates } from './parse-rates.js';
+import { writeReport, type BenchRow } from './report.js';
+
+/**
+ * `npm run bench`: every benchmark in one run, printed and written to BENCHMARKS.md.
+ * BENCH_QUICK=1 runs small sizes (for checking the script itself).
+ */
+const root = resolve(import.meta.dirname, '..', '..');
+const quick = process.env.BENCH_QUICK === '1';
+const started = performance.now();
+const rows: BenchRow[] = [];
+const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
+  process.stderr.write(`bench: ${name}...\n`);
+  const out = await fn();
+  for (const r of out) process.stderr.write(`  ${r.name}: ${r.value}${r.ratio === undefined ? '' : ` (ratio ${r.ratio.toFixed(2)})`}\n`);
+  rows.push(...out);
+};
+
+await step('parse success rates', () => benchParseRates(root));
+await step('no-op plan', () => benchNoopPlan(quick ? [100, 1000] : [1000, 10000]));
+await step('apply overhead', () => benchApplyOverhead(quick ? 50 : 200, quick ? 4 : 40));
+try {
+  const { benchTableDiff } = await import('./table-diff-bench.js');
+  await step('table-diff', async () =>
+    (await benchTableDiff(quick ? { rows: 100_000 } : undefined)).map((r) => ({
+      group: 'table-diff',
+      name: r.name,
+      value: Object.entries(r.details).map(([k, v]) => `${k} ${v}`).join(', '),
+      ratio: r.ratio,
+      target: 'under 1.5',
+    })),
+  );
+} catch (err) {
+  if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+}
+
+const text = writeReport(join(root, 'BENCHMARKS.md'), rows, (performance.now() - started) / 1000);
+process.stdout.write(text);
