@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
+import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
 import { InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
@@ -49,10 +50,7 @@ export class Context {
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
     const config = await loadConfig(options.projectDir);
     const gatewayName = options.gateway ?? environmentSettings(config, environment).gateway;
-    const gateway = config.gateways[gatewayName];
-    if (!gateway) {
-      throw new InputError(`unknown gateway '${gatewayName}'`, { hint: `gateways: ${Object.keys(config.gateways).join(', ')}` });
-    }
+    const gateway = resolveGateway(config, gatewayName);
     const engine = await createEngine(gateway, config.projectDir);
     try {
       const state = new SqlStateStore(engine.kysely(), config.stateSchema);

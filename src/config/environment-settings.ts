@@ -8,6 +8,8 @@ export interface EnvironmentSettings {
   ttlMs: number | null;
   protected: boolean;
   variables: Record<string, unknown>;
+  /** The `environments` key that applied (the name itself or a pattern), or null for defaults only. */
+  matchedBy: string | null;
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -18,7 +20,8 @@ const WEEK = 7 * 24 * 3600 * 1000;
  * expiring; other environments expiring a week after their last apply).
  */
 export function environmentSettings(config: ResolvedConfig, name: string): EnvironmentSettings {
-  const entry = matchEnvironment(config.environments, name);
+  const key = matchEnvironment(config.environments, name);
+  const entry = key === undefined ? undefined : config.environments[key];
   const isProd = name === 'prod';
   return {
     name,
@@ -26,15 +29,17 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     ttlMs: entry?.ttl !== undefined ? parseDuration(entry.ttl) : isProd ? null : WEEK,
     protected: entry?.protected ?? isProd,
     variables: { ...config.variables, ...entry?.variables },
+    matchedBy: key ?? null,
   };
 }
 
-function matchEnvironment(envs: Record<string, EnvironmentConfig>, name: string): EnvironmentConfig | undefined {
-  if (envs[name]) return envs[name];
+/** The `environments` key for `name`: itself, else the most specific matching pattern. */
+export function matchEnvironment(envs: Record<string, EnvironmentConfig>, name: string): string | undefined {
+  if (envs[name]) return name;
   const patterns = Object.keys(envs)
     .filter((k) => k.includes('*') && new RegExp(`^${k.split('*').map(escape).join('.*')}$`).test(name))
     .sort((a, b) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length);
-  return patterns.length ? envs[patterns[0]] : undefined;
+  return patterns[0];
 }
 
 function escape(s: string): string {

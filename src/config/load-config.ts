@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
 import { validateIdentifier } from '../util/identifiers.js';
-import type { PlannerConfig, ResolvedConfig } from './types.js';
+import { redact, rememberSecrets } from '../util/secrets.js';
+import { gatewaySecrets } from './gateway-secrets.js';
+import type { GatewayConfig, PlannerConfig, ResolvedConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
 
 const CONFIG_FILES = ['planner.config.ts', 'planner.config.mts', 'planner.config.js', 'planner.config.mjs'];
@@ -11,6 +13,8 @@ const CONFIG_FILES = ['planner.config.ts', 'planner.config.mts', 'planner.config
 /**
  * Loads the project's `planner.config.ts` (TypeScript, through jiti) and applies defaults.
  * A project without a config file gets one DuckDB gateway at `.planner/warehouse.duckdb`.
+ * The project's `.env` is read first, so the config can take secrets from `process.env`;
+ * the gateways' passwords are remembered so that no output ever shows them.
  */
 export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
   const dir = resolve(projectDir);
@@ -24,7 +28,7 @@ export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
       const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
       loaded = await jiti.import(file, { default: true });
     } catch (err) {
-      throw new InputError(`cannot load config: ${(err as Error).message.split('\n')[0]}`, {
+      throw new InputError(`cannot load config: ${redact((err as Error).message.split('\n')[0])}`, {
         location: { file },
         code: 'invalid_config',
       });
@@ -35,24 +39,29 @@ export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
 }
 
 export function resolveConfig(config: PlannerConfig, projectDir: string, file?: string): ResolvedConfig {
-  const gateways = config.gateways && Object.keys(config.gateways).length
+  const gateways: Record<string, GatewayConfig> = config.gateways && Object.keys(config.gateways).length
     ? config.gateways
     : { local: { type: 'duckdb' as const, path: '.planner/warehouse.duckdb' } };
+  rememberSecrets(gatewaySecrets(gateways));
   const defaultGateway = config.defaultGateway ?? Object.keys(gateways)[0];
+  const hint = `gateways: ${Object.keys(gateways).join(', ')}`;
   if (!gateways[defaultGateway]) {
     throw new InputError(`config key 'defaultGateway' names unknown gateway '${defaultGateway}'`, {
       location: file ? { file } : undefined,
-      hint: `gateways: ${Object.keys(gateways).join(', ')}`,
+      code: 'invalid_config',
+      hint,
     });
   }
   for (const [name, env] of Object.entries(config.environments ?? {})) {
     if (env.gateway && !gateways[env.gateway]) {
       throw new InputError(`config key 'environments.${name}.gateway' names unknown gateway '${env.gateway}'`, {
         location: file ? { file } : undefined,
+        code: 'invalid_config',
+        hint,
       });
     }
   }
-  const stateSchema = validateIdentifier(config.stateSchema ?? 'planner_state', 'stateSchema');
+  const stateSchema = validateIdentifier(config.stateSchema ?? 'planner_state', "config key 'stateSchema'", file ? { file } : undefined);
   return {
     projectDir,
     configFile: file,

@@ -1,18 +1,29 @@
 import { InputError } from '../errors.js';
+import { parseDuration } from './environment-settings.js';
 import type { PlannerConfig } from './types.js';
 
 /**
- * Checks the shape of a loaded config: unknown keys and wrong types are errors that
- * name the key path (`gateways.local.path`), so a typo never silently does nothing.
+ * Checks the shape of a loaded config: unknown keys, missing required keys and wrong
+ * types are errors that name the key path (`gateways.local.path`), so a typo never
+ * silently does nothing. Values are never quoted in messages: they may be secrets.
  */
-type Rule = 'string' | 'number' | 'boolean' | 'object' | Shape | { record: Rule } | { oneOf: string[] };
+type Rule =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'scalar'
+  | { oneOf: string[] }
+  | { shape: Shape }
+  | { record: Rule; keys?: { pattern: RegExp; describe: string } }
+  | { byType: Record<string, Rule> }
+  | { check: (value: unknown) => string | undefined; base: Rule };
 interface Shape {
   [key: string]: Rule;
 }
 
-const connection: Shape = {
-  type: { oneOf: ['duckdb', 'postgres'] },
-  path: 'string',
+const duckdb: Shape = { type: 'string', path: 'string' };
+const postgres: Shape = {
+  type: 'string',
   url: 'string',
   host: 'string',
   port: 'number',
@@ -21,67 +32,111 @@ const connection: Shape = {
   password: 'string',
   poolSize: 'number',
 };
-const gateway: Shape = { ...connection, state: connection };
+const connection: Rule = { byType: { duckdb: { shape: duckdb }, postgres: { shape: postgres } } };
+const gateway: Rule = {
+  byType: {
+    duckdb: { shape: { ...duckdb, state: connection } },
+    postgres: { shape: { ...postgres, state: connection } },
+  },
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ttl: Rule = {
+  base: 'string',
+  check: (v) => {
+    try {
+      parseDuration(v as string);
+      return undefined;
+    } catch {
+      return "a duration such as '7d', '12h', '30m' or 'never'";
+    }
+  },
+};
+const variables: Rule = { record: 'scalar', keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a variable name (letters, digits, underscores)' } };
 
 const shape: Shape = {
-  gateways: { record: gateway },
+  gateways: { record: gateway, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/, describe: 'a gateway name (letters, digits, _ and -)' } },
   defaultGateway: 'string',
   modelDefaults: {
-    dialect: { oneOf: ['duckdb', 'postgres'] },
-    start: 'string',
-    cron: 'string',
-    owner: 'string',
+    shape: {
+      dialect: { oneOf: ['duckdb', 'postgres'] },
+      start: { base: 'string', check: (v) => (DATE.test(v as string) && !Number.isNaN(Date.parse(v as string)) ? undefined : "a date 'YYYY-MM-DD'") },
+      cron: 'string',
+      owner: 'string',
+    },
   },
-  variables: 'object',
+  variables,
   environments: {
-    record: { gateway: 'string', ttl: 'string', protected: 'boolean', variables: 'object' },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables } },
+    keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',
 };
 
+/** Validates what `planner.config.ts` default-exports; `file` is named in every error. */
 export function validateConfig(value: unknown, file: string): PlannerConfig {
-  check(value, shape, '', file);
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) fail('(root)', 'an object (default-export the config, e.g. `export default defineConfig({ ... })`)', file);
+  check(value, { shape }, '', file);
   return value as PlannerConfig;
 }
 
+function fail(path: string, expected: string, file: string): never {
+  throw new InputError(`config key '${path}' must be ${expected}`, { location: { file }, code: 'invalid_config' });
+}
+
 function check(value: unknown, rule: Rule, path: string, file: string): void {
-  const fail = (expected: string) => {
-    throw new InputError(`config key '${path || '(root)'}' must be ${expected}`, {
-      location: { file },
-      code: 'invalid_config',
-    });
-  };
   if (value === undefined) return;
+  const key = path || '(root)';
   if (typeof rule === 'string') {
-    if (rule === 'object') {
-      if (!isPlainObject(value)) fail('an object');
-    } else if (typeof value !== rule) fail(`a ${rule}`);
+    if (rule === 'scalar') {
+      if (!(value === null || ['string', 'number', 'boolean'].includes(typeof value))) fail(key, 'a string, number, boolean or null', file);
+    } else if (typeof value !== rule || (rule === 'number' && !Number.isFinite(value))) fail(key, `a ${rule}`, file);
     return;
   }
-  if ('oneOf' in rule && Array.isArray(rule.oneOf)) {
-    if (typeof value !== 'string' || !rule.oneOf.includes(value)) fail(`one of ${rule.oneOf.map((v) => `'${v}'`).join(', ')}`);
+  if ('oneOf' in rule) {
+    if (typeof value !== 'string' || !rule.oneOf.includes(value)) fail(key, `one of ${rule.oneOf.map((v) => `'${v}'`).join(', ')}`, file);
     return;
   }
-  if (!isPlainObject(value)) return fail('an object');
-  if ('record' in rule && !isShape(rule)) {
-    for (const [k, v] of Object.entries(value)) check(v, rule.record as Rule, join(path, k), file);
+  if ('check' in rule) {
+    check(value, rule.base, path, file);
+    const problem = rule.check(value);
+    if (problem) fail(key, problem, file);
     return;
   }
-  const fields = rule as Shape;
+  if (!isPlainObject(value)) fail(key, 'an object', file);
+  if ('byType' in rule) {
+    const types = Object.keys(rule.byType);
+    if (value.type === undefined) {
+      throw new InputError(`config key '${join(path, 'type')}' is required`, {
+        location: { file },
+        code: 'invalid_config',
+        hint: `one of ${types.map((t) => `'${t}'`).join(', ')}`,
+      });
+    }
+    if (typeof value.type !== 'string' || !rule.byType[value.type]) fail(join(path, 'type'), `one of ${types.map((t) => `'${t}'`).join(', ')}`, file);
+    check(value, rule.byType[value.type as string], path, file);
+    return;
+  }
+  if ('record' in rule) {
+    for (const [k, v] of Object.entries(value)) {
+      if (rule.keys && !rule.keys.pattern.test(k)) {
+        throw new InputError(`config key '${join(path, k)}' is not ${rule.keys.describe}`, { location: { file }, code: 'invalid_config' });
+      }
+      check(v, rule.record, join(path, k), file);
+    }
+    return;
+  }
   for (const [k, v] of Object.entries(value)) {
-    if (!(k in fields)) {
+    if (!(k in rule.shape)) {
       throw new InputError(`unknown config key '${join(path, k)}'`, {
         location: { file },
         code: 'invalid_config',
-        hint: `known keys here: ${Object.keys(fields).join(', ')}`,
+        hint: `known keys here: ${Object.keys(rule.shape).join(', ')}`,
       });
     }
-    check(v, fields[k], join(path, k), file);
+    check(v, rule.shape[k], join(path, k), file);
   }
-}
-
-function isShape(rule: object): boolean {
-  return !('record' in rule && Object.keys(rule).length === 1);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
