@@ -30,6 +30,9 @@ export function renderPlan(plan: Plan): string {
     'Indirectly modified',
     plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
   );
+  if (!plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length) {
+    lines.push('', `No model differs from ${plan.base ?? 'the project'}: the environment will read ${plan.base ?? 'its'} tables.`);
+  }
   for (const d of plan.diffs) {
     lines.push('', ...renderDiff(d.file, d.before, d.after));
   }
