@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Computed intervals of each version: half-open [start_ms, end_ms) ranges per (name,
+ * version), kept merged so a version computed day after day stays one row.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('intervals')
+    .addColumn('name', 'varchar', (c) => c.notNull())
+    .addColumn('version', 'varchar', (c) => c.notNull())
+    .addColumn('start_ms', 'bigint', (c) => c.notNull())
+    .addColumn('end_ms', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('intervals_pk', ['name', 'version', 'start_ms'])
+    .execute();
+}
