@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { ConflictError } from '../errors.js';
+import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type StateStore } from './state-store.js';
@@ -76,6 +77,66 @@ export class SqlStateStore implements StateStore {
       }
     }
     return out;
+  }
+
+  async getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>> {
+    const out = new Map<string, Interval[]>();
+    const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
+    const wanted = new Set(keys);
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('intervals').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const key = builtKey(String(r.name), String(r.version));
+        if (!wanted.has(key)) continue;
+        const list = out.get(key) ?? [];
+        list.push({ start: Number(r.start_ms), end: Number(r.end_ms) });
+        out.set(key, list);
+      }
+    }
+    for (const [key, list] of out) out.set(key, mergeIntervals(list));
+    return out;
+  }
+
+  async addIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void> {
+    const added = mergeIntervals(intervals);
+    if (!added.length) return;
+    // Rows touching the span are replaced by their union with the new ranges.
+    const touching = await this.intervalRows(name, version, added[0].start, added[added.length - 1].end, true);
+    await this.replaceIntervalRows(name, version, touching, mergeIntervals([...touching, ...added]));
+  }
+
+  async removeIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void> {
+    const removed = mergeIntervals(intervals);
+    if (!removed.length) return;
+    const overlapping = await this.intervalRows(name, version, removed[0].start, removed[removed.length - 1].end, false);
+    await this.replaceIntervalRows(name, version, overlapping, subtractIntervals(overlapping, removed));
+  }
+
+  async deleteIntervals(versions: readonly { name: string; version: string }[]): Promise<void> {
+    for (const v of versions) {
+      await this.db.deleteFrom('intervals').where('name', '=', v.name).where('version', '=', v.version).execute();
+    }
+  }
+
+  private async intervalRows(name: string, version: string, start: number, end: number, touching: boolean): Promise<Interval[]> {
+    const rows = await this.db
+      .selectFrom('intervals')
+      .select(['start_ms', 'end_ms'])
+      .where('name', '=', name)
+      .where('version', '=', version)
+      .where('start_ms', touching ? '<=' : '<', end)
+      .where('end_ms', touching ? '>=' : '>', start)
+      .execute();
+    return rows.map((r) => ({ start: Number(r.start_ms), end: Number(r.end_ms) }));
+  }
+
+  private async replaceIntervalRows(name: string, version: string, old: readonly Interval[], next: readonly Interval[]): Promise<void> {
+    if (old.length) {
+      await this.db.deleteFrom('intervals').where('name', '=', name).where('version', '=', version).where('start_ms', 'in', old.map((i) => i.start)).execute();
+    }
+    if (next.length) {
+      await this.db.insertInto('intervals').values(next.map((i) => ({ name, version, start_ms: i.start, end_ms: i.end }))).execute();
+    }
   }
 
   async insertSnapshots(snapshots: readonly Snapshot[]): Promise<void> {

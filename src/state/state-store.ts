@@ -1,3 +1,4 @@
+import type { Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 
 /** An environment as recorded: the snapshots its views point at, and which plan set them. */
@@ -42,6 +43,8 @@ export interface StateReader {
   getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>>;
   /** Which of these `name@version` keys have a fully built physical table. */
   getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;
+  /** The computed intervals of these `name@version` keys, merged and sorted; keys with none are absent. */
+  getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>>;
   schemaVersion(): Promise<number>;
 }
 
@@ -51,6 +54,15 @@ export interface StateStore extends StateReader {
   migrate(): Promise<void>;
   insertSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
   recordBuilt(table: PhysicalTableRecord): Promise<void>;
+  /**
+   * Records computed intervals of a version, merged with the adjacent ones it has. Several
+   * statements: wrap in the engine's transaction to make it atomic with the batch it records.
+   */
+  addIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
+  /** Forgets intervals of a version (restatement), splitting the rows they cut. Several statements. */
+  removeIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
+  /** Forgets every interval of these versions (their tables were dropped). */
+  deleteIntervals(versions: readonly { name: string; version: string }[]): Promise<void>;
   /**
    * Sets an environment, but only if its current plan id is `expectedPlanId` (null: it
    * must not exist): a plan computed against an older state never overwrites a newer one.
