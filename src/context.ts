@@ -7,6 +7,7 @@ import { InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { loadProject, type Project } from './model/load-project.js';
+import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
 import { buildPlan, withBuilds } from './plan/plan-builder.js';
@@ -45,6 +46,8 @@ export class Context {
     readonly engine: EngineAdapter,
     readonly state: StateStore,
     private readonly options: ContextOptions,
+    /** The connection state lives on: the engine itself, or the gateway's separate `state` connection. */
+    private readonly stateEngine: EngineAdapter = engine,
   ) {}
 
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
@@ -52,11 +55,14 @@ export class Context {
     const gatewayName = options.gateway ?? environmentSettings(config, environment).gateway;
     const gateway = resolveGateway(config, gatewayName);
     const engine = await createEngine(gateway, config.projectDir);
+    let stateEngine = engine;
     try {
-      const state = new SqlStateStore(engine.kysely(), config.stateSchema);
-      await state.migrate();
-      return new Context(config, gatewayName, engine, state, options);
+      if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
+      const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema);
+      await migrateState(stateEngine, state, config.stateSchema);
+      return new Context(config, gatewayName, engine, state, options, stateEngine);
     } catch (err) {
+      if (stateEngine !== engine) await stateEngine.close();
       await engine.close();
       throw err;
     }
@@ -138,18 +144,24 @@ export class Context {
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
     const ttl = this.settings(plan.environment).ttlMs;
-    return applyPlan(
-      plan,
-      {
-        engine: this.engine,
-        state: this.state,
-        projectDir: this.config.projectDir,
-        stateSharesConnection: true,
-        reporter: this.options.reporter,
-        now: () => this.now(),
-      },
-      ttl === null ? null : this.now().getTime() + ttl,
-    );
+    // The environment's lock comes first: a second apply fails here, before any work.
+    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
+    try {
+      return await applyPlan(
+        plan,
+        {
+          engine: this.engine,
+          state: this.state,
+          projectDir: this.config.projectDir,
+          stateSharesConnection: this.stateEngine === this.engine,
+          reporter: this.options.reporter,
+          now: () => this.now(),
+        },
+        ttl === null ? null : this.now().getTime() + ttl,
+      );
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Runs a query with model names resolved to `environment`'s tables. */
@@ -162,6 +174,7 @@ export class Context {
   }
 
   async close(): Promise<void> {
+    if (this.stateEngine !== this.engine) await this.stateEngine.close();
     await this.engine.close();
   }
 }

@@ -19,6 +19,22 @@ export interface QueryResult {
 
 export type ObjectType = 'table' | 'view';
 
+/** A cross-process lock, released by `release()` or when the holding process dies. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Named locks between processes (PostgreSQL: advisory locks, each on a connection of its
+ * own, so a killed holder's lock goes with its connection). `label` says who holds a lock.
+ */
+export interface EngineLocks {
+  /** Takes `key` without waiting; when another process holds it, says who (its label, if known). */
+  tryLock(key: string, label: string): Promise<{ lock: HeldLock } | { heldBy: string | null }>;
+  /** Waits for `key`. */
+  lock(key: string, label: string): Promise<HeldLock>;
+}
+
 /**
  * One warehouse connection. All names arrive as validated `TableName`s and are quoted by
  * the adapter through the identifier helper; SQL bodies (model queries) arrive rendered.
@@ -50,6 +66,12 @@ export interface EngineAdapter {
   columns(name: TableName): Promise<{ name: string; type: string }[]>;
   /** The definition SQL of a view, to check what it points at. */
   viewDefinition(name: TableName): Promise<string | undefined>;
+
+  /**
+   * Locks between processes, or undefined when the engine itself admits one process at a
+   * time (DuckDB locks its file for the process that opened it).
+   */
+  readonly locks?: EngineLocks;
 
   /** A kysely instance over this same connection, for the state store. */
   kysely(): Kysely<any>;

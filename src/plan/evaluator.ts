@@ -1,10 +1,11 @@
 import { ConflictError } from '../errors.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { viewName } from '../snapshot/virtual-names.js';
-import type { StateStore } from '../state/state-store.js';
+import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Plan } from './plan.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { crashPoint } from './crash-points.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
 
 export interface EvaluatorDeps {
@@ -21,6 +22,8 @@ export interface ApplyResult {
   built: string[];
   viewsChanged: number;
   viewsDropped: number;
+  /** The environment already held this plan (a rerun after a crash past the commit): nothing was done. */
+  alreadyApplied?: boolean;
 }
 
 /**
@@ -33,24 +36,31 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const { engine, state } = deps;
   const reporter = deps.reporter ?? silentReporter;
   const now = deps.now ?? (() => new Date());
-  await assertNotStale(plan, state);
+  if (await assertNotStale(plan, state)) return { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true };
 
   const fresh = plan.newSnapshotIds.map((id) => plan.snapshots[id]);
   if (fresh.length) await state.insertSnapshots(fresh);
+  await crashPoint('after-snapshots');
+  // A table recorded since the plan was made (by a killed run of it, or by another
+  // environment's apply) is complete and may already be in use: it is never built again.
+  const recorded = await state.getBuiltTables(plan.builds.map((id) => builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
+  const builds = plan.builds.filter((id) => !recorded.has(builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
 
   const parentOf = (name: string) => {
     const id = plan.target[name];
     return id ? plan.snapshots[id] : undefined;
   };
-  const schemas = new Set(plan.builds.map((id) => plan.snapshots[id].physical.schema));
+  const schemas = new Set(builds.map((id) => plan.snapshots[id].physical.schema));
   for (const schema of schemas) await engine.createSchema(schema);
-  for (const [i, id] of plan.builds.entries()) {
+  for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];
-    reporter.buildStarted?.(snapshot, i, plan.builds.length);
+    reporter.buildStarted?.(snapshot, i, builds.length);
     const started = Date.now();
     await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
+    await crashPoint('after-build');
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
-    reporter.buildFinished?.(snapshot, i, plan.builds.length, Date.now() - started);
+    await crashPoint('after-record-built');
+    reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
   }
 
   const promote = async () => {
@@ -59,6 +69,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const name of plan.viewChanges.upsert) {
       const target = plan.snapshots[plan.target[name]];
       await engine.replaceView(viewOf(plan, name), `SELECT * FROM ${quoteTable(target.physical)}`);
+      await crashPoint('mid-promotion');
     }
     for (const name of plan.viewChanges.drop) {
       const [schema, table] = name.split('.');
@@ -88,23 +99,29 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     await engine.transaction(async () => {
       await promote();
       await record();
+      await crashPoint('before-commit');
     });
   } else {
     await engine.transaction(promote);
+    await crashPoint('before-commit');
     await record();
   }
+  await crashPoint('after-commit');
   reporter.promoted?.(plan.environment, plan.viewChanges.upsert.length, plan.viewChanges.drop.length);
-  return { built: plan.builds, viewsChanged: plan.viewChanges.upsert.length, viewsDropped: plan.viewChanges.drop.length };
+  return { built: builds, viewsChanged: plan.viewChanges.upsert.length, viewsDropped: plan.viewChanges.drop.length };
 }
 
-async function assertNotStale(plan: Plan, state: StateStore): Promise<void> {
+/** Throws when the environment moved since the plan was made; true when this very plan is what it holds (applied already). */
+async function assertNotStale(plan: Plan, state: StateStore): Promise<boolean> {
   const current = await state.getEnvironment(plan.environment);
+  if (current && current.planId === plan.id) return true;
   if ((current?.planId ?? null) !== plan.expectedPlanId) {
     throw new ConflictError(
       `environment '${plan.environment}' changed since this plan was made (now at plan ${current?.planId ?? 'none'}); plan is stale, plan again`,
       { code: 'stale_plan' },
     );
   }
+  return false;
 }
 
 function viewOf(plan: Plan, name: string) {

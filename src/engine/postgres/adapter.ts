@@ -1,10 +1,235 @@
+import { Kysely } from 'kysely';
 import type { PostgresGatewayConfig } from '../../config/types.js';
-import { InputError } from '../../errors.js';
-import type { EngineAdapter } from '../engine-adapter.js';
+import { quoteIdent, quoteTable, type TableName } from '../../util/identifiers.js';
+import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
+import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, postgresSettings } from './config.js';
+import { PostgresSession, sqlState } from './connection.js';
+import { PostgresKyselyDialect } from './kysely-dialect.js';
+import { readSeedFile } from './seed-file.js';
 
-/** PostgreSQL engine: not built yet (its own issue). */
-export class PostgresAdapter {
-  static async open(_gateway: PostgresGatewayConfig): Promise<EngineAdapter> {
-    throw new InputError('the PostgreSQL engine is not available yet', { code: 'unsupported' });
+/** PostgreSQL refuses `CREATE OR REPLACE VIEW` that drops, renames or retypes a column with these. */
+const VIEW_SHAPE_CHANGED = new Set(['42P16', '42804']);
+/** Bind parameters per INSERT stay well under PostgreSQL's 65,535. */
+const PARAMS_PER_INSERT = 30_000;
+
+const RELATIONS = `FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace`;
+
+/**
+ * The PostgreSQL engine: a pool of connections, transactional DDL, advisory locks.
+ * Physical objects are built under a transaction-scoped lock on their name, so two applies
+ * (of different environments) needing the same new table never build it at once; and
+ * since CREATE TABLE AS commits whole, an existing physical table is complete and is kept.
+ * @example const engine = await PostgresAdapter.open({ type: 'postgres', url: process.env.PLANNER_PG_URL })
+ */
+export class PostgresAdapter implements EngineAdapter {
+  readonly dialect = 'postgres' as const;
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false };
+  readonly locks: AdvisoryLocks;
+  private db?: Kysely<any>;
+
+  private constructor(
+    private readonly session: PostgresSession,
+    /** lock_timeout of `transaction()` (promotions): a long reader makes it fail, not queue. */
+    private readonly lockTimeoutMs: number,
+  ) {
+    this.locks = new AdvisoryLocks(session.settings);
   }
+
+  static async open(gateway: PostgresGatewayConfig): Promise<PostgresAdapter> {
+    const session = await PostgresSession.open(postgresSettings(gateway));
+    try {
+      // A lock_timeout the server, role or URL sets wins; 0 (wait forever) gets ours.
+      const { rows } = await session.run(`SELECT setting FROM pg_settings WHERE name = 'lock_timeout'`);
+      const configured = Number(rows[0]?.setting ?? 0);
+      return new PostgresAdapter(session, configured > 0 ? configured : DEFAULT_LOCK_TIMEOUT_MS);
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+  }
+
+  get description(): string {
+    return this.session.settings.description;
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.session.run(sql);
+  }
+
+  query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    return this.session.run(sql, params);
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.session.transaction(fn, { lockTimeoutMs: this.lockTimeoutMs });
+  }
+
+  async createSchema(schema: string): Promise<void> {
+    if (await this.schemaExists(schema)) return;
+    // Concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog's unique index.
+    await this.underNameLock(`schema ${schema}`, () => this.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`));
+  }
+
+  async dropSchemaIfEmpty(schema: string): Promise<boolean> {
+    const { rows } = await this.query(
+      `SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = n.oid) + (SELECT count(*) FROM pg_proc WHERE pronamespace = n.oid)
+            + (SELECT count(*) FROM pg_type WHERE typnamespace = n.oid AND typtype <> 'c' AND typelem = 0) AS n
+         FROM pg_namespace AS n WHERE n.nspname = $1`,
+      [schema],
+    );
+    if (!rows.length || Number(rows[0].n) > 0) return false;
+    // Never CASCADE: an object created in between makes this fail instead of vanishing.
+    return this.tolerate(['2BP01'], () => this.execute(`DROP SCHEMA ${quoteIdent(schema)}`));
+  }
+
+  async createTableAs(name: TableName, query: string): Promise<void> {
+    await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
+      if (await this.objectType(name)) return;
+      await this.execute(`CREATE TABLE ${quoteTable(name)} AS ${query}`);
+    });
+  }
+
+  async createView(name: TableName, query: string): Promise<void> {
+    await this.underNameLock(`relation ${quoteTable(name)}`, () => this.replaceView(name, query));
+  }
+
+  /**
+   * Points a view at a new query. `CREATE OR REPLACE VIEW` cannot drop, rename or retype
+   * columns: then the view is dropped and created again, in the same transaction, so
+   * readers see the old view or the new one. Dependent objects make the drop fail (no
+   * CASCADE) and roll everything back.
+   */
+  async replaceView(name: TableName, query: string): Promise<void> {
+    if (await this.tolerate([...VIEW_SHAPE_CHANGED], () => this.execute(`CREATE OR REPLACE VIEW ${quoteTable(name)} AS ${query}`))) return;
+    await this.transaction(async () => {
+      await this.execute(`DROP VIEW ${quoteTable(name)}`);
+      await this.execute(`CREATE VIEW ${quoteTable(name)} AS ${query}`);
+    });
+  }
+
+  async dropView(name: TableName): Promise<void> {
+    await this.execute(`DROP VIEW IF EXISTS ${quoteTable(name)}`);
+  }
+
+  async dropTable(name: TableName): Promise<void> {
+    await this.execute(`DROP TABLE IF EXISTS ${quoteTable(name)}`);
+  }
+
+  async objectType(name: TableName): Promise<ObjectType | undefined> {
+    const { rows } = await this.query(`SELECT c.relkind ${RELATIONS} WHERE n.nspname = $1 AND c.relname = $2`, [name.schema, name.table]);
+    if (!rows.length) return undefined;
+    return kindOf(String(rows[0].relkind));
+  }
+
+  /**
+   * Loads a seed with batched, parameterized INSERTs in the transaction that creates the
+   * table, so a killed load leaves no table at all. Values arrive as text and the server
+   * casts them to the column types.
+   */
+  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void> {
+    const seed = readSeedFile(file, columns);
+    await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
+      if (await this.objectType(name)) return;
+      const defs = seed.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`);
+      await this.execute(`CREATE TABLE ${quoteTable(name)} (${defs.join(', ')})`);
+      const width = seed.columns.length;
+      const perInsert = Math.max(1, Math.floor(PARAMS_PER_INSERT / width));
+      const into = `INSERT INTO ${quoteTable(name)} (${seed.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+      for (let i = 0; i < seed.rows.length; i += perInsert) {
+        const batch = seed.rows.slice(i, i + perInsert);
+        const tuples = batch.map((_, r) => `(${seed.columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
+        await this.query(into + tuples.join(', '), batch.flat());
+      }
+    });
+  }
+
+  async columns(name: TableName): Promise<{ name: string; type: string }[]> {
+    const { rows } = await this.query(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+         FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid JOIN pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+      [name.schema, name.table],
+    );
+    return rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
+  }
+
+  async viewDefinition(name: TableName): Promise<string | undefined> {
+    const { rows } = await this.query(`SELECT pg_get_viewdef(c.oid, true) AS sql ${RELATIONS} WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('v', 'm')`, [
+      name.schema,
+      name.table,
+    ]);
+    return rows.length ? String(rows[0].sql) : undefined;
+  }
+
+  async listObjects(schemas?: readonly string[]): Promise<CatalogObject[]> {
+    if (schemas && !schemas.length) return [];
+    const { rows } = await this.query(
+      `SELECT n.nspname AS schema_name, c.relname AS name, c.relkind,
+              CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition
+         ${RELATIONS}
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+          AND ($1::text[] IS NULL OR n.nspname = ANY($1::text[]))
+        ORDER BY 1, 2`,
+      [schemas ? [...schemas] : null],
+    );
+    return rows.map((r) => ({
+      name: { schema: String(r.schema_name), table: String(r.name) },
+      type: kindOf(String(r.relkind)),
+      ...(r.definition == null ? {} : { definition: String(r.definition) }),
+    }));
+  }
+
+  kysely(): Kysely<any> {
+    this.db ??= new Kysely<any>({ dialect: new PostgresKyselyDialect(this.session) });
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+
+  private async schemaExists(schema: string): Promise<boolean> {
+    return (await this.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rows.length > 0;
+  }
+
+  /**
+   * Runs `fn` in a transaction holding a lock on `name` until it commits, so processes
+   * creating the same object take turns (waiting as long as a build takes: no lock_timeout).
+   */
+  private underNameLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const key = advisoryKey(`${this.session.settings.database}\0${name}`).key;
+    return this.session.transaction(
+      async () => {
+        await this.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+        return fn();
+      },
+      { lockTimeoutMs: 0 },
+    );
+  }
+
+  /**
+   * Runs `fn` under a savepoint: true when it succeeded; false when it failed with one of
+   * `codes`, after undoing just that part so the enclosing transaction stays usable.
+   */
+  private tolerate(codes: string[], fn: () => Promise<void>): Promise<boolean> {
+    return this.transaction(async () => {
+      await this.execute('SAVEPOINT planner_try');
+      try {
+        await fn();
+        await this.execute('RELEASE SAVEPOINT planner_try');
+        return true;
+      } catch (err) {
+        if (!codes.includes(sqlState(err) ?? '')) throw err;
+        await this.execute('ROLLBACK TO SAVEPOINT planner_try');
+        await this.execute('RELEASE SAVEPOINT planner_try');
+        return false;
+      }
+    });
+  }
+}
+
+function kindOf(relkind: string): ObjectType {
+  return relkind === 'v' || relkind === 'm' ? 'view' : 'table';
 }
