@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { charOffsetOfByte } from '../util/text-position.js';
 import type { ParseOutcome, SqlParser } from './sql-parser.js';
@@ -8,29 +9,35 @@ import type { ParseOutcome, SqlParser } from './sql-parser.js';
  */
 export class DuckDBSqlParser implements SqlParser {
   private instance?: DuckDBInstance;
-  private connection?: Promise<DuckDBConnection>;
+  private connections?: Promise<DuckDBConnection[]>;
 
-  private connect(): Promise<DuckDBConnection> {
-    this.connection ??= DuckDBInstance.create(':memory:').then((inst) => {
+  /** One connection per core: each parses its share of a large batch in its own thread. */
+  private connect(): Promise<DuckDBConnection[]> {
+    this.connections ??= DuckDBInstance.create(':memory:').then(async (inst) => {
       this.instance = inst;
-      return inst.connect();
+      const n = Math.max(1, Math.min(4, availableParallelism()));
+      return Promise.all(Array.from({ length: n }, () => inst.connect()));
     });
-    return this.connection;
+    return this.connections;
   }
 
   async parseMany(queries: readonly string[]): Promise<ParseOutcome[]> {
     if (!queries.length) return [];
-    const conn = await this.connect();
-    const reader = await conn.runAndReadAll(
-      'SELECT list_transform($1::VARCHAR[], q -> json_serialize_sql(q)) AS j',
-      [listValue([...queries])],
+    const conns = await this.connect();
+    const share = Math.ceil(queries.length / (queries.length < 500 ? 1 : conns.length));
+    const parts = await Promise.all(
+      conns.map(async (conn, i) => {
+        const chunk = queries.slice(i * share, (i + 1) * share);
+        if (!chunk.length) return [];
+        const reader = await conn.runAndReadAll('SELECT list_transform($1::VARCHAR[], q -> json_serialize_sql(q)) AS j', [listValue(chunk)]);
+        return (reader.getRowObjects()[0].j as unknown as { items: string[] }).items;
+      }),
     );
-    const serialized = reader.getRowObjects()[0].j as unknown as { items: string[] };
-    return serialized.items.map((json, i) => toOutcome(json, queries[i]));
+    return parts.flat().map((json, i) => toOutcome(json, queries[i]));
   }
 
   close(): void {
-    this.connection?.then((c) => c.closeSync()).catch(() => undefined);
+    this.connections?.then((cs) => cs.forEach((c) => c.closeSync())).catch(() => undefined);
     this.instance?.closeSync();
   }
 }

@@ -1,5 +1,4 @@
 import { hashOf } from '../util/hash.js';
-import { stableStringify } from '../util/stable-json.js';
 import { charOffsetOfByte } from '../util/text-position.js';
 import type { QueryShape, TableReference } from './model.js';
 import type { SelectStatementAst } from './sql-parser.js';
@@ -85,32 +84,30 @@ export function scanQualifiedName(text: string, start: number): number | undefin
 }
 
 function queryShape(node: Json): QueryShape {
-  const astHash = hashOf(stableStringify(stripLocations(node)));
+  const astHash = hashOf(normalized(node));
   if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) {
     return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false };
   }
   const { select_list: selectList, ...body } = node;
-  const projections = (selectList as unknown[]).map((p) => {
-    const stripped = stripLocations(p);
-    return { hash: hashOf(stableStringify(stripped)), aggregate: containsAggregate(stripped) };
-  });
+  const projections = (selectList as unknown[]).map((p) => ({ hash: hashOf(normalized(p)), aggregate: containsAggregate(p) }));
   const modifiers = (node.modifiers as Json[] | undefined) ?? [];
   return {
     astHash,
-    bodyHash: hashOf(stableStringify(stripLocations(body))),
+    bodyHash: hashOf(normalized(body)),
     projections,
     distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
     grouped: ((node.group_expressions as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || node.having != null,
   };
 }
 
-/** Positions are the only part of the AST that formatting changes; drop them everywhere. */
-function stripLocations(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripLocations);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(value)) if (k !== 'query_location') out[k] = stripLocations(v);
-  return out;
+/**
+ * The AST as text without positions, the only part formatting changes. DuckDB serializes
+ * keys in a fixed order, so no sorting is needed; a regex over native JSON.stringify keeps
+ * hashing 10,000 models fast. (A SQL string containing `"query_location":` is escaped in
+ * the JSON as `\"query_location\":` and cannot match.)
+ */
+function normalized(value: unknown): string {
+  return JSON.stringify(value).replace(/"query_location":[0-9.e+]+,?/g, '');
 }
 
 function containsAggregate(value: unknown): boolean {

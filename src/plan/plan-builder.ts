@@ -15,6 +15,12 @@ export interface PlanInput {
   current?: EnvironmentRecord;
   /** What a new environment starts from (prod, or `--create-from`). */
   base?: EnvironmentRecord;
+  /**
+   * An expired record of this environment, still in state until the janitor runs: the
+   * plan treats the environment as new, but repoints or drops the expired record's views
+   * and expects its plan id when recording.
+   */
+  replaces?: EnvironmentRecord;
   /** Prod, to decide which models a dev environment needs views for. */
   prod?: EnvironmentRecord;
   /** Snapshots from state: those with the local ids, and the base's snapshots that differ. */
@@ -73,7 +79,8 @@ export function buildPlan(input: PlanInput): Plan {
         directlyModified.push({ name, category: direct });
         diffs.push({ name, file: model.file, before: prev.model.source, after: model.source });
         if (category !== 'metadata') effect.set(name, { category, causes: [...new Set([name, ...causes])].sort() });
-        if (category === 'metadata' || (category === 'non-breaking' && direct === 'metadata')) version = prev.version;
+        // Own query unchanged and nothing breaking upstream: the table stays valid (a view must repoint).
+        if (category === 'metadata' || (category === 'non-breaking' && direct === 'metadata' && model.kind.name !== 'VIEW')) version = prev.version;
       } else {
         category = upstreamBreaking ? 'breaking' : 'non-breaking';
         indirectlyModified.push({ name, category, causes });
@@ -96,10 +103,12 @@ export function buildPlan(input: PlanInput): Plan {
 
   const removed = Object.keys(before).filter((n) => !project.models.has(n)).sort();
   const views = viewSet(input, target, snapshots);
-  const oldViews = new Set(input.current?.views ?? []);
-  const oldTargets = input.current?.snapshots ?? {};
+  const previous = input.current ?? input.replaces;
+  const oldViews = new Set(previous?.views ?? []);
+  const oldTargets = previous?.snapshots ?? {};
   const upsert = views.filter((n) => {
-    if (!oldViews.has(n)) return true;
+    // An expired record's views may be half dropped by a janitor: recreate them all.
+    if (!input.current || !oldViews.has(n)) return true;
     const oldId = oldTargets[n];
     const old = oldId ? known.get(oldId) ?? (oldId === target[n] ? snapshots[oldId] : undefined) : undefined;
     // Unknown old snapshot: repoint to be safe.
@@ -112,7 +121,7 @@ export function buildPlan(input: PlanInput): Plan {
     id: input.planId,
     environment: input.environment,
     base: input.current ? input.environment : input.base?.name ?? null,
-    expectedPlanId: input.current?.planId ?? null,
+    expectedPlanId: previous?.planId ?? null,
     isNewEnvironment: !input.current,
     createdAt: now,
     added,
