@@ -1,0 +1,142 @@
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { InputError, PlannerError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
+import { validateIdentifier } from '../util/identifiers.js';
+import { diffTables } from './diff-tables.js';
+import type { DiffSide, TableDiffOptions, TableDiffResult } from './types.js';
+
+/** What a model diff reads: the engine the tables live in and the state that names them. */
+export interface ModelDiffDeps {
+  engine: EngineAdapter;
+  state: StateReader;
+}
+
+/** Options of a model diff: `on` defaults to the model's grain. */
+export type ModelDiffOptions = Omit<TableDiffOptions, 'on'> & { on?: string[] };
+
+export interface ModelDiffResult extends TableDiffResult {
+  model: string;
+}
+
+/** One model of `table-diff ENV_A ENV_B`: diffed, skipped (and why), or failed (and why). */
+export type EnvironmentDiffEntry =
+  | { model: string; status: 'diffed'; result: TableDiffResult }
+  | { model: string; status: 'skipped'; reason: string }
+  | { model: string; status: 'failed'; reason: string };
+
+/**
+ * Diffs one model between two environments, reading the physical table each environment's
+ * snapshot points at (so an environment without a view of the model still has a side).
+ * @example await diffModel({ engine, state }, 'analytics.customers', devEnv, prodEnv, { decimals: 2 })
+ */
+export async function diffModel(
+  deps: ModelDiffDeps,
+  model: string,
+  envA: EnvironmentRecord,
+  envB: EnvironmentRecord,
+  options: ModelDiffOptions = {},
+): Promise<ModelDiffResult> {
+  checkModelName(model);
+  const ids = [envA, envB].map((env) => {
+    const id = env.snapshots[model];
+    if (!id) {
+      throw new InputError(`model '${model}' is not in environment '${env.name}'`, {
+        code: 'unknown_model',
+        hint: `models there: ${Object.keys(env.snapshots).sort().slice(0, 20).join(', ')}`,
+      });
+    }
+    return id;
+  });
+  const snapshots = await deps.state.getSnapshots(ids);
+  const [a, b] = ids.map((id) => {
+    const s = snapshots.get(id);
+    if (!s) throw new Error(`state names snapshot ${id} but does not hold it`);
+    return s;
+  });
+  const on = options.on?.length ? options.on : a.model.grain.length ? a.model.grain : b.model.grain;
+  if (!on.length) {
+    throw new InputError(`model '${model}' has no grain, so there is no key to match rows on`, {
+      code: 'no_key',
+      hint: `pass --on COL... or declare one in the model header: grain (col1, col2)`,
+    });
+  }
+  const result = await diffTables(deps.engine, side(a, envA), side(b, envB), { ...options, on });
+  return { model, ...result };
+}
+
+/**
+ * Diffs every model whose version differs between two environments, with its grain as the
+ * key. Models that cannot be diffed (no grain, no table, only on one side) are listed as
+ * skipped, and a failure of one model does not stop the others.
+ */
+export async function diffEnvironments(
+  deps: ModelDiffDeps,
+  envA: EnvironmentRecord,
+  envB: EnvironmentRecord,
+  options: Omit<ModelDiffOptions, 'on' | 'where'> = {},
+  onModel?: (model: string, index: number, total: number) => void,
+): Promise<EnvironmentDiffEntry[]> {
+  const names = [...new Set([...Object.keys(envA.snapshots), ...Object.keys(envB.snapshots)])].sort();
+  const candidates = names.filter((n) => envA.snapshots[n] !== envB.snapshots[n]);
+  const snapshots = await deps.state.getSnapshots(candidates.flatMap((n) => [envA.snapshots[n], envB.snapshots[n]].filter(Boolean)));
+  const get = (env: EnvironmentRecord, name: string) => (env.snapshots[name] ? snapshots.get(env.snapshots[name]) : undefined);
+  const entries: EnvironmentDiffEntry[] = [];
+  const todo: string[] = [];
+  for (const name of candidates) {
+    const a = get(envA, name);
+    const b = get(envB, name);
+    if (!a || !b) entries.push({ model: name, status: 'skipped', reason: `only in ${a ? envA.name : envB.name}` });
+    else if (a.version !== b.version) todo.push(name);
+  }
+  for (const [i, name] of todo.entries()) {
+    onModel?.(name, i, todo.length);
+    const a = get(envA, name)!;
+    const reason = tableless(a) ?? (a.model.grain.length || get(envB, name)!.model.grain.length ? null : 'no grain: diff it alone with --on COL...');
+    if (reason) {
+      entries.push({ model: name, status: 'skipped', reason });
+      continue;
+    }
+    try {
+      entries.push({ model: name, status: 'diffed', result: await diffModel(deps, name, envA, envB, options) });
+    } catch (err) {
+      if (!(err instanceof PlannerError)) throw err;
+      entries.push({ model: name, status: 'failed', reason: err.message });
+    }
+  }
+  return entries.sort((x, y) => x.model.localeCompare(y.model));
+}
+
+function side(snapshot: Snapshot, env: EnvironmentRecord): DiffSide {
+  const reason = tableless(snapshot);
+  if (reason) throw new InputError(`model '${snapshot.name}' has ${reason}`, { code: 'no_table' });
+  return { label: env.name, table: snapshot.physical };
+}
+
+/** Why a model has nothing to diff, or null when it has a table or view. */
+function tableless(snapshot: Snapshot): string | null {
+  const kind = snapshot.model.kind.name;
+  switch (kind) {
+    case 'EMBEDDED':
+    case 'EXTERNAL':
+      return `no table of its own (kind ${kind})`;
+    case 'FULL':
+    case 'VIEW':
+    case 'SEED':
+    case 'INCREMENTAL_BY_TIME_RANGE':
+    case 'INCREMENTAL_BY_UNIQUE_KEY':
+      return null;
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown kind ${String(never)}`);
+    }
+  }
+}
+
+function checkModelName(model: string): void {
+  const parts = model.split('.');
+  if (parts.length !== 2) {
+    throw new InputError(`'${model}' is not a model name: use schema.table`, { code: 'unknown_model' });
+  }
+  for (const p of parts) validateIdentifier(p, 'model name part');
+}
