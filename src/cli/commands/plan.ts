@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { Context } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { isEmptyPlan } from '../../plan/plan.js';
+import { savedPlanText } from '../../plan/saved-plan.js';
 import type { CliIO } from '../io.js';
+import { appliedMessage } from '../render/apply-summary.js';
 import { progressReporter } from '../render/progress.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
 import type { CommandSpec } from '../command-spec.js';
@@ -14,6 +17,8 @@ export interface PlanCommandOptions extends GlobalOptions {
   dryRun?: boolean;
   createFrom?: string;
   includeUnmodified?: boolean;
+  /** Save the plan to this file for `planner apply FILE` instead of applying it. */
+  out?: string;
 }
 
 /** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
@@ -25,6 +30,12 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const plan = await ctx.plan(environment, { createFrom: opts.createFrom, includeUnmodified: opts.includeUnmodified });
     const empty = isEmptyPlan(plan);
     if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
+    if (opts.out) {
+      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now()));
+      if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false, savedTo: opts.out }, null, 2));
+      else io.out(`\nSaved plan ${plan.id} to ${opts.out}; apply it with \`planner apply ${opts.out}\`.`);
+      return 0;
+    }
     if (empty || opts.dryRun) {
       if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
       return 0;
@@ -47,12 +58,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     if (opts.json) {
       io.out(JSON.stringify({ ...planJson(plan), applied: true, seconds: Number(seconds) }, null, 2));
     } else {
-      io.out(
-        chalk.green(
-          `\nApplied plan ${plan.id} to ${environment}: built ${result.built.length} ${result.built.length === 1 ? 'table' : 'tables'}, ` +
-            `updated ${result.viewsChanged} ${result.viewsChanged === 1 ? 'view' : 'views'}${result.viewsDropped ? `, dropped ${result.viewsDropped}` : ''} in ${seconds}s.`,
-        ),
-      );
+      io.out(appliedMessage(plan, result, seconds));
     }
     return 0;
   } finally {
@@ -69,6 +75,7 @@ export const planSpec: CommandSpec = {
       .option('auto-apply', { alias: 'yes', type: 'boolean', describe: 'apply without asking' })
       .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
       .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
-      .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' }),
+      .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' })
+      .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' }),
   handler: planCommand,
 };
