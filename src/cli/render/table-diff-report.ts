@@ -59,11 +59,12 @@ export function renderTableDiff(result: ModelDiffResult): string {
   const matchedNote = keyLines.length ? chalk.gray('  (pairs of rows sharing a key)') : '';
   const w = Math.max(count(rows.matched).length, count(rows.onlyInA).length, count(rows.onlyInB).length);
   const rowLine = (label: string, n: number, share: string, color: (s: string) => string) =>
-    `  ${label.padEnd(labelWidth + 10)}${color(count(n).padStart(w))}  ${chalk.gray(share)}`;
+    `  ${label.padEnd(labelWidth + 10)}${color(count(n).padStart(w))}${share ? `  ${chalk.gray(share)}` : ''}`;
   const onlyColor = (n: number) => (n ? chalk.yellow : chalk.green);
   out.push(chalk.bold('Rows'));
-  out.push(rowLine(`only in ${a.label}`, rows.onlyInA, `${percent(rows.onlyInA, a.rows)} of ${a.label}`, onlyColor(rows.onlyInA)));
-  out.push(rowLine(`only in ${b.label}`, rows.onlyInB, `${percent(rows.onlyInB, b.rows)} of ${b.label}`, onlyColor(rows.onlyInB)));
+  const shareOf = (n: number, side: { label: string; rows: number }) => (n ? `${percent(n, side.rows)} of ${side.label}` : '');
+  out.push(rowLine(`only in ${a.label}`, rows.onlyInA, shareOf(rows.onlyInA, a), onlyColor(rows.onlyInA)));
+  out.push(rowLine(`only in ${b.label}`, rows.onlyInB, shareOf(rows.onlyInB, b), onlyColor(rows.onlyInB)));
   out.push(rowLine('matched', rows.matched, '', (s) => s) + matchedNote);
   out.push(rowLine('  identical', rows.identical, percent(rows.identical, rows.matched), rateColor(rows.identical, rows.matched)));
   out.push(rowLine('  different', rows.different, percent(rows.different, rows.matched), rows.different ? chalk.red : chalk.green));
@@ -75,7 +76,7 @@ export function renderTableDiff(result: ModelDiffResult): string {
     for (const c of rows.columns) {
       const share = rateColor(c.equal, rows.matched)(percent(c.equal, rows.matched).padStart(7));
       const differ = c.different ? chalk.red(`  ${count(c.different)} differ`) : '';
-      out.push(`  ${c.name.padEnd(nameWidth)}  ${share}${c.rounded ? chalk.gray(' ≈') : '  '}${differ}`);
+      out.push(`  ${c.name.padEnd(nameWidth)}  ${share}${c.rounded ? chalk.gray(' ≈') : differ ? '  ' : ''}${differ}`);
     }
   }
   if (result.samples) out.push(...renderSamples(result, result.samples));
