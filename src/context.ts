@@ -17,7 +17,7 @@ import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
-import { builtKey, type EnvironmentRecord, type StateStore } from './state/state-store.js';
+import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 
 export interface ContextOptions {
@@ -80,14 +80,25 @@ export class Context {
     return loadProject(this.config, this.settings(environment).variables);
   }
 
-  /** Environment names in state, for error hints. */
+  /** Environment names in state that have not expired, for error hints. */
   async knownEnvironments(): Promise<string[]> {
-    return (await this.state.listEnvironments()).map((e) => e.name);
+    return (await this.state.listEnvironments()).filter((e) => this.live(e)).map((e) => e.name);
+  }
+
+  /** The environment if it exists and has not expired: an expired one is gone for every command but the janitor. */
+  private live(env: EnvironmentRecord | undefined): EnvironmentRecord | undefined {
+    return env && !isExpired(env, this.now().getTime()) ? env : undefined;
   }
 
   async requireEnvironment(name: string): Promise<EnvironmentRecord> {
     validateEnvironmentName(name);
     const env = await this.state.getEnvironment(name);
+    if (env && !this.live(env)) {
+      throw new InputError(`environment '${name}' expired at ${new Date(env.expiresAt!).toISOString()}`, {
+        code: 'expired_environment',
+        hint: `\`planner plan ${name}\` creates it again; \`planner janitor\` removes what is left of it`,
+      });
+    }
     if (!env) {
       const known = await this.knownEnvironments();
       throw new InputError(`unknown environment '${name}'`, {
@@ -103,11 +114,12 @@ export class Context {
     validateEnvironmentName(environment);
     const project = await this.loadProject(environment);
     const fingerprints = fingerprintProject(project);
-    const current = await this.state.getEnvironment(environment);
+    const stored = await this.state.getEnvironment(environment);
+    const current = this.live(stored);
     let base: EnvironmentRecord | undefined;
     if (!current) {
       const from = options.createFrom ?? PROD;
-      base = from === environment ? undefined : await this.state.getEnvironment(from);
+      base = from === environment ? undefined : this.live(await this.state.getEnvironment(from));
       if (options.createFrom && !base) await this.requireEnvironment(options.createFrom);
     }
     const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
@@ -129,6 +141,7 @@ export class Context {
       fingerprints,
       current,
       base,
+      replaces: current ? undefined : stored,
       prod,
       known,
       includeUnmodified: options.includeUnmodified ?? false,

@@ -1,7 +1,16 @@
 import type { CommandSpec } from './command-spec.js';
 import { applySpec } from './commands/apply.js';
+import { dagSpec } from './commands/dag.js';
+import { diffSpec } from './commands/diff.js';
+import { environmentsSpec } from './commands/environments.js';
 import { fetchdfSpec } from './commands/fetchdf.js';
+import { infoSpec } from './commands/info.js';
+import { invalidateSpec } from './commands/invalidate.js';
+import { janitorSpec } from './commands/janitor.js';
 import { planSpec } from './commands/plan.js';
+import { renderSpec } from './commands/render.js';
+import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec];
+export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec,
+  diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec];

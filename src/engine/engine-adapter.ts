@@ -19,6 +19,13 @@ export interface QueryResult {
 
 export type ObjectType = 'table' | 'view';
 
+/** A table or view as the catalog lists it; views carry their definition SQL. */
+export interface CatalogObject {
+  name: TableName;
+  type: ObjectType;
+  definition?: string;
+}
+
 /** A cross-process lock, released by `release()` or when the holding process dies. */
 export interface HeldLock {
   release(): Promise<void>;
@@ -66,6 +73,11 @@ export interface EngineAdapter {
   columns(name: TableName): Promise<{ name: string; type: string }[]>;
   /** The definition SQL of a view, to check what it points at. */
   viewDefinition(name: TableName): Promise<string | undefined>;
+  /**
+   * Every table and view of these schemas (all user schemas when omitted), in one catalog
+   * query, so checks over thousands of objects do not query one by one.
+   */
+  listObjects(schemas?: readonly string[]): Promise<CatalogObject[]>;
 
   /**
    * Locks between processes, or undefined when the engine itself admits one process at a

@@ -3,7 +3,7 @@ import { ConflictError } from '../errors.js';
 import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type StateStore } from './state-store.js';
+import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
 
@@ -77,6 +77,15 @@ export class SqlStateStore implements StateStore {
       }
     }
     return out;
+  }
+
+  async listSnapshotRefs(): Promise<SnapshotRef[]> {
+    const rows = await this.db.selectFrom('snapshots').select(['id', 'name', 'version', 'created_at']).execute();
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name), version: String(r.version), createdAt: Number(r.created_at) }));
+  }
+
+  async listBuiltTables(): Promise<PhysicalTableRecord[]> {
+    return (await this.db.selectFrom('physical_tables').selectAll().execute()).map(toPhysical);
   }
 
   async getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>> {
@@ -195,6 +204,23 @@ export class SqlStateStore implements StateStore {
       .values({ id: plan.id, environment: plan.environment, applied_at: plan.appliedAt, summary: JSON.stringify(plan.summary) })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+  }
+
+  async deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('environments').where('name', '=', name).where('plan_id', '=', expectedPlanId).returning('name').execute();
+    return deleted.length > 0;
+  }
+
+  async deleteBuiltTables(tables: readonly { name: string; version: string }[]): Promise<void> {
+    for (const t of tables) {
+      await this.db.deleteFrom('physical_tables').where('name', '=', t.name).where('version', '=', t.version).execute();
+    }
+  }
+
+  async deleteSnapshots(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.db.deleteFrom('snapshots').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    }
   }
 }
 

@@ -27,6 +27,14 @@ export interface PhysicalTableRecord {
   builtAt: number;
 }
 
+/** A snapshot row without its payload: enough to tell which tables are in use. */
+export interface SnapshotRef {
+  id: string;
+  name: string;
+  version: string;
+  createdAt: number;
+}
+
 /** An applied plan, kept for `planner environments` and audit trails. */
 export interface PlanRecord {
   id: string;
@@ -46,6 +54,10 @@ export interface StateReader {
   /** The computed intervals of these `name@version` keys, merged and sorted; keys with none are absent. */
   getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>>;
   schemaVersion(): Promise<number>;
+  /** Every snapshot row, without payloads (for the janitor). */
+  listSnapshotRefs(): Promise<SnapshotRef[]>;
+  /** Every built physical table recorded. */
+  listBuiltTables(): Promise<PhysicalTableRecord[]>;
 }
 
 /** Write side of state. Every method is one atomic write. */
@@ -69,6 +81,14 @@ export interface StateStore extends StateReader {
    */
   setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void>;
   recordPlan(plan: PlanRecord): Promise<void>;
+  /** Deletes an environment's row if its plan id is still `expectedPlanId`; false when it moved. */
+  deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean>;
+  /** Deletes the rows of physical tables that have been dropped. */
+  deleteBuiltTables(tables: readonly { name: string; version: string }[]): Promise<void>;
+  deleteSnapshots(ids: readonly string[]): Promise<void>;
 }
 
 export const builtKey = (name: string, version: string) => `${name}@${version}`;
+
+/** An expired environment is gone for planning; its row stays until the janitor removes it. */
+export const isExpired = (env: EnvironmentRecord, now: number) => env.expiresAt !== null && env.expiresAt <= now;

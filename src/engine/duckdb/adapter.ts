@@ -1,6 +1,6 @@
 import { Kysely } from 'kysely';
 import { validateColumnType } from '../column-types.js';
-import type { EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
+import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
 import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableName } from '../../util/identifiers.js';
 import { DuckDBSession } from './connection.js';
 import { DuckDBKyselyDialect } from './kysely-dialect.js';
@@ -114,6 +114,24 @@ export class DuckDBAdapter implements EngineAdapter {
   async viewDefinition(name: TableName): Promise<string | undefined> {
     const { rows } = await this.query(`SELECT sql FROM duckdb_views() WHERE schema_name = $1 AND view_name = $2`, [name.schema, name.table]);
     return rows.length ? String(rows[0].sql) : undefined;
+  }
+
+  async listObjects(schemas?: readonly string[]): Promise<CatalogObject[]> {
+    if (schemas && !schemas.length) return [];
+    const filter = schemas ? `AND schema_name IN (${schemas.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+    const { rows } = await this.query(
+      `SELECT schema_name, table_name AS name, 'table' AS type, NULL AS definition FROM duckdb_tables()
+         WHERE NOT internal AND NOT temporary AND database_name = current_database() ${filter}
+       UNION ALL
+       SELECT schema_name, view_name, 'view', sql FROM duckdb_views()
+         WHERE NOT internal AND NOT temporary AND database_name = current_database() ${filter}`,
+      [...(schemas ?? [])],
+    );
+    return rows.map((r) => ({
+      name: { schema: String(r.schema_name), table: String(r.name) },
+      type: r.type === 'view' ? 'view' : 'table',
+      ...(r.definition == null ? {} : { definition: String(r.definition) }),
+    }));
   }
 
   kysely(): Kysely<any> {

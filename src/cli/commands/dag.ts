@@ -1,0 +1,30 @@
+import { environmentSettings } from '../../config/environment-settings.js';
+import { loadConfig } from '../../config/load-config.js';
+import { InputError } from '../../errors.js';
+import { DAG_FORMATS, dagNodes, formatDag, type DagFormat } from '../../lifecycle/dag-format.js';
+import { loadProject } from '../../model/load-project.js';
+import { PROD } from '../../snapshot/virtual-names.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface DagOptions extends GlobalOptions {
+  format?: string;
+}
+
+/** `planner dag [--format text|mermaid|dot]`: the model graph. Reads only the files, never the warehouse. */
+export async function dagCommand(opts: DagOptions, io: CliIO): Promise<number> {
+  const format = (opts.format ?? 'text') as DagFormat;
+  if (!DAG_FORMATS.includes(format)) throw new InputError(`unknown format '${opts.format}'`, { hint: `formats: ${DAG_FORMATS.join(', ')}` });
+  const config = await loadConfig(opts.project);
+  const nodes = dagNodes(await loadProject(config, environmentSettings(config, PROD).variables));
+  io.out(opts.json ? JSON.stringify({ models: nodes }, null, 2) : formatDag(nodes, format));
+  return 0;
+}
+
+export const dagSpec: CommandSpec = {
+  command: 'dag',
+  describe: 'print the model graph as text, Mermaid or DOT',
+  builder: (y) => y.option('format', { type: 'string', choices: [...DAG_FORMATS], describe: 'output format (default text)' }),
+  handler: dagCommand,
+};

@@ -1,0 +1,50 @@
+import { Context } from '../../context.js';
+import { diffEnvironments, environmentSide, hasDifferences, planSide } from '../../lifecycle/environment-diff.js';
+import { validateEnvironmentName } from '../../util/identifiers.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import { renderEnvironmentDiff } from '../render/environment-diff.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface DiffOptions extends GlobalOptions {
+  /** The side compared: an environment, or with `b` absent the local project compared with this environment. */
+  a: string;
+  b?: string;
+  /** Exit 1 when there are differences, like `git diff --exit-code`. */
+  exitCode?: boolean;
+}
+
+/** `planner diff ENV_A [ENV_B]`: which models differ between two environments (or the local project and one), with their SQL diff. */
+export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number> {
+  validateEnvironmentName(opts.a);
+  if (opts.b !== undefined) validateEnvironmentName(opts.b);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, opts.b ?? opts.a);
+  try {
+    let diff;
+    if (opts.b === undefined) {
+      const env = await ctx.requireEnvironment(opts.a);
+      const plan = await ctx.plan(opts.a);
+      diff = diffEnvironments(planSide(plan, 'local'), await environmentSide(ctx.state, env));
+    } else {
+      const a = await ctx.requireEnvironment(opts.a);
+      const b = await ctx.requireEnvironment(opts.b);
+      diff = diffEnvironments(await environmentSide(ctx.state, a), await environmentSide(ctx.state, b));
+    }
+    const different = hasDifferences(diff);
+    io.out(opts.json ? JSON.stringify({ ...diff, different }, null, 2) : renderEnvironmentDiff(diff));
+    return opts.exitCode && different ? 1 : 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export const diffSpec: CommandSpec = {
+  command: 'diff <a> [b]',
+  describe: 'which models differ between environments A and B (or the local project and A), with the SQL diff',
+  builder: (y) =>
+    y
+      .positional('a', { type: 'string', describe: 'environment shown as changed (with B absent: the environment the local project is compared with)' })
+      .positional('b', { type: 'string', describe: 'environment A is compared with' })
+      .option('exit-code', { type: 'boolean', describe: 'exit 1 when there are differences' }),
+  handler: diffCommand,
+};

@@ -1,0 +1,57 @@
+import { Context } from '../../context.js';
+import { isExpired } from '../../state/state-store.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import { renderTable } from '../render/table.js';
+import { formatWhen, relativeTime } from '../render/time.js';
+import type { GlobalOptions } from './global-options.js';
+
+/** `planner environments`: each environment with its models, last apply, and expiry. */
+export async function environmentsCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  try {
+    const now = ctx.now().getTime();
+    const envs = await ctx.state.listEnvironments();
+    if (opts.json) {
+      const list = envs.map((e) => ({
+        name: e.name,
+        models: Object.keys(e.snapshots).length,
+        views: e.views.length,
+        createdFrom: e.createdFrom,
+        createdAt: e.createdAt,
+        lastAppliedAt: e.updatedAt,
+        planId: e.planId,
+        expiresAt: e.expiresAt,
+        expired: isExpired(e, now),
+      }));
+      io.out(JSON.stringify({ environments: list }, null, 2));
+      return 0;
+    }
+    if (!envs.length) {
+      io.out('No environments yet: `planner plan` creates prod.');
+      return 0;
+    }
+    const rows = envs.map((e) => ({
+      environment: e.name,
+      models: Object.keys(e.snapshots).length,
+      views: e.views.length,
+      'last applied': formatWhen(e.updatedAt, now),
+      plan: e.planId,
+      expires: e.expiresAt === null ? 'never' : isExpired(e, now) ? `expired ${relativeTime(e.expiresAt, now)}` : formatWhen(e.expiresAt, now),
+    }));
+    const columns = Object.keys(rows[0]).map((name) => ({ name, type: 'VARCHAR' }));
+    // The table's own footer counts rows; here they are environments.
+    const table = renderTable({ columns, rows }).split('\n').slice(0, -1);
+    io.out([...table, `${envs.length} ${envs.length === 1 ? 'environment' : 'environments'}`].join('\n'));
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export const environmentsSpec: CommandSpec = {
+  command: 'environments',
+  describe: 'list environments: models, last apply and plan, expiry',
+  builder: (y) => y,
+  handler: environmentsCommand,
+};

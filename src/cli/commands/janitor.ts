@@ -1,0 +1,43 @@
+import chalk from 'chalk';
+import { Context } from '../../context.js';
+import { runJanitor, type JanitorReport } from '../../lifecycle/janitor.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import { renderJanitorReport } from '../render/janitor-report.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface JanitorCommandOptions extends GlobalOptions {
+  ignoreTtl?: boolean;
+}
+
+/** Runs the janitor on an open context, with a line per object dropped on a terminal. */
+export function janitorWithProgress(ctx: Context, opts: JanitorCommandOptions, io: CliIO): Promise<JanitorReport> {
+  const progress = io.interactive && !opts.json;
+  return runJanitor(
+    { engine: ctx.engine, state: ctx.state, now: ctx.now() },
+    { ignoreTtl: opts.ignoreTtl, onDrop: progress ? (kind, name) => io.err(chalk.gray(`dropped ${kind} ${name}`)) : undefined },
+  );
+}
+
+/** `planner janitor`: drop expired environments, then physical tables no environment uses. Exit 1 if a step failed. */
+export async function janitorCommand(opts: JanitorCommandOptions, io: CliIO): Promise<number> {
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  try {
+    const report = await janitorWithProgress(ctx, opts, io);
+    io.out(opts.json ? JSON.stringify(report, null, 2) : renderJanitorReport(report, ctx.now().getTime()));
+    return report.failures.length ? 1 : 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export const janitorSpec: CommandSpec = {
+  command: 'janitor',
+  describe: 'drop expired environments and the physical tables no environment uses',
+  builder: (y) =>
+    y.option('ignore-ttl', {
+      type: 'boolean',
+      describe: 'drop unused tables now, not a week after their snapshot was made (on a shared warehouse, also those an apply running right now has just built)',
+    }),
+  handler: janitorCommand,
+};

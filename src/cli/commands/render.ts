@@ -1,0 +1,68 @@
+import { Context } from '../../context.js';
+import { InputError } from '../../errors.js';
+import { renderPlannedModel } from '../../lifecycle/render-model.js';
+import type { RenderTimes } from '../../model/render.js';
+import { PROD } from '../../snapshot/virtual-names.js';
+import { validateEnvironmentName } from '../../util/identifiers.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface RenderOptions extends GlobalOptions {
+  model: string;
+  environment?: string;
+  /** First and last day (inclusive) to render time macros for; default the model's whole range. */
+  start?: string;
+  end?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDay(text: string, option: string): Date {
+  const d = new Date(`${text}T00:00:00Z`);
+  if (!DAY.test(text) || Number.isNaN(d.getTime())) throw new InputError(`--${option} '${text}' is not a date: use YYYY-MM-DD`);
+  return d;
+}
+
+/** `planner render MODEL [--env ENV]`: the local model's query as planning ENV would run it. */
+export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<number> {
+  const environment = validateEnvironmentName(opts.environment ?? PROD);
+  let range: Omit<RenderTimes, 'execution'> | undefined;
+  if (opts.start || opts.end) {
+    if (!opts.start || !opts.end) throw new InputError('--start and --end go together');
+    const start = parseDay(opts.start, 'start');
+    const end = new Date(parseDay(opts.end, 'end').getTime() + 86_400_000);
+    if (end <= start) throw new InputError(`--end ${opts.end} is before --start ${opts.start}`);
+    range = { start, end };
+  }
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  try {
+    if (opts.environment) await ctx.requireEnvironment(environment);
+    const plan = await ctx.plan(environment);
+    const { snapshot, query } = renderPlannedModel(plan, opts.model, ctx.now(), range && { ...range, execution: ctx.now() });
+    const kind = snapshot.model.kind;
+    if (opts.json) {
+      io.out(JSON.stringify({ model: snapshot.name, environment, kind: kind.name, table: `${snapshot.physical.schema}.${snapshot.physical.table}`, query }, null, 2));
+    } else if (query === null) {
+      const source = kind.name === 'SEED' ? `: it loads ${snapshot.model.seedPath}` : ': it is a table outside the project';
+      io.out(`-- ${snapshot.name} is ${kind.name === 'SEED' ? 'a SEED' : 'an EXTERNAL'} model and has no query${source}`);
+    } else {
+      io.out(query.trim());
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+export const renderSpec: CommandSpec = {
+  command: 'render <model>',
+  describe: 'print a model\'s query as it will run, with references resolved to tables',
+  builder: (y) =>
+    y
+      .positional('model', { type: 'string', describe: 'model name, schema.table' })
+      .option('env', { type: 'string', describe: 'environment the query is planned for (default prod)' })
+      .option('start', { type: 'string', describe: 'first day for time macros (YYYY-MM-DD)' })
+      .option('end', { type: 'string', describe: 'last day for time macros (YYYY-MM-DD)' }),
+  handler: (args, io) => renderCommand({ ...args, environment: args.env }, io),
+};

@@ -1,0 +1,201 @@
+import type { CatalogObject, EngineAdapter } from '../engine/engine-adapter.js';
+import { viewName } from '../snapshot/virtual-names.js';
+import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from '../state/state-store.js';
+import { topologicalOrder } from '../util/dag.js';
+import type { TableName } from '../util/identifiers.js';
+import { tableKey, ViewReaders } from './catalog-references.js';
+import { DEFAULT_SNAPSHOT_TTL_MS, selectGarbage, type GarbageTable } from './janitor-plan.js';
+
+export interface JanitorDeps {
+  engine: EngineAdapter;
+  state: StateStore;
+  now: Date;
+}
+
+export interface JanitorOptions {
+  /** Drop unreferenced tables now, whatever their TTL. */
+  ignoreTtl?: boolean;
+  snapshotTtlMs?: number;
+  /** Called after each object dropped, for progress on a terminal. */
+  onDrop?: (kind: 'view' | 'schema' | 'table', name: string) => void;
+}
+
+/** What one janitor run did and did not do. */
+export interface JanitorReport {
+  /** Expired environments removed from state. */
+  environments: string[];
+  views: string[];
+  schemas: string[];
+  /** Physical tables and views dropped. */
+  tables: string[];
+  /** Unreferenced tables kept until their TTL passes. */
+  waiting: { table: string; expiresAt: number }[];
+  /** Unreferenced tables kept because something in the catalog still reads them. */
+  kept: { table: string; reason: string }[];
+  snapshotsDeleted: number;
+  /** Steps that failed; the run went on past them, and running it again retries them. */
+  failures: { object: string; message: string }[];
+}
+
+/**
+ * Removes expired environments (views, then empty schemas, then the state row), then the
+ * physical tables no remaining environment references and whose TTL has passed (objects
+ * first, then their rows), then unreferenced snapshot rows. Never uses CASCADE, never
+ * drops a view or table that a live environment or any view in the catalog reads, and
+ * goes on past a failure; a failed or killed run is simply run again.
+ */
+export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}): Promise<JanitorReport> {
+  const { engine, state } = deps;
+  const now = deps.now.getTime();
+  const report: JanitorReport = { environments: [], views: [], schemas: [], tables: [], waiting: [], kept: [], snapshotsDeleted: 0, failures: [] };
+  const attempt = async (object: string, step: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await step();
+      return true;
+    } catch (err) {
+      report.failures.push({ object, message: (err as Error).message });
+      return false;
+    }
+  };
+  /** Drops `schema` if it is empty; false only when that failed. */
+  const dropSchema = async (schema: string): Promise<boolean> => {
+    let dropped = false;
+    const ok = await attempt(schema, async () => {
+      dropped = await engine.dropSchemaIfEmpty(schema);
+    });
+    if (dropped) {
+      report.schemas.push(schema);
+      options.onDrop?.('schema', schema);
+    }
+    return ok;
+  };
+
+  const all = await state.listEnvironments();
+  const liveViews = new Map<string, string>();
+  for (const env of all.filter((e) => !isExpired(e, now))) {
+    for (const v of env.views) liveViews.set(tableKey(viewOf(v, env.name)), env.name);
+  }
+  let catalog = await engine.listObjects();
+  const byKey = new Map(catalog.map((o) => [tableKey(o.name), o]));
+  for (const stale of all.filter((e) => isExpired(e, now))) {
+    // Re-read: a plan may have recreated the environment since the list was taken.
+    const env = await state.getEnvironment(stale.name);
+    if (!env || env.planId !== stale.planId || !isExpired(env, now)) continue;
+    let clean = true;
+    for (const v of env.views) {
+      const name = viewOf(v, env.name);
+      const key = tableKey(name);
+      const object = byKey.get(key);
+      if (!object || liveViews.has(key)) continue;
+      if (object.type !== 'view') {
+        report.failures.push({ object: key, message: `${key} is a table, not the view environment '${env.name}' had there: left alone; drop or rename it, then run the janitor again` });
+        clean = false;
+        continue;
+      }
+      if (await attempt(key, () => engine.dropView(name))) {
+        report.views.push(key);
+        options.onDrop?.('view', key);
+      } else clean = false;
+    }
+    for (const schema of environmentSchemas(env)) {
+      if (!(await dropSchema(schema))) clean = false;
+    }
+    if (clean && (await attempt(`environment ${env.name}`, () => state.deleteEnvironment(env.name, env.planId)))) report.environments.push(env.name);
+  }
+
+  const selection = selectGarbage({
+    environments: await state.listEnvironments(),
+    snapshots: await state.listSnapshotRefs(),
+    built: await state.listBuiltTables(),
+    now,
+    snapshotTtlMs: options.ignoreTtl ? null : options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
+  });
+  const keep = new Set<string>();
+  for (const w of selection.waiting) {
+    keep.add(builtKey(w.name, w.version));
+    if (w.recorded) report.waiting.push({ table: tableKey(w.table), expiresAt: w.expiresAt });
+  }
+
+  catalog = await engine.listObjects();
+  const present = new Map(catalog.map((o) => [tableKey(o.name), o]));
+  const order = dropOrder(selection.drop, present, catalog);
+  for (const { table, reason } of order.blocked) {
+    keep.add(builtKey(table.name, table.version));
+    report.kept.push({ table: tableKey(table.table), reason });
+  }
+  const gone: GarbageTable[] = [];
+  const touchedSchemas = new Set<string>();
+  for (const t of order.drop) {
+    const key = tableKey(t.table);
+    const object = present.get(key);
+    const ok = !object || (await attempt(key, () => (object.type === 'view' ? engine.dropView(t.table) : engine.dropTable(t.table))));
+    if (!ok) {
+      keep.add(builtKey(t.name, t.version));
+      continue;
+    }
+    if (object) {
+      report.tables.push(key);
+      touchedSchemas.add(t.table.schema);
+      options.onDrop?.('table', key);
+    }
+    gone.push(t);
+  }
+  if (gone.length) {
+    const versions = gone.map(({ name, version }) => ({ name, version }));
+    await attempt('state: intervals', () => state.deleteIntervals(versions));
+    const rows = gone.filter((t) => t.recorded).map(({ name, version }) => ({ name, version }));
+    if (rows.length) await attempt('state: physical table rows', () => state.deleteBuiltTables(rows));
+  }
+  for (const schema of touchedSchemas) await dropSchema(schema);
+  const ids = selection.snapshots.filter((s) => !keep.has(s.key)).map((s) => s.id);
+  if (ids.length && (await attempt('state: snapshot rows', () => state.deleteSnapshots(ids)))) report.snapshotsDeleted = ids.length;
+  return report;
+}
+
+function viewOf(model: string, environment: string): TableName {
+  const dot = model.indexOf('.');
+  return viewName(model.slice(0, dot), model.slice(dot + 1), environment);
+}
+
+/** The schemas an environment's views live in, for every model schema it has ever held. */
+function environmentSchemas(env: EnvironmentRecord): string[] {
+  const schemas = new Set<string>();
+  for (const model of [...Object.keys(env.snapshots), ...env.views]) {
+    try {
+      schemas.add(viewOf(model, env.name).schema);
+    } catch {
+      // A name too long for a view schema never had one.
+    }
+  }
+  return [...schemas].sort();
+}
+
+/**
+ * The candidates that may go, in an order that drops a view before whatever it reads
+ * (so engines that track dependencies never need CASCADE), and the ones a view outside
+ * the candidates still reads, which stay, along with what they read in turn.
+ */
+function dropOrder(candidates: GarbageTable[], present: Map<string, CatalogObject>, catalog: CatalogObject[]) {
+  const readers = new ViewReaders(catalog);
+  const byKey = new Map(candidates.map((c) => [tableKey(c.table), c]));
+  const blocked = new Map<string, string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [key, c] of byKey) {
+      if (blocked.has(key)) continue;
+      const outside = readers.readersOf(c.table).find((v) => !byKey.has(v) || blocked.has(v));
+      if (outside) {
+        blocked.set(key, `view ${outside} reads it`);
+        changed = true;
+      }
+    }
+  }
+  const free = [...byKey.keys()].filter((k) => !blocked.has(k));
+  const freeSet = new Set(free);
+  const result = topologicalOrder(free, (k) => readers.readersOf(byKey.get(k)!.table).filter((v) => freeSet.has(v)));
+  const ordered = 'order' in result ? result.order : free;
+  // Views first: a table is dropped only once nothing among the candidates reads it.
+  const rank = (k: string) => (present.get(k)?.type === 'view' ? 0 : 1);
+  const drop = ordered.map((k, i) => ({ k, i })).sort((x, y) => rank(x.k) - rank(y.k) || x.i - y.i).map(({ k }) => byKey.get(k)!);
+  return { drop, blocked: [...blocked].map(([k, reason]) => ({ table: byKey.get(k)!, reason })) };
+}

@@ -1,0 +1,140 @@
+import type { CatalogObject, EngineAdapter } from '../engine/engine-adapter.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { viewName } from '../snapshot/virtual-names.js';
+import { builtKey, isExpired, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
+import { physicalTablesRead, readsTable, tableKey } from './catalog-references.js';
+
+/** What can be wrong between state and the warehouse. */
+export type ProblemCode =
+  | 'missing_snapshot'
+  | 'view_without_snapshot'
+  | 'not_built'
+  | 'missing_table'
+  | 'wrong_object_type'
+  | 'missing_view'
+  | 'not_a_view'
+  | 'wrong_target'
+  | 'unexpected_view'
+  | 'missing_built_table';
+
+export interface Problem {
+  code: ProblemCode;
+  /** The environment the problem belongs to; absent for state-wide problems. */
+  environment?: string;
+  /** The table, view or snapshot concerned. */
+  object: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  environments: { name: string; expired: boolean; models: number; views: number }[];
+  /** Views and physical objects looked at in the catalog. */
+  checked: { views: number; tables: number };
+  problems: Problem[];
+}
+
+/** Materializations without a physical object or a view. */
+const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
+
+/**
+ * Checks that every live environment's views exist and read the physical tables its
+ * snapshots name, that those tables exist and are recorded as built, and that state
+ * holds every snapshot an environment points at. Expired environments are only listed:
+ * the janitor may have half removed them. Reads only; `only` limits it to one environment.
+ */
+export async function verifyState(deps: { engine: EngineAdapter; state: StateReader; now: Date }, only?: EnvironmentRecord): Promise<VerifyReport> {
+  const { engine, state } = deps;
+  const envs = only ? [only] : await state.listEnvironments();
+  const live = envs.filter((e) => !isExpired(e, deps.now.getTime()));
+  const snapshots = await state.getSnapshots([...new Set(live.flatMap((e) => Object.values(e.snapshots)))]);
+  const catalog = new Map((await engine.listObjects()).map((o) => [tableKey(o.name), o]));
+  const problems: Problem[] = [];
+  const checked = { views: 0, tables: new Set<string>() };
+
+  const usedBy = new Map<string, string[]>();
+  for (const e of live) {
+    for (const id of Object.values(e.snapshots)) {
+      const s = snapshots.get(id);
+      if (!s) continue;
+      const users = usedBy.get(tableKey(s.physical)) ?? [];
+      if (!users.includes(e.name)) usedBy.set(tableKey(s.physical), [...users, e.name]);
+    }
+  }
+  const withTables = [...snapshots.values()].filter((s) => !NO_TABLE.has(s.model.kind.name));
+  const built = await state.getBuiltTables(withTables.map((s) => builtKey(s.name, s.version)));
+  for (const s of withTables) {
+    const key = tableKey(s.physical);
+    if (checked.tables.has(key)) continue;
+    checked.tables.add(key);
+    const environment = (usedBy.get(key) ?? []).join(', ');
+    if (!built.has(builtKey(s.name, s.version))) {
+      problems.push({ code: 'not_built', environment, object: s.id, message: `${s.name}: state does not record table ${key} as built` });
+    }
+    const object = catalog.get(key);
+    const expected = s.model.kind.name === 'VIEW' ? 'view' : 'table';
+    if (!object) problems.push({ code: 'missing_table', environment, object: key, message: `${s.name}: physical ${expected} ${key} does not exist` });
+    else if (object.type !== expected) {
+      problems.push({ code: 'wrong_object_type', environment, object: key, message: `${s.name}: ${key} is a ${object.type}, expected a ${expected}` });
+    }
+  }
+
+  for (const env of live) {
+    const viewed = new Set(env.views);
+    for (const model of env.views) {
+      if (!env.snapshots[model]) {
+        problems.push({ code: 'view_without_snapshot', environment: env.name, object: model, message: `${model} has a view but no snapshot in environment ${env.name}` });
+      }
+    }
+    for (const [model, id] of Object.entries(env.snapshots)) {
+      const s = snapshots.get(id);
+      if (!s) {
+        problems.push({ code: 'missing_snapshot', environment: env.name, object: id, message: `${model}: snapshot ${id} is not in state` });
+        continue;
+      }
+      if (NO_TABLE.has(s.model.kind.name)) continue;
+      const name = viewName(s.model.schema, s.model.table, env.name);
+      const object = catalog.get(tableKey(name));
+      if (viewed.has(model)) {
+        checked.views++;
+        problems.push(...checkView(env.name, model, tableKey(name), object, s));
+      } else if (object?.type === 'view') {
+        problems.push({
+          code: 'unexpected_view',
+          environment: env.name,
+          object: tableKey(name),
+          message: `view ${tableKey(name)} exists, but environment ${env.name} has no view for ${model}`,
+        });
+      }
+    }
+  }
+
+  if (!only) {
+    const referenced = new Set([...snapshots.values()].map((s) => builtKey(s.name, s.version)));
+    for (const row of await state.listBuiltTables()) {
+      const key = tableKey({ schema: row.schema, table: row.table });
+      if (referenced.has(builtKey(row.name, row.version)) || catalog.has(key)) continue;
+      problems.push({ code: 'missing_built_table', object: key, message: `state records ${key} (${row.name}) as built, but it does not exist` });
+    }
+  }
+  return {
+    environments: envs.map((e) => ({ name: e.name, expired: isExpired(e, deps.now.getTime()), models: Object.keys(e.snapshots).length, views: e.views.length })),
+    checked: { views: checked.views, tables: checked.tables.size },
+    problems,
+  };
+}
+
+function checkView(environment: string, model: string, key: string, object: CatalogObject | undefined, s: Snapshot): Problem[] {
+  const target = tableKey(s.physical);
+  if (!object) return [{ code: 'missing_view', environment, object: key, message: `view ${key} for ${model} does not exist` }];
+  if (object.type !== 'view') return [{ code: 'not_a_view', environment, object: key, message: `${key} for ${model} is a table, not a view` }];
+  if (!readsTable(object.definition ?? '', s.physical)) {
+    const actual = physicalTablesRead(object.definition ?? '');
+    return [{
+      code: 'wrong_target',
+      environment,
+      object: key,
+      message: `view ${key} reads ${actual.length ? actual.join(', ') : 'no planner table'}, but ${model}'s snapshot names ${target}`,
+    }];
+  }
+  return [];
+}
