@@ -9,8 +9,9 @@ import { invalidateSpec } from './commands/invalidate.js';
 import { janitorSpec } from './commands/janitor.js';
 import { planSpec } from './commands/plan.js';
 import { renderSpec } from './commands/render.js';
+import { tableDiffSpec } from './commands/table-diff.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec,
+export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec, tableDiffSpec,
   diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec];
