@@ -67,7 +67,10 @@ export class PgTestDatabase {
 
   /** Runs SQL on the test database (a small pool of its own, separate from the planner's). */
   async query(sql: string, params: unknown[] = []): Promise<Record<string, any>[]> {
-    this.pool ??= new pg.Pool({ connectionString: this.url, max: 2 });
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.url, max: 2 });
+      this.pool.on('error', () => undefined);
+    }
     return (await this.pool.query(sql, params)).rows;
   }
 

@@ -1,58 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.js';
-import type { CliIO } from '../../src/cli/io.js';
-import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
-import { TempProject } from '../helpers/project.js';
+import { engineCases, runCli as run, type EngineProject } from '../helpers/engines.js';
+import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
 
-function captureIO(): CliIO & { text: () => string } {
-  const lines: string[] = [];
-  return { out: (t) => lines.push(t), err: (t) => lines.push(t), interactive: false, confirm: async () => false, text: () => lines.join('\n') };
-}
-
-async function run(args: string[]): Promise<{ code: number; text: string }> {
-  const io = captureIO();
-  const code = await main(args, io);
-  return { code, text: io.text() };
-}
-
-interface Engine {
-  name: string;
-  setup(): Promise<{ project: TempProject; objects: () => Promise<string[]>; cleanup: () => Promise<void> }>;
-}
-
-const engines: Engine[] = [
-  {
-    name: 'DuckDB',
-    async setup() {
-      const project = new TempProject();
-      const objects = () =>
-        project.with(async (ctx) => (await ctx.engine.listObjects()).map((o) => `${o.name.schema}.${o.name.table} ${o.type}`).sort());
-      return { project, objects, cleanup: async () => project.remove() };
-    },
-  },
-  {
-    name: `PostgreSQL${server.note}`,
-    async setup() {
-      const db = await PgTestDatabase.create();
-      const project = pgProject(db);
-      return {
-        project,
-        objects: () => db.catalog(),
-        cleanup: async () => {
-          project.remove();
-          await db.drop();
-        },
-      };
-    },
-  },
-];
-
-for (const engine of engines) {
-  describe.skipIf(engine.name.startsWith('PostgreSQL') && !server.available)(`saved plans on ${engine.name}`, () => {
-    let env: Awaited<ReturnType<Engine['setup']>>;
+for (const engine of engineCases(server)) {
+  describe.skipIf(!engine.available)(`saved plans on ${engine.name}`, () => {
+    let env: EngineProject;
     beforeEach(async () => {
       env = await engine.setup();
     });
