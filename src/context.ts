@@ -10,7 +10,10 @@ import { loadProject, type Project } from './model/load-project.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
-import { buildPlan, withBuilds } from './plan/plan-builder.js';
+import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
+import { buildPlan } from './plan/plan-builder.js';
+import { previewId } from './plan/preview.js';
+import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
@@ -29,9 +32,13 @@ export interface ContextOptions {
   now?: () => Date;
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends IntervalOptions {
   createFrom?: string;
   includeUnmodified?: boolean;
+  /** Keep existing tables: changes apply from now on (in dev: previewed in a table of their own). */
+  forwardOnly?: boolean;
+  /** Let a forward-only change drop or retype columns of the table it keeps. */
+  allowDestructive?: boolean;
 }
 
 /**
@@ -129,6 +136,8 @@ export class Context {
     const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
     for (const [name, { id }] of fingerprints) {
       wanted.add(id);
+      // The dev preview of a forward-only change is a snapshot of its own.
+      if (environment !== PROD) wanted.add(previewId(id));
       const before = compareWith?.snapshots[name];
       if (before) wanted.add(before);
     }
@@ -145,13 +154,15 @@ export class Context {
       prod,
       known,
       includeUnmodified: options.includeUnmodified ?? false,
+      forwardOnly: options.forwardOnly,
+      allowDestructive: options.allowDestructive,
       now: this.now().getTime(),
     });
     const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
     const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-    return withBuilds(draft, project.order, builtKeys);
+    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.now().getTime(), options });
   }
 
   /** Builds what the plan needs and promotes the environment. */
@@ -172,6 +183,29 @@ export class Context {
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * `planner run`: computes, in DAG order, the intervals of `environment`'s models that
+   * became due since they were last computed. Does nothing when nothing is due.
+   */
+  async run(environment = PROD): Promise<RunResult> {
+    const env = await this.requireEnvironment(environment);
+    const prod = environment === PROD ? env : await this.state.getEnvironment(PROD);
+    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, `run-${randomBytes(6).toString('hex')}`);
+    try {
+      const reporter = this.options.reporter ?? {};
+      return await runEnvironment(env, prod, {
+        engine: this.engine,
+        state: this.state,
+        projectDir: this.config.projectDir,
+        reporter,
+        now: () => this.now(),
+        atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
+      });
     } finally {
       await lock.release();
     }

@@ -5,7 +5,9 @@ import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Plan } from './plan.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
 import { crashPoint } from './crash-points.js';
+import { ForwardOnlyMigrations } from './forward-only.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
 
 export interface EvaluatorDeps {
@@ -37,6 +39,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const reporter = deps.reporter ?? silentReporter;
   const now = deps.now ?? (() => new Date());
   if (await assertNotStale(plan, state)) return { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true };
+  // Before any write: a forward-only change that would lose columns is refused here.
+  const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now());
 
   const fresh = plan.newSnapshotIds.map((id) => plan.snapshots[id]);
   if (fresh.length) await state.insertSnapshots(fresh);
@@ -44,7 +48,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   // A table recorded since the plan was made (by a killed run of it, or by another
   // environment's apply) is complete and may already be in use: it is never built again.
   const recorded = await state.getBuiltTables(plan.builds.map((id) => builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
-  const builds = plan.builds.filter((id) => !recorded.has(builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
+  // Versions that track intervals go on: a built table may still miss intervals.
+  const builds = plan.builds.filter((id) => plan.backfill?.[id] || !recorded.has(builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
 
   const parentOf = (name: string) => {
     const id = plan.target[name];
@@ -52,16 +57,33 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   };
   const schemas = new Set(builds.map((id) => plan.snapshots[id].physical.schema));
   for (const schema of schemas) await engine.createSchema(schema);
+  await migrations.applyReady();
+  const backfillDeps: BackfillDeps = {
+    engine,
+    state,
+    projectDir: deps.projectDir,
+    parentOf,
+    reporter,
+    now,
+    atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
+  };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];
     reporter.buildStarted?.(snapshot, i, builds.length);
     const started = Date.now();
+    const work = plan.backfill?.[id];
+    if (work) {
+      await backfillSnapshot(snapshot, work, backfillDeps, recorded.has(builtKey(snapshot.name, snapshot.version)));
+      reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
+      continue;
+    }
     await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
     await crashPoint('after-build');
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
     await crashPoint('after-record-built');
     reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
   }
+  await migrations.applyDeferred(now());
 
   const promote = async () => {
     const envSchemas = new Set(plan.viewChanges.upsert.map((n) => viewOf(plan, n).schema));

@@ -5,6 +5,7 @@ import type { ChangeCategory, Fingerprint, Snapshot } from '../snapshot/snapshot
 import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
+import { asPreview, isPreview, previewId } from './preview.js';
 
 export interface PlanInput {
   planId: string;
@@ -27,10 +28,17 @@ export interface PlanInput {
   known: Map<string, Snapshot>;
   includeUnmodified: boolean;
   now: number;
+  /** `--forward-only`: every change keeps its existing table where the kind allows. */
+  forwardOnly?: boolean;
+  /** `--allow-destructive`: a forward-only change may drop or retype columns. */
+  allowDestructive?: boolean;
 }
 
 /** Materializations without a physical object or a view of their own. */
 const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
+
+/** Kinds whose table a forward-only change keeps and changes in place. */
+const KEEPS_TABLE = new Set(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY']);
 
 /**
  * Compares the local project with an environment and decides, for every model, which
@@ -48,6 +56,7 @@ export function buildPlan(input: PlanInput): Plan {
   const directlyModified: ModelChange[] = [];
   const indirectlyModified: IndirectChange[] = [];
   const diffs: DefinitionDiff[] = [];
+  const migrations: string[] = [];
   /** How each changed model affects its children, and which direct changes caused it. */
   const effect = new Map<string, { category: ChangeCategory; causes: string[] }>();
 
@@ -59,9 +68,15 @@ export function buildPlan(input: PlanInput): Plan {
     const parentEffects = model.parents.map((p) => ({ p, e: effect.get(p) })).filter((x) => x.e);
     const upstreamBreaking = parentEffects.some((x) => x.e!.category === 'breaking');
     const causes = [...new Set(parentEffects.flatMap((x) => x.e!.causes))].sort();
+    const upstreamForwardOnly = parentEffects.some((x) => x.e!.category === 'forward-only');
+    // Outside prod, whatever reads a preview is previewed too: its table must never be reused by prod.
+    const readsPreview = input.environment !== PROD && model.parents.some((p) => isPreview(snapshots[target[p]]));
 
     let snapshot: Snapshot;
     if (prevId === id && prev) {
+      snapshot = prev;
+    } else if (prev && prevId === previewId(id)) {
+      // The environment already previews exactly this definition.
       snapshot = prev;
     } else {
       let category: ChangeCategory | undefined;
@@ -88,14 +103,26 @@ export function buildPlan(input: PlanInput): Plan {
         // A view is free to recreate, and must read its parents' new tables.
         if (category === 'non-breaking' && model.kind.name !== 'VIEW') version = prev.version;
       }
-      const existing = known.get(id);
+      const keepsTable = prev && KEEPS_TABLE.has(model.kind.name) && prev.model.kind.name === model.kind.name;
+      const wantsForwardOnly = input.forwardOnly || model.forwardOnly || (upstreamForwardOnly && category !== 'breaking');
+      if (prev && keepsTable && wantsForwardOnly && (category === 'breaking' || category === 'non-breaking')) {
+        category = 'forward-only';
+        version = prev.version;
+        effect.set(name, { category, causes: effect.get(name)?.causes ?? causes });
+        const change = directlyModified.at(-1)?.name === name ? directlyModified.at(-1)! : indirectlyModified.at(-1);
+        if (change?.name === name && change.category !== 'metadata') change.category = 'forward-only';
+      }
+      const preview = input.environment !== PROD && (category === 'forward-only' || readsPreview || (isPreview(prev) && version === prev!.version));
+      const existing = known.get(preview ? previewId(id) : id);
       if (existing) {
         snapshot = existing;
       } else {
         const parents = Object.fromEntries(model.parents.map((p) => [p, target[p]]));
-        snapshot = makeSnapshot(model, fingerprint, version, parents, category, now);
+        const made = makeSnapshot(model, fingerprint, version, parents, category, now);
+        snapshot = preview ? asPreview(made) : made;
         newSnapshotIds.push(snapshot.id);
       }
+      if (!preview && category === 'forward-only' && snapshot.version === prev?.version) migrations.push(snapshot.id);
     }
     target[name] = snapshot.id;
     snapshots[snapshot.id] = snapshot;
@@ -112,7 +139,8 @@ export function buildPlan(input: PlanInput): Plan {
     const oldId = oldTargets[n];
     const old = oldId ? known.get(oldId) ?? (oldId === target[n] ? snapshots[oldId] : undefined) : undefined;
     // Unknown old snapshot: repoint to be safe.
-    return !old || old.version !== snapshots[target[n]].version;
+    // A forward-only change keeps the version but may add columns a view must show.
+    return !old || old.version !== snapshots[target[n]].version || (old.id !== target[n] && snapshots[target[n]].category === 'forward-only');
   });
   const viewNames = new Set(views);
   const drop = [...oldViews].filter((n) => !viewNames.has(n)).sort();
@@ -135,6 +163,9 @@ export function buildPlan(input: PlanInput): Plan {
     newSnapshotIds,
     builds: [],
     viewChanges: { upsert, drop },
+    backfill: {},
+    migrations,
+    allowDestructive: input.allowDestructive ?? false,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Interval } from '../intervals/interval.js';
 import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
 
 export interface ModelChange {
@@ -16,6 +17,19 @@ export interface DefinitionDiff {
   file: string;
   before: string;
   after: string;
+}
+
+/** One batch of a backfill: the query runs for [start, end); `intervals` are recorded once it succeeds. */
+export interface BackfillBatch extends Interval {
+  intervals: Interval[];
+}
+
+/** What one snapshot computes in a plan or a run. */
+export interface SnapshotBackfill {
+  /** Computed intervals to forget first: a restatement recomputes them in place. */
+  restate: Interval[];
+  /** In order; a FULL model has at most one (it is rebuilt whole). */
+  batches: BackfillBatch[];
 }
 
 /**
@@ -49,6 +63,12 @@ export interface Plan {
   builds: string[];
   /** Views to create or repoint, and views to drop, in the environment. */
   viewChanges: { upsert: string[]; drop: string[] };
+  /** Per snapshot id of `builds` that tracks intervals: the intervals it computes. */
+  backfill: Record<string, SnapshotBackfill>;
+  /** Forward-only snapshots that keep an existing table: its columns are migrated (ALTER) on apply. */
+  migrations: string[];
+  /** Let a forward-only migration drop or retype columns (`--allow-destructive`). */
+  allowDestructive: boolean;
 }
 
 /** True when applying would change nothing at all. */

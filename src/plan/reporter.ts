@@ -1,3 +1,4 @@
+import type { Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 
 /** What the evaluator tells whoever watches an apply (the CLI draws progress from it). */
@@ -5,6 +6,10 @@ export interface ApplyReporter {
   buildStarted?(snapshot: Snapshot, index: number, total: number): void;
   buildFinished?(snapshot: Snapshot, index: number, total: number, ms: number): void;
   promoted?(environment: string, views: number, dropped: number): void;
+  /** A batch of intervals of `snapshot` starts: batch `index` of `total`. */
+  batchStarted?(snapshot: Snapshot, index: number, total: number, batch: Interval): void;
+  /** The batch is computed and recorded; `rows` it wrote, when counted (only with this callback). */
+  batchFinished?(snapshot: Snapshot, index: number, total: number, batch: Interval, rows: number | undefined, ms: number): void;
 }
 
 export const silentReporter: ApplyReporter = {};

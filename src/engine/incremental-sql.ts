@@ -1,0 +1,55 @@
+import { quoteIdent, quoteLiteral, quoteTable, type TableName } from '../util/identifiers.js';
+
+/**
+ * The statements incremental kinds run, in SQL that DuckDB and PostgreSQL both accept.
+ * Names arrive validated and are quoted here; queries arrive rendered. Time bounds are
+ * untyped literals so they compare with DATE, TIMESTAMP and ISO-text columns alike.
+ */
+
+/** A time bound as a literal: a date at midnight, else a date-time (UTC). */
+export function timeLiteral(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return quoteLiteral(iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' '));
+}
+
+/** `column` within [start, end). */
+export function inRange(column: string, start: number, end: number): string {
+  return `${quoteIdent(column)} >= ${timeLiteral(start)} AND ${quoteIdent(column)} < ${timeLiteral(end)}`;
+}
+
+/** The rows of `query` within [start, end) of `column`, so a batch never writes outside its range. */
+export function rowsInRange(query: string, column: string, start: number, end: number): string {
+  return `SELECT * FROM (${query}) AS planner_batch WHERE ${inRange(column, start, end)}`;
+}
+
+export function deleteRange(table: TableName, column: string, start: number, end: number): string {
+  return `DELETE FROM ${quoteTable(table)} WHERE ${inRange(column, start, end)}`;
+}
+
+/** Inserts by column name, so a column added by a forward-only change lands in place. */
+export function insertColumns(table: TableName, columns: readonly string[], query: string): string {
+  const list = columns.map(quoteIdent).join(', ');
+  return `INSERT INTO ${quoteTable(table)} (${list}) SELECT ${list} FROM (${query}) AS planner_rows`;
+}
+
+/** Deletes the rows of `table` whose key is in `staging` (NULL keys match NULL keys). */
+export function deleteMatchingKeys(table: TableName, staging: TableName, keys: readonly string[]): string {
+  const match = keys.map((k) => `planner_target.${quoteIdent(k)} IS NOT DISTINCT FROM planner_new.${quoteIdent(k)}`).join(' AND ');
+  return `DELETE FROM ${quoteTable(table)} AS planner_target WHERE EXISTS (SELECT 1 FROM ${quoteTable(staging)} AS planner_new WHERE ${match})`;
+}
+
+export function countRows(table: TableName, where?: string): string {
+  return `SELECT count(*) AS n FROM ${quoteTable(table)}${where ? ` WHERE ${where}` : ''}`;
+}
+
+export function addColumn(table: TableName, column: string, type: string): string {
+  return `ALTER TABLE ${quoteTable(table)} ADD COLUMN ${quoteIdent(column)} ${type}`;
+}
+
+export function dropColumn(table: TableName, column: string): string {
+  return `ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdent(column)}`;
+}
+
+export function alterColumnType(table: TableName, column: string, type: string): string {
+  return `ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${quoteIdent(column)} TYPE ${type}`;
+}

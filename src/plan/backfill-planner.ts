@@ -1,0 +1,190 @@
+import { InputError, type SourceLocation } from '../errors.js';
+import { boundaryBefore, lastCompleteEnd, parseCron, type CronSchedule } from '../intervals/cron.js';
+import { clipIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
+import { batchIntervals, missingIntervals } from '../intervals/missing.js';
+import type { ModelKind } from '../model/model.js';
+import type { Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
+import { PROD } from '../snapshot/virtual-names.js';
+import { builtKey } from '../state/state-store.js';
+import { reachable } from '../util/dag.js';
+import { lineColumn } from '../util/text-position.js';
+import type { Plan, SnapshotBackfill } from './plan.js';
+import { isPreview } from './preview.js';
+
+/** How many of its latest intervals a dev preview of a forward-only change computes by default. */
+export const PREVIEW_INTERVALS = 1;
+
+/** Kinds whose computed time ranges are tracked: built per interval, or rebuilt when one is due. */
+export function tracksIntervals(kind: ModelKind): boolean {
+  return kind.name === 'FULL' || kind.name === 'INCREMENTAL_BY_TIME_RANGE' || kind.name === 'INCREMENTAL_BY_UNIQUE_KEY';
+}
+
+/** The model's cron as a schedule; a bad cron is an InputError at the model file's `cron` line. */
+export function scheduleOf(model: Pick<SnapshotModel, 'cron' | 'file' | 'source'>): CronSchedule {
+  return parseCron(model.cron, headerLocation(model, 'cron'));
+}
+
+/** The model's `start` as epoch ms, or undefined when it has none. */
+export function startOf(model: Pick<SnapshotModel, 'start' | 'file' | 'source'>): number | undefined {
+  if (model.start === undefined) return undefined;
+  const text = model.start.trim();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(ms)) {
+    throw new InputError(`start '${model.start}' is not a date`, { code: 'invalid_start', location: headerLocation(model, 'start'), hint: "write start '2024-01-01'" });
+  }
+  return ms;
+}
+
+/** Start of what a FULL model's query covers: its start, or all time. */
+export function fullRefreshStart(model: SnapshotModel): number {
+  return startOf(model) ?? 0;
+}
+
+export interface SnapshotBackfillInput {
+  now: number;
+  /** Intervals the version has computed. */
+  known: readonly Interval[];
+  /** Only compute within this range. */
+  limit?: { start?: number; end?: number };
+  /** Only the latest `recent` intervals (a dev preview). */
+  recent?: number;
+  /** Only what became due after the last computed interval (`planner run`). */
+  onlyAfterKnown?: boolean;
+  /** Recompute the computed intervals in this range in place. */
+  restate?: { start?: number; end?: number };
+}
+
+/** The batches one snapshot needs, from its cron, start, kind and what it has computed. Pure. */
+export function snapshotBackfill(s: Snapshot, input: SnapshotBackfillInput): SnapshotBackfill {
+  const model = s.model;
+  const schedule = scheduleOf(model);
+  const start = startOf(model);
+  const kind = model.kind;
+  let limit = input.limit;
+  if (input.recent) limit = { ...limit, start: Math.max(limit?.start ?? -Infinity, boundaryBefore(schedule, lastCompleteEnd(schedule, input.now), input.recent)) };
+  let restate: Interval[] = [];
+  let known = input.known;
+  if (input.restate) {
+    // Aligned to the model's own intervals, within what it could ever have computed.
+    const aligned = missingIntervals({ schedule, start, now: input.now, known: [], limit: input.restate });
+    restate = aligned.length ? clipIntervals(known, { start: aligned[0].start, end: aligned[aligned.length - 1].end }) : [];
+    known = subtractIntervals(known, restate);
+  }
+  const lookback = kind.name === 'INCREMENTAL_BY_TIME_RANGE' ? kind.lookback : undefined;
+  const missing = missingIntervals({ schedule, start, now: input.now, known, limit, onlyAfterKnown: input.onlyAfterKnown, lookback });
+  if (!missing.length) return { restate, batches: [] };
+  if (kind.name === 'FULL') {
+    return { restate, batches: [{ start: fullRefreshStart(model), end: missing[missing.length - 1].end, intervals: missing }] };
+  }
+  const batchSize = kind.name === 'INCREMENTAL_BY_TIME_RANGE' || kind.name === 'INCREMENTAL_BY_UNIQUE_KEY' ? kind.batchSize : undefined;
+  return { restate, batches: batchIntervals(schedule, missing, batchSize).map((b) => ({ ...b, intervals: [{ start: b.start, end: b.end }] })) };
+}
+
+export interface BackfillInput {
+  /** Model names in DAG order. */
+  order: readonly string[];
+  /** `name@version` keys with a built table (the environment's own, and those state knows). */
+  built: ReadonlySet<string>;
+  /** Computed intervals by `name@version`, for the snapshots the plan may compute or restate. */
+  intervals: ReadonlyMap<string, Interval[]>;
+  /** Snapshot ids the environment (or the one it starts from) already holds: `planner run` keeps those up to date. */
+  held: ReadonlySet<string>;
+  /** Outside prod: prod's version of each model, whose table a dev plan never writes. */
+  prodVersions: ReadonlyMap<string, string>;
+  now: number;
+  /** `--start/--end`: limits a backfill outside prod. */
+  range?: { start?: number; end?: number };
+  /** `--restate-model M.. --start --end`. */
+  restate?: { models: readonly string[]; start?: number; end?: number };
+}
+
+/**
+ * Decides what a plan builds and computes: tables of versions not built yet, the missing
+ * intervals of the versions new to the environment (outside prod: never prod's versions,
+ * within `--start/--end`; a preview only its latest intervals), and restated intervals of
+ * the named models and their downstream models. Pure.
+ */
+export function withBackfill(plan: Plan, input: BackfillInput): Plan {
+  const isProd = plan.environment === PROD;
+  if (isProd && input.range && !input.restate) {
+    throw new InputError('--start/--end limit a backfill outside prod; prod computes every interval', {
+      code: 'invalid_range',
+      hint: 'plan a dev environment with --start/--end, or restate prod intervals with --restate-model M --start --end',
+    });
+  }
+  const snapshotOf = (name: string) => plan.snapshots[plan.target[name]];
+  const ownsTable = (s: Snapshot) => isProd || input.prodVersions.get(s.name) !== s.version;
+  const restated = restatedSnapshots(plan, input, ownsTable);
+
+  const builds: string[] = [];
+  const backfill: Record<string, SnapshotBackfill> = {};
+  const seen = new Set<string>();
+  for (const name of input.order) {
+    const s = snapshotOf(name);
+    if (!s || s.model.kind.name === 'EMBEDDED' || s.model.kind.name === 'EXTERNAL') continue;
+    const key = builtKey(s.name, s.version);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const built = input.built.has(key);
+    if (!tracksIntervals(s.model.kind)) {
+      if (!built) builds.push(s.id);
+      continue;
+    }
+    const known = input.intervals.get(key) ?? [];
+    const isNew = !input.held.has(s.id) && ownsTable(s);
+    const restate = restated.has(s.id) ? { start: input.restate!.start, end: input.restate!.end } : undefined;
+    let work: SnapshotBackfill = { restate: [], batches: [] };
+    if (isNew) {
+      const recent = isPreview(s) && input.range?.start === undefined ? PREVIEW_INTERVALS : undefined;
+      work = snapshotBackfill(s, { now: input.now, known, limit: isProd ? undefined : input.range, recent, restate });
+    } else if (restate) {
+      // A held version only recomputes the restated range; `planner run` catches up the rest.
+      work = snapshotBackfill(s, { now: input.now, known, limit: restate, restate });
+    }
+    if (!built || work.batches.length || work.restate.length) {
+      builds.push(s.id);
+      backfill[s.id] = work;
+    }
+  }
+  return { ...plan, builds, backfill };
+}
+
+/** The restated models and their downstream models that track intervals, as snapshot ids. */
+function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snapshot) => boolean): Set<string> {
+  const out = new Set<string>();
+  if (!input.restate) return out;
+  const names = Object.keys(plan.target);
+  for (const m of input.restate.models) {
+    const s = plan.snapshots[plan.target[m]];
+    if (!s) {
+      throw new InputError(`--restate-model: no model '${m}' in environment ${plan.environment}`, {
+        code: 'unknown_model',
+        hint: `models: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
+      });
+    }
+    if (!tracksIntervals(s.model.kind)) {
+      throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only FULL and INCREMENTAL_* models have intervals to restate`, { code: 'invalid_restatement' });
+    }
+    if (!ownsTable(s)) {
+      throw new InputError(`--restate-model: ${m} in ${plan.environment} reads prod's table, which only a prod plan may restate`, {
+        code: 'invalid_restatement',
+        hint: `restate it in prod (planner plan --restate-model ${m}), or change it in ${plan.environment} first`,
+      });
+    }
+  }
+  const children = new Map<string, string[]>();
+  for (const n of names) {
+    for (const p of Object.keys(plan.snapshots[plan.target[n]].parents)) children.set(p, [...(children.get(p) ?? []), n]);
+  }
+  for (const n of [...input.restate.models, ...reachable(input.restate.models, (n) => children.get(n) ?? [])]) {
+    const s = plan.snapshots[plan.target[n]];
+    if (s && tracksIntervals(s.model.kind) && ownsTable(s)) out.add(s.id);
+  }
+  return out;
+}
+
+/** Where a header property is written, for error messages: the file, and the line when found. */
+function headerLocation(model: Pick<SnapshotModel, 'file' | 'source'>, property: string): SourceLocation {
+  const at = new RegExp(`\\b${property}\\b`, 'i').exec(model.source)?.index;
+  return at === undefined ? { file: model.file } : { file: model.file, ...lineColumn(model.source, at) };
+}

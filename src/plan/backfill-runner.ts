@@ -1,0 +1,74 @@
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { subtractIntervals, type Interval } from '../intervals/interval.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { builtKey, type StateStore } from '../state/state-store.js';
+import { buildSnapshot, computeBatch, insertableColumns } from './build-snapshot.js';
+import { crashPoint } from './crash-points.js';
+import type { BackfillBatch, SnapshotBackfill } from './plan.js';
+import type { ApplyReporter } from './reporter.js';
+
+export interface BackfillDeps {
+  engine: EngineAdapter;
+  state: StateStore;
+  projectDir: string;
+  parentOf: (name: string) => Snapshot | undefined;
+  reporter: ApplyReporter;
+  now: () => Date;
+  /** State shares the engine's transactions: a batch and its interval record commit together. */
+  atomic: boolean;
+  /** Runs after each batch, before its intervals are recorded (blocking audits throw). */
+  afterBatch?: (snapshot: Snapshot, batch: BackfillBatch) => Promise<void>;
+}
+
+/** What one snapshot's backfill did. */
+export interface BackfillOutcome {
+  batches: number;
+  intervals: Interval[];
+  rows?: number;
+}
+
+/**
+ * Computes one snapshot's batches in order: creates its table first if it has none,
+ * forgets restated intervals, skips batches recorded since the plan was made (a rerun
+ * after a crash), and records each batch's intervals only once the batch succeeded.
+ */
+export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfill, deps: BackfillDeps, tableBuilt: boolean): Promise<BackfillOutcome> {
+  const { engine, state, reporter } = deps;
+  const key = builtKey(snapshot.name, snapshot.version);
+  if (!tableBuilt) {
+    await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
+    await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
+  }
+  if (work.restate.length) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
+  const done = (await state.getIntervals([key])).get(key) ?? [];
+  const todo = work.batches.filter((b) => subtractIntervals(b.intervals, done).length > 0);
+  const outcome: BackfillOutcome = { batches: todo.length, intervals: todo.flatMap((b) => b.intervals) };
+  if (!todo.length) return outcome;
+  const columns = await insertableColumns(snapshot, engine);
+  const count = Boolean(reporter.batchFinished);
+  for (const [i, batch] of todo.entries()) {
+    reporter.batchStarted?.(snapshot, i, todo.length, batch);
+    const started = Date.now();
+    const compute = async () => {
+      const rows = await computeBatch(snapshot, batch, { ...deps, columns, execution: deps.now(), count });
+      await deps.afterBatch?.(snapshot, batch);
+      return rows;
+    };
+    const record = () => state.addIntervals(snapshot.name, snapshot.version, batch.intervals);
+    let rows: number | undefined;
+    if (deps.atomic) {
+      rows = await engine.transaction(async () => {
+        const n = await compute();
+        await record();
+        return n;
+      });
+    } else {
+      rows = await engine.transaction(compute);
+      await record();
+    }
+    if (rows !== undefined) outcome.rows = (outcome.rows ?? 0) + rows;
+    await crashPoint('after-batch');
+    reporter.batchFinished?.(snapshot, i, todo.length, batch, rows, Date.now() - started);
+  }
+  return outcome;
+}

@@ -1,0 +1,129 @@
+import { validateColumnType } from '../engine/column-types.js';
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { addColumn, alterColumnType, dropColumn } from '../engine/incremental-sql.js';
+import { InputError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { Plan } from './plan.js';
+import { emptyOf, insertableColumns, stagingName } from './build-snapshot.js';
+import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
+
+/** How a kept table's columns change to match a forward-only snapshot's query. */
+export interface ColumnMigration {
+  add: { name: string; type: string }[];
+  drop: string[];
+  retype: { name: string; from: string; to: string }[];
+}
+
+/**
+ * Compares the kept table's columns with the new query's. The query's shape comes from an
+ * empty scratch table, so both sides are described by the same catalog and their type
+ * names compare exactly on every engine.
+ */
+export async function columnMigration(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, engine: EngineAdapter, now: Date): Promise<ColumnMigration> {
+  const existing = await engine.columns(snapshot.physical);
+  const scratch = stagingName(snapshot.physical, 'shape');
+  const next = await engine.transaction(async () => {
+    await engine.dropTable(scratch);
+    await engine.createTableAs(scratch, emptyOf(renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now))));
+    const columns = await engine.columns(scratch);
+    await engine.dropTable(scratch);
+    return columns;
+  });
+  const before = new Map(existing.map((c) => [c.name, c.type]));
+  const after = new Map(next.map((c) => [c.name, c.type]));
+  return {
+    add: next.filter((c) => !before.has(c.name)),
+    drop: existing.filter((c) => !after.has(c.name)).map((c) => c.name),
+    retype: next.filter((c) => before.has(c.name) && before.get(c.name) !== c.type).map((c) => ({ name: c.name, from: before.get(c.name)!, to: c.type })),
+  };
+}
+
+/** Refuses a migration that loses data unless the plan allows it. */
+export function assertMigrationAllowed(snapshot: Snapshot, m: ColumnMigration, allowDestructive: boolean): void {
+  if (allowDestructive || (!m.drop.length && !m.retype.length)) return;
+  const parts = [...m.drop.map((c) => `drop column ${c}`), ...m.retype.map((r) => `change column ${r.name} from ${r.from} to ${r.to}`)];
+  throw new InputError(`forward-only change to ${snapshot.name} would ${parts.join(' and ')} in its existing table`, {
+    code: 'destructive_change',
+    location: { file: snapshot.model.file },
+    hint: 'pass --allow-destructive to change the table anyway, or make the change breaking (plan without --forward-only) to rebuild it',
+  });
+}
+
+/** ALTERs the kept table, in one transaction, then checks the columns can be inserted by name. */
+export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigration, engine: EngineAdapter): Promise<void> {
+  if (!m.add.length && !m.drop.length && !m.retype.length) return;
+  const table = snapshot.physical;
+  await engine.transaction(async () => {
+    for (const c of m.drop) await engine.execute(dropColumn(table, c));
+    for (const r of m.retype) await engine.execute(alterColumnType(table, r.name, validateColumnType(r.to, r.name)));
+    for (const c of m.add) await engine.execute(addColumn(table, c.name, validateColumnType(c.type, c.name)));
+  });
+  await insertableColumns(snapshot, engine);
+}
+
+/**
+ * The forward-only migrations of a plan, in two steps: `prepare` computes and checks them
+ * before the apply writes anything (a refused destructive change changes nothing);
+ * `applyReady` ALTERs before the builds. A migration whose parents are built by this same
+ * plan cannot be computed beforehand: `applyDeferred` does it after the builds, still
+ * before any view is swapped.
+ */
+export class ForwardOnlyMigrations {
+  private constructor(
+    private readonly plan: Plan,
+    private readonly engine: EngineAdapter,
+    private readonly ready: Map<string, ColumnMigration>,
+    private readonly deferred: string[],
+  ) {}
+
+  static async prepare(plan: Plan, engine: EngineAdapter, now: Date): Promise<ForwardOnlyMigrations> {
+    const ready = new Map<string, ColumnMigration>();
+    const deferred: string[] = [];
+    for (const id of plan.migrations ?? []) {
+      const s = plan.snapshots[id];
+      if ((await engine.objectType(s.physical)) !== 'table') continue;
+      if (!(await parentsExist(plan, s, engine))) {
+        deferred.push(id);
+        continue;
+      }
+      const m = await columnMigration(s, planParentOf(plan), engine, now);
+      assertMigrationAllowed(s, m, plan.allowDestructive);
+      ready.set(id, m);
+    }
+    return new ForwardOnlyMigrations(plan, engine, ready, deferred);
+  }
+
+  async applyReady(): Promise<void> {
+    for (const [id, m] of this.ready) await applyColumnMigration(this.plan.snapshots[id], m, this.engine);
+  }
+
+  async applyDeferred(now: Date): Promise<void> {
+    for (const id of this.deferred) {
+      const s = this.plan.snapshots[id];
+      const m = await columnMigration(s, planParentOf(this.plan), this.engine, now);
+      assertMigrationAllowed(s, m, this.plan.allowDestructive);
+      await applyColumnMigration(s, m, this.engine);
+    }
+  }
+}
+
+/** The snapshot the plan's environment holds for a model name. */
+export function planParentOf(plan: Plan): (name: string) => Snapshot | undefined {
+  return (name) => {
+    const id = plan.target[name];
+    return id ? plan.snapshots[id] : undefined;
+  };
+}
+
+async function parentsExist(plan: Plan, s: Snapshot, engine: EngineAdapter): Promise<boolean> {
+  for (const name of Object.keys(s.parents)) {
+    const p = planParentOf(plan)(name);
+    if (!p) continue;
+    if (p.model.kind.name === 'EMBEDDED') {
+      if (!(await parentsExist(plan, p, engine))) return false;
+    } else if (p.model.kind.name !== 'EXTERNAL' && !(await engine.objectType(p.physical))) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,67 @@
+import type { Interval } from '../intervals/interval.js';
+import { parseTimeInput } from '../intervals/time-input.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { PROD } from '../snapshot/virtual-names.js';
+import { builtKey, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
+import { scheduleOf, tracksIntervals, withBackfill } from './backfill-planner.js';
+import type { Plan } from './plan.js';
+
+/** A time given to the library as a Date, epoch ms, or text as the CLI takes it. */
+export type TimeInput = Date | number | string;
+
+/** The interval options of a plan: `--start/--end` and `--restate-model`. */
+export interface IntervalOptions {
+  /** Limit a backfill outside prod (or a restatement) to [start, end). A date as `end` includes that day. */
+  start?: TimeInput;
+  end?: TimeInput;
+  /** Recompute the computed intervals of these models (and their downstream models) in place. */
+  restateModels?: string[];
+}
+
+/**
+ * Completes a draft plan with its builds and intervals: reads what the decision needs
+ * from state (computed intervals, prod's versions) and leaves it to the pure
+ * `withBackfill`.
+ */
+export async function addBackfill(
+  draft: Plan,
+  input: {
+    state: StateReader;
+    order: readonly string[];
+    built: ReadonlySet<string>;
+    held: ReadonlySet<string>;
+    prod?: EnvironmentRecord;
+    now: number;
+    options: IntervalOptions;
+  },
+): Promise<Plan> {
+  const { state, options } = input;
+  const start = toMs(options.start, 'start');
+  const end = toMs(options.end, 'end');
+  const range = start === undefined && end === undefined ? undefined : { start, end };
+  const restate = options.restateModels?.length ? { models: options.restateModels, start, end } : undefined;
+
+  const target = Object.values(draft.target).map((id) => draft.snapshots[id]);
+  // A bad cron fails every plan, not only the one that first computes the model.
+  for (const s of target) if (tracksIntervals(s.model.kind)) scheduleOf(s.model);
+
+  const prodVersions = new Map<string, string>();
+  if (draft.environment !== PROD && input.prod) {
+    const elsewhere = Object.entries(input.prod.snapshots).filter(([, id]) => !draft.snapshots[id]);
+    const fetched = elsewhere.length ? await state.getSnapshots(elsewhere.map(([, id]) => id)) : new Map<string, Snapshot>();
+    for (const [name, id] of Object.entries(input.prod.snapshots)) {
+      const s = draft.snapshots[id] ?? fetched.get(id);
+      if (s) prodVersions.set(name, s.version);
+    }
+  }
+  const interesting = target.filter((s) => tracksIntervals(s.model.kind) && (restate || !input.held.has(s.id)));
+  const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
+  return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, prodVersions, now: input.now, range, restate });
+}
+
+function toMs(value: TimeInput | undefined, role: 'start' | 'end'): number | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  return parseTimeInput(value, role);
+}

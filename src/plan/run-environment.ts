@@ -1,0 +1,65 @@
+import type { Interval } from '../intervals/interval.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { PROD } from '../snapshot/virtual-names.js';
+import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
+import { topologicalOrder } from '../util/dag.js';
+import { snapshotBackfill, tracksIntervals } from './backfill-planner.js';
+import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
+import type { SnapshotBackfill } from './plan.js';
+
+/** What `planner run` computed for one model. */
+export interface RunModelResult {
+  model: string;
+  snapshotId: string;
+  intervals: Interval[];
+  batches: number;
+  rows?: number;
+}
+
+/** What `planner run` did in one environment; `models` is empty when nothing was due. */
+export interface RunResult {
+  environment: string;
+  models: RunModelResult[];
+}
+
+/**
+ * `planner run`: for every model of the environment that tracks intervals, in DAG order,
+ * computes the intervals that became due after its last computed one. Outside prod, a
+ * version prod also uses is prod's to run: only the environment's own versions run.
+ */
+export async function runEnvironment(env: EnvironmentRecord, prod: EnvironmentRecord | undefined, deps: Omit<BackfillDeps, 'parentOf'>): Promise<RunResult> {
+  const { state } = deps;
+  const snapshots = await state.getSnapshots(Object.values(env.snapshots));
+  const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
+  const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
+  const order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
+
+  const prodVersions = new Map<string, string>();
+  if (env.name !== PROD && prod) {
+    const prodSnapshots = await state.getSnapshots(Object.values(prod.snapshots).filter((id) => !snapshots.has(id)));
+    for (const [name, id] of Object.entries(prod.snapshots)) {
+      const s = snapshots.get(id) ?? prodSnapshots.get(id);
+      if (s) prodVersions.set(name, s.version);
+    }
+  }
+  const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && prodVersions.get(s.name) !== s.version);
+  const keys = runnable.map((s) => builtKey(s.name, s.version));
+  const [intervals, built] = [await state.getIntervals(keys), await state.getBuiltTables(keys)];
+
+  const now = deps.now().getTime();
+  const due: { snapshot: Snapshot; work: SnapshotBackfill }[] = [];
+  for (const s of runnable) {
+    const work = snapshotBackfill(s, { now, known: intervals.get(builtKey(s.name, s.version)) ?? [], onlyAfterKnown: true });
+    if (work.batches.length) due.push({ snapshot: s, work });
+  }
+  const result: RunResult = { environment: env.name, models: [] };
+  const parentOf = (name: string) => byName.get(name);
+  for (const [i, { snapshot, work }] of due.entries()) {
+    deps.reporter.buildStarted?.(snapshot, i, due.length);
+    const started = Date.now();
+    const outcome = await backfillSnapshot(snapshot, work, { ...deps, parentOf }, built.has(builtKey(snapshot.name, snapshot.version)));
+    deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
+    if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: outcome.intervals, batches: outcome.batches, rows: outcome.rows });
+  }
+  return result;
+}
