@@ -1,0 +1,69 @@
+import type { CliIO } from '../../src/cli/io.js';
+import type { Context } from '../../src/context.js';
+import type { TempProject } from './project.js';
+
+/** A CliIO that records what a command prints, with no terminal. */
+export function captureIO(): CliIO & { stdout: string[]; stderr: string[]; text(): string } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    interactive: false,
+    out: (t) => void stdout.push(t),
+    err: (t) => void stderr.push(t),
+    confirm: async () => false,
+    text: () => [...stdout, ...stderr].join('\n'),
+  };
+}
+
+/** Every table and view in the warehouse, as `schema.name TYPE`, sorted. */
+export function catalog(ctx: Context): Promise<string[]> {
+  return ctx.engine
+    .query(`SELECT table_schema || '.' || table_name || ' ' || table_type AS t FROM information_schema.tables ORDER BY 1`)
+    .then((r) => r.rows.map((row) => String(row.t)));
+}
+
+/** Schemas in the warehouse, sorted. */
+export function schemas(ctx: Context): Promise<string[]> {
+  return ctx.engine.query(`SELECT schema_name AS s FROM information_schema.schemata ORDER BY 1`).then((r) => r.rows.map((row) => String(row.s)));
+}
+
+/** The state tables' rows, to check a command changed nothing. */
+export async function stateDump(ctx: Context): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  for (const table of ['environments', 'snapshots', 'physical_tables', 'plans']) {
+    out[table] = (await ctx.engine.query(`SELECT * FROM planner_state.${table} ORDER BY 1`)).rows;
+  }
+  return out;
+}
+
+/** Catalog (with view definitions) and state together: equal before and after means nothing changed. */
+export async function everything(p: TempProject): Promise<unknown> {
+  return p.with(async (ctx) => ({
+    objects: await ctx.engine.listObjects(),
+    schemas: await schemas(ctx),
+    state: await stateDump(ctx),
+  }));
+}
+
+/** Runs one SQL query on a project's warehouse. */
+export function query(p: TempProject, sql: string) {
+  return p.with(async (ctx) => (await ctx.engine.query(sql)).rows);
+}
+
+/** Answers of prod's analytics models: compared before and after cleanup. */
+export function prodAnswers(p: TempProject) {
+  return query(
+    p,
+    `SELECT (SELECT sum(revenue) FROM analytics.daily_revenue) AS revenue,
+            (SELECT count(*) FROM analytics.customers) AS customers,
+            (SELECT count(*) FROM analytics.order_totals) AS orders,
+            (SELECT sum(units_sold) FROM analytics.product_sales) AS units`,
+  );
+}
+
+/** A breaking change: order_totals keeps cancelled orders out. */
+export function breakOrderTotals(p: TempProject): void {
+  p.edit('models/analytics/order_totals.sql', /GROUP BY/, "WHERE o.status <> 'cancelled'\nGROUP BY");
+}
