@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { auditBuiltSnapshot } from './audit/run-audits.js';
+import { validateProjectAudits } from './audit/validate-audits.js';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
@@ -120,6 +122,7 @@ export class Context {
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
     validateEnvironmentName(environment);
     const project = await this.loadProject(environment);
+    validateProjectAudits(project, this.config.projectDir);
     const fingerprints = fingerprintProject(project);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
@@ -205,6 +208,8 @@ export class Context {
         reporter,
         now: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
+        afterBatch: (snapshot, batch) =>
+          auditBuiltSnapshot(snapshot, { engine: this.engine, projectDir: this.config.projectDir, warn: reporter.auditWarning?.bind(reporter) }, { start: new Date(batch.start), end: new Date(batch.end), execution: this.now() }),
       });
     } finally {
       await lock.release();

@@ -4,7 +4,8 @@ MODEL (
   cron '@daily',
   owner analytics_team,
   description 'One row per customer with order history; customers without orders have zero counts and revenue',
-  grain customer_id
+  grain customer_id,
+  audits (unique_values(columns := [customer_id]), number_of_rows(threshold := 1))
 );
 
 WITH order_stats AS (

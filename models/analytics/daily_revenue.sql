@@ -4,7 +4,8 @@ MODEL (
   cron '@daily',
   owner analytics_team,
   description 'Completed orders, units and revenue per order day',
-  grain order_date
+  grain order_date,
+  audits (unique_values(columns := [order_date]), forall(criteria := [orders > 0, revenue >= 0]))
 );
 
 SELECT

@@ -4,7 +4,12 @@ MODEL (
   cron '@daily',
   owner analytics_team,
   description 'One row per order: number of lines, units and revenue from its items',
-  grain order_id
+  grain order_id,
+  audits (
+    not_null(columns := [order_id, customer_id, order_date]),
+    unique_values(columns := [order_id]),
+    accepted_range(column := revenue, min_v := 0)
+  )
 );
 
 SELECT

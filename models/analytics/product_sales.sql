@@ -4,7 +4,8 @@ MODEL (
   cron '@daily',
   owner analytics_team,
   description 'Units sold and revenue per product and category, completed orders only; unsold products show zero',
-  grain product_id
+  grain product_id,
+  audits (unique_values(columns := [product_id]), non_negative(column := units_sold), non_negative(column := revenue))
 );
 
 WITH completed_items AS (

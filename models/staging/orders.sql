@@ -3,7 +3,8 @@ MODEL (
   kind VIEW,
   owner data_team,
   description 'Orders with typed columns and only real statuses',
-  grain order_id
+  grain order_id,
+  audits (accepted_values(column := status, is_in := ['completed', 'pending', 'cancelled']))
 );
 
 SELECT

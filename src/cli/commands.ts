@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command-spec.js';
 import { applySpec } from './commands/apply.js';
+import { auditSpec } from './commands/audit.js';
 import { dagSpec } from './commands/dag.js';
 import { diffSpec } from './commands/diff.js';
 import { environmentsSpec } from './commands/environments.js';
@@ -9,9 +10,10 @@ import { invalidateSpec } from './commands/invalidate.js';
 import { janitorSpec } from './commands/janitor.js';
 import { planSpec } from './commands/plan.js';
 import { renderSpec } from './commands/render.js';
+import { testSpec } from './commands/test.js';
 import { tableDiffSpec } from './commands/table-diff.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec, tableDiffSpec,
+export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
   diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec];

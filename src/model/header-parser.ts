@@ -87,7 +87,8 @@ export class PhraseReader {
       for (const item of (group as Extract<Atom, { type: 'group' }>).items) {
         const [k, maybeOp, ...valueAtoms] = item.atoms;
         if (!k || k.type !== 'ident') this.fail(`${what}: expected an argument name`, item.start);
-        const atoms = maybeOp && maybeOp.type === 'op' ? valueAtoms : [maybeOp, ...valueAtoms].filter(Boolean);
+        const isAssign = maybeOp && maybeOp.type === 'op' && (maybeOp.value === ':=' || maybeOp.value === '=');
+        const atoms = isAssign ? valueAtoms : [maybeOp, ...valueAtoms].filter(Boolean);
         if (!atoms.length) this.fail(`${what}: argument '${(k as { value: string }).value}' has no value`, item.end);
         args.set((k as { value: string }).value.toLowerCase(), { atoms, start: atoms[0].start, end: atoms[atoms.length - 1].end });
       }

@@ -77,6 +77,11 @@ export function tokenizeHeader(text: string, start = 0): { tokens: Token[]; end:
         tokens.push({ type: 'eof', value: '', start: i, end: i });
         return { tokens, end: i };
       }
+    } else if ('<>!+-*/%|&^~:'.includes(ch)) {
+      // Operators appear inside SQL expressions given to audits: forall(criteria := [a >= 0]).
+      const op = /^(<=|>=|<>|!=|\|\||::|[<>!+\-*/%|&^~:])/.exec(text.slice(i, i + 2))![0];
+      tokens.push({ type: 'punct', value: op, start: i, end: i + op.length });
+      i += op.length;
     } else {
       throw new TokenizeError(`unexpected character '${ch}'`, i);
     }

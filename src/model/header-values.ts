@@ -55,7 +55,7 @@ export function readPhrase(ts: TokenStream): Phrase {
     ts.next();
     if (t.type === 'punct' && (t.value === '(' || t.value === '[')) {
       atoms.push(readGroup(ts, t));
-    } else if (t.type === 'punct' && (t.value === ':=' || t.value === '=')) {
+    } else if (t.type === 'punct' && !['(', ')', '[', ']', ',', '.', ';'].includes(t.value)) {
       atoms.push({ type: 'op', value: t.value, start: t.start, end: t.end });
     } else if (t.type === 'punct' && t.value === '.') {
       const prev = atoms[atoms.length - 1];

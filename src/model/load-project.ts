@@ -9,6 +9,7 @@ import { findMacros, MacroError, placeholderQuery } from './macros.js';
 import type { MacroCall, Model, ModelDefinition } from './model.js';
 import { analyzeQuery } from './query-analysis.js';
 import { readModelFile } from './read-model-file.js';
+import { resolveSeedPath } from './seed-path.js';
 import { createSqlParser } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
@@ -107,10 +108,13 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
 
   for (const model of models.values()) {
     if (model.kind.name === 'SEED') {
+      // The resolved path is part of the kind, so environments reading different files get different tables.
+      const written = model.kind.path;
+      model.kind = { ...model.kind, path: resolveSeedPath(written, variables, at(model, model.source.indexOf(written))) };
       const path = resolve(dirname(join(root, model.file)), model.kind.path);
       if (!existsSync(path)) {
         throw new InputError(`seed file '${model.kind.path}' does not exist (looked for ${relative(root, path)})`, {
-          location: at(model, model.source.indexOf(model.kind.path)),
+          location: at(model, model.source.indexOf(written)),
           code: 'missing_seed',
         });
       }

@@ -4,10 +4,12 @@ import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Plan } from './plan.js';
+import { auditBuiltSnapshot } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
 import { crashPoint } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
+import { fullRefreshTimes } from './render-snapshot.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
 
 export interface EvaluatorDeps {
@@ -66,6 +68,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     reporter,
     now,
     atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
+    afterBatch: (snapshot, batch) => auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, { start: new Date(batch.start), end: new Date(batch.end), execution: now() }),
   };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];
@@ -79,6 +82,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     }
     await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
     await crashPoint('after-build');
+    // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
+    await auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, fullRefreshTimes(snapshot, now()));
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
     await crashPoint('after-record-built');
     reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);

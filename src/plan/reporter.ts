@@ -10,6 +10,8 @@ export interface ApplyReporter {
   batchStarted?(snapshot: Snapshot, index: number, total: number, batch: Interval): void;
   /** The batch is computed and recorded; `rows` it wrote, when counted (only with this callback). */
   batchFinished?(snapshot: Snapshot, index: number, total: number, batch: Interval, rows: number | undefined, ms: number): void;
+  /** A non-blocking audit found bad rows: the apply goes on, a person should know. */
+  auditWarning?(snapshot: Snapshot, message: string): void;
 }
 
 export const silentReporter: ApplyReporter = {};

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Context, type ContextOptions } from '../../src/context.js';
@@ -12,9 +12,10 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export class TempProject {
   readonly dir: string;
 
-  constructor(source: string = ROOT, files: string[] = ['models', 'seeds', 'planner.config.ts']) {
+  constructor(source: string = ROOT, files: string[] = ['models', 'seeds', 'audits', 'tests', 'planner.config.ts']) {
     this.dir = mkdtempSync(join(tmpdir(), 'planner-test-'));
-    for (const f of files) cpSync(join(source, f), join(this.dir, f), { recursive: true });
+    // A project may lack audits/ or tests/; copy what it has.
+    for (const f of files) if (existsSync(join(source, f))) cpSync(join(source, f), join(this.dir, f), { recursive: true });
   }
 
   path(rel: string): string {

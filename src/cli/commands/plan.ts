@@ -10,6 +10,7 @@ import { progressReporter } from '../render/progress.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
+import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from './plan-safeguards.js';
 
 export interface PlanCommandOptions extends GlobalOptions {
   environment?: string;
@@ -19,17 +20,23 @@ export interface PlanCommandOptions extends GlobalOptions {
   includeUnmodified?: boolean;
   /** Save the plan to this file for `planner apply FILE` instead of applying it. */
   out?: string;
+  /** Do not run the unit tests in tests/*.yaml first. */
+  skipTests?: boolean;
+  /** Let a plan for a protected environment remove models or drop columns. */
+  allowDestructive?: boolean;
 }
 
 /** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
 export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: showProgress ? progressReporter(io) : undefined }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) }, environment);
   try {
     const plan = await ctx.plan(environment, { createFrom: opts.createFrom, includeUnmodified: opts.includeUnmodified });
+    await runPlanTests(ctx, opts, io);
     const empty = isEmptyPlan(plan);
     if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
+    await guardProtected(ctx, plan, opts, io);
     if (opts.out) {
       writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now()));
       if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false, savedTo: opts.out }, null, 2));
@@ -46,7 +53,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
         if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
         throw new InputError('not applied: no terminal to confirm on', { hint: 'pass --auto-apply (or --yes) to apply without asking, or --dry-run to only print' });
       }
-      apply = await io.confirm(`\nApply plan ${plan.id} to ${environment}?`);
+      apply = await io.confirm(confirmQuestion(ctx, plan));
       if (!apply) {
         io.out('Not applied.');
         return 0;
@@ -76,6 +83,8 @@ export const planSpec: CommandSpec = {
       .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
       .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
       .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' })
-      .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' }),
+      .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' })
+      .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
+      .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models or drop columns' }),
   handler: planCommand,
 };

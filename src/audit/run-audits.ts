@@ -1,0 +1,133 @@
+import type { EngineAdapter, Row } from '../engine/engine-adapter.js';
+import { EngineError, InputError, PlannerError } from '../errors.js';
+import type { RenderTimes } from '../model/render.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { quoteTable } from '../util/identifiers.js';
+import { AuditCompileError, compileAudit } from './audit-query.js';
+import { builtinAudit } from './builtin-audits.js';
+import { loadAudits, type AuditDefinition } from './load-audits.js';
+
+/** The outcome of one audit on one model's table. */
+export interface AuditResult {
+  model: string;
+  /** The call as written: `not_null(columns := [id])`. */
+  audit: string;
+  blocking: boolean;
+  skipped: boolean;
+  /** Bad rows found; 0 means the audit passed. */
+  count: number;
+  /** The first few bad rows, JSON-ready. */
+  sample: Record<string, unknown>[];
+  sql: string;
+}
+
+const SAMPLE_ROWS = 5;
+
+/**
+ * Runs every audit of `snapshot` on its physical table: the number of bad rows and a
+ * sample of them. `custom` holds the project's `audits/*.sql`.
+ */
+export async function runAudits(
+  snapshot: Snapshot,
+  engine: EngineAdapter,
+  custom: ReadonlyMap<string, AuditDefinition>,
+  times: RenderTimes,
+): Promise<AuditResult[]> {
+  const out: AuditResult[] = [];
+  for (const ref of snapshot.model.audits) {
+    let compiled;
+    try {
+      compiled = compileAudit(ref, custom, { table: quoteTable(snapshot.physical), times, variables: snapshot.model.variables });
+    } catch (err) {
+      if (err instanceof AuditCompileError) throw new InputError(err.message, { location: { file: snapshot.model.file }, code: 'invalid_audit' });
+      throw err;
+    }
+    const result: AuditResult = { model: snapshot.name, audit: compiled.label, blocking: compiled.blocking, skipped: compiled.skip, count: 0, sample: [], sql: compiled.sql };
+    if (!compiled.skip) {
+      try {
+        const counted = await engine.query(`SELECT COUNT(*) AS bad_rows FROM (${compiled.sql}) AS audit_rows`);
+        result.count = Number(counted.rows[0]?.bad_rows ?? 0);
+        if (result.count > 0) result.sample = (await engine.query(`SELECT * FROM (${compiled.sql}) AS audit_rows LIMIT ${SAMPLE_ROWS}`)).rows.map(jsonRow);
+      } catch (err) {
+        throw new EngineError(`audit ${compiled.label} on ${snapshot.name} could not run: ${(err as Error).message}`, { cause: err, code: 'audit_error' });
+      }
+    }
+    out.push(result);
+  }
+  return out;
+}
+
+/** The project's custom audits, read only when a model uses one (built-ins need no files). */
+export function customAuditsFor(snapshots: readonly Snapshot[], projectDir: string): Map<string, AuditDefinition> {
+  const needsFiles = snapshots.some((s) => s.model.audits.some((a) => !builtinAudit(a.name)));
+  return needsFiles ? loadAudits(projectDir) : new Map();
+}
+
+/** One or more blocking audits found bad rows: the apply stops before any view is swapped. */
+export class AuditFailedError extends PlannerError {
+  constructor(readonly failures: AuditResult[]) {
+    super('audit_failed', describeFailures(failures), {
+      exitCode: 1,
+      hint: 'the plan stopped before promotion, so no view changed; fix the data or the model and plan again (the table is rebuilt and audited again)',
+    });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      failures: this.failures.map(({ model, audit, count, sample, sql }) => ({ model, audit, count, sample, sql })),
+    };
+  }
+}
+
+/**
+ * The evaluator's audit stage for one freshly built snapshot: runs its audits, reports
+ * non-blocking failures through `warn`, and throws AuditFailedError when a blocking one
+ * fails. Called before the table is recorded as built, so a failed table is rebuilt
+ * and audited again by the next apply instead of being trusted.
+ */
+export async function auditBuiltSnapshot(
+  snapshot: Snapshot,
+  deps: { engine: EngineAdapter; projectDir: string; warn?: (snapshot: Snapshot, message: string) => void },
+  times: RenderTimes,
+): Promise<void> {
+  if (!snapshot.model.audits.length) return;
+  const results = await runAudits(snapshot, deps.engine, customAuditsFor([snapshot], deps.projectDir), times);
+  const failed = results.filter((r) => r.count > 0);
+  for (const r of failed.filter((f) => !f.blocking)) deps.warn?.(snapshot, describeFailure(r));
+  const blocking = failed.filter((f) => f.blocking);
+  if (blocking.length) throw new AuditFailedError(blocking);
+}
+
+/** A failure as text: what failed, how many rows, and a sample. */
+export function describeFailure(r: AuditResult): string {
+  const lines = [`audit ${r.audit} on ${r.model} found ${r.count} bad ${r.count === 1 ? 'row' : 'rows'}${r.blocking ? '' : ' (non-blocking)'}`];
+  if (r.sample.length) {
+    lines.push(`  sample (${r.sample.length} of ${r.count}):`);
+    for (const row of r.sample) lines.push(`    ${formatRow(row)}`);
+  }
+  return lines.join('\n');
+}
+
+function describeFailures(failures: AuditResult[]): string {
+  const head = failures.length === 1 ? 'a blocking audit failed' : `${failures.length} blocking audits failed`;
+  return [`${head}; nothing was promoted`, ...failures.map(describeFailure)].join('\n');
+}
+
+function formatRow(row: Record<string, unknown>): string {
+  const text = Object.entries(row)
+    .map(([k, v]) => `${k}=${v === null || v === undefined ? 'NULL' : typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+}
+
+function jsonRow(row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === 'bigint') out[k] = Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    else if (v instanceof Date) out[k] = v.toISOString().replace(/T00:00:00\.000Z$/, '');
+    else if (v !== null && typeof v === 'object') out[k] = String(v) === '[object Object]' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) : String(v);
+    else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { InputError } from '../errors.js';
+import type { Project } from '../model/load-project.js';
+import { lineColumn } from '../util/text-position.js';
+import { AuditCompileError, compileAudit } from './audit-query.js';
+import { builtinAudit } from './builtin-audits.js';
+import { loadAudits, type AuditDefinition } from './load-audits.js';
+
+const CHECK_TIMES = { start: new Date(0), end: new Date(86400000), execution: new Date(86400000) };
+
+/**
+ * Checks at plan time that every audit named in a model header exists and gets the
+ * arguments it needs, so a typo is one clear error before anything is built rather than
+ * a failure halfway through an apply. Returns the custom audits it read.
+ */
+export function validateProjectAudits(project: Project, projectDir: string): Map<string, AuditDefinition> {
+  const usesCustom = [...project.models.values()].some((m) => m.audits.some((a) => !builtinAudit(a.name)));
+  const custom = usesCustom ? loadAudits(projectDir) : new Map<string, AuditDefinition>();
+  for (const model of project.models.values()) {
+    for (const ref of model.audits) {
+      try {
+        compileAudit(ref, custom, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables });
+      } catch (err) {
+        if (!(err instanceof AuditCompileError)) throw err;
+        const at = auditPosition(model.source, ref.name);
+        throw new InputError(`model ${model.name}: ${err.message}`, { location: { file: model.file, ...lineColumn(model.source, at) }, code: 'invalid_audit' });
+      }
+    }
+  }
+  return custom;
+}
+
+/** Where the audit is named in the header (the `audits` property), for the error's line. */
+function auditPosition(source: string, name: string): number {
+  const audits = /\baudits\b/i.exec(source)?.index ?? 0;
+  const found = source.toLowerCase().indexOf(name.toLowerCase(), audits);
+  return found < 0 ? audits : found;
+}

@@ -1,0 +1,70 @@
+import chalk from 'chalk';
+import { customAuditsFor, describeFailure, runAudits, type AuditResult } from '../../audit/run-audits.js';
+import { Context } from '../../context.js';
+import { InputError } from '../../errors.js';
+import { fullRefreshTimes } from '../../plan/render-snapshot.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface AuditCommandOptions extends GlobalOptions {
+  environment?: string;
+  models?: string[];
+}
+
+/**
+ * `planner audit [--env ENV] [--model M..]`: runs the audits of the environment's models
+ * on the tables its views point at. Exit 1 when a blocking audit finds bad rows.
+ */
+export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promise<number> {
+  const environment = opts.environment ?? 'prod';
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  try {
+    const env = await ctx.requireEnvironment(environment);
+    const wanted = (opts.models ?? []).map((m) => m.toLowerCase());
+    const unknown = wanted.filter((m) => !env.snapshots[m]);
+    if (unknown.length) {
+      throw new InputError(`environment '${environment}' has no model ${unknown.join(', ')}`, { code: 'unknown_model', hint: `models: ${Object.keys(env.snapshots).sort().join(', ')}` });
+    }
+    const snapshots = [...(await ctx.state.getSnapshots(Object.values(env.snapshots))).values()]
+      .filter((s) => !wanted.length || wanted.includes(s.name))
+      .filter((s) => s.model.audits.length && s.model.kind.name !== 'EMBEDDED' && s.model.kind.name !== 'EXTERNAL')
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const custom = customAuditsFor(snapshots, ctx.config.projectDir);
+    const results: AuditResult[] = [];
+    for (const s of snapshots) results.push(...(await runAudits(s, ctx.engine, custom, fullRefreshTimes(s, ctx.now()))));
+    const blockingFailed = results.some((r) => r.count > 0 && r.blocking);
+    if (opts.json) {
+      io.out(JSON.stringify({ environment, passed: results.filter((r) => !r.count && !r.skipped).length, failed: results.filter((r) => r.count > 0).length, results }, null, 2));
+    } else {
+      io.out(renderAuditResults(environment, results));
+    }
+    return blockingFailed ? 1 : 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function renderAuditResults(environment: string, results: AuditResult[]): string {
+  if (!results.length) return `No audits to run in environment ${environment}.`;
+  const lines = [chalk.bold(`Audits of environment ${environment}`)];
+  for (const r of results) {
+    if (r.skipped) lines.push(`${chalk.gray('SKIP')} ${r.model}  ${r.audit}`);
+    else if (!r.count) lines.push(`${chalk.green('PASS')} ${r.model}  ${r.audit}`);
+    else lines.push(`${r.blocking ? chalk.red('FAIL') : chalk.yellow('WARN')} ${describeFailure(r)}`);
+  }
+  const failed = results.filter((r) => r.count > 0).length;
+  const summary = `Ran ${results.length} ${results.length === 1 ? 'audit' : 'audits'}: ${results.length - failed} passed, ${failed} failed.`;
+  lines.push(failed ? chalk.red(summary) : chalk.green(summary));
+  return lines.join('\n');
+}
+
+export const auditSpec: CommandSpec = {
+  command: 'audit',
+  describe: "run the audits of an environment's models on their tables",
+  builder: (y) =>
+    y
+      .option('env', { type: 'string', describe: 'environment (default prod)' })
+      .option('model', { type: 'string', array: true, describe: 'only these models' }),
+  handler: (args, io) => auditCommand({ ...args, environment: args.env, models: args.model }, io),
+};

@@ -1,0 +1,28 @@
+import { loadConfig } from '../../config/load-config.js';
+import { runProjectTests } from '../../unit-test/run-project-tests.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { CliIO } from '../io.js';
+import { renderUnitTestReport, unitTestJson } from '../render/unit-test-report.js';
+import type { GlobalOptions } from './global-options.js';
+
+export interface TestCommandOptions extends GlobalOptions {
+  /** `file::name`, test names, model names or parts of file paths; none: every test. */
+  select?: string[];
+}
+
+/** `planner test [TEST..]`: runs the unit tests in an in-memory DuckDB; exit 1 when one fails. */
+export async function testCommand(opts: TestCommandOptions, io: CliIO): Promise<number> {
+  const config = await loadConfig(opts.project);
+  const results = await runProjectTests(config, opts.select ?? []);
+  const failed = results.some((r) => r.status !== 'passed');
+  if (opts.json) io.out(JSON.stringify(unitTestJson(results), null, 2));
+  else io.out(results.length ? renderUnitTestReport(results) : 'No unit tests found (tests/*.yaml).');
+  return failed ? 1 : 0;
+}
+
+export const testSpec: CommandSpec = {
+  command: 'test [select..]',
+  describe: 'run the unit tests in tests/*.yaml against in-memory input rows',
+  builder: (y) => y.positional('select', { type: 'string', array: true, describe: 'file::test, a test name, a model name or part of a file path' }),
+  handler: (args, io) => testCommand({ ...args, select: args.select }, io),
+};

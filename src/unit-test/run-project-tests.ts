@@ -1,0 +1,26 @@
+import type { ResolvedConfig } from '../config/types.js';
+import { loadProject } from '../model/load-project.js';
+import { loadUnitTests, type UnitTest } from './load-tests.js';
+import { runUnitTests, type UnitTestResult } from './run-unit-tests.js';
+
+/**
+ * Loads the project's `tests/*.yaml`, keeps those `select` picks, and runs them against
+ * the project's models (with the config's global variables). A project without tests
+ * costs nothing: its models are not even loaded.
+ */
+export async function runProjectTests(config: ResolvedConfig, select: readonly string[] = []): Promise<UnitTestResult[]> {
+  const tests = loadUnitTests(config.projectDir).filter((t) => selected(t, select));
+  if (!tests.length) return [];
+  const project = await loadProject(config, config.variables);
+  return runUnitTests(tests, project, config);
+}
+
+/** `file::name`, a test name, a model name, or a part of the file path. */
+function selected(test: UnitTest, select: readonly string[]): boolean {
+  if (!select.length) return true;
+  return select.some((s) => {
+    const [file, name] = s.includes('::') ? s.split('::') : [undefined, s];
+    if (file !== undefined) return test.file.endsWith(file) && (!name || test.name === name);
+    return test.name === s || test.model === s.toLowerCase() || test.file.includes(s);
+  });
+}

@@ -1,0 +1,134 @@
+import type { ResolvedConfig } from '../config/types.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { validateColumnType } from '../engine/column-types.js';
+import { InputError } from '../errors.js';
+import type { Project } from '../model/load-project.js';
+import type { Model, TableReference } from '../model/model.js';
+import { renderQuery, sqlLiteral, type RenderTimes } from '../model/render.js';
+import { quoteIdent, quoteTable, type TableName } from '../util/identifiers.js';
+import { compareRows, isSame, type RowDiff } from './compare-rows.js';
+import type { TestTable, UnitTest } from './load-tests.js';
+
+/** The outcome of one unit test. */
+export type UnitTestResult =
+  | { test: UnitTest; status: 'passed'; ms: number }
+  | { test: UnitTest; status: 'failed'; ms: number; diff: RowDiff; sql: string }
+  | { test: UnitTest; status: 'error'; ms: number; message: string; sql?: string };
+
+const INPUT_SCHEMA = 'unit_test_inputs';
+
+/**
+ * Runs unit tests in one in-memory DuckDB: each test's input rows become tables, the
+ * model's references are rewritten to them (EMBEDDED parents without inputs are inlined,
+ * as in a real build), and the query's rows are compared with the expected ones.
+ * Nothing touches the project's warehouse.
+ */
+export async function runUnitTests(tests: readonly UnitTest[], project: Project, config: ResolvedConfig, now = new Date()): Promise<UnitTestResult[]> {
+  for (const t of tests) {
+    if (!project.models.has(t.model)) {
+      throw new InputError(`test ${t.name}: unknown model '${t.model}'`, { location: { file: t.file, line: t.line }, code: 'invalid_test' });
+    }
+    const model = project.models.get(t.model)!;
+    if (!model.query) throw new InputError(`test ${t.name}: model ${t.model} is a ${model.kind.name} model and has no query to test`, { location: { file: t.file, line: t.line }, code: 'invalid_test' });
+  }
+  if (!tests.length) return [];
+  const engine = await createEngine({ type: 'duckdb', path: ':memory:' }, config.projectDir);
+  try {
+    await engine.createSchema(INPUT_SCHEMA);
+    const results: UnitTestResult[] = [];
+    for (const [i, test] of tests.entries()) results.push(await runOne(test, i, project, config, engine, now));
+    return results;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runOne(test: UnitTest, index: number, project: Project, config: ResolvedConfig, engine: EngineAdapter, now: Date): Promise<UnitTestResult> {
+  const started = Date.now();
+  const model = project.models.get(test.model)!;
+  const tables = new Map<string, TableName>();
+  let sql: string | undefined;
+  try {
+    for (const [j, [name, input]] of [...test.inputs.entries()].entries()) {
+      const table = { schema: INPUT_SCHEMA, table: `t${index}_${j}` };
+      await createInput(engine, table, input, project.models.get(name));
+      tables.set(name, table);
+    }
+    const { start, end, execution_time: execution, ...vars } = test.vars;
+    const times = renderTimes(model, start, end, execution, now);
+    sql = renderForTest(model, project, tables, times, { ...config.variables, ...vars }, test);
+    const result = await engine.query(sql);
+    const actualColumns = result.columns.map((c) => c.name);
+    const expectedColumns = [...new Set([...Object.keys(test.expected.columns ?? {}), ...test.expected.rows.flatMap((r) => Object.keys(r))])];
+    const unknown = expectedColumns.filter((c) => !actualColumns.includes(c));
+    if (unknown.length) {
+      return { test, status: 'error', ms: Date.now() - started, sql, message: `expected column ${unknown.map((c) => `'${c}'`).join(', ')} is not in the output (columns: ${actualColumns.join(', ')})` };
+    }
+    // As in SQLMesh: a column left out of the expected rows is expected to be NULL, unless `partial: true`.
+    const columns = test.expected.partial ? expectedColumns : actualColumns;
+    const diff = compareRows(test.expected.rows, result.rows, columns, model.grain.map((g) => g.toLowerCase()));
+    return isSame(diff) ? { test, status: 'passed', ms: Date.now() - started } : { test, status: 'failed', ms: Date.now() - started, diff, sql };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    return { test, status: 'error', ms: Date.now() - started, message: (err as Error).message, sql };
+  } finally {
+    for (const t of tables.values()) await engine.dropTable(t).catch(() => undefined);
+  }
+}
+
+/** The model's query with every reference pointing at an input table. */
+function renderForTest(model: Model, project: Project, tables: Map<string, TableName>, times: RenderTimes, variables: Record<string, unknown>, test: UnitTest): string {
+  const resolve = (ref: TableReference): string => {
+    const name = (ref.schema ? `${ref.schema}.${ref.table}` : ref.table).toLowerCase();
+    const table = tables.get(name);
+    const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table.toLowerCase())}`;
+    if (table) return `${quoteTable(table)}${alias}`;
+    const parent = project.models.get(name);
+    if (parent?.kind.name === 'EMBEDDED') return `(${renderForTest(parent, project, tables, times, variables, test)})${alias}`;
+    throw new InputError(`test ${test.name}: no input rows for ${name}, which ${model.name} reads`, {
+      location: { file: test.file, line: test.line },
+      code: 'invalid_test',
+      hint: `add it under inputs: (an empty table: ${name}: { rows: [], columns: { col: TYPE } })`,
+    });
+  };
+  return renderQuery({ ...model, variables: { ...model.variables, ...variables } }, resolve, times, quoteTable({ schema: INPUT_SCHEMA, table: 'this_model' }));
+}
+
+/** Creates an input table: declared types first, then the parent model's declared columns, then types read off the values. */
+async function createInput(engine: EngineAdapter, table: TableName, input: TestTable, parent: Model | undefined): Promise<void> {
+  const names = [...new Set([...Object.keys(input.columns ?? {}), ...input.rows.flatMap((r) => Object.keys(r))])];
+  if (!names.length) throw new Error(`an input with no rows needs 'columns' to give its shape`);
+  const declared = new Map((parent?.columns ?? []).map((c) => [c.name.toLowerCase(), c.type]));
+  const types = names.map((n) => validateColumnType(input.columns?.[n] ?? declared.get(n.toLowerCase()) ?? inferType(input.rows.map((r) => r[n])), n));
+  await engine.execute(`CREATE TABLE ${quoteTable(table)} (${names.map((n, i) => `${quoteIdent(n)} ${types[i]}`).join(', ')})`);
+  if (!input.rows.length) return;
+  const values = input.rows.map((r) => `(${names.map((n, i) => `CAST(${sqlLiteral(r[n] ?? null)} AS ${types[i]})`).join(', ')})`);
+  await engine.execute(`INSERT INTO ${quoteTable(table)} VALUES ${values.join(', ')}`);
+}
+
+/** The narrowest type that holds every given value. */
+function inferType(values: unknown[]): string {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (!present.length) return 'VARCHAR';
+  if (present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
+  if (present.every((v) => typeof v === 'number' && Number.isInteger(v))) return 'BIGINT';
+  if (present.every((v) => typeof v === 'number')) return 'DOUBLE';
+  if (present.every((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) return 'DATE';
+  if (present.every((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v))) return 'TIMESTAMP';
+  return 'VARCHAR';
+}
+
+/** Times for the macros: `start`/`end` are inclusive days, as in SQLMesh's test vars. */
+function renderTimes(model: Model, start: unknown, end: unknown, execution: unknown, now: Date): RenderTimes {
+  const day = (v: unknown, what: string): Date => {
+    const d = new Date(`${String(v).slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) throw new Error(`vars.${what} must be a date 'YYYY-MM-DD'`);
+    return d;
+  };
+  const exec = execution !== undefined ? new Date(String(execution).replace(' ', 'T') + (String(execution).length <= 10 ? 'T00:00:00Z' : 'Z')) : now;
+  if (Number.isNaN(exec.getTime())) throw new Error(`vars.execution_time must be a date or 'YYYY-MM-DD HH:MM:SS'`);
+  const from = start !== undefined ? day(start, 'start') : model.start ? day(model.start, 'start') : new Date(0);
+  const to = end !== undefined ? new Date(day(end, 'end').getTime() + 86400000) : new Date(Date.UTC(exec.getUTCFullYear(), exec.getUTCMonth(), exec.getUTCDate()));
+  return { start: from, end: to, execution: exec };
+}

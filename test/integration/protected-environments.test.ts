@@ -1,0 +1,126 @@
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
+import { TempProject } from '../helpers/project.js';
+import { catalog, tableStates, type Query } from '../helpers/warehouse-state.js';
+
+const server = await postgresServer();
+
+async function cli(p: TempProject, args: string[], io = captureIO()) {
+  const code = await main([...args, '-p', p.dir], io);
+  return { code, io };
+}
+
+/** Every physical object prod's views point at, as `schema.table`. */
+async function prodTables(p: TempProject): Promise<string[]> {
+  return p.with(async (ctx) => {
+    const prod = await ctx.requireEnvironment('prod');
+    const snapshots = await ctx.state.getSnapshots(Object.values(prod.snapshots));
+    return [...snapshots.values()].filter((s) => !['EMBEDDED', 'EXTERNAL'].includes(s.model.kind.name)).map((s) => `${s.physical.schema}.${s.physical.table}`);
+  });
+}
+
+/**
+ * Applies prod, then dev plans with a breaking, a non-breaking and a metadata change, and
+ * checks after each that every table prod uses holds the same rows and columns, and that
+ * prod's views and tables are the same objects with the same definitions.
+ */
+async function devNeverTouchesProd(p: TempProject, query: Query) {
+  expect((await cli(p, ['plan', '--yes'])).code).toBe(0);
+  const tables = await prodTables(p);
+  expect(tables).toHaveLength(12);
+  const states = await tableStates(query, tables);
+  // Prod's views and the physical objects behind them, with their definitions.
+  const prodObjects = async () => (await catalog(query)).filter((o) => /^(raw|staging|analytics)\./.test(o) || tables.some((t) => o.startsWith(`${t} `)));
+  const objects = await prodObjects();
+  expect(objects.length).toBe(24);
+
+  const changes: [string, () => void][] = [
+    ['breaking', () => p.edit('models/analytics/order_totals.sql', /GROUP BY\n/, "WHERE o.status <> 'cancelled'\nGROUP BY\n")],
+    ['non-breaking', () => p.edit('models/staging/orders.sql', '  status\nFROM', "  status,\n  status = 'completed' AS is_completed\nFROM")],
+    ['metadata', () => p.edit('models/analytics/customers.sql', "owner analytics_team", "owner growth_team")],
+  ];
+  for (const [what, change] of changes) {
+    change();
+    const dev = await cli(p, ['plan', `dev_${what.replace('-', '_')}`, '--yes', '--json']);
+    expect(dev.code, `${what}: ${dev.io.text()}`).toBe(0);
+    expect(JSON.parse(dev.io.stdout.join('\n')).applied).toBe(true);
+    expect(await tableStates(query, tables), `prod's tables after a ${what} dev apply`).toEqual(states);
+    expect(await prodObjects(), `prod's objects after a ${what} dev apply`).toEqual(objects);
+  }
+}
+
+describe('protected environments on DuckDB', () => {
+  let p: TempProject;
+  const query: Query = (sql) => p.with(async (ctx) => (await ctx.engine.query(sql)).rows);
+  beforeEach(() => {
+    p = new TempProject();
+  });
+  afterEach(() => p.remove());
+
+  it('dev applies with breaking, non-breaking and metadata changes never write to a table prod uses', async () => {
+    await devNeverTouchesProd(p, query);
+  });
+
+  it('applying to prod asks on a terminal (saying it is protected), and needs --auto-apply without one', async () => {
+    const noTerminal = await cli(p, ['plan']);
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.io.stderr.join('\n')).toContain('not applied: no terminal to confirm on');
+    const declined = await cli(p, ['plan'], captureIO({ interactive: true, answers: [false] }));
+    expect(declined.code).toBe(0);
+    expect(declined.io.questions[0]).toMatch(/Apply plan \w+ to protected environment prod\?/);
+    expect(await catalog(query)).toEqual([]);
+    const accepted = await cli(p, ['plan'], captureIO({ interactive: true, answers: [true] }));
+    expect(accepted.code).toBe(0);
+    expect((await catalog(query)).filter((o) => o.startsWith('analytics.'))).toHaveLength(4);
+    // A dev environment's question does not claim protection.
+    p.edit('models/analytics/customers.sql', 'owner analytics_team', 'owner growth_team');
+    const dev = await cli(p, ['plan', 'dev'], captureIO({ interactive: true, answers: [false] }));
+    expect(dev.io.questions[0]).toMatch(/Apply plan \w+ to dev\?/);
+  });
+
+  it('removing a model from prod needs --allow-destructive and says what would be lost; dev needs nothing', async () => {
+    expect((await cli(p, ['plan', '--yes'])).code).toBe(0);
+    const [productSales] = (await prodTables(p)).filter((t) => t.includes('product_sales'));
+    rmSync(p.path('models/analytics/product_sales.sql'));
+
+    const dev = await cli(p, ['plan', 'dev', '--yes']);
+    expect(dev.code).toBe(0);
+
+    const before = await catalog(query);
+    const refused = await cli(p, ['plan', '--yes']);
+    expect(refused.code).toBe(2);
+    const err = refused.io.stderr.join('\n');
+    expect(err).toContain("not applied: the plan for protected environment 'prod' is destructive");
+    expect(err).toContain(`analytics.product_sales is removed: view analytics.product_sales is dropped and table ${productSales} is no longer used here`);
+    expect(err).toContain('hint: pass --allow-destructive');
+    expect(await catalog(query)).toEqual(before);
+
+    const dry = await cli(p, ['plan', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.io.stdout.join('\n')).toContain('Destructive changes to protected environment prod:');
+
+    const allowed = await cli(p, ['plan', '--yes', '--allow-destructive']);
+    expect(allowed.code).toBe(0);
+    expect(await catalog(query)).not.toContain(expect.stringMatching(/^analytics\.product_sales /));
+  });
+});
+
+describe.skipIf(!server.available)(`protected environments on PostgreSQL${server.note}`, () => {
+  let db: PgTestDatabase;
+  let p: TempProject;
+  beforeEach(async () => {
+    db = await PgTestDatabase.create();
+    p = pgProject(db);
+  });
+  afterEach(async () => {
+    p.remove();
+    await db.drop();
+  });
+
+  it('dev applies with breaking, non-breaking and metadata changes never write to a table prod uses', async () => {
+    await devNeverTouchesProd(p, (sql) => db.query(sql));
+  });
+});
