@@ -1,21 +1,5 @@
-import type { CliIO } from '../../src/cli/io.js';
 import type { Context } from '../../src/context.js';
 import type { TempProject } from './project.js';
-
-/** A CliIO that records what a command prints, with no terminal. */
-export function captureIO(): CliIO & { stdout: string[]; stderr: string[]; text(): string } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    interactive: false,
-    out: (t) => void stdout.push(t),
-    err: (t) => void stderr.push(t),
-    confirm: async () => false,
-    text: () => [...stdout, ...stderr].join('\n'),
-  };
-}
 
 /** Every table and view in the warehouse, as `schema.name TYPE`, sorted. */
 export function catalog(ctx: Context): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
-import { breakOrderTotals, captureIO, everything } from '../helpers/lifecycle-fixtures.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { breakOrderTotals, everything } from '../helpers/lifecycle-fixtures.js';
 import { TempProject } from '../helpers/project.js';
 
 describe('lifecycle commands refuse bad input with exit 2 and change nothing', () => {

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffCommand } from '../../src/cli/commands/diff.js';
-import { breakOrderTotals, captureIO } from '../helpers/lifecycle-fixtures.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { breakOrderTotals } from '../helpers/lifecycle-fixtures.js';
 import { TempProject } from '../helpers/project.js';
 
 describe('planner diff on DuckDB', () => {

@@ -4,7 +4,8 @@ import { janitorCommand } from '../../src/cli/commands/janitor.js';
 import type { Context } from '../../src/context.js';
 import { runJanitor } from '../../src/lifecycle/janitor.js';
 import { verifyState } from '../../src/lifecycle/verify.js';
-import { breakOrderTotals, captureIO, catalog, prodAnswers, query, schemas } from '../helpers/lifecycle-fixtures.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { breakOrderTotals, catalog, prodAnswers, query, schemas } from '../helpers/lifecycle-fixtures.js';
 import { TempProject } from '../helpers/project.js';
 
 const DAY = 86_400_000;
@@ -14,6 +15,17 @@ async function tablesOf(ctx: Context, environment: string): Promise<string[]> {
   const env = (await ctx.state.getEnvironment(environment))!;
   const snaps = await ctx.state.getSnapshots(Object.values(env.snapshots));
   return [...snaps.values()].map((s) => `${s.physical.schema}.${s.physical.table}`).sort();
+}
+
+/** Applies prod, then dev with a breaking change to order_totals; returns the tables only dev uses. */
+async function prodAndBrokenDev(p: TempProject): Promise<string[]> {
+  await p.planAndApply('prod');
+  breakOrderTotals(p);
+  await p.planAndApply('dev');
+  return p.with(async (ctx) => {
+    const prod = await tablesOf(ctx, 'prod');
+    return (await tablesOf(ctx, 'dev')).filter((t) => !prod.includes(t));
+  });
 }
 
 const physical = (ctx: Context) => catalog(ctx).then((all) => all.filter((t) => t.startsWith('planner__')).map((t) => t.split(' ')[0]));
@@ -78,13 +90,7 @@ describe('invalidate and janitor on DuckDB', () => {
   });
 
   it('keeps unused tables until their snapshot TTL passes unless --ignore-ttl', async () => {
-    await p.planAndApply('prod');
-    breakOrderTotals(p);
-    await p.planAndApply('dev');
-    const devOnly = await p.with(async (ctx) => {
-      const prod = await tablesOf(ctx, 'prod');
-      return (await tablesOf(ctx, 'dev')).filter((t) => !prod.includes(t));
-    });
+    const devOnly = await prodAndBrokenDev(p);
     await invalidateCommand({ project: p.dir, environment: 'dev' }, captureIO());
     const io = captureIO();
     expect(await janitorCommand({ project: p.dir, json: true }, io)).toBe(0);
@@ -139,13 +145,7 @@ describe('invalidate and janitor on DuckDB', () => {
   });
 
   it('goes on past a failure, keeps the environment, and finishes when run again', async () => {
-    await p.planAndApply('prod');
-    breakOrderTotals(p);
-    await p.planAndApply('dev');
-    const devOnly = await p.with(async (ctx) => {
-      const prod = await tablesOf(ctx, 'prod');
-      return (await tablesOf(ctx, 'dev')).filter((t) => !prod.includes(t));
-    });
+    const devOnly = await prodAndBrokenDev(p);
     await invalidateCommand({ project: p.dir, environment: 'dev' }, captureIO());
     // Someone put a table where a dev view was, and a killed run already dropped one dev table.
     await query(p, 'DROP VIEW analytics__dev.customers; CREATE TABLE analytics__dev.customers AS SELECT 1 AS x');

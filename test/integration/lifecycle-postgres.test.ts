@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invalidateCommand } from '../../src/cli/commands/invalidate.js';
 import { diffCommand } from '../../src/cli/commands/diff.js';
 import { verifyCommand } from '../../src/cli/commands/verify.js';
-import { captureIO } from '../helpers/lifecycle-fixtures.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
 import type { TempProject } from '../helpers/project.js';
 

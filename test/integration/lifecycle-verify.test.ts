@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyCommand } from '../../src/cli/commands/verify.js';
-import { breakOrderTotals, captureIO, query } from '../helpers/lifecycle-fixtures.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { breakOrderTotals, query } from '../helpers/lifecycle-fixtures.js';
 import { TempProject } from '../helpers/project.js';
 
 describe('planner verify on DuckDB', () => {
