@@ -6,6 +6,11 @@ export { PlannerError, InputError, ConflictError, EngineError, type SourceLocati
 export type { Plan, ModelChange, IndirectChange } from './plan/plan.js';
 export type { Snapshot, ChangeCategory, Fingerprint } from './snapshot/snapshot.js';
 export type { EnvironmentRecord } from './state/state-store.js';
+export { compareEnvironments, environmentSide, planSide, hasDifferences, type EnvironmentDiff, type EnvironmentSide, type ModelDiff } from './lifecycle/environment-diff.js';
+export { invalidateEnvironment, type InvalidateResult } from './lifecycle/invalidate.js';
+export { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
+export { DEFAULT_SNAPSHOT_TTL_MS } from './lifecycle/janitor-plan.js';
+export { verifyState, type VerifyReport, type Problem } from './lifecycle/verify.js';
 export { diffTables } from './table-diff/diff-tables.js';
 export { diffModel, diffEnvironments, type ModelDiffOptions, type ModelDiffResult, type EnvironmentDiffEntry } from './table-diff/diff-models.js';
 export type { TableDiffOptions, TableDiffResult, SchemaDiff, RowDiff, KeyStats, ColumnMatch, DiffSamples, DiffSide } from './table-diff/types.js';

@@ -83,7 +83,7 @@ export function planSide(plan: Plan, label: string): EnvironmentSide {
  * modified, with the category a plan would give it; one whose snapshot differs only
  * through its parents is indirectly modified. Pure.
  */
-export function diffEnvironments(a: EnvironmentSide, b: EnvironmentSide): EnvironmentDiff {
+export function compareEnvironments(a: EnvironmentSide, b: EnvironmentSide): EnvironmentDiff {
   const onlyInA = [...a.snapshots.keys()].filter((n) => !b.snapshots.has(n)).sort();
   const onlyInB = [...b.snapshots.keys()].filter((n) => !a.snapshots.has(n)).sort();
   const order = dagOrder(a.snapshots);

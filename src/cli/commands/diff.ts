@@ -1,5 +1,5 @@
 import { Context } from '../../context.js';
-import { diffEnvironments, environmentSide, hasDifferences, planSide } from '../../lifecycle/environment-diff.js';
+import { compareEnvironments, environmentSide, hasDifferences, planSide } from '../../lifecycle/environment-diff.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { CliIO } from '../io.js';
@@ -24,11 +24,11 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
     if (opts.b === undefined) {
       const env = await ctx.requireEnvironment(opts.a);
       const plan = await ctx.plan(opts.a);
-      diff = diffEnvironments(planSide(plan, 'local'), await environmentSide(ctx.state, env));
+      diff = compareEnvironments(planSide(plan, 'local'), await environmentSide(ctx.state, env));
     } else {
       const a = await ctx.requireEnvironment(opts.a);
       const b = await ctx.requireEnvironment(opts.b);
-      diff = diffEnvironments(await environmentSide(ctx.state, a), await environmentSide(ctx.state, b));
+      diff = compareEnvironments(await environmentSide(ctx.state, a), await environmentSide(ctx.state, b));
     }
     const different = hasDifferences(diff);
     io.out(opts.json ? JSON.stringify({ ...diff, different }, null, 2) : renderEnvironmentDiff(diff));
