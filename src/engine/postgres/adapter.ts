@@ -30,7 +30,7 @@ export class PostgresAdapter implements EngineAdapter {
 
   private constructor(
     private readonly session: PostgresSession,
-    /** lock_timeout of `transaction()` (promotions): a long reader makes it fail, not queue. */
+    /** How long `transaction()` (promotions) keeps trying for its locks before it fails. */
     private readonly lockTimeoutMs: number,
   ) {
     this.locks = new AdvisoryLocks(session.settings);
@@ -61,8 +61,12 @@ export class PostgresAdapter implements EngineAdapter {
     return this.session.run(sql, params);
   }
 
+  /**
+   * One transaction (a promotion and its state record). Lock waits are retried rather
+   * than queued, for up to lock_timeout: a long reader makes it fail and roll back.
+   */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.session.transaction(fn, { lockTimeoutMs: this.lockTimeoutMs });
+    return this.session.transaction(fn, { retryLocksForMs: this.lockTimeoutMs });
   }
 
   async createSchema(schema: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { EngineError } from '../../errors.js';
+import { EngineError, PlannerError } from '../../errors.js';
 import { redact } from '../../util/secrets.js';
 import type { QueryResult, Row } from '../engine-adapter.js';
 import type { PostgresSettings } from './config.js';
@@ -28,7 +28,22 @@ const types = {
 export interface TransactionOptions {
   /** `lock_timeout` for this transaction, in milliseconds; 0 waits forever. */
   lockTimeoutMs?: number;
+  /**
+   * Instead of waiting for locks, retry the whole body for up to this many milliseconds:
+   * each attempt waits at most ATTEMPT_LOCK_WAIT_MS for any lock, and a failed attempt is
+   * rolled back to a savepoint, releasing every lock it took, before the next one.
+   */
+  retryLocksForMs?: number;
 }
+
+/**
+ * Far below deadlock_timeout (1s): a promotion never holds some views' locks while
+ * waiting long for another's, so a reader querying several views in one statement waits
+ * briefly and never ends in a deadlock (which would abort the reader).
+ */
+const ATTEMPT_LOCK_WAIT_MS = 100;
+/** SQLSTATEs of a lock wait that gave up: lock_not_available, deadlock_detected. */
+const LOCK_GAVE_UP = new Set(['55P03', '40P01']);
 
 /**
  * A pool of connections to one PostgreSQL database. A transaction pins ONE client and
@@ -93,20 +108,41 @@ export class PostgresSession {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      if (options.lockTimeoutMs !== undefined) {
-        await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(0, Math.round(options.lockTimeoutMs))}ms`]);
-      }
-      const result = await this.pinned.run(client, fn);
+      if (options.lockTimeoutMs !== undefined) await setLockTimeout(client, options.lockTimeoutMs);
+      const result = options.retryLocksForMs === undefined ? await this.pinned.run(client, fn) : await this.retrying(client, fn, options.retryLocksForMs);
       await client.query('COMMIT');
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e;
       });
-      throw err instanceof EngineError ? err : this.wrap(err);
+      throw isDriverError(err) ? this.wrap(err) : err;
     } finally {
       // A client whose rollback failed has a broken connection: drop it instead of reusing it.
       client.release(broken);
+    }
+  }
+
+  private async retrying<T>(client: pg.PoolClient, fn: () => Promise<T>, budgetMs: number): Promise<T> {
+    const deadline = Date.now() + budgetMs;
+    for (let attempt = 1; ; attempt++) {
+      await setLockTimeout(client, Math.max(1, Math.min(ATTEMPT_LOCK_WAIT_MS, deadline - Date.now())));
+      await client.query('SAVEPOINT planner_attempt');
+      try {
+        const result = await this.pinned.run(client, fn);
+        await client.query('RELEASE SAVEPOINT planner_attempt');
+        return result;
+      } catch (err) {
+        if (!LOCK_GAVE_UP.has(sqlState(err) ?? '')) throw err;
+        await client.query('ROLLBACK TO SAVEPOINT planner_attempt');
+        if (Date.now() >= deadline) {
+          throw new EngineError(
+            `gave up after ${budgetMs}ms (${attempt} attempts): other sessions kept locks on objects this change must replace, such as a long query or an open transaction reading a view; everything was rolled back`,
+            { cause: err, code: 'lock_timeout', hint: 'retry when those readers finish, or raise lock_timeout (a server setting, or ?options=-c%20lock_timeout%3D30s in the gateway url)' },
+          );
+        }
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+      }
     }
   }
 
@@ -129,6 +165,15 @@ export function sqlState(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: unknown } })?.cause?.code;
   for (const c of [cause, direct]) if (typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) return c;
   return undefined;
+}
+
+function setLockTimeout(client: pg.PoolClient, ms: number): Promise<unknown> {
+  return client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(0, Math.round(ms))}ms`]);
+}
+
+/** Errors of the driver or the socket, as opposed to the planner's own (kept as they are). */
+function isDriverError(err: unknown): boolean {
+  return !(err instanceof PlannerError) && typeof (err as { code?: unknown })?.code === 'string';
 }
 
 function isConnectionFailure(e: { code?: string; message?: string }): boolean {
