@@ -1,9 +1,8 @@
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
+import { columnMigration, parentsExist, planParentOf } from './forward-only.js';
 import type { Plan } from './plan.js';
-import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
 
 /** Something a plan would lose for good if applied. */
 export type DestructiveChange =
@@ -13,7 +12,8 @@ export type DestructiveChange =
 /**
  * What applying `plan` would destroy: models it removes (their view goes, and their
  * table is left to the janitor), and forward-only changes that drop or retype columns
- * of a table kept in place. Protected environments need `--allow-destructive` for these.
+ * of a table kept in place (measured as the apply measures them, in forward-only.ts).
+ * Protected environments need `--allow-destructive` for these.
  */
 export async function findDestructiveChanges(plan: Plan, current: EnvironmentRecord | undefined, state: StateReader, engine: EngineAdapter, now: Date): Promise<DestructiveChange[]> {
   const out: DestructiveChange[] = [];
@@ -30,31 +30,22 @@ export async function findDestructiveChanges(plan: Plan, current: EnvironmentRec
       table: snapshot && !['EMBEDDED', 'EXTERNAL'].includes(snapshot.model.kind.name) ? `${snapshot.physical.schema}.${snapshot.physical.table}` : null,
     });
   }
-  const forwardOnly = [...plan.directlyModified, ...plan.indirectlyModified].filter((c) => c.category === 'forward-only');
-  for (const change of forwardOnly) {
-    const snapshot = plan.snapshots[plan.target[change.name]];
-    if (!snapshot || (await engine.objectType(snapshot.physical)) !== 'table') continue;
-    const lost = await columnLoss(snapshot, plan, engine, now);
-    if (lost.droppedColumns.length || lost.retypedColumns.length) {
-      out.push({ type: 'forward-only', model: change.name, table: `${snapshot.physical.schema}.${snapshot.physical.table}`, ...lost });
+  // A migration whose parents this plan builds cannot be previewed: the apply checks it once they exist.
+  for (const id of plan.migrations ?? []) {
+    const snapshot = plan.snapshots[id];
+    if ((await engine.objectType(snapshot.physical)) !== 'table' || !(await parentsExist(plan, snapshot, engine))) continue;
+    const m = await columnMigration(snapshot, planParentOf(plan), engine, now);
+    if (m.drop.length || m.retype.length) {
+      out.push({
+        type: 'forward-only',
+        model: snapshot.name,
+        table: `${snapshot.physical.schema}.${snapshot.physical.table}`,
+        droppedColumns: m.drop,
+        retypedColumns: m.retype.map((r) => ({ column: r.name, from: r.from, to: r.to })),
+      });
     }
   }
   return out;
-}
-
-/** Columns of the kept table that the new query no longer returns, or returns with another type. */
-async function columnLoss(snapshot: Snapshot, plan: Plan, engine: EngineAdapter, now: Date) {
-  const existing = await engine.columns(snapshot.physical);
-  const parentOf = (name: string) => (plan.target[name] ? plan.snapshots[plan.target[name]] : undefined);
-  const sql = renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now));
-  const next = (await engine.query(`SELECT * FROM (${sql}) AS forward_only_preview LIMIT 0`)).columns;
-  const nextByName = new Map(next.map((c) => [c.name.toLowerCase(), c.type.toUpperCase()]));
-  return {
-    droppedColumns: existing.filter((c) => !nextByName.has(c.name.toLowerCase())).map((c) => c.name),
-    retypedColumns: existing
-      .filter((c) => nextByName.has(c.name.toLowerCase()) && nextByName.get(c.name.toLowerCase()) !== c.type.toUpperCase())
-      .map((c) => ({ column: c.name, from: c.type, to: nextByName.get(c.name.toLowerCase())! })),
-  };
 }
 
 /** One line per change, saying exactly what would be lost. */

@@ -115,7 +115,8 @@ export function planParentOf(plan: Plan): (name: string) => Snapshot | undefined
   };
 }
 
-async function parentsExist(plan: Plan, s: Snapshot, engine: EngineAdapter): Promise<boolean> {
+/** Whether every parent `s` reads (through EMBEDDED ones too) exists, so its query can run. */
+export async function parentsExist(plan: Plan, s: Snapshot, engine: EngineAdapter): Promise<boolean> {
   for (const name of Object.keys(s.parents)) {
     const p = planParentOf(plan)(name);
     if (!p) continue;

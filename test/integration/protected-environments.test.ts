@@ -23,7 +23,8 @@ async function prodTables(p: TempProject): Promise<string[]> {
 }
 
 /**
- * Applies prod, then dev plans with a breaking, a non-breaking and a metadata change, and
+ * Applies prod, then dev plans with a breaking, a non-breaking, a metadata and a
+ * forward-only change, and
  * checks after each that every table prod uses holds the same rows and columns, and that
  * prod's views and tables are the same objects with the same definitions.
  */
@@ -37,16 +38,20 @@ async function devNeverTouchesProd(p: TempProject, query: Query) {
   const objects = await prodObjects();
   expect(objects.length).toBe(24);
 
-  const changes: [string, () => void][] = [
-    ['breaking', () => p.edit('models/analytics/order_totals.sql', /GROUP BY\n/, "WHERE o.status <> 'cancelled'\nGROUP BY\n")],
-    ['non-breaking', () => p.edit('models/staging/orders.sql', '  status\nFROM', "  status,\n  status = 'completed' AS is_completed\nFROM")],
-    ['metadata', () => p.edit('models/analytics/customers.sql', "owner analytics_team", "owner growth_team")],
+  const changes: [string, () => void, string[]][] = [
+    ['breaking', () => p.edit('models/analytics/order_totals.sql', /GROUP BY\n/, "WHERE o.status <> 'cancelled'\nGROUP BY\n"), []],
+    ['non-breaking', () => p.edit('models/staging/orders.sql', '  status\nFROM', "  status,\n  status = 'completed' AS is_completed\nFROM"), []],
+    ['metadata', () => p.edit('models/analytics/customers.sql', "owner analytics_team", "owner growth_team"), []],
+    // Forward-only keeps a table in place in prod; in dev it must be previewed elsewhere.
+    ['forward-only', () => p.edit('models/analytics/daily_revenue.sql', 'COUNT(*) AS orders,', 'COUNT(*) AS orders,\n  MAX(units) AS max_units,'), ['--forward-only']],
   ];
-  for (const [what, change] of changes) {
+  for (const [what, change, args] of changes) {
     change();
-    const dev = await cli(p, ['plan', `dev_${what.replace('-', '_')}`, '--yes', '--json']);
+    const dev = await cli(p, ['plan', `dev_${what.replace('-', '_')}`, '--yes', '--json', ...args]);
     expect(dev.code, `${what}: ${dev.io.text()}`).toBe(0);
-    expect(JSON.parse(dev.io.stdout.join('\n')).applied).toBe(true);
+    const applied = JSON.parse(dev.io.stdout.join('\n'));
+    expect(applied.applied).toBe(true);
+    if (what === 'forward-only') expect(applied.directlyModified).toContainEqual({ name: 'analytics.daily_revenue', category: 'forward-only' });
     expect(await tableStates(query, tables), `prod's tables after a ${what} dev apply`).toEqual(states);
     expect(await prodObjects(), `prod's objects after a ${what} dev apply`).toEqual(objects);
   }
@@ -60,7 +65,7 @@ describe('protected environments on DuckDB', () => {
   });
   afterEach(() => p.remove());
 
-  it('dev applies with breaking, non-breaking and metadata changes never write to a table prod uses', async () => {
+  it('dev applies with breaking, non-breaking, metadata and forward-only changes never write to a table prod uses', async () => {
     await devNeverTouchesProd(p, query);
   });
 
@@ -106,6 +111,26 @@ describe('protected environments on DuckDB', () => {
     expect(allowed.code).toBe(0);
     expect(await catalog(query)).not.toContain(expect.stringMatching(/^analytics\.product_sales /));
   });
+
+  it('a forward-only change that drops a column of a prod table says which, and needs --allow-destructive', async () => {
+    expect((await cli(p, ['plan', '--yes'])).code).toBe(0);
+    const [orderTotals] = (await prodTables(p)).filter((t) => t.includes('order_totals'));
+    const before = await tableStates(query, [orderTotals]);
+    p.edit('models/analytics/order_totals.sql', '  COUNT(i.product_id) AS item_count,\n', '');
+
+    // The unit test of order_totals names item_count: --skip-tests lets the plan through to the safeguard.
+    const refused = await cli(p, ['plan', '--forward-only', '--skip-tests', '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.io.stdout.join('\n')).toContain('Destructive changes to protected environment prod:');
+    expect(refused.io.stderr.join('\n')).toContain(`analytics.order_totals changes forward-only in place, in table ${orderTotals}: column item_count is dropped with its data`);
+    expect(await tableStates(query, [orderTotals])).toEqual(before);
+
+    const allowed = await cli(p, ['plan', '--forward-only', '--skip-tests', '--yes', '--allow-destructive']);
+    expect(allowed.code, allowed.io.text()).toBe(0);
+    const after = await tableStates(query, [orderTotals]);
+    expect(after[orderTotals].columns).not.toContain('item_count');
+    expect(after[orderTotals].rows).toBe(before[orderTotals].rows);
+  });
 });
 
 describe.skipIf(!server.available)(`protected environments on PostgreSQL${server.note}`, () => {
@@ -120,7 +145,7 @@ describe.skipIf(!server.available)(`protected environments on PostgreSQL${server
     await db.drop();
   });
 
-  it('dev applies with breaking, non-breaking and metadata changes never write to a table prod uses', async () => {
+  it('dev applies with breaking, non-breaking, metadata and forward-only changes never write to a table prod uses', async () => {
     await devNeverTouchesProd(p, (sql) => db.query(sql));
   });
 });

@@ -34,7 +34,7 @@ export async function runPlanTests(ctx: Context, opts: SafeguardOptions, io: Cli
 /**
  * For a protected environment: lists what the plan would destroy (removed models,
  * forward-only changes that drop or retype columns) and refuses to go on to apply it
- * without `--allow-destructive`. Printing (dry run, saved plan) always goes through.
+ * or to save it for `planner apply` without `--allow-destructive`. A dry run only prints.
  */
 export async function guardProtected(ctx: Context, plan: Plan, opts: SafeguardOptions, io: CliIO): Promise<DestructiveChange[]> {
   if (!ctx.settings(plan.environment).protected) return [];
@@ -46,8 +46,9 @@ export async function guardProtected(ctx: Context, plan: Plan, opts: SafeguardOp
     io.out(chalk.bold.red(`\nDestructive changes to protected environment ${plan.environment}:`));
     for (const l of lines) io.out(chalk.red(`  ${l}`));
   }
-  if (!opts.allowDestructive && !opts.dryRun && !opts.out) {
-    throw new InputError(`not applied: the plan for protected environment '${plan.environment}' is destructive:\n  ${lines.join('\n  ')}`, {
+  // A saved plan (--out) is refused too: `planner apply FILE` trusts the approval given here.
+  if (!opts.allowDestructive && !opts.dryRun) {
+    throw new InputError(`not ${opts.out ? 'saved' : 'applied'}: the plan for protected environment '${plan.environment}' is destructive:\n  ${lines.join('\n  ')}`, {
       code: 'destructive_change',
       hint: 'pass --allow-destructive to apply it anyway',
     });
