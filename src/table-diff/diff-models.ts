@@ -68,7 +68,8 @@ export async function diffModel(
 /**
  * Diffs every model whose version differs between two environments, with its grain as the
  * key. Models that cannot be diffed (no grain, no table, only on one side) are listed as
- * skipped, and a failure of one model does not stop the others.
+ * skipped, and a failure of one model does not stop the others. A skipped column applies
+ * to the models that have it.
  */
 export async function diffEnvironments(
   deps: ModelDiffDeps,
@@ -98,7 +99,7 @@ export async function diffEnvironments(
       continue;
     }
     try {
-      entries.push({ model: name, status: 'diffed', result: await diffModel(deps, name, envA, envB, options) });
+      entries.push({ model: name, status: 'diffed', result: await diffModel(deps, name, envA, envB, { ...options, ignoreUnknownSkipColumns: true }) });
     } catch (err) {
       if (!(err instanceof PlannerError)) throw err;
       entries.push({ model: name, status: 'failed', reason: err.message });

@@ -28,7 +28,7 @@ export async function diffTables(engine: EngineAdapter, a: DiffSide, b: DiffSide
   const limit = checkCount(options.limit ?? DEFAULT_SAMPLE_LIMIT, '--limit');
   const where = options.where === undefined ? null : await validateWhere(options.where, engine.dialect);
   const [aColumns, bColumns] = [await existingColumns(engine, a), await existingColumns(engine, b)];
-  const plan = planComparison(a, aColumns, b, bColumns, { on: options.on, skipColumns: options.skipColumns, decimals });
+  const plan = planComparison(a, aColumns, b, bColumns, { ...options, decimals });
   const query: RowDiffQuery = { dialect: engine.dialect, a: a.table, b: b.table, where, keys: plan.keys, columns: plan.columns, decimals, dropNullKeys: false };
 
   const counts = await withWhereContext(where, () => first(engine, sideCountsSql(query)));

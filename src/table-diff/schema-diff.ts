@@ -29,15 +29,16 @@ export function planComparison(
   aColumns: ColumnInfo[],
   b: DiffSide,
   bColumns: ColumnInfo[],
-  options: { on: string[]; skipColumns?: string[]; decimals: number },
+  options: { on: string[]; skipColumns?: string[]; ignoreUnknownSkipColumns?: boolean; decimals: number },
 ): ComparePlan {
   const inA = new Map(aColumns.map((c) => [c.name, c]));
   const inB = new Map(bColumns.map((c) => [c.name, c]));
-  const skip = new Set(options.skipColumns ?? []);
+  const known = (name: string) => inA.has(name) || inB.has(name);
+  const skip = new Set((options.skipColumns ?? []).filter((name) => !options.ignoreUnknownSkipColumns || known(name)));
   if (!options.on.length) throw new InputError('no key columns to join on', { code: 'no_key', hint: 'pass --on COL...' });
   for (const name of skip) {
     validateIdentifier(name, '--skip-columns column');
-    if (!inA.has(name) && !inB.has(name)) {
+    if (!known(name)) {
       throw new InputError(`--skip-columns: column '${name}' is in neither ${a.label} nor ${b.label}`, { code: 'unknown_column', hint: columnsHint(aColumns) });
     }
   }

@@ -19,6 +19,8 @@ export interface TableDiffOptions {
   where?: string;
   /** Columns left out of the row comparison. */
   skipColumns?: string[];
+  /** Ignore skipped names that neither side has, instead of refusing them as a typo (for diffs across many models). */
+  ignoreUnknownSkipColumns?: boolean;
   /** Floating and decimal values are compared after rounding to this many decimals. */
   decimals?: number;
   /** Sample rows fetched per category when `samples` is set. */

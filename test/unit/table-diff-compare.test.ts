@@ -87,6 +87,9 @@ describe('schema diff', () => {
     expect(plan.schema.compared).toEqual(['name']);
     expect(plan.schema.skipped).toEqual(['score', 'gone']);
     expect(plan.bColumns).toEqual(['id', 'name']);
+    // Across many models, a skipped column applies where it exists.
+    const lenient = planComparison(a, devCols, b, prodCols, { on: ['id'], skipColumns: ['score', 'updated_at'], ignoreUnknownSkipColumns: true, decimals: 3 });
+    expect(lenient.schema.skipped).toEqual(['score']);
   });
 
   it('refuses unknown, invalid, repeated or skipped key columns and unknown skipped columns', () => {
