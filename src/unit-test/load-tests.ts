@@ -73,7 +73,8 @@ export function readTestFile(text: string, file: string): UnitTest[] {
     const value = pair.value as Node | null;
     if (!isMap(value)) fail(`test ${name}: expected model, inputs and outputs`, value ?? keyNode);
     const body = (value as Node).toJSON() as Record<string, unknown>;
-    const where = (key: string) => ((value as unknown as { get(k: string, keep: true): Node | undefined }).get(key, true) ?? keyNode) as Node;
+    // Errors point at the key of the offending entry (`outputs:`), where a person looks.
+    const where = (key: string) => ((value as unknown as { items: { key: Node }[] }).items.find((i) => isScalar(i.key) && i.key.value === key)?.key ?? keyNode) as Node;
     for (const k of Object.keys(body)) if (!TEST_KEYS.has(k)) fail(`test ${name}: unknown key '${k}' (known: ${[...TEST_KEYS].join(', ')})`, where(k));
     if (typeof body.model !== 'string' || !body.model) fail(`test ${name}: 'model' must name the model under test`, where('model'));
     const inputs = new Map<string, TestTable>();
