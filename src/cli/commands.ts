@@ -10,10 +10,11 @@ import { invalidateSpec } from './commands/invalidate.js';
 import { janitorSpec } from './commands/janitor.js';
 import { planSpec } from './commands/plan.js';
 import { renderSpec } from './commands/render.js';
+import { runSpec } from './commands/run.js';
 import { testSpec } from './commands/test.js';
 import { tableDiffSpec } from './commands/table-diff.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [planSpec, applySpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
+export const COMMANDS: CommandSpec[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
   diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec];

@@ -1,4 +1,4 @@
-import type { Interval } from '../intervals/interval.js';
+import { mergeIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
@@ -59,7 +59,7 @@ export async function runEnvironment(env: EnvironmentRecord, prod: EnvironmentRe
     const started = Date.now();
     const outcome = await backfillSnapshot(snapshot, work, { ...deps, parentOf }, built.has(builtKey(snapshot.name, snapshot.version)));
     deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
-    if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: outcome.intervals, batches: outcome.batches, rows: outcome.rows });
+    if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });
   }
   return result;
 }

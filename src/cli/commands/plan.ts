@@ -11,6 +11,7 @@ import { planJson, renderPlan } from '../render/plan-summary.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from './plan-safeguards.js';
+import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 
 export interface PlanCommandOptions extends GlobalOptions {
   environment?: string;
@@ -24,15 +25,32 @@ export interface PlanCommandOptions extends GlobalOptions {
   skipTests?: boolean;
   /** Let a plan for a protected environment remove models or drop columns. */
   allowDestructive?: boolean;
+  /** Keep existing tables: changes apply from now on (in dev: previewed in a table of their own). */
+  forwardOnly?: boolean;
+  /** Recompute the intervals of these models, and of the models downstream, in place. */
+  restateModel?: string[];
+  /** Limit a dev backfill or a restatement (YYYY-MM-DD; an end date is included). */
+  start?: string;
+  end?: string;
+  /** Plan as if the clock read this time. */
+  executionTime?: string;
 }
 
 /** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
 export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
   try {
-    const plan = await ctx.plan(environment, { createFrom: opts.createFrom, includeUnmodified: opts.includeUnmodified });
+    const plan = await ctx.plan(environment, {
+      createFrom: opts.createFrom,
+      includeUnmodified: opts.includeUnmodified,
+      forwardOnly: opts.forwardOnly,
+      allowDestructive: opts.allowDestructive,
+      restateModels: opts.restateModel,
+      start: opts.start,
+      end: opts.end,
+    });
     await runPlanTests(ctx, opts, io);
     const empty = isEmptyPlan(plan);
     if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
@@ -53,6 +71,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
         if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
         throw new InputError('not applied: no terminal to confirm on', { hint: 'pass --auto-apply (or --yes) to apply without asking, or --dry-run to only print' });
       }
+      if (opts.restateModel?.length && environment === 'prod') io.out(chalk.yellow(`\nRestating recomputes prod's data in place for the ranges above; readers see the new rows once each batch commits.`));
       apply = await io.confirm(confirmQuestion(ctx, plan));
       if (!apply) {
         io.out('Not applied.');
@@ -85,6 +104,11 @@ export const planSpec: CommandSpec = {
       .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' })
       .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' })
       .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
-      .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models or drop columns' }),
+      .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
+      .option('forward-only', { type: 'boolean', describe: 'keep existing tables: changes apply from now on (in dev: previewed in a table of their own)' })
+      .option('restate-model', { type: 'string', array: true, describe: 'recompute the intervals of model M (and the models downstream) in place, within --start/--end' })
+      .option('start', { type: 'string', describe: 'first day of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
+      .option('end', { type: 'string', describe: 'last day (included) of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
+      .option('execution-time', EXECUTION_TIME_OPTION),
   handler: planCommand,
 };

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import { structuredPatch } from 'diff';
 import type { Plan } from '../../plan/plan.js';
+import { backfillJson, backfillNote, migrationLines } from './backfill-summary.js';
 import type { ChangeCategory } from '../../snapshot/snapshot.js';
 import { viewName } from '../../snapshot/virtual-names.js';
 
@@ -41,11 +42,12 @@ export function renderPlan(plan: Plan): string {
     lines.push(chalk.bold(`Build ${plan.builds.length} ${plan.builds.length === 1 ? 'table' : 'tables'}:`));
     for (const id of plan.builds) {
       const s = plan.snapshots[id];
-      lines.push(`  ${s.name} ${chalk.gray(`-> ${s.physical.schema}.${s.physical.table}`)}`);
+      lines.push(`  ${s.name} ${chalk.gray(`-> ${s.physical.schema}.${s.physical.table}`)}${backfillNote(plan, id)}`);
     }
   } else {
     lines.push(chalk.bold('Build nothing: every table this environment needs exists.'));
   }
+  lines.push(...migrationLines(plan));
   const { upsert, drop } = plan.viewChanges;
   if (upsert.length || drop.length) {
     const schemas = [...new Set(upsert.map((n) => viewName(n.split('.')[0], n.split('.')[1], plan.environment).schema))];
@@ -84,7 +86,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
     indirectlyModified: plan.indirectlyModified,
     builds: plan.builds.map((id) => {
       const s = plan.snapshots[id];
-      return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name };
+      return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name, ...backfillJson(plan, id) };
     }),
     views: plan.viewChanges,
   };

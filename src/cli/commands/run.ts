@@ -1,0 +1,65 @@
+import chalk from 'chalk';
+import { Context } from '../../context.js';
+import type { RunResult } from '../../plan/run-environment.js';
+import type { CliIO } from '../io.js';
+import { formatRanges } from '../render/backfill-summary.js';
+import { progressReporter } from '../render/progress.js';
+import type { CommandSpec } from '../command-spec.js';
+import type { GlobalOptions } from './global-options.js';
+import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
+
+export interface RunCommandOptions extends GlobalOptions {
+  environment?: string;
+  /** Act as if the clock read this time. */
+  executionTime?: string;
+}
+
+/** `planner run [ENV]`: compute the intervals that became due since the last run, in DAG order. */
+export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const environment = opts.environment ?? 'prod';
+  const showProgress = io.interactive && !opts.json;
+  const now = executionClock(opts.executionTime);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: showProgress ? progressReporter(io) : undefined, now }, environment);
+  try {
+    const started = Date.now();
+    const result = await ctx.run(environment);
+    const seconds = (Date.now() - started) / 1000;
+    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.now(), seconds), null, 2));
+    else io.out(renderRun(result, ctx.now(), seconds));
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function renderRun(result: RunResult, now: Date, seconds: number): string {
+  const asOf = now.toISOString().slice(0, 16).replace('T', ' ');
+  if (!result.models.length) return chalk.green(`Nothing to run: every model of ${result.environment} is up to date as of ${asOf} UTC.`);
+  const lines = result.models.map((m) => {
+    const rows = m.rows === undefined ? '' : chalk.gray(`, ${m.rows.toLocaleString('en-US')} rows`);
+    return `  ${m.model}  ${formatRanges(m.intervals)}${chalk.gray(` in ${m.batches} ${m.batches === 1 ? 'batch' : 'batches'}`)}${rows}`;
+  });
+  return [chalk.bold(`Ran ${result.environment} as of ${asOf} UTC:`), ...lines, chalk.green(`Computed ${result.models.length} ${result.models.length === 1 ? 'model' : 'models'} in ${seconds.toFixed(2)}s.`)].join('\n');
+}
+
+function runJson(result: RunResult, now: Date, seconds: number): Record<string, unknown> {
+  return {
+    environment: result.environment,
+    executionTime: now.toISOString(),
+    seconds: Number(seconds.toFixed(3)),
+    models: result.models.map((m) => ({
+      model: m.model,
+      snapshot: m.snapshotId,
+      batches: m.batches,
+      intervals: m.intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
+      ...(m.rows === undefined ? {} : { rows: m.rows }),
+    })),
+  };
+}
+
+export const runSpec: CommandSpec = {
+  command: 'run [environment]',
+  describe: "compute the intervals whose cron is due since the last run, for every model of ENV (default prod)",
+  builder: (y) => y.positional('environment', { type: 'string', describe: 'environment to run' }).option('execution-time', EXECUTION_TIME_OPTION),
+  handler: runCommand,
+};
