@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
 import { validateIdentifier } from '../util/identifiers.js';
@@ -9,6 +10,15 @@ import type { GatewayConfig, PlannerConfig, ResolvedConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
 
 const CONFIG_FILES = ['planner.config.ts', 'planner.config.mts', 'planner.config.js', 'planner.config.mjs'];
+
+/**
+ * `import { defineConfig } from 'planner'` in a config resolves to this very planner's
+ * define-config module, so it loads whether planner is a dependency of the project, a
+ * global install, or this repository itself (only types come from the package otherwise).
+ */
+const DEFINE_CONFIG = [new URL('./define-config.js', import.meta.url), new URL('./define-config.ts', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((f) => existsSync(f))!;
 
 /**
  * Loads the project's `planner.config.ts` (TypeScript, through jiti) and applies defaults.
@@ -25,7 +35,7 @@ export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
   if (file) {
     let loaded: unknown;
     try {
-      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { planner: DEFINE_CONFIG } });
       loaded = await jiti.import(file, { default: true });
     } catch (err) {
       throw new InputError(`cannot load config: ${redact((err as Error).message.split('\n')[0])}`, {

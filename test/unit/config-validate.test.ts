@@ -62,9 +62,9 @@ describe('planner.config.ts validation', () => {
     });
   }
 
-  it('accepts a full config written with defineConfig, and applies defaults', async () => {
+  it("accepts a full config written with defineConfig imported from 'planner', and applies defaults", async () => {
     const dir = project(`
-      import { defineConfig } from ${JSON.stringify(join(import.meta.dirname, '../../src/config/define-config.ts'))};
+      import { defineConfig } from 'planner';
       export default defineConfig({
         gateways: { local: { type: 'duckdb', path: 'w.duckdb' }, team: { type: 'postgres', url: process.env.TEAM_URL, poolSize: 2 } },
         defaultGateway: 'local',
