@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config/types.js';
 import { InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
+import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { loadProject, type Project } from './model/load-project.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
@@ -223,6 +224,18 @@ export class Context {
     const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
     const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now());
     return this.engine.query(sql);
+  }
+
+  /**
+   * Drops expired environments and the physical tables no environment uses; each expired
+   * environment is removed under its lock, so an apply recreating it meanwhile wins.
+   */
+  janitor(options: JanitorOptions = {}): Promise<JanitorReport> {
+    const holder = `janitor-${randomBytes(6).toString('hex')}`;
+    return runJanitor(
+      { engine: this.engine, state: this.state, now: this.now(), lockEnvironment: (env) => lockEnvironment(this.stateEngine, this.config.stateSchema, env, holder) },
+      options,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { CatalogObject, EngineAdapter } from '../engine/engine-adapter.js';
+import type { CatalogObject, EngineAdapter, HeldLock } from '../engine/engine-adapter.js';
+import { ConflictError } from '../errors.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
@@ -10,6 +11,11 @@ export interface JanitorDeps {
   engine: EngineAdapter;
   state: StateStore;
   now: Date;
+  /**
+   * Takes an environment's lock (the one applies take), so an apply recreating an expired
+   * environment and the janitor removing it never interleave. Throws ConflictError when held.
+   */
+  lockEnvironment?: (environment: string) => Promise<HeldLock>;
 }
 
 export interface JanitorOptions {
@@ -37,6 +43,14 @@ export interface JanitorReport {
   failures: { object: string; message: string }[];
 }
 
+/** One run: its dependencies, options and the report every step adds to. */
+interface Run {
+  deps: JanitorDeps;
+  options: JanitorOptions;
+  now: number;
+  report: JanitorReport;
+}
+
 /**
  * Removes expired environments (views, then empty schemas, then the state row), then the
  * physical tables no remaining environment references and whose TTL has passed (objects
@@ -45,70 +59,100 @@ export interface JanitorReport {
  * goes on past a failure; a failed or killed run is simply run again.
  */
 export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}): Promise<JanitorReport> {
-  const { engine, state } = deps;
-  const now = deps.now.getTime();
-  const report: JanitorReport = { environments: [], views: [], schemas: [], tables: [], waiting: [], kept: [], snapshotsDeleted: 0, failures: [] };
-  const attempt = async (object: string, step: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await step();
-      return true;
-    } catch (err) {
-      report.failures.push({ object, message: (err as Error).message });
-      return false;
-    }
+  const run: Run = {
+    deps,
+    options,
+    now: deps.now.getTime(),
+    report: { environments: [], views: [], schemas: [], tables: [], waiting: [], kept: [], snapshotsDeleted: 0, failures: [] },
   };
-  /** Drops `schema` if it is empty; false only when that failed. */
-  const dropSchema = async (schema: string): Promise<boolean> => {
-    let dropped = false;
-    const ok = await attempt(schema, async () => {
-      dropped = await engine.dropSchemaIfEmpty(schema);
-    });
-    if (dropped) {
-      report.schemas.push(schema);
-      options.onDrop?.('schema', schema);
-    }
-    return ok;
-  };
-
-  const all = await state.listEnvironments();
-  const liveViews = new Map<string, string>();
-  for (const env of all.filter((e) => !isExpired(e, now))) {
-    for (const v of env.views) liveViews.set(tableKey(viewOf(v, env.name)), env.name);
+  const all = await deps.state.listEnvironments();
+  const liveViews = new Set<string>();
+  for (const env of all.filter((e) => !isExpired(e, run.now))) {
+    for (const v of env.views) liveViews.add(tableKey(viewOf(v, env.name)));
   }
-  let catalog = await engine.listObjects();
-  const byKey = new Map(catalog.map((o) => [tableKey(o.name), o]));
-  for (const stale of all.filter((e) => isExpired(e, now))) {
-    // Re-read: a plan may have recreated the environment since the list was taken.
+  const catalog = new Map((await deps.engine.listObjects()).map((o) => [tableKey(o.name), o]));
+  for (const env of all.filter((e) => isExpired(e, run.now))) await removeEnvironment(run, env, catalog, liveViews);
+  await removeUnusedTables(run);
+  return run.report;
+}
+
+/** Runs one step; a failure is reported and the run goes on. */
+async function attempt(run: Run, object: string, step: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await step();
+    return true;
+  } catch (err) {
+    run.report.failures.push({ object, message: (err as Error).message });
+    return false;
+  }
+}
+
+/** Drops `schema` if it is empty; false only when that failed. */
+async function dropSchema(run: Run, schema: string): Promise<boolean> {
+  let dropped = false;
+  const ok = await attempt(run, schema, async () => {
+    dropped = await run.deps.engine.dropSchemaIfEmpty(schema);
+  });
+  if (dropped) {
+    run.report.schemas.push(schema);
+    run.options.onDrop?.('schema', schema);
+  }
+  return ok;
+}
+
+/** An expired environment's views and schemas, then its row; the row stays if anything failed, so a rerun retries. */
+async function removeEnvironment(run: Run, stale: EnvironmentRecord, catalog: Map<string, CatalogObject>, liveViews: Set<string>): Promise<void> {
+  const { engine, state } = run.deps;
+  let lock: HeldLock | undefined;
+  try {
+    lock = await run.deps.lockEnvironment?.(stale.name);
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    run.report.failures.push({ object: `environment ${stale.name}`, message: `skipped: ${err.message}` });
+    return;
+  }
+  try {
+    // Re-read under the lock: a plan may have recreated the environment since the list was taken.
     const env = await state.getEnvironment(stale.name);
-    if (!env || env.planId !== stale.planId || !isExpired(env, now)) continue;
+    if (!env || env.planId !== stale.planId || !isExpired(env, run.now)) return;
     let clean = true;
-    for (const v of env.views) {
-      const name = viewOf(v, env.name);
+    for (const model of env.views) {
+      const name = viewOf(model, env.name);
       const key = tableKey(name);
-      const object = byKey.get(key);
+      const object = catalog.get(key);
       if (!object || liveViews.has(key)) continue;
       if (object.type !== 'view') {
-        report.failures.push({ object: key, message: `${key} is a table, not the view environment '${env.name}' had there: left alone; drop or rename it, then run the janitor again` });
+        run.report.failures.push({
+          object: key,
+          message: `${key} is a table, not the view environment '${env.name}' had there: left alone; drop or rename it, then run the janitor again`,
+        });
         clean = false;
-        continue;
-      }
-      if (await attempt(key, () => engine.dropView(name))) {
-        report.views.push(key);
-        options.onDrop?.('view', key);
+      } else if (await attempt(run, key, () => engine.dropView(name))) {
+        run.report.views.push(key);
+        run.options.onDrop?.('view', key);
       } else clean = false;
     }
     for (const schema of environmentSchemas(env)) {
-      if (!(await dropSchema(schema))) clean = false;
+      if (!(await dropSchema(run, schema))) clean = false;
     }
-    if (clean && (await attempt(`environment ${env.name}`, () => state.deleteEnvironment(env.name, env.planId)))) report.environments.push(env.name);
+    if (clean && (await attempt(run, `environment ${env.name}`, () => state.deleteEnvironment(env.name, env.planId)))) {
+      run.report.environments.push(env.name);
+    }
+  } finally {
+    await lock?.release();
   }
+}
 
+/** Physical tables no environment left in state references, past their TTL and read by no view; then their state. */
+async function removeUnusedTables(run: Run): Promise<void> {
+  const { engine, state } = run.deps;
+  const { report } = run;
   const selection = selectGarbage({
     environments: await state.listEnvironments(),
     snapshots: await state.listSnapshotRefs(),
     built: await state.listBuiltTables(),
-    now,
-    snapshotTtlMs: options.ignoreTtl ? null : options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
+    now: run.now,
+    snapshotTtlMs: run.options.ignoreTtl ? null : run.options.snapshotTtlMs ?? DEFAULT_SNAPSHOT_TTL_MS,
   });
   const keep = new Set<string>();
   for (const w of selection.waiting) {
@@ -116,7 +160,7 @@ export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}
     if (w.recorded) report.waiting.push({ table: tableKey(w.table), expiresAt: w.expiresAt });
   }
 
-  catalog = await engine.listObjects();
+  const catalog = await engine.listObjects();
   const present = new Map(catalog.map((o) => [tableKey(o.name), o]));
   const order = dropOrder(selection.drop, present, catalog);
   for (const { table, reason } of order.blocked) {
@@ -128,7 +172,7 @@ export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}
   for (const t of order.drop) {
     const key = tableKey(t.table);
     const object = present.get(key);
-    const ok = !object || (await attempt(key, () => (object.type === 'view' ? engine.dropView(t.table) : engine.dropTable(t.table))));
+    const ok = !object || (await attempt(run, key, () => (object.type === 'view' ? engine.dropView(t.table) : engine.dropTable(t.table))));
     if (!ok) {
       keep.add(builtKey(t.name, t.version));
       continue;
@@ -136,20 +180,18 @@ export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}
     if (object) {
       report.tables.push(key);
       touchedSchemas.add(t.table.schema);
-      options.onDrop?.('table', key);
+      run.options.onDrop?.('table', key);
     }
     gone.push(t);
   }
   if (gone.length) {
-    const versions = gone.map(({ name, version }) => ({ name, version }));
-    await attempt('state: intervals', () => state.deleteIntervals(versions));
+    await attempt(run, 'state: intervals', () => state.deleteIntervals(gone.map(({ name, version }) => ({ name, version }))));
     const rows = gone.filter((t) => t.recorded).map(({ name, version }) => ({ name, version }));
-    if (rows.length) await attempt('state: physical table rows', () => state.deleteBuiltTables(rows));
+    if (rows.length) await attempt(run, 'state: physical table rows', () => state.deleteBuiltTables(rows));
   }
-  for (const schema of touchedSchemas) await dropSchema(schema);
+  for (const schema of touchedSchemas) await dropSchema(run, schema);
   const ids = selection.snapshots.filter((s) => !keep.has(s.key)).map((s) => s.id);
-  if (ids.length && (await attempt('state: snapshot rows', () => state.deleteSnapshots(ids)))) report.snapshotsDeleted = ids.length;
-  return report;
+  if (ids.length && (await attempt(run, 'state: snapshot rows', () => state.deleteSnapshots(ids)))) report.snapshotsDeleted = ids.length;
 }
 
 function viewOf(model: string, environment: string): TableName {

@@ -3,6 +3,7 @@ import { invalidateCommand } from '../../src/cli/commands/invalidate.js';
 import { janitorCommand } from '../../src/cli/commands/janitor.js';
 import type { Context } from '../../src/context.js';
 import { runJanitor } from '../../src/lifecycle/janitor.js';
+import { lockEnvironment } from '../../src/plan/environment-lock.js';
 import { verifyState } from '../../src/lifecycle/verify.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { breakOrderTotals, catalog, prodAnswers, query, schemas } from '../helpers/lifecycle-fixtures.js';
@@ -171,6 +172,22 @@ describe('invalidate and janitor on DuckDB', () => {
     await p.with(async (ctx) => {
       expect((await ctx.state.listBuiltTables()).map((r) => `${r.schema}.${r.table}`).filter((t) => devOnly.includes(t))).toEqual([]);
       expect((await verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() })).problems).toEqual([]);
+    });
+  });
+
+  it('skips an expired environment whose lock an apply holds, and removes it once released', async () => {
+    const devOnly = await prodAndBrokenDev(p);
+    await invalidateCommand({ project: p.dir, environment: 'dev' }, captureIO());
+    await p.with(async (ctx) => {
+      const lock = await lockEnvironment(ctx.engine, ctx.config.stateSchema, 'dev', 'a1b2c3');
+      const first = await ctx.janitor({ ignoreTtl: true });
+      expect(first.failures).toEqual([{ object: 'environment dev', message: expect.stringContaining("skipped: environment 'dev' is locked") }]);
+      expect([first.views, first.tables, first.environments]).toEqual([[], [], []]);
+      expect(await ctx.state.getEnvironment('dev')).toBeDefined();
+      await lock.release();
+      const second = await ctx.janitor({ ignoreTtl: true });
+      expect(second).toMatchObject({ environments: ['dev'], failures: [] });
+      expect(second.tables.sort()).toEqual(devOnly);
     });
   });
 

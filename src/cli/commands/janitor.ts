@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { Context } from '../../context.js';
-import { runJanitor, type JanitorReport } from '../../lifecycle/janitor.js';
+import type { JanitorReport } from '../../lifecycle/janitor.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderJanitorReport } from '../render/janitor-report.js';
@@ -13,10 +13,7 @@ export interface JanitorCommandOptions extends GlobalOptions {
 /** Runs the janitor on an open context, with a line per object dropped on a terminal. */
 export function janitorWithProgress(ctx: Context, opts: JanitorCommandOptions, io: CliIO): Promise<JanitorReport> {
   const progress = io.interactive && !opts.json;
-  return runJanitor(
-    { engine: ctx.engine, state: ctx.state, now: ctx.now() },
-    { ignoreTtl: opts.ignoreTtl, onDrop: progress ? (kind, name) => io.err(chalk.gray(`dropped ${kind} ${name}`)) : undefined },
-  );
+  return ctx.janitor({ ignoreTtl: opts.ignoreTtl, onDrop: progress ? (kind, name) => io.err(chalk.gray(`dropped ${kind} ${name}`)) : undefined });
 }
 
 /** `planner janitor`: drop expired environments, then physical tables no environment uses. Exit 1 if a step failed. */
