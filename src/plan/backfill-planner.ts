@@ -130,7 +130,8 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
       if (!built) builds.push(s.id);
       continue;
     }
-    const known = input.intervals.get(key) ?? [];
+    // Intervals of a version without a table are stale (the janitor dropped it): start over.
+    const known = built ? input.intervals.get(key) ?? [] : [];
     const isNew = !input.held.has(s.id) && ownsTable(s);
     const restate = restated.has(s.id) ? { start: input.restate!.start, end: input.restate!.end } : undefined;
     let work: SnapshotBackfill = { restate: [], batches: [] };

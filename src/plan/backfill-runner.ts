@@ -36,6 +36,8 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
   const { engine, state, reporter } = deps;
   const key = builtKey(snapshot.name, snapshot.version);
   if (!tableBuilt) {
+    // Intervals left from a dropped table of this version describe rows that are gone.
+    await state.deleteIntervals([{ name: snapshot.name, version: snapshot.version }]);
     await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
   }

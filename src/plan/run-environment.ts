@@ -49,7 +49,8 @@ export async function runEnvironment(env: EnvironmentRecord, prod: EnvironmentRe
   const now = deps.now().getTime();
   const due: { snapshot: Snapshot; work: SnapshotBackfill }[] = [];
   for (const s of runnable) {
-    const work = snapshotBackfill(s, { now, known: intervals.get(builtKey(s.name, s.version)) ?? [], onlyAfterKnown: true });
+    const key = builtKey(s.name, s.version);
+    const work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true });
     if (work.batches.length) due.push({ snapshot: s, work });
   }
   const result: RunResult = { environment: env.name, models: [] };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { builtKey } from '../../src/state/state-store.js';
 import { IncrementalProject, DUCKDB_CONFIG, appendLanding, createLanding, expectedEvents } from './incremental-fixture.js';
 
@@ -198,5 +199,66 @@ describe('changing incremental models on DuckDB', () => {
       [2, '2024-01-15 16:15:00', 6],
       [3, '2024-01-15 14:15:00', 5],
     ]);
+  });
+});
+
+describe('incremental safety on DuckDB', () => {
+  let p: IncrementalProject;
+  const T0 = '2024-01-15T10:00:00Z';
+  beforeEach(async () => {
+    p = new IncrementalProject(DUCKDB_CONFIG);
+    await p.at(T0, (ctx) => createLanding(ctx.engine, Array.from({ length: 14 }, (_, i) => i + 1)));
+  });
+  afterEach(() => {
+    delete process.env.PLANNER_TEST_FAIL_AT;
+    p.remove();
+  });
+
+  it('refuses an unsupported cron naming the file and line, changing nothing', async () => {
+    p.edit('models/analytics/daily_events.sql', "cron '@daily'", "cron '*/5 * * * *'");
+    const err = await p.planApply(T0).catch((e: unknown) => e as InputError);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.display).toBe("models/analytics/daily_events.sql:5:3: unsupported cron '*/5 * * * *'");
+    expect(err.exitCode).toBe(2);
+    const tables = await p.rows(T0, `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema NOT IN ('planner_state', 'landing')`);
+    expect(Number(tables[0].n)).toBe(0);
+  });
+
+  it('resumes a failed backfill after its last recorded batch', async () => {
+    process.env.PLANNER_TEST_FAIL_AT = 'after-batch:2';
+    await expect(p.planApply(T0)).rejects.toThrow(/injected failure at after-batch/);
+    delete process.env.PLANNER_TEST_FAIL_AT;
+    const kept = await p.rows(T0, `SELECT start_ms, end_ms FROM planner_state.intervals WHERE name = 'analytics.daily_events'`);
+    expect(kept.map((r) => [Number(r.start_ms), Number(r.end_ms)])).toEqual([[ms(day(1)), ms(day(11))]]);
+    const { plan } = await p.planApply(T0);
+    const daily = plan.snapshots[plan.target['analytics.daily_events']];
+    expect(plan.backfill[daily.id].batches.map((b) => [b.start, b.end])).toEqual([[ms(day(11)), ms(day(15))]]);
+    const rows = await p.rows(T0, `SELECT count(*) AS n, count(DISTINCT event_date) AS days FROM analytics.daily_events`);
+    expect([Number(rows[0].n), Number(rows[0].days)]).toEqual([28, 14]);
+  });
+
+  it('computes a version again from its start when its table was dropped but its intervals were left', async () => {
+    await p.planApply(T0);
+    p.edit('models/analytics/daily_events.sql', 'COUNT(*) AS events', 'COUNT(DISTINCT e.user_id) AS events');
+    const dev = await p.planApply(T0, 'dev');
+    const v2 = dev.plan.snapshots[dev.plan.target['analytics.daily_events']];
+    // As a janitor that dropped dev's table but failed to forget its intervals would leave it.
+    await p.at(T0, async (ctx) => {
+      await ctx.state.deleteEnvironment('dev', dev.plan.id);
+      await ctx.engine.dropView({ schema: 'analytics__dev', table: 'event_totals' });
+      await ctx.engine.dropView({ schema: 'analytics__dev', table: 'daily_events' });
+      const totals = dev.plan.snapshots[dev.plan.target['analytics.event_totals']];
+      await ctx.engine.dropTable(totals.physical);
+      await ctx.engine.dropTable(v2.physical);
+      await ctx.state.deleteBuiltTables([v2, totals].map((s) => ({ name: s.name, version: s.version })));
+    });
+    const again = await p.planApply(T0, 'dev2');
+    expect(again.plan.backfill[v2.id].batches.map((b) => [b.start, b.end])).toEqual([
+      [ms(day(1)), ms(day(6))],
+      [ms(day(6)), ms(day(11))],
+      [ms(day(11)), ms(day(15))],
+    ]);
+    const rows = await p.rows(T0, `SELECT count(*) AS n FROM analytics__dev2.daily_events`);
+    expect(Number(rows[0].n)).toBe(28);
   });
 });
