@@ -39,12 +39,12 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
 }
 
 export const diffSpec: CommandSpec = {
-  command: 'diff <a> [b]',
-  describe: 'which models differ between environments A and B (or the local project and A), with the SQL diff',
+  command: 'diff <env_a> [env_b]',
+  describe: 'which models differ between ENV_A and ENV_B (or the local project and ENV_A), with the SQL diff',
   builder: (y) =>
     y
-      .positional('a', { type: 'string', describe: 'environment shown as changed (with B absent: the environment the local project is compared with)' })
-      .positional('b', { type: 'string', describe: 'environment A is compared with' })
+      .positional('env_a', { type: 'string', describe: 'environment shown as changed; alone: the environment the local project is compared with' })
+      .positional('env_b', { type: 'string', describe: 'environment ENV_A is compared with' })
       .option('exit-code', { type: 'boolean', describe: 'exit 1 when there are differences' }),
-  handler: diffCommand,
+  handler: (args, io) => diffCommand({ ...args, a: args.env_a, b: args.env_b }, io),
 };
