@@ -1,7 +1,6 @@
 import type { PoolConfig } from 'pg';
 import type { PostgresGatewayConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
-import { redact } from '../../util/secrets.js';
 
 /**
  * How long a promotion waits for readers' locks on the views before it fails and rolls
@@ -42,7 +41,7 @@ export function postgresSettings(gateway: PostgresGatewayConfig): PostgresSettin
   try {
     url = new URL(gateway.url ?? 'postgres://localhost');
   } catch {
-    throw new InputError(`the postgres gateway url is not a valid URL: ${redact(gateway.url ?? '')}`, {
+    throw new InputError('the postgres gateway url is not a valid URL', {
       code: 'invalid_config',
       hint: 'expected postgres://user:password@host:5432/database',
     });
