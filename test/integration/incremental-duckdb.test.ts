@@ -216,7 +216,10 @@ describe('incremental safety on DuckDB', () => {
 
   it('refuses an unsupported cron naming the file and line, changing nothing', async () => {
     p.edit('models/analytics/daily_events.sql', "cron '@daily'", "cron '*/5 * * * *'");
-    const err = await p.planApply(T0).catch((e: unknown) => e as InputError);
+    const err = (await p.planApply(T0).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as InputError;
     expect(err).toBeInstanceOf(InputError);
     expect(err.display).toBe("models/analytics/daily_events.sql:5:3: unsupported cron '*/5 * * * *'");
     expect(err.exitCode).toBe(2);
