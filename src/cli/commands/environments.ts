@@ -2,16 +2,27 @@ import { Context } from '../../context.js';
 import { isExpired } from '../../state/state-store.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { CliIO } from '../io.js';
+import { environmentConfigJson, renderEnvironmentConfig } from '../render/environment-config.js';
 import { renderTable } from '../render/table.js';
 import { formatWhen, relativeTime } from '../render/time.js';
 import type { GlobalOptions } from './global-options.js';
 
+export interface EnvironmentsOptions extends GlobalOptions {
+  /** Show the resolved config instead: gateways (passwords masked), rules, each environment's settings. */
+  config?: boolean;
+}
+
 /** `planner environments`: each environment with its models, last apply, and expiry. */
-export async function environmentsCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
+export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO): Promise<number> {
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
   try {
     const now = ctx.now().getTime();
     const envs = await ctx.state.listEnvironments();
+    if (opts.config) {
+      const names = envs.map((e) => e.name);
+      io.out(opts.json ? JSON.stringify(environmentConfigJson(ctx.config, names), null, 2) : renderEnvironmentConfig(ctx.config, names));
+      return 0;
+    }
     if (opts.json) {
       const list = envs.map((e) => ({
         name: e.name,
@@ -52,6 +63,6 @@ export async function environmentsCommand(opts: GlobalOptions, io: CliIO): Promi
 export const environmentsSpec: CommandSpec = {
   command: 'environments',
   describe: 'list environments: models, last apply and plan, expiry',
-  builder: (y) => y,
+  builder: (y) => y.option('config', { type: 'boolean', describe: 'show the resolved config: gateways (passwords masked), rules, and the settings of each environment' }),
   handler: environmentsCommand,
 };
