@@ -83,7 +83,11 @@ describe('connection secrets on DuckDB and broken gateways', () => {
       expect(r.stdout + r.stderr).toMatch(/ECONNREFUSED|connect|refused/i);
     }
 
-    const state = planner(['fetchdf', "SELECT * FROM planner_state.snapshots, planner_state.environments, planner_state.plans", '--json', '-p', p.dir]);
+    const tables = planner(['fetchdf', "SELECT string_agg(table_name, ',') AS t FROM information_schema.tables WHERE table_schema = 'planner_state'", '--json', '-p', p.dir]);
+    const names = String(JSON.parse(tables.stdout).rows[0].t).split(',');
+    expect(names).toEqual(expect.arrayContaining(['snapshots', 'environments', 'plans']));
+    const union = names.map((t) => `SELECT '${t}' AS t, CAST(x AS VARCHAR) AS row FROM planner_state.${t} AS x`).join(' UNION ALL ');
+    const state = planner(['fetchdf', union, '--json', '-p', p.dir]);
     expect(state.code).toBe(0);
     expect(state.stdout.length).toBeGreaterThan(1000);
     expectNoSecret('state', state.stdout);
