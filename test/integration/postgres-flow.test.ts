@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { EngineError } from '../../src/errors.js';
+import { runCli } from '../helpers/engines.js';
 import { PgTestDatabase, pgProject, postgresConfig, postgresServer } from '../helpers/postgres.js';
 import type { TempProject } from '../helpers/project.js';
 
 const server = await postgresServer();
-
-function captureIO(): CliIO & { text: () => string } {
-  const lines: string[] = [];
-  return { out: (t) => lines.push(t), err: (t) => lines.push(t), interactive: false, confirm: async () => false, text: () => lines.join('\n') };
-}
 
 describe.skipIf(!server.available)(`plan and promote on PostgreSQL${server.note}`, () => {
   let db: PgTestDatabase;
@@ -66,9 +60,9 @@ describe.skipIf(!server.available)(`plan and promote on PostgreSQL${server.note}
     const devDef = await db.query(`SELECT pg_get_viewdef('analytics__dev_alice.order_totals'::regclass) AS d`);
     expect(def[0].d).toBe(devDef[0].d);
 
-    const io = captureIO();
-    expect(await main(['fetchdf', 'SELECT count(*) AS n FROM analytics.order_totals', '--env', 'dev_alice', '--json', '-p', p.dir], io)).toBe(0);
-    expect(JSON.parse(io.text()).rows).toEqual([{ n: completed[0].n }]);
+    const fetched = await runCli(['fetchdf', 'SELECT count(*) AS n FROM analytics.order_totals', '--env', 'dev_alice', '--json', '-p', p.dir]);
+    expect(fetched.code).toBe(0);
+    expect(JSON.parse(fetched.text).rows).toEqual([{ n: completed[0].n }]);
   });
 
   it('promotes a view whose columns were removed and retyped (drop and recreate in the transaction)', async () => {
@@ -122,17 +116,17 @@ describe.skipIf(!server.available)(`plan and promote on PostgreSQL${server.note}
     process.env.PLANNER_T_BAD_URL = 'postgres://alice:hunter2secret@127.0.0.1:1/warehouse';
     p.write('planner.config.ts', postgresConfig('PLANNER_T_BAD_URL'));
     await expect(p.open()).rejects.toThrowError(EngineError);
-    const io = captureIO();
-    expect(await main(['plan', 'prod', '--dry-run', '-p', p.dir], io)).toBe(1);
-    expect(io.text()).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1, database 'warehouse'/);
-    expect(io.text()).not.toContain('hunter2secret');
-    expect(io.text()).not.toMatch(/\n\s+at /);
+    const unreachable = await runCli(['plan', 'prod', '--dry-run', '-p', p.dir]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.text).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1, database 'warehouse'/);
+    expect(unreachable.text).not.toContain('hunter2secret');
+    expect(unreachable.text).not.toMatch(/\n\s+at /);
     // A database that does not exist on a live server: same shape.
     process.env.PLANNER_T_BAD_URL = `${db.url.replace(db.name, 'no_such_db')}`.replace('postgres@', 'postgres:hunter2secret@');
-    const io2 = captureIO();
-    expect(await main(['plan', 'prod', '--dry-run', '-p', p.dir], io2)).toBe(1);
-    expect(io2.text()).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:5432, database 'no_such_db'.*does not exist/);
-    expect(io2.text()).not.toContain('hunter2secret');
+    const missing = await runCli(['plan', 'prod', '--dry-run', '-p', p.dir]);
+    expect(missing.code).toBe(1);
+    expect(missing.text).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:5432, database 'no_such_db'.*does not exist/);
+    expect(missing.text).not.toContain('hunter2secret');
     delete process.env.PLANNER_T_BAD_URL;
   });
 });

@@ -5,7 +5,7 @@ import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, Quer
 import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, postgresSettings } from './config.js';
 import { PostgresSession, sqlState } from './connection.js';
-import { PostgresKyselyDialect } from './kysely-dialect.js';
+import { postgresKyselyDialect } from './kysely-dialect.js';
 import { readSeedFile } from './seed-file.js';
 
 /** PostgreSQL refuses `CREATE OR REPLACE VIEW` that drops, renames or retypes a column with these. */
@@ -186,7 +186,7 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   kysely(): Kysely<any> {
-    this.db ??= new Kysely<any>({ dialect: new PostgresKyselyDialect(this.session) });
+    this.db ??= new Kysely<any>({ dialect: postgresKyselyDialect(this.session) });
     return this.db;
   }
 

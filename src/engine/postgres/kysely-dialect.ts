@@ -1,15 +1,6 @@
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult } from 'kysely';
 import type pg from 'pg';
+import { PostgresSqlDialect } from '../postgres-sql-dialect.js';
 import type { PostgresSession } from './connection.js';
 
 /**
@@ -18,20 +9,8 @@ import type { PostgresSession } from './connection.js';
  * transaction the call runs in, so the state write that records a promotion commits in
  * the promotion's transaction. kysely's own transactions there become a savepoint.
  */
-export class PostgresKyselyDialect implements Dialect {
-  constructor(private readonly session: PostgresSession) {}
-  createDriver(): Driver {
-    return new PostgresSessionDriver(this.session);
-  }
-  createQueryCompiler() {
-    return new PostgresQueryCompiler();
-  }
-  createAdapter() {
-    return new PostgresAdapter();
-  }
-  createIntrospector(db: Kysely<any>) {
-    return new PostgresIntrospector(db);
-  }
+export function postgresKyselyDialect(session: PostgresSession): Dialect {
+  return new PostgresSqlDialect(() => new PostgresSessionDriver(session));
 }
 
 class PostgresSessionDriver implements Driver {
