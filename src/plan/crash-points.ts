@@ -7,6 +7,7 @@
  */
 const seen = new Map<string, number>();
 
+/** What `PLANNER_TEST_FAIL_AT` throws, so tests tell it from a real failure. */
 export class InjectedFailure extends Error {}
 
 /** Does nothing unless a test asked to crash or fail at `point`. */

@@ -7,6 +7,7 @@ import { progressReporter } from '../render/progress.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
+/** `planner apply FILE` options. */
 export interface ApplyCommandOptions extends GlobalOptions {
   file: string;
 }
@@ -36,6 +37,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
   }
 }
 
+/** `planner apply FILE` for the command list. */
 export const applySpec: CommandSpec = {
   command: 'apply <file>',
   describe: 'apply a plan saved with `planner plan ENV --out FILE`',
