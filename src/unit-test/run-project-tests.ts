@@ -5,14 +5,15 @@ import { runUnitTests, type UnitTestResult } from './run-unit-tests.js';
 
 /**
  * Loads the project's `tests/*.yaml`, keeps those `select` picks, and runs them against
- * the project's models (with the config's global variables). A project without tests
- * costs nothing: its models are not even loaded.
+ * the project's models as an environment sees them (`variables`: its values, which
+ * may pick a SEED's file or a model's @VAR; a test's own `vars` win). A project without
+ * tests costs nothing: its models are not even loaded.
  */
-export async function runProjectTests(config: ResolvedConfig, select: readonly string[] = []): Promise<UnitTestResult[]> {
+export async function runProjectTests(config: ResolvedConfig, select: readonly string[] = [], variables = config.variables): Promise<UnitTestResult[]> {
   const tests = loadUnitTests(config.projectDir).filter((t) => selected(t, select));
   if (!tests.length) return [];
-  const project = await loadProject(config, config.variables);
-  return runUnitTests(tests, project, config);
+  const project = await loadProject(config, variables);
+  return runUnitTests(tests, project, config, variables);
 }
 
 /** `file::name`, a test name, a model name, or a part of the file path. */

@@ -24,7 +24,7 @@ const INPUT_SCHEMA = 'unit_test_inputs';
  * as in a real build), and the query's rows are compared with the expected ones.
  * Nothing touches the project's warehouse.
  */
-export async function runUnitTests(tests: readonly UnitTest[], project: Project, config: ResolvedConfig, now = new Date()): Promise<UnitTestResult[]> {
+export async function runUnitTests(tests: readonly UnitTest[], project: Project, config: ResolvedConfig, variables = config.variables, now = new Date()): Promise<UnitTestResult[]> {
   for (const t of tests) {
     if (!project.models.has(t.model)) {
       throw new InputError(`test ${t.name}: unknown model '${t.model}'`, { location: { file: t.file, line: t.line }, code: 'invalid_test' });
@@ -37,14 +37,14 @@ export async function runUnitTests(tests: readonly UnitTest[], project: Project,
   try {
     await engine.createSchema(INPUT_SCHEMA);
     const results: UnitTestResult[] = [];
-    for (const [i, test] of tests.entries()) results.push(await runOne(test, i, project, config, engine, now));
+    for (const [i, test] of tests.entries()) results.push(await runOne(test, i, project, variables, engine, now));
     return results;
   } finally {
     await engine.close();
   }
 }
 
-async function runOne(test: UnitTest, index: number, project: Project, config: ResolvedConfig, engine: EngineAdapter, now: Date): Promise<UnitTestResult> {
+async function runOne(test: UnitTest, index: number, project: Project, variables: Record<string, unknown>, engine: EngineAdapter, now: Date): Promise<UnitTestResult> {
   const started = Date.now();
   const model = project.models.get(test.model)!;
   const tables = new Map<string, TableName>();
@@ -57,7 +57,7 @@ async function runOne(test: UnitTest, index: number, project: Project, config: R
     }
     const { start, end, execution_time: execution, ...vars } = test.vars;
     const times = renderTimes(model, start, end, execution, now);
-    sql = renderForTest(model, project, tables, times, { ...config.variables, ...vars }, test);
+    sql = renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
     const result = await engine.query(sql);
     const actualColumns = result.columns.map((c) => c.name);
     const expectedColumns = [...new Set([...Object.keys(test.expected.columns ?? {}), ...test.expected.rows.flatMap((r) => Object.keys(r))])];

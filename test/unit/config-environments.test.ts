@@ -86,9 +86,11 @@ describe('secrets in the config', () => {
       for (const secret of ['Stage-Pass-88', 'State-Pass-99', 'Tenant%2FPass-77', 'Tenant/Pass-77']) expect(out).not.toContain(secret);
     }
     const data = environmentConfigJson(config, ['dev_alice', 'tenant_acme']) as { environments: { name: string; gateway: string; protected: boolean; ttl: string }[] };
+    // prod and `staging` (named in the config) always show; the others because they were asked for.
     expect(data.environments.map((e) => [e.name, e.gateway, e.protected, e.ttl])).toEqual([
       ['dev_alice', 'local', false, '3d'],
       ['prod', 'local', true, 'never'],
+      ['staging', 'staging_db', false, 'never'],
       ['tenant_acme', 'tenants', true, 'never'],
     ]);
     expect(text).toContain('postgres://planner:***@db.example:5432/tenants');

@@ -22,10 +22,10 @@ export interface SafeguardOptions {
   out?: string;
 }
 
-/** Runs the project's unit tests unless `--skip-tests`; a failure stops the command before anything is printed or applied. */
-export async function runPlanTests(ctx: Context, opts: SafeguardOptions, io: CliIO): Promise<void> {
+/** Runs the unit tests (as `environment` sees the project) unless `--skip-tests`; a failure stops the command before anything is printed or applied. */
+export async function runPlanTests(ctx: Context, environment: string, opts: SafeguardOptions, io: CliIO): Promise<void> {
   if (opts.skipTests) return;
-  const results = await runProjectTests(ctx.config);
+  const results = await runProjectTests(ctx.config, [], ctx.settings(environment).variables);
   if (results.every((r) => r.status === 'passed')) return;
   if (!opts.json) io.err(renderUnitTestReport(results));
   throw new UnitTestsFailedError(results);

@@ -51,7 +51,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       start: opts.start,
       end: opts.end,
     });
-    await runPlanTests(ctx, opts, io);
+    await runPlanTests(ctx, environment, opts, io);
     const empty = isEmptyPlan(plan);
     if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     await guardProtected(ctx, plan, opts, io);

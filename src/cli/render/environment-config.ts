@@ -6,10 +6,13 @@ import type { GatewayConfig, ResolvedConfig } from '../../config/types.js';
 /**
  * `planner environments --config`: the configured gateways (passwords masked), the
  * environment rules, and for each named environment the settings it resolves to.
- * `names` are the environments to resolve (those in state; prod is always included).
+ * `names` are more environments to resolve (those in state); prod and the environments
+ * the config names exactly are always included.
  */
 export function environmentConfigJson(config: ResolvedConfig, names: readonly string[] = []): Record<string, unknown> {
-  const resolved = [...new Set(['prod', ...names])].sort().map((name) => {
+  // prod, every environment named exactly in the config, and those given (from state).
+  const exact = Object.keys(config.environments).filter((k) => !k.includes('*'));
+  const resolved = [...new Set(['prod', ...exact, ...names])].sort().map((name) => {
     const s = environmentSettings(config, name);
     return { name, gateway: s.gateway, protected: s.protected, ttl: ttlText(s.ttlMs), variables: s.variables, matchedBy: s.matchedBy };
   });
