@@ -18,6 +18,7 @@ import { buildPlan } from './plan/plan-builder.js';
 import { previewId } from './plan/preview.js';
 import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
+import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -175,6 +176,7 @@ export class Context {
     // The environment's lock comes first: a second apply fails here, before any work.
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
     try {
+      await assertNoProtectedWrites(plan, this.state, (name) => this.settings(name).protected);
       return await applyPlan(
         plan,
         {

@@ -47,7 +47,8 @@ export async function runAudits(
       try {
         const counted = await engine.query(`SELECT COUNT(*) AS bad_rows FROM (${compiled.sql}) AS audit_rows`);
         result.count = Number(counted.rows[0]?.bad_rows ?? 0);
-        if (result.count > 0) result.sample = (await engine.query(`SELECT * FROM (${compiled.sql}) AS audit_rows LIMIT ${SAMPLE_ROWS}`)).rows.map(jsonRow);
+        // Ordered by the first column so the same bad rows show every time.
+        if (result.count > 0) result.sample = (await engine.query(`SELECT * FROM (${compiled.sql}) AS audit_rows ORDER BY 1 LIMIT ${SAMPLE_ROWS}`)).rows.map(jsonRow);
       } catch (err) {
         throw new EngineError(`audit ${compiled.label} on ${snapshot.name} could not run: ${(err as Error).message}`, { cause: err, code: 'audit_error' });
       }
