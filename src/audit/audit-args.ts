@@ -1,4 +1,5 @@
 import { isValidIdentifier, quoteIdent, quoteLiteral } from '../util/identifiers.js';
+import { skipQuoted, splitTopLevel } from '../util/sql-text.js';
 
 /**
  * Reading the arguments of an audit call (`not_null(columns := [id, name])`). The header
@@ -71,40 +72,4 @@ function isWrapped(t: string): boolean {
     }
   }
   return false;
-}
-
-/** Splits at commas outside brackets and quotes. */
-export function splitTopLevel(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "'" || ch === '"') i = skipQuoted(text, i) - 1;
-    else if (ch === '(' || ch === '[') depth++;
-    else if (ch === ')' || ch === ']') depth--;
-    else if (ch === ',' && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start).trim());
-  return out;
-}
-
-/** Index just past the quoted run starting at `i` (doubled quotes escape). */
-export function skipQuoted(text: string, i: number): number {
-  const q = text[i];
-  let j = i + 1;
-  while (j < text.length) {
-    if (text[j] === q) {
-      if (text[j + 1] === q) {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  return j;
 }

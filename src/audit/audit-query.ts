@@ -1,7 +1,8 @@
 import { findMacros, MacroError } from '../model/macros.js';
 import type { AuditRef } from '../model/model.js';
 import { renderQuery, type RenderTimes } from '../model/render.js';
-import { AuditArgError, bool, skipQuoted } from './audit-args.js';
+import { skipQuoted } from '../util/sql-text.js';
+import { AuditArgError, bool } from './audit-args.js';
 import { BUILTIN_AUDIT_NAMES, builtinAudit, builtinAuditQuery } from './builtin-audits.js';
 import type { AuditDefinition } from './load-audits.js';
 

@@ -1,3 +1,4 @@
+import { skipQuoted, splitTopLevel } from '../util/sql-text.js';
 import type { MacroCall } from './model.js';
 
 /** The built-in macros; their values come from the interval being computed. */
@@ -71,22 +72,6 @@ export function placeholderQuery(query: string, macros: readonly MacroCall[]): s
   return out + query.slice(pos);
 }
 
-function skipQuoted(text: string, i: number): number {
-  const q = text[i];
-  i++;
-  while (i < text.length) {
-    if (text[i] === q) {
-      if (text[i + 1] === q) {
-        i += 2;
-        continue;
-      }
-      return i + 1;
-    }
-    i++;
-  }
-  return i;
-}
-
 function matchParen(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
@@ -99,27 +84,9 @@ function matchParen(text: string, open: number): number {
   throw new MacroError('@VAR( is missing its closing parenthesis', open);
 }
 
+/** Arguments of a macro call: a trailing empty one (`@VAR('x',)`) is no argument. */
 function splitArgs(text: string): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "'" || ch === '"') {
-      const end = skipQuoted(text, i);
-      cur += text.slice(i, end);
-      i = end - 1;
-      continue;
-    }
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      args.push(cur.trim());
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  if (cur.trim()) args.push(cur.trim());
+  const args = splitTopLevel(text);
+  if (!args[args.length - 1]) args.pop();
   return args;
 }
