@@ -130,7 +130,6 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
       if (!built) builds.push(s.id);
       continue;
     }
-    // Intervals of a version without a table are stale (the janitor dropped it): start over.
     const known = built ? input.intervals.get(key) ?? [] : [];
     const isNew = !input.held.has(s.id) && ownsTable(s);
     const restate = restated.has(s.id) ? { start: input.restate!.start, end: input.restate!.end } : undefined;
@@ -142,6 +141,8 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
       // A held version only recomputes the restated range; `planner run` catches up the rest.
       work = snapshotBackfill(s, { now: input.now, known, limit: restate, restate });
     }
+    // Intervals of a version without a table are stale (the janitor dropped it): forgotten first.
+    if (!built && input.intervals.get(key)?.length) work = { ...work, restate: input.intervals.get(key)! };
     if (!built || work.batches.length || work.restate.length) {
       builds.push(s.id);
       backfill[s.id] = work;

@@ -37,15 +37,14 @@ export interface BackfillOutcome {
 export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfill, deps: BackfillDeps, tableBuilt: boolean): Promise<BackfillOutcome> {
   const { engine, state, reporter } = deps;
   const key = builtKey(snapshot.name, snapshot.version);
+  // Restated intervals, or stale ones of a dropped table of this version, are forgotten first.
+  if (work.restate.length) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
   let done: Interval[] = [];
   if (!tableBuilt) {
-    // Intervals left from a dropped table of this version describe rows that are gone.
-    await state.deleteIntervals([{ name: snapshot.name, version: snapshot.version }]);
     if (snapshot.model.kind.name === 'FULL' && work.batches.length === 1) return buildFull(snapshot, work.batches[0], deps);
     await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
   } else {
-    if (work.restate.length) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
     done = (await state.getIntervals([key])).get(key) ?? [];
   }
   const todo = work.batches.filter((b) => subtractIntervals(b.intervals, done).length > 0);

@@ -50,7 +50,9 @@ export async function runEnvironment(env: EnvironmentRecord, prod: EnvironmentRe
   const due: { snapshot: Snapshot; work: SnapshotBackfill }[] = [];
   for (const s of runnable) {
     const key = builtKey(s.name, s.version);
-    const work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true });
+    let work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true });
+    // Intervals of a version without a table are stale: forgotten before it is built again.
+    if (!built.has(key) && intervals.get(key)?.length) work = { ...work, restate: intervals.get(key)! };
     if (work.batches.length) due.push({ snapshot: s, work });
   }
   const result: RunResult = { environment: env.name, models: [] };
