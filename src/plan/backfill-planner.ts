@@ -101,8 +101,9 @@ export interface BackfillInput {
 /**
  * Decides what a plan builds and computes: tables of versions not built yet, the missing
  * intervals of the versions new to the environment (outside prod: never prod's versions,
- * within `--start/--end`; a preview only its latest intervals), and restated intervals of
- * the named models and their downstream models. Pure.
+ * within `--start/--end`, which also extend the versions it holds; a preview only its
+ * latest intervals), and restated intervals of the named models and their downstream
+ * models. Pure.
  */
 export function withBackfill(plan: Plan, input: BackfillInput): Plan {
   const isProd = plan.environment === PROD;
@@ -131,10 +132,11 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
       continue;
     }
     const known = built ? input.intervals.get(key) ?? [] : [];
-    const isNew = !input.held.has(s.id) && ownsTable(s);
+    // Outside prod, an explicit range also fills the environment's own versions it already holds.
+    const computes = ownsTable(s) && (!input.held.has(s.id) || (!isProd && input.range !== undefined && !input.restate));
     const restate = restated.has(s.id) ? { start: input.restate!.start, end: input.restate!.end } : undefined;
     let work: SnapshotBackfill = { restate: [], batches: [] };
-    if (isNew) {
+    if (computes) {
       const recent = isPreview(s) && input.range?.start === undefined ? PREVIEW_INTERVALS : undefined;
       work = snapshotBackfill(s, { now: input.now, known, limit: isProd ? undefined : input.range, recent, restate });
     } else if (restate) {

@@ -106,3 +106,17 @@ describe('what a plan computes', () => {
     expect(work.batches.map((b) => [b.start, b.end])).toEqual([[d(13), d(16)]]);
   });
 });
+
+describe('a dev plan with --start/--end', () => {
+  it('also fills the range for the versions the environment already holds, never prod ones', () => {
+    const built = new Set([events, totals].map((s) => builtKey(s.name, s.version)));
+    const held = new Set([events.id, totals.id]);
+    const intervals = new Map([events, totals].map((s) => [builtKey(s.name, s.version), [{ start: d(10), end: d(13) }]]));
+    const p = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, range: { start: d(5), end: d(15) } }));
+    expect(spans(p, events)).toEqual([[d(5), d(10)], [d(13), d(15)]]);
+    const prodVersions = new Map([['a.events', events.version]]);
+    const q = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, prodVersions, range: { start: d(5), end: d(15) } }));
+    expect(q.builds).toEqual([totals.id]);
+    expect(withBackfill(plan('dev', [events, totals]), input({ built, held, intervals })).builds).toEqual([]);
+  });
+});
