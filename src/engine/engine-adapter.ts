@@ -63,6 +63,12 @@ export interface EngineAdapter {
   /** Creates `name` from `query`, replacing a leftover of a killed run. */
   createTableAs(name: TableName, query: string): Promise<void>;
   createView(name: TableName, query: string): Promise<void>;
+  /**
+   * Inside a promotion's transaction, takes every lock the view swaps need in one
+   * statement, before any of them changes: a reader then never finds the promotion
+   * holding some views while it waits for others (engines without lock waits skip it).
+   */
+  lockViews?(names: TableName[]): Promise<void>;
   /** Points a view at a table; must keep working when the column list changes. */
   replaceView(name: TableName, query: string): Promise<void>;
   dropView(name: TableName): Promise<void>;

@@ -91,6 +91,11 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   await migrations.applyDeferred(now());
 
   const promote = async () => {
+    const dropped = plan.viewChanges.drop.map((name) => {
+      const [schema, table] = name.split('.');
+      return viewName(schema, table, plan.environment);
+    });
+    await engine.lockViews?.([...plan.viewChanges.upsert.map((n) => viewOf(plan, n)), ...dropped]);
     const envSchemas = new Set(plan.viewChanges.upsert.map((n) => viewOf(plan, n).schema));
     for (const schema of envSchemas) await engine.createSchema(schema);
     for (const name of plan.viewChanges.upsert) {
@@ -98,10 +103,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await engine.replaceView(viewOf(plan, name), `SELECT * FROM ${quoteTable(target.physical)}`);
       await crashPoint('mid-promotion');
     }
-    for (const name of plan.viewChanges.drop) {
-      const [schema, table] = name.split('.');
-      await engine.dropView(viewName(schema, table, plan.environment));
-    }
+    for (const view of dropped) await engine.dropView(view);
   };
   const record = async () => {
     const at = now().getTime();

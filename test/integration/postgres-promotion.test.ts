@@ -52,15 +52,19 @@ describe.skipIf(!server.available)(`atomic promotion on PostgreSQL${server.note}
       }
     })();
     // Promote back and forth: every promotion only swaps views (the tables exist).
-    for (let i = 0; i < 6; i++) {
-      p.write('models/staging/orders.sql', i % 2 === 0 ? doubled : original);
-      const { result } = await p.planAndApply('prod');
-      expect(result.built).toEqual([]);
-      expect(result.viewsChanged).toBe(3);
+    try {
+      for (let i = 0; i < 6; i++) {
+        p.write('models/staging/orders.sql', i % 2 === 0 ? doubled : original);
+        const { result } = await p.planAndApply('prod');
+        expect(result.built).toEqual([]);
+        expect(result.viewsChanged).toBe(3);
+      }
+    } finally {
+      // Stop the reader even when a promotion failed, or it would loop on errors forever.
+      running = false;
+      await loop;
+      await reader.end();
     }
-    running = false;
-    await loop;
-    await reader.end();
 
     expect(errors).toEqual([]);
     expect([...seen.keys()].filter((k) => k.startsWith('MIX'))).toEqual([]);

@@ -112,6 +112,19 @@ export class PostgresAdapter implements EngineAdapter {
     });
   }
 
+  async lockViews(names: TableName[]): Promise<void> {
+    if (!names.length) return;
+    const { rows } = await this.query(
+      `SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'v' AND (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [names.map((n) => n.schema), names.map((n) => n.table)],
+    );
+    if (!rows.length) return;
+    const existing = rows.map((r) => ({ schema: String(r.schema), table: String(r.table) }));
+    existing.sort((a, b) => `${a.schema}.${a.table}`.localeCompare(`${b.schema}.${b.table}`));
+    await this.execute(`LOCK TABLE ${existing.map(quoteTable).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  }
+
   async dropView(name: TableName): Promise<void> {
     await this.execute(`DROP VIEW IF EXISTS ${quoteTable(name)}`);
   }
