@@ -76,7 +76,16 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     const started = Date.now();
     const work = plan.backfill?.[id];
     if (work) {
-      await backfillSnapshot(snapshot, work, backfillDeps, recorded.has(builtKey(snapshot.name, snapshot.version)));
+      // Another environment may be filling the same version right now: take turns on the
+      // table, and read what is recorded only once it is ours, so no interval is written twice.
+      const lock = await engine.locks?.lock(`backfill ${quoteTable(snapshot.physical)}`, `planner apply ${plan.id} pid ${process.pid}`);
+      try {
+        const key = builtKey(snapshot.name, snapshot.version);
+        const built = lock ? (await state.getBuiltTables([key])).has(key) : recorded.has(key);
+        await backfillSnapshot(snapshot, work, backfillDeps, built);
+      } finally {
+        await lock?.release();
+      }
       reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
       continue;
     }

@@ -76,6 +76,38 @@ describe.skipIf(!server.available)(`concurrent applies on PostgreSQL${server.not
     expect(await main(['verify', '-p', p.dir], silentIO)).toBe(0);
   });
 
+  it('lets two environments applying the same new version at once build it once and share it', async () => {
+    const base = project();
+    base.write('models/analytics/gated.sql', gatedModel(1, false));
+    expect(await main(['plan', 'prod', '--auto-apply', '-p', base.dir], silentIO)).toBe(0);
+
+    const gate = await db.client();
+    await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
+    const runs = ['dev_a', 'dev_b'].map((env) => {
+      const p = project();
+      p.write('models/analytics/gated.sql', gatedModel(7));
+      return spawnPlanner(['plan', env, '--auto-apply', '-p', p.dir], { [db.envVar]: db.url });
+    });
+    // One build waits at the gate; the other waits for the first to finish the same table.
+    const waitingAdvisory = async () =>
+      Number((await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`))[0].n);
+    await waitFor('one build at the gate and one waiting for it', async () => (await waitingAtGate()) === 1 && (await waitingAdvisory()) === 2, 90_000);
+    await gate.query('SELECT pg_advisory_unlock($1)', [GATE]);
+    await gate.end();
+    for (const e of await Promise.all(runs)) expect(e, e.stderr).toMatchObject({ code: 0 });
+
+    const orders = await db.query(`SELECT count(*)::int AS n, (sum(amount) * 7)::text AS s FROM staging.orders`);
+    for (const env of ['dev_a', 'dev_b']) {
+      expect(await db.query(`SELECT count(*)::int AS n, sum(amount)::text AS s FROM analytics__${env}.gated`)).toEqual(orders);
+    }
+    const defs = await db.query(
+      `SELECT DISTINCT pg_get_viewdef(c.oid) AS d FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'gated' AND n.nspname IN ('analytics__dev_a', 'analytics__dev_b')`,
+    );
+    expect(defs).toHaveLength(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM planner_state.physical_tables WHERE name = 'analytics.gated'`))[0].n).toBe(2);
+    expect(await main(['verify', '-p', base.dir], silentIO)).toBe(0);
+  });
+
   it('runs applies to 4 environments in parallel, each building its own version', async () => {
     const base = project();
     base.write('models/analytics/gated.sql', gatedModel(1, false));
