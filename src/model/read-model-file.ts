@@ -72,7 +72,8 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
     tags: prop('tags') ? r.names(prop('tags')!, 'tags') : [],
     columns: prop('columns') ? readColumns(r, prop('columns')!) : undefined,
     audits: prop('audits') ? readAudits(r, prop('audits')!) : [],
-    forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : false,
+    // SQLMesh puts forward_only in the kind's arguments; a model-level setting is accepted too.
+    forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : kindForwardOnly(r, kindP),
     query,
     queryOffset,
     source,
@@ -129,4 +130,9 @@ function readAudits(r: PhraseReader, p: Phrase): AuditRef[] {
     for (const [k, v] of args) out[k] = r.source(v);
     return { name: name.toLowerCase(), args: out };
   });
+}
+
+function kindForwardOnly(r: PhraseReader, kindP: Phrase | undefined): boolean {
+  const arg = kindP ? r.call(kindP, 'kind').args.get('forward_only') : undefined;
+  return arg ? r.boolean(arg, 'forward_only') : false;
 }

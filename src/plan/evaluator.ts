@@ -122,10 +122,11 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
         name: plan.environment,
         snapshots: plan.target,
         views: plan.views,
-        createdFrom: current?.createdFrom ?? (plan.isNewEnvironment ? plan.base : null),
+        // A new environment (also one recreated over an expired record) starts afresh.
+        createdFrom: plan.isNewEnvironment ? plan.base : current?.createdFrom ?? null,
         planId: plan.id,
         previousPlanId: current?.planId ?? null,
-        createdAt: current?.createdAt ?? at,
+        createdAt: plan.isNewEnvironment ? at : current?.createdAt ?? at,
         updatedAt: at,
         expiresAt,
       },

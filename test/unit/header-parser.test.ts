@@ -83,3 +83,12 @@ SELECT 1 AS id; -- trailing
     expect(err.location).toMatchObject({ file: 'models/x.sql', line, column });
   });
 });
+
+describe('forward_only', () => {
+  it('is read from the kind arguments as SQLMesh writes it, or from the model', () => {
+    const inKind = read(`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, forward_only true)); SELECT 1 AS d`);
+    expect(inKind.forwardOnly).toBe(true);
+    expect(read(`MODEL (name s.t, kind FULL, forward_only true); SELECT 1`).forwardOnly).toBe(true);
+    expect(read(`MODEL (name s.t, kind FULL); SELECT 1`).forwardOnly).toBe(false);
+  });
+});

@@ -32,7 +32,13 @@ export function renderPlan(plan: Plan): string {
     plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
   );
   if (!plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length) {
-    lines.push('', `No model differs from ${plan.base ?? 'the project'}: the environment will read ${plan.base ?? 'its'} tables.`);
+    const base = plan.isNewEnvironment ? plan.base : plan.environment;
+    lines.push(
+      '',
+      plan.builds.length
+        ? `No model definition differs from ${base ?? 'the project'}; intervals are missing or restated.`
+        : `No model differs from ${base ?? 'the project'}: the environment will read ${base ?? 'its'} tables.`,
+    );
   }
   for (const d of plan.diffs) {
     lines.push('', ...renderDiff(d.file, d.before, d.after));
