@@ -200,11 +200,10 @@ export class Context {
    */
   async run(environment = PROD): Promise<RunResult> {
     const env = await this.requireEnvironment(environment);
-    const prod = environment === PROD ? env : await this.state.getEnvironment(PROD);
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, `run-${randomBytes(6).toString('hex')}`);
     try {
       const reporter = this.options.reporter ?? {};
-      return await runEnvironment(env, prod, {
+      return await runEnvironment(env, {
         engine: this.engine,
         state: this.state,
         projectDir: this.config.projectDir,

@@ -90,7 +90,8 @@ export interface BackfillInput {
   /** Snapshot ids the environment (or the one it starts from) already holds: `planner run` keeps those up to date. */
   held: ReadonlySet<string>;
   /** Outside prod: prod's version of each model, whose table a dev plan never writes. */
-  prodVersions: ReadonlyMap<string, string>;
+  /** `name@version` of the tables other live environments use, with their names (empty in prod). */
+  heldElsewhere: ReadonlyMap<string, readonly string[]>;
   now: number;
   /** `--start/--end`: limits a backfill outside prod. */
   range?: { start?: number; end?: number };
@@ -114,7 +115,8 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
     });
   }
   const snapshotOf = (name: string) => plan.snapshots[plan.target[name]];
-  const ownsTable = (s: Snapshot) => isProd || input.prodVersions.get(s.name) !== s.version;
+  // Outside prod, a table another environment's views read is never written.
+  const ownsTable = (s: Snapshot) => isProd || !input.heldElsewhere.has(builtKey(s.name, s.version));
   const restated = restatedSnapshots(plan, input, ownsTable);
 
   const builds: string[] = [];
@@ -170,9 +172,10 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
       throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only FULL and INCREMENTAL_* models have intervals to restate`, { code: 'invalid_restatement' });
     }
     if (!ownsTable(s)) {
-      throw new InputError(`--restate-model: ${m} in ${plan.environment} reads prod's table, which only a prod plan may restate`, {
+      const holders = input.heldElsewhere.get(builtKey(s.name, s.version))!.join(', ');
+      throw new InputError(`--restate-model: ${m} in ${plan.environment} reads a table that ${holders} also use${holders.includes(',') ? '' : 's'}; it cannot be restated from here`, {
         code: 'invalid_restatement',
-        hint: `restate it in prod (planner plan --restate-model ${m}), or change it in ${plan.environment} first`,
+        hint: `restate it where it belongs (planner plan ${holders.split(',')[0]} --restate-model ${m}), or change it in ${plan.environment} first`,
       });
     }
   }

@@ -1,10 +1,10 @@
 import type { Interval } from '../intervals/interval.js';
 import { parseTimeInput } from '../intervals/time-input.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
 import { scheduleOf, tracksIntervals, withBackfill } from './backfill-planner.js';
 import type { Plan } from './plan.js';
+import { versionsHeldElsewhere } from './versions-elsewhere.js';
 
 /** A time given to the library as a Date, epoch ms, or text as the CLI takes it. */
 export type TimeInput = Date | number | string;
@@ -45,18 +45,10 @@ export async function addBackfill(
   // A bad cron fails every plan, not only the one that first computes the model.
   for (const s of target) if (tracksIntervals(s.model.kind)) scheduleOf(s.model);
 
-  const prodVersions = new Map<string, string>();
-  if (draft.environment !== PROD && input.prod) {
-    const elsewhere = Object.entries(input.prod.snapshots).filter(([, id]) => !draft.snapshots[id]);
-    const fetched = elsewhere.length ? await state.getSnapshots(elsewhere.map(([, id]) => id)) : new Map<string, Snapshot>();
-    for (const [name, id] of Object.entries(input.prod.snapshots)) {
-      const s = draft.snapshots[id] ?? fetched.get(id);
-      if (s) prodVersions.set(name, s.version);
-    }
-  }
+  const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now);
   const interesting = target.filter((s) => tracksIntervals(s.model.kind) && (restate || !input.held.has(s.id)));
   const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
-  return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, prodVersions, now: input.now, range, restate });
+  return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });
 }
 
 function toMs(value: TimeInput | undefined, role: 'start' | 'end'): number | undefined {

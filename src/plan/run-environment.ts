@@ -1,11 +1,11 @@
 import { mergeIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
 import { snapshotBackfill, tracksIntervals } from './backfill-planner.js';
 import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
 import type { SnapshotBackfill } from './plan.js';
+import { versionsHeldElsewhere } from './versions-elsewhere.js';
 
 /** What `planner run` computed for one model. */
 export interface RunModelResult {
@@ -25,24 +25,17 @@ export interface RunResult {
 /**
  * `planner run`: for every model of the environment that tracks intervals, in DAG order,
  * computes the intervals that became due after its last computed one. Outside prod, a
- * version prod also uses is prod's to run: only the environment's own versions run.
+ * version another live environment also uses is never written: only the environment's own run.
  */
-export async function runEnvironment(env: EnvironmentRecord, prod: EnvironmentRecord | undefined, deps: Omit<BackfillDeps, 'parentOf'>): Promise<RunResult> {
+export async function runEnvironment(env: EnvironmentRecord, deps: Omit<BackfillDeps, 'parentOf'>): Promise<RunResult> {
   const { state } = deps;
   const snapshots = await state.getSnapshots(Object.values(env.snapshots));
   const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
   const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
   const order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
 
-  const prodVersions = new Map<string, string>();
-  if (env.name !== PROD && prod) {
-    const prodSnapshots = await state.getSnapshots(Object.values(prod.snapshots).filter((id) => !snapshots.has(id)));
-    for (const [name, id] of Object.entries(prod.snapshots)) {
-      const s = snapshots.get(id) ?? prodSnapshots.get(id);
-      if (s) prodVersions.set(name, s.version);
-    }
-  }
-  const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && prodVersions.get(s.name) !== s.version);
+  const heldElsewhere = await versionsHeldElsewhere(state, env.name, deps.now().getTime());
+  const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && !heldElsewhere.has(builtKey(s.name, s.version)));
   const keys = runnable.map((s) => builtKey(s.name, s.version));
   const [intervals, built] = [await state.getIntervals(keys), await state.getBuiltTables(keys)];
 

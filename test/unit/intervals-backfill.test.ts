@@ -48,7 +48,7 @@ const input = (over: Partial<BackfillInput> = {}): BackfillInput => ({
   built: new Set(),
   intervals: new Map(),
   held: new Set(),
-  prodVersions: new Map(),
+  heldElsewhere: new Map(),
   now: NOW,
   ...over,
 });
@@ -72,13 +72,13 @@ describe('what a plan computes', () => {
   });
 
   it('outside prod: never computes prod versions, limits new ones to the range, and previews only the latest day', () => {
-    const prodVersions = new Map([['a.events', events.version]]);
+    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
     const built = new Set([builtKey(events.name, events.version)]);
-    const p = withBackfill(plan('dev', [events, totals]), input({ prodVersions, built, range: { start: d(10), end: d(12) } }));
+    const p = withBackfill(plan('dev', [events, totals]), input({ heldElsewhere, built, range: { start: d(10), end: d(12) } }));
     expect(p.builds).toEqual([totals.id]);
     expect(p.backfill[totals.id].batches[0].intervals).toEqual([{ start: d(10), end: d(12) }]);
     const preview = asPreview(events);
-    const q = withBackfill(plan('dev', [preview]), input({ prodVersions }));
+    const q = withBackfill(plan('dev', [preview]), input({ heldElsewhere }));
     expect(spans(q, preview)).toEqual([[d(14), d(15)]]);
   });
 
@@ -96,8 +96,8 @@ describe('what a plan computes', () => {
     expect(p.backfill[totals.id].restate).toEqual([{ start: d(3), end: d(6) }]);
     expect(() => withBackfill(plan('prod', [events]), input({ restate: { models: ['a.nope'] } }))).toThrow(/no model 'a.nope'/);
     expect(() => withBackfill(plan('prod', [view]), input({ restate: { models: ['a.report'] } }))).toThrow(/VIEW model/);
-    const prodVersions = new Map([['a.events', events.version]]);
-    expect(() => withBackfill(plan('dev', [events]), input({ prodVersions, restate: { models: ['a.events'] } }))).toThrow(/reads prod's table/);
+    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
+    expect(() => withBackfill(plan('dev', [events]), input({ heldElsewhere, restate: { models: ['a.events'] } }))).toThrow(/reads a table that prod also uses/);
   });
 
   it('recomputes lookback intervals on each run', () => {
@@ -114,8 +114,8 @@ describe('a dev plan with --start/--end', () => {
     const intervals = new Map([events, totals].map((s) => [builtKey(s.name, s.version), [{ start: d(10), end: d(13) }]]));
     const p = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, range: { start: d(5), end: d(15) } }));
     expect(spans(p, events)).toEqual([[d(5), d(10)], [d(13), d(15)]]);
-    const prodVersions = new Map([['a.events', events.version]]);
-    const q = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, prodVersions, range: { start: d(5), end: d(15) } }));
+    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
+    const q = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, heldElsewhere, range: { start: d(5), end: d(15) } }));
     expect(q.builds).toEqual([totals.id]);
     expect(withBackfill(plan('dev', [events, totals]), input({ built, held, intervals })).builds).toEqual([]);
   });
