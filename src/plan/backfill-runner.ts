@@ -88,10 +88,28 @@ async function buildFull(snapshot: Snapshot, batch: BackfillBatch, deps: Backfil
   const started = Date.now();
   deps.reporter.batchStarted?.(snapshot, 0, 1, batch);
   const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
-  await deps.engine.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
-  await deps.afterBatch?.(snapshot, batch);
-  await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
-  await deps.state.addIntervals(snapshot.name, snapshot.version, batch.intervals);
+  const build = async () => {
+    // State says this version is not built, and we hold its table: anything there is a
+    // leftover of a killed run, never kept (it may hold an older day's data).
+    await deps.engine.dropTable(snapshot.physical);
+    await deps.engine.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
+    await deps.afterBatch?.(snapshot, batch);
+  };
+  const record = async () => {
+    await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
+    await deps.state.addIntervals(snapshot.name, snapshot.version, batch.intervals);
+  };
+  // One commit per table where state shares the engine's transactions: faster, and a
+  // table is never recorded without its data or left unrecorded with it.
+  if (deps.atomic) {
+    await deps.engine.transaction(async () => {
+      await build();
+      await record();
+    });
+  } else {
+    await deps.engine.transaction(build);
+    await record();
+  }
   await crashPoint('after-batch');
   const rows = deps.reporter.batchFinished ? Number((await deps.engine.query(countRows(snapshot.physical))).rows[0]?.n ?? 0) : undefined;
   deps.reporter.batchFinished?.(snapshot, 0, 1, batch, rows, Date.now() - started);
