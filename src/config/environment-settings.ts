@@ -26,7 +26,8 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
   return {
     name,
     gateway: entry?.gateway ?? config.defaultGateway,
-    ttlMs: entry?.ttl !== undefined ? parseDuration(entry.ttl) : isProd ? null : WEEK,
+    // Prod never expires, whatever a pattern such as '*' says: the janitor would drop it.
+    ttlMs: isProd ? null : entry?.ttl !== undefined ? parseDuration(entry.ttl) : WEEK,
     protected: entry?.protected ?? isProd,
     variables: { ...config.variables, ...entry?.variables },
     matchedBy: key ?? null,

@@ -40,6 +40,9 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   if (parts.length !== 2) r.fail(`model name '${name}' must be schema.table`, nameP.start);
   const loc = { file, ...lineColumn(source, nameP.start) };
   const schema = validateIdentifier(parts[0], 'schema name', loc);
+  // `__` separates a schema from an environment in view names (`analytics__dev`) and marks
+  // the physical layer (`planner__analytics`): a model schema with it could overwrite those.
+  if (schema.includes('__')) r.fail(`schema name '${schema}' may not contain '__': it is reserved for environment and physical schemas`, nameP.start);
   const table = validateIdentifier(parts[1], 'table name', loc);
 
   const kindP = prop('kind');

@@ -91,4 +91,5 @@ export interface StateStore extends StateReader {
 export const builtKey = (name: string, version: string) => `${name}@${version}`;
 
 /** An expired environment is gone for planning; its row stays until the janitor removes it. */
-export const isExpired = (env: EnvironmentRecord, now: number) => env.expiresAt !== null && env.expiresAt <= now;
+/** Prod never counts as expired, even if a row says so: nothing may clean it away. */
+export const isExpired = (env: EnvironmentRecord, now: number) => env.name !== 'prod' && env.expiresAt !== null && env.expiresAt <= now;

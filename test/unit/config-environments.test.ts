@@ -97,3 +97,13 @@ describe('secrets in the config', () => {
     expect(text).toMatch(/tenant_acme\s+gateway tenants/);
   });
 });
+
+describe('prod never expires', () => {
+  it("ignores a ttl that a pattern or prod's own entry gives it", async () => {
+    const { resolveConfig } = await import('../../src/config/load-config.js');
+    const { environmentSettings } = await import('../../src/config/environment-settings.js');
+    const config = resolveConfig({ environments: { '*': { ttl: '1s' }, prod: { ttl: '7d' } } }, '/tmp');
+    expect(environmentSettings(config, 'prod').ttlMs).toBeNull();
+    expect(environmentSettings(config, 'dev').ttlMs).toBe(1000);
+  });
+});

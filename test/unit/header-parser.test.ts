@@ -92,3 +92,10 @@ describe('forward_only', () => {
     expect(read(`MODEL (name s.t, kind FULL); SELECT 1`).forwardOnly).toBe(false);
   });
 });
+
+describe('reserved schema names', () => {
+  it("refuse '__' in a model schema, which could collide with environment or physical schemas", () => {
+    expect(() => read(`MODEL (name analytics__dev.customers); SELECT 1`)).toThrow(/may not contain '__'/);
+    expect(() => read(`MODEL (name planner__x.t); SELECT 1`)).toThrow(/may not contain '__'/);
+  });
+});
