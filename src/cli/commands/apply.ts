@@ -3,6 +3,7 @@ import { readSavedPlan } from '../../plan/saved-plan.js';
 import type { CliIO } from '../io.js';
 import { appliedMessage } from '../render/apply-summary.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
+import { withAuditWarnings } from './plan-safeguards.js';
 import { progressReporter } from '../render/progress.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
@@ -21,7 +22,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
   const { plan, gateway } = readSavedPlan(opts.file);
   const showProgress = io.interactive && !opts.json;
   const ctx = await Context.open(
-    { projectDir: opts.project, gateway: opts.gateway ?? gateway, reporter: showProgress ? progressReporter(io) : undefined },
+    { projectDir: opts.project, gateway: opts.gateway ?? gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) },
     plan.environment,
   );
   try {

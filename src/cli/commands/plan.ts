@@ -68,8 +68,10 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     let apply = opts.autoApply ?? false;
     if (!apply) {
       if (!io.interactive || opts.json) {
-        if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
-        throw new InputError('not applied: no terminal to confirm on', { hint: 'pass --auto-apply (or --yes) to apply without asking, or --dry-run to only print' });
+        // One JSON document on stdout: the error the CLI prints (the plan is for --dry-run).
+        throw new InputError(opts.json ? 'not applied: --json never asks for confirmation' : 'not applied: no terminal to confirm on', {
+          hint: 'pass --auto-apply (or --yes) to apply without asking, or --dry-run to only print',
+        });
       }
       if (opts.restateModel?.length && environment === 'prod') io.out(chalk.yellow(`\nRestating recomputes prod's data in place for the ranges above; readers see the new rows once each batch commits.`));
       apply = await io.confirm(confirmQuestion(ctx, plan));

@@ -3,6 +3,7 @@ import { Context } from '../../context.js';
 import type { RunResult } from '../../plan/run-environment.js';
 import type { CliIO } from '../io.js';
 import { formatRanges } from '../render/backfill-summary.js';
+import { withAuditWarnings } from './plan-safeguards.js';
 import { progressReporter } from '../render/progress.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
@@ -19,7 +20,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
   const now = executionClock(opts.executionTime);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: showProgress ? progressReporter(io) : undefined, now }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now }, environment);
   try {
     const started = Date.now();
     const result = await ctx.run(environment);

@@ -32,8 +32,8 @@ export class DuckDBAdapter implements EngineAdapter {
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn();
-    this.inTransaction = true;
     await this.session.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
     try {
       const result = await fn();
       await this.session.run('COMMIT');
