@@ -3,6 +3,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Plan } from './plan.js';
 import { auditBuiltSnapshot } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
@@ -45,7 +46,10 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now());
 
   const fresh = plan.newSnapshotIds.map((id) => plan.snapshots[id]);
-  if (fresh.length) await state.insertSnapshots(fresh);
+  if (fresh.length) {
+    await state.insertSnapshots(fresh);
+    await assertSameVersions(fresh, state);
+  }
   await crashPoint('after-snapshots');
   // A table recorded since the plan was made (by a killed run of it, or by another
   // environment's apply) is complete and may already be in use: it is never built again.
@@ -151,6 +155,22 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
 }
 
 /** Throws when the environment moved since the plan was made; true when this very plan is what it holds (applied already). */
+/**
+ * A snapshot id names one fingerprint; its version depends on what it was planned
+ * against. If another plan stored the same id with another version meanwhile, state and
+ * this plan's views would disagree: refuse, so the plan is made again from what is stored.
+ */
+async function assertSameVersions(fresh: Snapshot[], state: StateStore): Promise<void> {
+  const stored = await state.getSnapshots(fresh.map((s) => s.id));
+  const clash = fresh.find((s) => stored.get(s.id) && stored.get(s.id)!.version !== s.version);
+  if (clash) {
+    throw new ConflictError(
+      `${clash.name} was planned as version ${clash.version}, but another plan has since recorded the same definition as version ${stored.get(clash.id)!.version}; plan is stale, plan again`,
+      { code: 'stale_plan' },
+    );
+  }
+}
+
 async function assertNotStale(plan: Plan, state: StateStore): Promise<boolean> {
   const current = await state.getEnvironment(plan.environment);
   if (current && current.planId === plan.id) return true;
