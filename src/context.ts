@@ -5,7 +5,7 @@ import { environmentSettings, type EnvironmentSettings } from './config/environm
 import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
-import { InputError } from './errors.js';
+import { EngineError, InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
@@ -123,6 +123,10 @@ export class Context {
   /** Plans `environment` against the local project. Reads state; changes nothing. */
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
     validateEnvironmentName(environment);
+    if (environment === PROD && options.createFrom) {
+      // Prod holds every interval of every model; another environment's tables may be partial.
+      throw new InputError('--create-from applies to environments other than prod; prod is planned from the project', { code: 'invalid_option' });
+    }
     const project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
     const fingerprints = fingerprintProject(project);
@@ -224,7 +228,13 @@ export class Context {
     const snapshots = await this.state.getSnapshots(Object.values(env.snapshots));
     const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
     const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now());
-    return this.engine.query(sql);
+    try {
+      return await this.engine.query(sql);
+    } catch (err) {
+      // The user's own query failed (unknown table or column, bad types): bad input, exit 2.
+      if (err instanceof EngineError) throw new InputError(`query failed: ${err.message}`, { code: 'invalid_query' });
+      throw err;
+    }
   }
 
   /**

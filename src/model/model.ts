@@ -76,8 +76,8 @@ export interface QueryShape {
   astHash: string;
   /** Hash of everything but the top-level projections; null when that is not a plain SELECT. */
   bodyHash: string | null;
-  /** Hash of each top-level projection, in order, and whether it aggregates. */
-  projections: { hash: string; aggregate: boolean }[];
+  /** Hash of each top-level projection, in order; whether it aggregates, or returns several rows per row. */
+  projections: { hash: string; aggregate: boolean; expands?: boolean }[];
   /** SELECT DISTINCT, or GROUP BY / aggregates at the top level: adding a column may change rows. */
   distinct: boolean;
   grouped: boolean;

@@ -89,7 +89,7 @@ function queryShape(node: Json): QueryShape {
     return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false };
   }
   const { select_list: selectList, ...body } = node;
-  const projections = (selectList as unknown[]).map((p) => ({ hash: hashOf(normalized(p)), aggregate: containsAggregate(p) }));
+  const projections = (selectList as unknown[]).map((p) => ({ hash: hashOf(normalized(p)), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
   const modifiers = (node.modifiers as Json[] | undefined) ?? [];
   return {
     astHash,
@@ -108,6 +108,22 @@ function queryShape(node: Json): QueryShape {
  */
 function normalized(value: unknown): string {
   return JSON.stringify(value).replace(/"query_location":[0-9.e+]+,?/g, '');
+}
+
+/** Functions that return several rows per input row in a SELECT list: adding one multiplies rows. */
+const SET_RETURNING = new Set([
+  'unnest', 'generate_series', 'generate_subscripts', 'json_each', 'jsonb_each', 'json_array_elements',
+  'jsonb_array_elements', 'json_array_elements_text', 'jsonb_array_elements_text', 'regexp_split_to_table',
+  'string_to_table', 'jsonb_object_keys', 'json_object_keys',
+]);
+
+function containsFunction(value: unknown, names: ReadonlySet<string>): boolean {
+  if (Array.isArray(value)) return value.some((v) => containsFunction(v, names));
+  if (value === null || typeof value !== 'object') return false;
+  const obj = value as Json;
+  if ((obj.class === 'FUNCTION' || obj.class === 'OPERATOR') && names.has(String(obj.function_name).toLowerCase())) return true;
+  if (obj.class === 'SUBQUERY') return false;
+  return Object.values(obj).some((v) => containsFunction(v, names));
 }
 
 function containsAggregate(value: unknown): boolean {

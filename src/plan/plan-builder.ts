@@ -179,20 +179,3 @@ function viewSet(input: PlanInput, target: Record<string, string>, snapshots: Re
   const prod = input.prod?.snapshots ?? {};
   return all.filter((n) => prod[n] !== target[n]);
 }
-
-/**
- * Adds the builds: target snapshots whose version has no fully built table yet, in DAG
- * order. `built` holds the `name@version` keys state knows to be built.
- */
-export function withBuilds(plan: Plan, order: readonly string[], built: ReadonlySet<string>): Plan {
-  const builds: string[] = [];
-  const seen = new Set<string>();
-  for (const name of order) {
-    const s = plan.snapshots[plan.target[name]];
-    const key = builtKey(s.name, s.version);
-    if (NO_TABLE.has(s.model.kind.name) || built.has(key) || seen.has(key)) continue;
-    seen.add(key);
-    builds.push(s.id);
-  }
-  return { ...plan, builds };
-}

@@ -28,6 +28,8 @@ function onlyAddedProjections(old: QueryShape | null, next: QueryShape | null): 
     else added.push(p);
   }
   if (j !== old.projections.length) return false;
-  // An aggregate added to a query that did not aggregate collapses its rows.
+  // A set-returning function multiplies rows; an aggregate added to a query that did not
+  // aggregate collapses them.
+  if (added.some((p) => p.expands)) return false;
   return old.grouped || !added.some((p) => p.aggregate);
 }

@@ -20,8 +20,9 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       seed: model.seedHash ?? null,
       // Column types shape a SEED's table and a declared schema's casts.
       columns: model.columns ?? null,
-      // Where an incremental model starts decides which rows exist; elsewhere it is scheduling.
-      start: model.kind.name.startsWith('INCREMENTAL') ? model.start ?? null : null,
+      // Where an incremental model starts decides which rows exist, and so does it for a
+      // query that reads @start_*; elsewhere it is scheduling.
+      start: model.kind.name.startsWith('INCREMENTAL') || model.macros.some((m) => m.name.startsWith('start_')) ? model.start ?? null : null,
       externals: model.externals,
     }),
   );

@@ -26,6 +26,7 @@ describe('change categories', () => {
     ['projections reordered', 'SELECT amount, id FROM src WHERE amount > 0', 'breaking'],
     ['an aggregate added to a query that did not aggregate', 'SELECT id, amount, count(*) AS n FROM src WHERE amount > 0', 'breaking'],
     ['a join added', 'SELECT id, amount FROM src JOIN other USING (id) WHERE amount > 0', 'breaking'],
+    ['a set-returning function added', 'SELECT id, amount, unnest([1, 2]) AS n FROM src WHERE amount > 0', 'breaking'],
     ['only formatting', 'select id,\n  amount\nfrom src -- same\nwhere amount > 0', 'metadata'],
   ])('%s', async (_what, query, expected) => {
     expect(categorizeDirectChange(await side('kind FULL', base), await side('kind FULL', query))).toBe(expected);

@@ -48,4 +48,12 @@ describe('fingerprints', () => {
     expect(unused.get('s.v')!.id).toBe(base.get('s.v')!.id);
     expect(otherDefault.get('s.v')!.id).not.toBe(base.get('s.v')!.id);
   });
+
+  it("include a FULL model's start only when its query reads @start_*", async () => {
+    const plain = (start: string) => `MODEL (name s.f, kind FULL, start '${start}');\nSELECT 1 AS x`;
+    const dated = (start: string) => `MODEL (name s.f, kind FULL, start '${start}');\nSELECT * FROM raw_source WHERE d >= @start_ds`;
+    const [p1, p2, d1, d2] = await Promise.all([plain('2024-01-01'), plain('2024-02-01'), dated('2024-01-01'), dated('2024-02-01')].map((t) => fingerprints({ 'models/f.sql': t })));
+    expect(p2.get('s.f')!.fingerprint.data).toBe(p1.get('s.f')!.fingerprint.data);
+    expect(d2.get('s.f')!.fingerprint.data).not.toBe(d1.get('s.f')!.fingerprint.data);
+  });
 });
