@@ -8,6 +8,7 @@ import { fetchdfSpec } from './commands/fetchdf.js';
 import { infoSpec } from './commands/info.js';
 import { invalidateSpec } from './commands/invalidate.js';
 import { janitorSpec } from './commands/janitor.js';
+import { migrateSpec } from './commands/migrate.js';
 import { planSpec } from './commands/plan.js';
 import { renderSpec } from './commands/render.js';
 import { runSpec } from './commands/run.js';
@@ -17,4 +18,4 @@ import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const COMMANDS: CommandSpec[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
-  diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec];
+  diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec];

@@ -31,6 +31,13 @@ export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
   if (!existsSync(dir)) throw new InputError(`project folder ${dir} does not exist`);
   loadDotEnv(dir);
   const file = CONFIG_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (!file && !existsSync(join(dir, 'models'))) {
+    // Otherwise a mistyped -p would quietly create a warehouse in a folder that is no project.
+    throw new InputError(`${dir} is not a planner project: it has neither planner.config.ts nor a models/ folder`, {
+      code: 'not_a_project',
+      hint: 'run planner in the project folder, or pass -p/--project DIR',
+    });
+  }
   let config: PlannerConfig = {};
   if (file) {
     let loaded: unknown;

@@ -67,3 +67,32 @@ describe('planner CLI on the demo project', () => {
     expect(unknown.stderr).toContain('known environments: prod');
   });
 });
+
+describe('planner outside a project', () => {
+  it('refuses a folder with neither a config nor models/, creating nothing', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'planner-empty-'));
+    try {
+      const r = planner(['environments', '-p', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('is not a planner project');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates state on request and says which version it is at', () => {
+    const p = new TempProject();
+    try {
+      const r = planner(['migrate', '--json', '-p', p.dir]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ stateSchema: 'planner_state', version: expect.any(Number) });
+      expect(JSON.parse(r.stdout).version).toBe(JSON.parse(r.stdout).latest);
+    } finally {
+      p.remove();
+    }
+  });
+});
