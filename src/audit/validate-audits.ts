@@ -1,6 +1,9 @@
 import { InputError } from '../errors.js';
 import type { Project } from '../model/load-project.js';
+import { outputColumnsOf, unknownColumn } from '../model/check-columns.js';
+import type { Model } from '../model/model.js';
 import { lineColumn } from '../util/text-position.js';
+import { listItems } from './audit-args.js';
 import { AuditCompileError, compileAudit } from './audit-query.js';
 import { builtinAudit } from './builtin-audits.js';
 import { loadAudits, type AuditDefinition } from './load-audits.js';
@@ -16,7 +19,9 @@ export function validateProjectAudits(project: Project, projectDir: string): Map
   const usesCustom = [...project.models.values()].some((m) => m.audits.some((a) => !builtinAudit(a.name)));
   const custom = usesCustom ? loadAudits(projectDir) : new Map<string, AuditDefinition>();
   for (const model of project.models.values()) {
+    const known = outputColumnsOf(model);
     for (const ref of model.audits) {
+      if (known && builtinAudit(ref.name)) checkAuditColumns(model, ref.args, known);
       try {
         compileAudit(ref, custom, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables });
       } catch (err) {
@@ -34,4 +39,15 @@ function auditPosition(source: string, name: string): number {
   const audits = /\baudits\b/i.exec(source)?.index ?? 0;
   const found = source.toLowerCase().indexOf(name.toLowerCase(), audits);
   return found < 0 ? audits : found;
+}
+
+/** A built-in audit's `column`/`columns` arguments must name columns the model outputs. */
+function checkAuditColumns(model: Model, args: Record<string, string>, known: string[]): void {
+  for (const arg of ['column', 'columns']) {
+    if (args[arg] === undefined) continue;
+    for (const item of listItems(args[arg])) {
+      const name = item.trim().replace(/^"(.*)"$/, '$1');
+      if (!known.includes(name.toLowerCase())) throw unknownColumn(model, 'audits', name, known);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { hashOf } from '../util/hash.js';
 import { lineColumn } from '../util/text-position.js';
 import { findMacros, MacroError, placeholderQuery } from './macros.js';
 import type { MacroCall, Model, ModelDefinition } from './model.js';
+import { checkHeaderColumns } from './check-columns.js';
 import { analyzeQuery } from './query-analysis.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
@@ -121,6 +122,8 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       model.seedHash = hashOf(readFileSync(path, 'utf8'));
     }
   }
+
+  for (const model of models.values()) checkHeaderColumns(model);
 
   const names = [...models.keys()].sort();
   const result = topologicalOrder(names, (n) => models.get(n)!.parents);

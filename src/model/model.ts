@@ -81,6 +81,8 @@ export interface QueryShape {
   /** SELECT DISTINCT, or GROUP BY / aggregates at the top level: adding a column may change rows. */
   distinct: boolean;
   grouped: boolean;
+  /** The output column names, lowercased; null when they cannot be known without a database (`*`, unnamed expressions). */
+  columns?: string[] | null;
 }
 
 /** A model after its query is parsed: dependencies known, AST hashed. */

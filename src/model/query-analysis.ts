@@ -86,7 +86,7 @@ export function scanQualifiedName(text: string, start: number): number | undefin
 function queryShape(node: Json): QueryShape {
   const astHash = hashOf(normalized(node));
   if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) {
-    return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false };
+    return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false, columns: outputColumns(node) };
   }
   const { select_list: selectList, ...body } = node;
   const projections = (selectList as unknown[]).map((p) => ({ hash: hashOf(normalized(p)), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
@@ -97,7 +97,21 @@ function queryShape(node: Json): QueryShape {
     projections,
     distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
     grouped: ((node.group_expressions as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || node.having != null,
+    columns: outputColumns(node),
   };
+}
+
+/** Names of a query's output columns, when the query alone tells them. */
+function outputColumns(node: Json): string[] | null {
+  if (node.type === 'SET_OPERATION_NODE') return outputColumns(node.left as Json);
+  if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) return null;
+  const names: string[] = [];
+  for (const p of node.select_list as Json[]) {
+    if (p.alias) names.push(String(p.alias).toLowerCase());
+    else if (p.class === 'COLUMN_REF' && Array.isArray(p.column_names)) names.push(String(p.column_names[p.column_names.length - 1]).toLowerCase());
+    else return null;
+  }
+  return names;
 }
 
 /**

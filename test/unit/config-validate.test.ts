@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,6 +98,7 @@ describe('planner.config.ts validation', () => {
   it('without a config file, uses one DuckDB gateway and protects prod', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planner-config-'));
     dirs.push(dir);
+    mkdirSync(join(dir, 'models'));
     const config = await loadConfig(dir);
     expect(config.gateways).toEqual({ local: { type: 'duckdb', path: '.planner/warehouse.duckdb' } });
     expect(config.environments).toEqual({ prod: { protected: true } });

@@ -63,4 +63,15 @@ describe('loading a project', () => {
     const b = project.models.get('s.b')!;
     expect(b.query.slice(b.references[0].start, b.references[0].end)).toBe('s.a');
   });
+
+  it('reports a header column the query does not output, at its line', async () => {
+    const grain = await loadError({ 'models/a.sql': 'MODEL (\n  name s.a,\n  grain order_idx\n);\nSELECT 1 AS order_id' });
+    expect(grain.message).toBe("grain names column 'order_idx', which model s.a does not output");
+    expect(grain.location).toMatchObject({ file: 'models/a.sql', line: 3, column: 9 });
+    expect(grain.hint).toContain('order_id');
+    const time = await loadError({ 'models/a.sql': 'MODEL (name s.a, kind INCREMENTAL_BY_TIME_RANGE (time_column ds));\nSELECT 1 AS d' });
+    expect(time.message).toContain("time_column names column 'ds'");
+    // Unknown output (SELECT *): nothing to check against.
+    await projects.load({ 'models/a.sql': 'MODEL (name s.a, grain whatever);\nSELECT * FROM ext.t' });
+  });
 });

@@ -1,0 +1,36 @@
+import { InputError } from '../errors.js';
+import { lineColumn } from '../util/text-position.js';
+import type { Model } from './model.js';
+
+/**
+ * Columns a header names (grain, time_column, unique_key, declared columns) must be
+ * columns the model outputs: checked before anything is built, with the header line.
+ * Skipped when the output columns cannot be known from the query alone (`SELECT *`).
+ */
+export function checkHeaderColumns(model: Model): void {
+  const known = outputColumnsOf(model);
+  if (!known) return;
+  const mentions: { property: string; name: string }[] = model.grain.map((name) => ({ property: 'grain', name }));
+  if (model.kind.name === 'INCREMENTAL_BY_TIME_RANGE') mentions.push({ property: 'time_column', name: model.kind.timeColumn });
+  if (model.kind.name === 'INCREMENTAL_BY_UNIQUE_KEY') mentions.push(...model.kind.uniqueKey.map((name) => ({ property: 'unique_key', name })));
+  if (model.kind.name !== 'SEED') mentions.push(...(model.columns ?? []).map((c) => ({ property: 'columns', name: c.name })));
+  for (const { property, name } of mentions) {
+    if (!known.includes(name.toLowerCase())) throw unknownColumn(model, property, name, known);
+  }
+}
+
+/** The model's output columns: its query's, or a SEED's declared ones; null when unknown. */
+export function outputColumnsOf(model: Model): string[] | null {
+  if (model.kind.name === 'SEED') return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
+  return model.shape?.columns ?? null;
+}
+
+export function unknownColumn(model: Model, property: string, name: string, known: string[]): InputError {
+  const prop = new RegExp(`\\b${property}\\b`, 'i').exec(model.source)?.index ?? 0;
+  const at = model.source.indexOf(name, prop);
+  return new InputError(`${property} names column '${name}', which model ${model.name} does not output`, {
+    location: { file: model.file, ...lineColumn(model.source, at < 0 ? prop : at) },
+    code: 'unknown_column',
+    hint: `its columns: ${known.join(', ')}`,
+  });
+}
