@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditBuiltSnapshot } from './audit/run-audits.js';
+import { batchAuditor } from './audit/run-audits.js';
 import { validateProjectAudits } from './audit/validate-audits.js';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
@@ -214,8 +214,7 @@ export class Context {
         reporter,
         now: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
-        afterBatch: (snapshot, batch) =>
-          auditBuiltSnapshot(snapshot, { engine: this.engine, projectDir: this.config.projectDir, warn: reporter.auditWarning?.bind(reporter) }, { start: new Date(batch.start), end: new Date(batch.end), execution: this.now() }),
+        afterBatch: batchAuditor({ engine: this.engine, projectDir: this.config.projectDir, warn: reporter.auditWarning?.bind(reporter), now: () => this.now() }),
       });
     } finally {
       await lock.release();

@@ -132,3 +132,12 @@ function jsonRow(row: Row): Record<string, unknown> {
   }
   return out;
 }
+
+/**
+ * The audit step run after each batch of a backfill (plans and `planner run` alike):
+ * audits the snapshot over the batch's time range.
+ */
+export function batchAuditor(deps: { engine: EngineAdapter; projectDir: string; warn?: (snapshot: Snapshot, message: string) => void; now: () => Date }) {
+  return (snapshot: Snapshot, batch: { start: number; end: number }) =>
+    auditBuiltSnapshot(snapshot, deps, { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() });
+}

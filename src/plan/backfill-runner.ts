@@ -37,8 +37,14 @@ export interface BackfillOutcome {
 export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfill, deps: BackfillDeps, tableBuilt: boolean): Promise<BackfillOutcome> {
   const { engine, state, reporter } = deps;
   const key = builtKey(snapshot.name, snapshot.version);
-  // Restated intervals, or stale ones of a dropped table of this version, are forgotten first.
-  if (work.restate.length) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
+  // Restated intervals, or stale ones of a dropped table of this version, are forgotten
+  // first; where state shares the engine's transactions, together with the first batch, so
+  // a crash in between cannot leave a gap that `planner run` would never fill.
+  let forget = work.restate.length > 0;
+  if (forget && !(deps.atomic && work.batches.length && tableBuilt)) {
+    await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
+    forget = false;
+  }
   let done: Interval[] = [];
   if (!tableBuilt) {
     if (snapshot.model.kind.name === 'FULL' && work.batches.length === 1) return buildFull(snapshot, work.batches[0], deps);
@@ -46,10 +52,15 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
   } else {
     done = (await state.getIntervals([key])).get(key) ?? [];
+    // Still recorded until the first batch commits, but to be computed again.
+    if (forget) done = subtractIntervals(done, work.restate);
   }
   const todo = work.batches.filter((b) => subtractIntervals(b.intervals, done).length > 0);
   const outcome: BackfillOutcome = { batches: todo.length, intervals: todo.flatMap((b) => b.intervals) };
-  if (!todo.length) return outcome;
+  if (!todo.length) {
+    if (forget) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
+    return outcome;
+  }
   const columns = await insertableColumns(snapshot, engine);
   const count = Boolean(reporter.batchFinished);
   for (const [i, batch] of todo.entries()) {
@@ -64,10 +75,12 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
     let rows: number | undefined;
     if (deps.atomic) {
       rows = await engine.transaction(async () => {
+        if (forget) await state.removeIntervals(snapshot.name, snapshot.version, work.restate);
         const n = await compute();
         await record();
         return n;
       });
+      forget = false;
     } else {
       rows = await engine.transaction(compute);
       await record();

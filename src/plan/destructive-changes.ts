@@ -1,8 +1,8 @@
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
-import { columnMigration, parentsExist, planParentOf } from './forward-only.js';
-import type { Plan } from './plan.js';
+import { columnMigration, parentsExist } from './forward-only.js';
+import { planParentOf, type Plan } from './plan.js';
 
 /** Something a plan would lose for good if applied. */
 export type DestructiveChange =

@@ -4,8 +4,8 @@ import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { Plan } from './plan.js';
-import { auditBuiltSnapshot } from '../audit/run-audits.js';
+import { planParentOf, type Plan } from './plan.js';
+import { auditBuiltSnapshot, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
 import { crashPoint } from './crash-points.js';
@@ -57,10 +57,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   // Versions that track intervals go on: a built table may still miss intervals.
   const builds = plan.builds.filter((id) => plan.backfill?.[id] || !recorded.has(builtKey(plan.snapshots[id].name, plan.snapshots[id].version)));
 
-  const parentOf = (name: string) => {
-    const id = plan.target[name];
-    return id ? plan.snapshots[id] : undefined;
-  };
+  const parentOf = planParentOf(plan);
   const schemas = new Set(builds.map((id) => plan.snapshots[id].physical.schema));
   for (const schema of schemas) await engine.createSchema(schema);
   await migrations.applyReady();
@@ -72,7 +69,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     reporter,
     now,
     atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
-    afterBatch: (snapshot, batch) => auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, { start: new Date(batch.start), end: new Date(batch.end), execution: now() }),
+    afterBatch: batchAuditor({ engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter), now }),
   };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];

@@ -3,7 +3,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { addColumn, alterColumnType, dropColumn } from '../engine/incremental-sql.js';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { Plan } from './plan.js';
+import { planParentOf, type Plan } from './plan.js';
 import { emptyOf, insertableColumns, stagingName } from './build-snapshot.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
 
@@ -107,13 +107,6 @@ export class ForwardOnlyMigrations {
   }
 }
 
-/** The snapshot the plan's environment holds for a model name. */
-export function planParentOf(plan: Plan): (name: string) => Snapshot | undefined {
-  return (name) => {
-    const id = plan.target[name];
-    return id ? plan.snapshots[id] : undefined;
-  };
-}
 
 /** Whether every parent `s` reads (through EMBEDDED ones too) exists, so its query can run. */
 export async function parentsExist(plan: Plan, s: Snapshot, engine: EngineAdapter): Promise<boolean> {

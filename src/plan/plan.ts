@@ -75,3 +75,11 @@ export interface Plan {
 export function isEmptyPlan(plan: Plan): boolean {
   return !plan.isNewEnvironment && !plan.builds.length && !plan.viewChanges.upsert.length && !plan.viewChanges.drop.length && !plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length;
 }
+
+/** The parent snapshots a plan's builds read: each model's snapshot in the plan's target. */
+export function planParentOf(plan: Plan): (name: string) => Snapshot | undefined {
+  return (name) => {
+    const id = plan.target[name];
+    return id ? plan.snapshots[id] : undefined;
+  };
+}

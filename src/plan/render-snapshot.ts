@@ -1,6 +1,7 @@
 import { renderQuery, type RenderTimes } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteIdent, quoteTable } from '../util/identifiers.js';
+import { startOf } from './backfill-planner.js';
 
 /**
  * A snapshot's query as it runs: references to models become the exact physical tables
@@ -34,6 +35,6 @@ export function renderSnapshot(
 /** Render times for a model that is built whole: from its start to the last complete day. */
 export function fullRefreshTimes(snapshot: Snapshot, now: Date): RenderTimes {
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const start = snapshot.model.start ? new Date(`${snapshot.model.start}T00:00:00Z`) : new Date(0);
-  return { start: Number.isNaN(start.getTime()) ? new Date(0) : start, end: today, execution: now };
+  // The same reading of `start` as the backfill planner's, so builds and audits agree with it.
+  return { start: new Date(startOf(snapshot.model) ?? 0), end: today, execution: now };
 }
