@@ -20,6 +20,7 @@ import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
+import { restrictProject, selectedModels } from './plan/select-models.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
@@ -43,6 +44,8 @@ export interface PlanOptions extends IntervalOptions {
   forwardOnly?: boolean;
   /** Let a forward-only change drop or retype columns of the table it keeps. */
   allowDestructive?: boolean;
+  /** Take only these models' local changes (names or `*` patterns), and what they read from. */
+  selectModels?: string[];
 }
 
 /**
@@ -127,9 +130,8 @@ export class Context {
       // Prod holds every interval of every model; another environment's tables may be partial.
       throw new InputError('--create-from applies to environments other than prod; prod is planned from the project', { code: 'invalid_option' });
     }
-    const project = await this.loadProject(environment);
+    let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
-    const fingerprints = fingerprintProject(project);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
     let base: EnvironmentRecord | undefined;
@@ -140,6 +142,13 @@ export class Context {
     }
     const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
     const compareWith = current ?? base;
+    if (options.selectModels?.length) {
+      const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels);
+      const keep = Object.entries(compareWith?.snapshots ?? {}).filter(([name]) => !selected.has(name));
+      const kept = await this.state.getSnapshots(keep.map(([, id]) => id));
+      project = restrictProject(project, selected, new Map([...kept.values()].map((s) => [s.name, s])));
+    }
+    const fingerprints = fingerprintProject(project);
 
     // The local snapshots that already exist, what they replace, and what the environment holds now.
     const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));

@@ -30,6 +30,7 @@ export function snapshotModel(model: Model): SnapshotModel {
     variables: model.variables,
     seedPath: model.kind.name === 'SEED' ? normalize(join(dirname(model.file), model.kind.path)).split('\\').join('/') : undefined,
     seedHash: model.seedHash,
+    externals: model.externals,
   };
 }
 

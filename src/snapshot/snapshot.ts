@@ -41,6 +41,8 @@ export interface SnapshotModel {
   /** SEED only: the CSV path relative to the project, resolved from the model's folder. */
   seedPath?: string;
   seedHash?: string;
+  /** Tables the query reads that are not models (they enter the fingerprint). */
+  externals?: string[];
 }
 
 /**

@@ -29,6 +29,8 @@ export interface PlanCommandOptions extends GlobalOptions {
   forwardOnly?: boolean;
   /** Recompute the intervals of these models, and of the models downstream, in place. */
   restateModel?: string[];
+  /** Plan only these models' changes (and what they read from). */
+  selectModel?: string[];
   /** Limit a dev backfill or a restatement (YYYY-MM-DD; an end date is included). */
   start?: string;
   end?: string;
@@ -48,6 +50,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       forwardOnly: opts.forwardOnly,
       allowDestructive: opts.allowDestructive,
       restateModels: opts.restateModel,
+      selectModels: opts.selectModel,
       start: opts.start,
       end: opts.end,
     });
@@ -108,6 +111,7 @@ export const planSpec: CommandSpec = {
       .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
       .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
       .option('forward-only', { type: 'boolean', describe: 'keep existing tables: changes apply from now on (in dev: previewed in a table of their own)' })
+      .option('select-model', { type: 'string', array: true, describe: "plan only these models' changes (names or patterns such as 'analytics.*') and what they read from" })
       .option('restate-model', { type: 'string', array: true, describe: 'recompute the intervals of model M (and the models downstream) in place, within --start/--end' })
       .option('start', { type: 'string', describe: 'first day of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
       .option('end', { type: 'string', describe: 'last day (included) of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
