@@ -69,6 +69,11 @@ export interface EngineAdapter {
    * holding some views while it waits for others (engines without lock waits skip it).
    */
   lockViews?(names: TableName[]): Promise<void>;
+  /**
+   * Views that depend on `table` and block dropping or retyping its columns (PostgreSQL
+   * tracks them; DuckDB binds views when queried and needs nothing).
+   */
+  dependentViews?(table: TableName): Promise<TableName[]>;
   /** Points a view at a table; must keep working when the column list changes. */
   replaceView(name: TableName, query: string): Promise<void>;
   dropView(name: TableName): Promise<void>;

@@ -3,6 +3,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { addColumn, alterColumnType, dropColumn } from '../engine/incremental-sql.js';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { quoteTable } from '../util/identifiers.js';
 import { planParentOf, type Plan } from './plan.js';
 import { emptyOf, insertableColumns, stagingName } from './build-snapshot.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
@@ -54,9 +55,22 @@ export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigratio
   if (!m.add.length && !m.drop.length && !m.retype.length) return;
   const table = snapshot.physical;
   await engine.transaction(async () => {
+    // Environment views (`SELECT * FROM <table>`) block dropping or retyping columns where
+    // the engine tracks them: they go and come back in the same transaction.
+    const views = m.drop.length || m.retype.length ? (await engine.dependentViews?.(table)) ?? [] : [];
+    const physical = views.find((v) => v.schema.startsWith('planner__'));
+    if (physical) {
+      throw new InputError(`forward-only change to ${snapshot.name} would drop or retype columns that ${physical.schema}.${physical.table} reads`, {
+        code: 'destructive_change',
+        location: { file: snapshot.model.file },
+        hint: 'make the change breaking (plan without --forward-only) so the models reading it are rebuilt',
+      });
+    }
+    for (const v of views) await engine.dropView(v);
     for (const c of m.drop) await engine.execute(dropColumn(table, c));
     for (const r of m.retype) await engine.execute(alterColumnType(table, r.name, validateColumnType(r.to, r.name)));
     for (const c of m.add) await engine.execute(addColumn(table, c.name, validateColumnType(c.type, c.name)));
+    for (const v of views) await engine.replaceView(v, `SELECT * FROM ${quoteTable(table)}`);
   });
   await insertableColumns(snapshot, engine);
 }

@@ -96,4 +96,21 @@ describe.skipIf(!server.available)(`incremental models on PostgreSQL${server.not
     expect(await db.query(`SELECT DISTINCT event_date::text AS d FROM analytics__dev.daily_events`)).toEqual([{ d: '2024-01-14' }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = 'daily_events' AND column_name = 'last_event_at'`)).toEqual([{ n: 0 }]);
   });
+
+  it('drops a column in a forward-only change when allowed, though environment views read the table', async () => {
+    await p.planApply(T0);
+    await p.planApply(T0, 'dev', { includeUnmodified: true });
+    p.edit('models/analytics/daily_events.sql', '  e.event_type,\n', '');
+    p.edit('models/analytics/daily_events.sql', 'GROUP BY 1, 2', 'GROUP BY 1');
+    p.edit('models/analytics/event_totals.sql', /SELECT event_type, /, "SELECT 'all' AS event_type, ");
+    p.edit('models/analytics/event_totals.sql', /GROUP BY event_type/, '');
+    await expect(p.planApply(T0, 'prod', { forwardOnly: true })).rejects.toThrow(/would drop column event_type/);
+    await p.planApply(T0, 'prod', { forwardOnly: true, allowDestructive: true });
+    const cols = (schema: string) =>
+      db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'daily_events' ORDER BY ordinal_position`, [schema]);
+    expect((await cols('analytics')).map((c) => c.column_name)).toEqual(['event_date', 'events']);
+    // Dev's view of the same table was recreated with it, not dropped.
+    expect((await cols('analytics__dev')).map((c) => c.column_name)).toEqual(['event_date', 'events']);
+    expect(Number((await db.query('SELECT count(*) AS n FROM analytics.daily_events'))[0].n)).toBe(28);
+  });
 });

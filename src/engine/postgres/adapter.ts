@@ -112,6 +112,22 @@ export class PostgresAdapter implements EngineAdapter {
     });
   }
 
+  async dependentViews(table: TableName): Promise<TableName[]> {
+    const { rows } = await this.query(
+      `SELECT DISTINCT vn.nspname AS schema, v.relname AS table
+         FROM pg_depend d
+         JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
+         JOIN pg_class v ON v.oid = r.ev_class
+         JOIN pg_namespace vn ON vn.oid = v.relnamespace
+         JOIN pg_class t ON t.oid = d.refobjid
+         JOIN pg_namespace tn ON tn.oid = t.relnamespace
+        WHERE tn.nspname = $1 AND t.relname = $2 AND v.oid <> t.oid
+        ORDER BY 1, 2`,
+      [table.schema, table.table],
+    );
+    return rows.map((r) => ({ schema: String(r.schema), table: String(r.table) }));
+  }
+
   async lockViews(names: TableName[]): Promise<void> {
     if (!names.length) return;
     const { rows } = await this.query(
