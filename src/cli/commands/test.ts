@@ -2,6 +2,7 @@ import { environmentSettings } from '../../config/environment-settings.js';
 import { loadConfig } from '../../config/load-config.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
 import { runProjectTests } from '../../unit-test/run-project-tests.js';
+import { InputError } from '../../errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderUnitTestReport, unitTestJson } from '../render/unit-test-report.js';
@@ -19,6 +20,9 @@ export async function testCommand(opts: TestCommandOptions, io: CliIO): Promise<
   const config = await loadConfig(opts.project);
   const environment = validateEnvironmentName(opts.environment ?? 'prod');
   const results = await runProjectTests(config, opts.select ?? [], environmentSettings(config, environment).variables);
+  if (!results.length && opts.select?.length) {
+    throw new InputError(`no unit test matches ${opts.select.map((s) => `'${s}'`).join(', ')}`, { code: 'unknown_test', hint: 'name a test, a test file, or a model; see tests/*.yaml' });
+  }
   const failed = results.some((r) => r.status !== 'passed');
   if (opts.json) io.out(JSON.stringify(unitTestJson(results), null, 2));
   else io.out(results.length ? renderUnitTestReport(results) : 'No unit tests found (tests/*.yaml).');
