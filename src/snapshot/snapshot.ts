@@ -1,5 +1,4 @@
-import type { AuditRef, ColumnDef, MacroCall, ModelKind, QueryShape, TableReference } from '../model/model.js';
-import type { Dialect } from '../config/types.js';
+import type { Model } from '../model/model.js';
 import type { TableName } from '../util/identifiers.js';
 
 /** What a plan decided about one model relative to the environment it was compared with. */
@@ -14,36 +13,22 @@ export interface Fingerprint {
   metadata: string;
 }
 
-/** The definition a snapshot keeps so any command can render and rebuild it without the files. */
-export interface SnapshotModel {
-  name: string;
-  schema: string;
-  table: string;
-  file: string;
-  kind: ModelKind;
-  dialect: Dialect;
-  cron: string;
-  start?: string;
-  grain: string[];
-  owner?: string;
-  description?: string;
-  tags: string[];
-  columns?: ColumnDef[];
-  audits: AuditRef[];
-  forwardOnly: boolean;
-  query: string;
-  /** The file as written, for diffs between environments. */
-  source: string;
-  references: TableReference[];
-  macros: MacroCall[];
-  shape: QueryShape | null;
-  variables: Record<string, unknown>;
-  /** SEED only: the CSV path relative to the project, resolved from the model's folder. */
+/**
+ * The definition a snapshot keeps so any command can render and rebuild it without the
+ * files: the model's own fields (its `source`, the file as written, serves diffs between
+ * environments), with a SEED's path resolved from the model's folder.
+ */
+export type SnapshotModel = Pick<
+  Model,
+  | 'name' | 'schema' | 'table' | 'file' | 'kind' | 'dialect' | 'cron' | 'start' | 'grain' | 'owner' | 'description'
+  | 'tags' | 'columns' | 'audits' | 'forwardOnly' | 'query' | 'source' | 'references' | 'macros' | 'shape'
+  | 'variables' | 'seedHash'
+> & {
+  /** SEED only: the CSV path relative to the project. */
   seedPath?: string;
-  seedHash?: string;
-  /** Tables the query reads that are not models (they enter the fingerprint). */
+  /** Tables the query reads that are not models (they enter the fingerprint); absent in snapshots stored before it was kept. */
   externals?: string[];
-}
+};
 
 /**
  * A model at one fingerprint, as stored in state. Two environments with the same model
