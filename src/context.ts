@@ -72,7 +72,7 @@ export class Context {
     let stateEngine = engine;
     try {
       if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
-      const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema);
+      const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
       await migrateState(stateEngine, state, config.stateSchema);
       return new Context(config, gatewayName, engine, state, options, stateEngine);
     } catch (err) {
