@@ -19,6 +19,8 @@ export interface AuditResult {
   /** The first few bad rows, JSON-ready. */
   sample: Record<string, unknown>[];
   sql: string;
+  /** Set when the audit could not run at all (with `keepGoing`). */
+  error?: string;
 }
 
 const SAMPLE_ROWS = 5;
@@ -32,6 +34,8 @@ export async function runAudits(
   engine: EngineAdapter,
   custom: ReadonlyMap<string, AuditDefinition>,
   times: RenderTimes,
+  /** Record an audit that cannot run and go on (`planner audit`); an apply stops instead. */
+  keepGoing = false,
 ): Promise<AuditResult[]> {
   const out: AuditResult[] = [];
   for (const ref of snapshot.model.audits) {
@@ -50,7 +54,9 @@ export async function runAudits(
         // Ordered by the first column so the same bad rows show every time.
         if (result.count > 0) result.sample = (await engine.query(`SELECT * FROM (${compiled.sql}) AS audit_rows ORDER BY 1 LIMIT ${SAMPLE_ROWS}`)).rows.map(jsonRow);
       } catch (err) {
-        throw new EngineError(`audit ${compiled.label} on ${snapshot.name} could not run: ${(err as Error).message}`, { cause: err, code: 'audit_error' });
+        const message = `audit ${compiled.label} on ${snapshot.name} could not run: ${(err as Error).message}`;
+        if (!keepGoing) throw new EngineError(message, { cause: err, code: 'audit_error' });
+        result.error = message;
       }
     }
     out.push(result);

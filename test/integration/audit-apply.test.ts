@@ -100,6 +100,14 @@ describe('audits during apply on DuckDB', () => {
     ]);
     expect(report.results[1].sample[0]).toMatchObject({ product_id: 3, units_sold: -1 });
 
+    // An audit that cannot run (its column is gone) is reported, and the others still run.
+    await duckQuery(p)(`ALTER TABLE ${String(t).split('.').map((x) => `"${x}"`).join('.')} DROP COLUMN revenue`);
+    const broken = captureIO();
+    expect(await main(['audit', '--model', 'analytics.product_sales', '-p', p.dir], broken)).toBe(1);
+    const text = broken.stdout.join('\n');
+    expect(text).toContain('ERROR audit non_negative(column := revenue) on analytics.product_sales could not run');
+    expect(text).toMatch(/Ran 3 audits: 1 passed, 1 failed, 1 could not run\./);
+
     const unknown = captureIO();
     expect(await main(['audit', '--model', 'analytics.nope', '-p', p.dir], unknown)).toBe(2);
     expect(unknown.stderr[0]).toContain("environment 'prod' has no model analytics.nope");

@@ -32,10 +32,10 @@ export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promis
       .sort((a, b) => a.name.localeCompare(b.name));
     const custom = customAuditsFor(snapshots, ctx.config.projectDir);
     const results: AuditResult[] = [];
-    for (const s of snapshots) results.push(...(await runAudits(s, ctx.engine, custom, fullRefreshTimes(s, ctx.now()))));
-    const blockingFailed = results.some((r) => r.count > 0 && r.blocking);
+    for (const s of snapshots) results.push(...(await runAudits(s, ctx.engine, custom, fullRefreshTimes(s, ctx.now()), true)));
+    const blockingFailed = results.some((r) => (r.count > 0 && r.blocking) || r.error);
     if (opts.json) {
-      io.out(JSON.stringify({ environment, passed: results.filter((r) => !r.count && !r.skipped).length, failed: results.filter((r) => r.count > 0).length, results }, null, 2));
+      io.out(JSON.stringify({ environment, ...tally(results), results }, null, 2));
     } else {
       io.out(renderAuditResults(environment, results));
     }
@@ -50,13 +50,27 @@ function renderAuditResults(environment: string, results: AuditResult[]): string
   const lines = [chalk.bold(`Audits of environment ${environment}`)];
   for (const r of results) {
     if (r.skipped) lines.push(`${chalk.gray('SKIP')} ${r.model}  ${r.audit}`);
+    else if (r.error) lines.push(`${chalk.red('ERROR')} ${r.error}`);
     else if (!r.count) lines.push(`${chalk.green('PASS')} ${r.model}  ${r.audit}`);
     else lines.push(`${r.blocking ? chalk.red('FAIL') : chalk.yellow('WARN')} ${describeFailure(r)}`);
   }
-  const failed = results.filter((r) => r.count > 0).length;
-  const summary = `Ran ${results.length} ${results.length === 1 ? 'audit' : 'audits'}: ${results.length - failed} passed, ${failed} failed.`;
-  lines.push(failed ? chalk.red(summary) : chalk.green(summary));
+  const { passed, failed, skipped, errors } = tally(results);
+  const summary =
+    `Ran ${results.length} ${results.length === 1 ? 'audit' : 'audits'}: ${passed} passed, ${failed} failed` +
+    `${skipped ? `, ${skipped} skipped` : ''}${errors ? `, ${errors} could not run` : ''}.`;
+  lines.push(failed || errors ? chalk.red(summary) : chalk.green(summary));
   return lines.join('\n');
+}
+
+/** The same counts for the text report and --json: each audit is in exactly one. */
+function tally(results: AuditResult[]) {
+  const ran = results.filter((r) => !r.skipped && !r.error);
+  return {
+    passed: ran.filter((r) => !r.count).length,
+    failed: ran.filter((r) => r.count > 0).length,
+    skipped: results.filter((r) => r.skipped).length,
+    errors: results.filter((r) => r.error).length,
+  };
 }
 
 export const auditSpec: CommandSpec = {
