@@ -96,3 +96,19 @@ describe('planner outside a project', () => {
     }
   });
 });
+
+describe('planner info', () => {
+  it('still names the project and gateway when the server does not answer, without the password', () => {
+    const p = new TempProject(undefined, ['models']);
+    try {
+      p.write('planner.config.ts', "export default { gateways: { team: { type: 'postgres', url: 'postgres://u:sekret-pw@127.0.0.1:5499/nope' } } };\n");
+      const r = planner(['info', '-p', p.dir]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('gateway      team');
+      expect(r.stdout).toMatch(/connection {3}failed: cannot connect to PostgreSQL at 127\.0\.0\.1:5499, database 'nope'/);
+      expect(r.stdout + r.stderr).not.toContain('sekret-pw');
+    } finally {
+      p.remove();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import chalk from 'chalk';
 import { relative } from 'node:path';
 import { Context } from '../../context.js';
-import { PlannerError } from '../../errors.js';
+import { EngineError, PlannerError } from '../../errors.js';
+import { loadConfig } from '../../config/load-config.js';
 import { LATEST_STATE_VERSION } from '../../state/migrations/index.js';
 import { redact } from '../../util/secrets.js';
 import type { CommandSpec } from '../command-spec.js';
@@ -10,7 +11,13 @@ import type { GlobalOptions } from './global-options.js';
 
 /** `planner info`: project, gateway, connection check, models, environments, state version. */
 export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  let ctx: Context;
+  try {
+    ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    return reportUnreachable(opts, io, err);
+  }
   try {
     const started = Date.now();
     await ctx.engine.query('SELECT 1 AS ok');
@@ -54,6 +61,20 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
   } finally {
     await ctx.close();
   }
+}
+
+/** The server did not answer: still say what project and gateway were tried, exit 1. */
+async function reportUnreachable(opts: GlobalOptions, io: CliIO, err: EngineError): Promise<number> {
+  const config = await loadConfig(opts.project);
+  const gateway = opts.gateway ?? config.defaultGateway;
+  const info = { project: config.projectDir, config: config.configFile ?? null, gateway, connection: { ok: false, error: redact(err.message) } };
+  if (opts.json) io.out(JSON.stringify(info, null, 2));
+  else {
+    io.out(`${'project'.padEnd(13)}${info.project}`);
+    io.out(`${'gateway'.padEnd(13)}${gateway}`);
+    io.out(`${'connection'.padEnd(13)}${chalk.red(`failed: ${info.connection.error}`)}`);
+  }
+  return 1;
 }
 
 export const infoSpec: CommandSpec = {
