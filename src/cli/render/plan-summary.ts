@@ -56,7 +56,7 @@ export function renderPlan(plan: Plan): string {
   lines.push(...migrationLines(plan));
   const { upsert, drop } = plan.viewChanges;
   if (upsert.length || drop.length) {
-    const schemas = [...new Set(upsert.map((n) => viewName(n.split('.')[0], n.split('.')[1], plan.environment).schema))];
+    const schemas = [...new Set([...upsert, ...drop].map((n) => viewName(n.split('.')[0], n.split('.')[1], plan.environment).schema))];
     lines.push(
       chalk.bold(`Update ${upsert.length} ${upsert.length === 1 ? 'view' : 'views'}${drop.length ? `, drop ${drop.length}` : ''}`) +
         (schemas.length ? chalk.gray(` in ${schemas.join(', ')}`) : ''),
