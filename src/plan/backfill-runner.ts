@@ -110,7 +110,8 @@ async function buildFull(snapshot: Snapshot, batch: BackfillBatch, deps: Backfil
   };
   const record = async () => {
     await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
-    await deps.state.addIntervals(snapshot.name, snapshot.version, batch.intervals);
+    // Stale intervals of a dropped table were forgotten before the build: none to merge.
+    await deps.state.addIntervals(snapshot.name, snapshot.version, batch.intervals, { fresh: true });
   };
   // One commit per table where state shares the engine's transactions: faster, and a
   // table is never recorded without its data or left unrecorded with it.

@@ -112,9 +112,11 @@ export class SqlStateStore implements StateStore {
     return out;
   }
 
-  async addIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void> {
+  /** `fresh`: the version has no recorded intervals (its table was just created), so nothing to merge with. */
+  async addIntervals(name: string, version: string, intervals: readonly Interval[], options: { fresh?: boolean } = {}): Promise<void> {
     const added = mergeIntervals(intervals);
     if (!added.length) return;
+    if (options.fresh) return this.replaceIntervalRows(name, version, [], added);
     // Rows touching the span are replaced by their union with the new ranges.
     const touching = await this.intervalRows(name, version, added[0].start, added[added.length - 1].end, true);
     await this.replaceIntervalRows(name, version, touching, mergeIntervals([...touching, ...added]));

@@ -69,8 +69,9 @@ export interface StateStore extends StateReader {
   /**
    * Records computed intervals of a version, merged with the adjacent ones it has. Several
    * statements: wrap in the engine's transaction to make it atomic with the batch it records.
+   * `fresh`: the version has no intervals yet (its table was just created): one insert.
    */
-  addIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
+  addIntervals(name: string, version: string, intervals: readonly Interval[], options?: { fresh?: boolean }): Promise<void>;
   /** Forgets intervals of a version (restatement), splitting the rows they cut. Several statements. */
   removeIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
   /** Forgets every interval of these versions (their tables were dropped). */
