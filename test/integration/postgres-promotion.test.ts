@@ -114,4 +114,23 @@ describe.skipIf(!server.available)(`atomic promotion on PostgreSQL${server.note}
     expect(await prodViews()).not.toEqual(before);
     delete process.env[`${db.envVar}_SHORT`];
   });
+
+  it("promotes dev while a long prod reader holds the tables dev's views also read", async () => {
+    process.env[`${db.envVar}_SHORT`] = `${db.url}?options=-c%20lock_timeout%3D400`;
+    p.write('planner.config.ts', postgresConfig(`${db.envVar}_SHORT`));
+    await p.planAndApply('dev', { includeUnmodified: true });
+    const reader = await db.client();
+    await reader.query('BEGIN');
+    await reader.query('SELECT count(*) FROM analytics.customer_orders');
+    try {
+      // Dev's view of customer_orders reads prod's table until this promotion repoints it.
+      p.edit('models/staging/orders.sql', '  amount\n', '  amount * 2 AS amount\n');
+      const { result } = await p.planAndApply('dev', { includeUnmodified: true });
+      expect(result.viewsChanged).toBeGreaterThan(0);
+    } finally {
+      await reader.query('COMMIT');
+      await reader.end();
+      delete process.env[`${db.envVar}_SHORT`];
+    }
+  });
 });

@@ -138,7 +138,11 @@ export class PostgresAdapter implements EngineAdapter {
     if (!rows.length) return;
     const existing = rows.map((r) => ({ schema: String(r.schema), table: String(r.table) }));
     existing.sort((a, b) => `${a.schema}.${a.table}`.localeCompare(`${b.schema}.${b.table}`));
-    await this.execute(`LOCK TABLE ${existing.map(quoteTable).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    // Not LOCK TABLE: on a view it also locks every table the view reads, and a dev
+    // promotion would then wait on prod's readers of shared tables. ALTER VIEW locks only
+    // the view; all of them go in one round trip, so no reader slips in between.
+    // (One DO statement; validated names cannot contain its $planner$ quote.)
+    await this.execute(`DO $planner$ BEGIN ${existing.map((v) => `ALTER VIEW ${quoteTable(v)} OWNER TO CURRENT_USER;`).join(' ')} END $planner$`);
   }
 
   async dropView(name: TableName): Promise<void> {
