@@ -180,7 +180,7 @@ export class Context {
     const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.now().getTime(), options });
+    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.now().getTime(), isProtected: (name) => this.settings(name).protected, options });
   }
 
   /** Builds what the plan needs and promotes the environment. */
@@ -224,6 +224,7 @@ export class Context {
         now: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
         afterBatch: batchAuditor({ engine: this.engine, projectDir: this.config.projectDir, warn: reporter.auditWarning?.bind(reporter), now: () => this.now() }),
+        isProtected: (name) => this.settings(name).protected,
       });
     } finally {
       await lock.release();

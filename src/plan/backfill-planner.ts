@@ -10,6 +10,7 @@ import { reachable } from '../util/dag.js';
 import { lineColumn } from '../util/text-position.js';
 import type { Plan, SnapshotBackfill } from './plan.js';
 import { isPreview } from './preview.js';
+import { blockingHolders, type HeldElsewhere } from './versions-elsewhere.js';
 
 /** How many of its latest intervals a dev preview of a forward-only change computes by default. */
 export const PREVIEW_INTERVALS = 1;
@@ -91,7 +92,7 @@ export interface BackfillInput {
   held: ReadonlySet<string>;
   /** Outside prod: prod's version of each model, whose table a dev plan never writes. */
   /** `name@version` of the tables other live environments use, with their names (empty in prod). */
-  heldElsewhere: ReadonlyMap<string, readonly string[]>;
+  heldElsewhere: HeldElsewhere;
   now: number;
   /** `--start/--end`: limits a backfill outside prod. */
   range?: { start?: number; end?: number };
@@ -116,7 +117,7 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
   }
   const snapshotOf = (name: string) => plan.snapshots[plan.target[name]];
   // Outside prod, a table another environment's views read is never written.
-  const ownsTable = (s: Snapshot) => isProd || !input.heldElsewhere.has(builtKey(s.name, s.version));
+  const ownsTable = (s: Snapshot) => isProd || !blockingHolders(input.heldElsewhere, s).length;
   const restated = restatedSnapshots(plan, input, ownsTable);
 
   const builds: string[] = [];
@@ -172,7 +173,7 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
       throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only FULL and INCREMENTAL_* models have intervals to restate`, { code: 'invalid_restatement' });
     }
     if (!ownsTable(s)) {
-      const holders = input.heldElsewhere.get(builtKey(s.name, s.version))!.join(', ');
+      const holders = blockingHolders(input.heldElsewhere, s).join(', ');
       throw new InputError(`--restate-model: ${m} in ${plan.environment} reads a table that ${holders} also use${holders.includes(',') ? '' : 's'}; it cannot be restated from here`, {
         code: 'invalid_restatement',
         hint: `restate it where it belongs (planner plan ${holders.split(',')[0]} --restate-model ${m}), or change it in ${plan.environment} first`,

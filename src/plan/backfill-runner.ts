@@ -2,6 +2,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { countRows } from '../engine/incremental-sql.js';
 import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { quoteTable } from '../util/identifiers.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import { buildSnapshot, computeBatch, insertableColumns } from './build-snapshot.js';
 import { crashPoint } from './crash-points.js';
@@ -90,6 +91,27 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
     reporter.batchFinished?.(snapshot, i, todo.length, batch, rows, Date.now() - started);
   }
   return outcome;
+}
+
+/**
+ * Runs `fn` holding the table's backfill lock (PostgreSQL; DuckDB's file lock already
+ * admits one process), telling it whether the table is built as state says now: several
+ * environments filling the same version take turns, and each sees what the others did.
+ */
+export async function withTableTurn<T>(
+  snapshot: Snapshot,
+  deps: Pick<BackfillDeps, 'engine' | 'state'>,
+  holder: string,
+  builtBefore: boolean,
+  fn: (built: boolean) => Promise<T>,
+): Promise<T> {
+  const lock = await deps.engine.locks?.lock(`backfill ${quoteTable(snapshot.physical)}`, holder);
+  try {
+    const key = builtKey(snapshot.name, snapshot.version);
+    return await fn(lock ? (await deps.state.getBuiltTables([key])).has(key) : builtBefore);
+  } finally {
+    await lock?.release();
+  }
 }
 
 /**

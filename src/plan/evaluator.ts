@@ -7,7 +7,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
-import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
+import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { crashPoint } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
 import { fullRefreshTimes } from './render-snapshot.js';
@@ -79,14 +79,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     if (work) {
       // Another environment may be filling the same version right now: take turns on the
       // table, and read what is recorded only once it is ours, so no interval is written twice.
-      const lock = await engine.locks?.lock(`backfill ${quoteTable(snapshot.physical)}`, `planner apply ${plan.id} pid ${process.pid}`);
-      try {
-        const key = builtKey(snapshot.name, snapshot.version);
-        const built = lock ? (await state.getBuiltTables([key])).has(key) : recorded.has(key);
-        await backfillSnapshot(snapshot, work, backfillDeps, built);
-      } finally {
-        await lock?.release();
-      }
+      const builtBefore = recorded.has(builtKey(snapshot.name, snapshot.version));
+      await withTableTurn(snapshot, deps, `planner apply ${plan.id} pid ${process.pid}`, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built));
       reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
       continue;
     }

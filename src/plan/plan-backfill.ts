@@ -32,6 +32,7 @@ export async function addBackfill(
     held: ReadonlySet<string>;
     prod?: EnvironmentRecord;
     now: number;
+    isProtected: (environment: string) => boolean;
     options: IntervalOptions;
   },
 ): Promise<Plan> {
@@ -45,7 +46,7 @@ export async function addBackfill(
   // A bad cron fails every plan, not only the one that first computes the model.
   for (const s of target) if (tracksIntervals(s.model.kind)) scheduleOf(s.model);
 
-  const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now);
+  const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected);
   const interesting = target.filter((s) => tracksIntervals(s.model.kind) && (restate || !input.held.has(s.id)));
   const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
   return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });

@@ -3,9 +3,9 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
 import { snapshotBackfill, tracksIntervals } from './backfill-planner.js';
-import { backfillSnapshot, type BackfillDeps } from './backfill-runner.js';
+import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import type { SnapshotBackfill } from './plan.js';
-import { versionsHeldElsewhere } from './versions-elsewhere.js';
+import { blockingHolders, versionsHeldElsewhere } from './versions-elsewhere.js';
 
 /** What `planner run` computed for one model. */
 export interface RunModelResult {
@@ -25,17 +25,21 @@ export interface RunResult {
 /**
  * `planner run`: for every model of the environment that tracks intervals, in DAG order,
  * computes the intervals that became due after its last computed one. Outside prod, a
- * version another live environment also uses is never written: only the environment's own run.
+ * table that prod, a protected environment, or another snapshot of the same version uses
+ * is never written (see blockingHolders).
  */
-export async function runEnvironment(env: EnvironmentRecord, deps: Omit<BackfillDeps, 'parentOf'>): Promise<RunResult> {
+export async function runEnvironment(
+  env: EnvironmentRecord,
+  deps: Omit<BackfillDeps, 'parentOf'> & { isProtected: (environment: string) => boolean },
+): Promise<RunResult> {
   const { state } = deps;
   const snapshots = await state.getSnapshots(Object.values(env.snapshots));
   const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
   const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
   const order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
 
-  const heldElsewhere = await versionsHeldElsewhere(state, env.name, deps.now().getTime());
-  const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && !heldElsewhere.has(builtKey(s.name, s.version)));
+  const heldElsewhere = await versionsHeldElsewhere(state, env.name, deps.now().getTime(), deps.isProtected);
+  const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && !blockingHolders(heldElsewhere, s).length);
   const keys = runnable.map((s) => builtKey(s.name, s.version));
   const [intervals, built] = [await state.getIntervals(keys), await state.getBuiltTables(keys)];
 
@@ -53,7 +57,10 @@ export async function runEnvironment(env: EnvironmentRecord, deps: Omit<Backfill
   for (const [i, { snapshot, work }] of due.entries()) {
     deps.reporter.buildStarted?.(snapshot, i, due.length);
     const started = Date.now();
-    const outcome = await backfillSnapshot(snapshot, work, { ...deps, parentOf }, built.has(builtKey(snapshot.name, snapshot.version)));
+    const builtBefore = built.has(builtKey(snapshot.name, snapshot.version));
+    const outcome = await withTableTurn(snapshot, deps, `planner run ${env.name} pid ${process.pid}`, builtBefore, (isBuilt) =>
+      backfillSnapshot(snapshot, work, { ...deps, parentOf }, isBuilt),
+    );
     deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
     if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });
   }

@@ -39,4 +39,19 @@ describe('two dev environments sharing a table', () => {
     expect(ran.models.map((m) => m.model)).not.toContain('analytics.event_totals');
     expect(await totalsB()).toEqual(before);
   });
+
+  it('lets environments holding the very same snapshot keep it up to date, once', async () => {
+    p.put('models/analytics/daily_events.sql', breaking);
+    await p.planApply(T0, 'dev_a');
+    await p.planApply(T0, 'dev_b');
+    await p.at(T1, (ctx) => appendLanding(ctx.engine, [15]));
+    const ran = await p.at(T1, (ctx) => ctx.run('dev_a'));
+    expect(ran.models.map((m) => m.model)).toContain('analytics.daily_events');
+    const latest = (env: string) => p.rows(T1, `SELECT CAST(max(event_date) AS VARCHAR) AS d, count(*) AS n FROM analytics__${env}.daily_events`);
+    expect((await latest('dev_b'))[0].d).toBe('2024-01-15');
+    expect(await latest('dev_b')).toEqual(await latest('dev_a'));
+    // dev_b finds nothing left to do: the shared table already has the day.
+    const again = await p.at(T1, (ctx) => ctx.run('dev_b'));
+    expect(again.models.map((m) => m.model)).not.toContain('analytics.daily_events');
+  });
 });

@@ -72,7 +72,7 @@ describe('what a plan computes', () => {
   });
 
   it('outside prod: never computes prod versions, limits new ones to the range, and previews only the latest day', () => {
-    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
+    const heldElsewhere = new Map([[`a.events@${events.version}`, [{ environment: 'prod', snapshotId: events.id, protected: true }]]]);
     const built = new Set([builtKey(events.name, events.version)]);
     const p = withBackfill(plan('dev', [events, totals]), input({ heldElsewhere, built, range: { start: d(10), end: d(12) } }));
     expect(p.builds).toEqual([totals.id]);
@@ -96,7 +96,7 @@ describe('what a plan computes', () => {
     expect(p.backfill[totals.id].restate).toEqual([{ start: d(3), end: d(6) }]);
     expect(() => withBackfill(plan('prod', [events]), input({ restate: { models: ['a.nope'] } }))).toThrow(/no model 'a.nope'/);
     expect(() => withBackfill(plan('prod', [view]), input({ restate: { models: ['a.report'] } }))).toThrow(/VIEW model/);
-    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
+    const heldElsewhere = new Map([[`a.events@${events.version}`, [{ environment: 'prod', snapshotId: events.id, protected: true }]]]);
     expect(() => withBackfill(plan('dev', [events]), input({ heldElsewhere, restate: { models: ['a.events'] } }))).toThrow(/reads a table that prod also uses/);
   });
 
@@ -114,7 +114,7 @@ describe('a dev plan with --start/--end', () => {
     const intervals = new Map([events, totals].map((s) => [builtKey(s.name, s.version), [{ start: d(10), end: d(13) }]]));
     const p = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, range: { start: d(5), end: d(15) } }));
     expect(spans(p, events)).toEqual([[d(5), d(10)], [d(13), d(15)]]);
-    const heldElsewhere = new Map([[`a.events@${events.version}`, ['prod']]]);
+    const heldElsewhere = new Map([[`a.events@${events.version}`, [{ environment: 'prod', snapshotId: events.id, protected: true }]]]);
     const q = withBackfill(plan('dev', [events, totals]), input({ built, held, intervals, heldElsewhere, range: { start: d(5), end: d(15) } }));
     expect(q.builds).toEqual([totals.id]);
     expect(withBackfill(plan('dev', [events, totals]), input({ built, held, intervals })).builds).toEqual([]);
