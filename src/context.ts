@@ -142,13 +142,14 @@ export class Context {
     }
     const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
     const compareWith = current ?? base;
+    let kept = new Map<string, Snapshot>();
     if (options.selectModels?.length) {
       const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels);
       const keep = Object.entries(compareWith?.snapshots ?? {}).filter(([name]) => !selected.has(name));
-      const kept = await this.state.getSnapshots(keep.map(([, id]) => id));
-      project = restrictProject(project, selected, new Map([...kept.values()].map((s) => [s.name, s])));
+      kept = new Map([...(await this.state.getSnapshots(keep.map(([, id]) => id))).values()].map((s) => [s.name, s]));
+      project = restrictProject(project, selected, kept);
     }
-    const fingerprints = fingerprintProject(project);
+    const fingerprints = fingerprintProject(project, kept);
 
     // The local snapshots that already exist, what they replace, and what the environment holds now.
     const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
@@ -172,6 +173,7 @@ export class Context {
       prod,
       known,
       includeUnmodified: options.includeUnmodified ?? false,
+      kept: new Set(kept.keys()),
       forwardOnly: options.forwardOnly,
       allowDestructive: options.allowDestructive,
       now: this.now().getTime(),

@@ -103,7 +103,8 @@ function queryShape(node: Json): QueryShape {
 
 /** Names of a query's output columns, when the query alone tells them. */
 function outputColumns(node: Json): string[] | null {
-  if (node.type === 'SET_OPERATION_NODE') return outputColumns(node.left as Json);
+  // BY NAME unions match columns by name, so either side may add some: not known here.
+  if (node.type === 'SET_OPERATION_NODE') return String(node.setop_type).includes('BY_NAME') ? null : outputColumns(node.left as Json);
   if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) return null;
   const names: string[] = [];
   for (const p of node.select_list as Json[]) {

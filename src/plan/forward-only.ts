@@ -58,13 +58,19 @@ export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigratio
     // Environment views (`SELECT * FROM <table>`) block dropping or retyping columns where
     // the engine tracks them: they go and come back in the same transaction.
     const views = m.drop.length || m.retype.length ? (await engine.dependentViews?.(table)) ?? [] : [];
-    const physical = views.find((v) => v.schema.startsWith('planner__'));
-    if (physical) {
-      throw new InputError(`forward-only change to ${snapshot.name} would drop or retype columns that ${physical.schema}.${physical.table} reads`, {
-        code: 'destructive_change',
-        location: { file: snapshot.model.file },
-        hint: 'make the change breaking (plan without --forward-only) so the models reading it are rebuilt',
-      });
+    const tableColumns = (await engine.columns(table)).map((c) => c.name).join(',');
+    for (const v of views) {
+      // Only an environment's own view of this model (`SELECT *` of the table) is recreated;
+      // any other view's definition would be lost, so the change is refused instead.
+      const named = v.table === snapshot.model.table && (v.schema === snapshot.model.schema || v.schema.startsWith(`${snapshot.model.schema}__`));
+      const whole = named && (await engine.columns(v)).map((c) => c.name).join(',') === tableColumns;
+      if (!whole) {
+        throw new InputError(`forward-only change to ${snapshot.name} would drop or retype columns that view ${v.schema}.${v.table} reads`, {
+          code: 'destructive_change',
+          location: { file: snapshot.model.file },
+          hint: 'make the change breaking (plan without --forward-only) so what reads it is rebuilt, or drop that view first',
+        });
+      }
     }
     for (const v of views) await engine.dropView(v);
     for (const c of m.drop) await engine.execute(dropColumn(table, c));

@@ -2,7 +2,7 @@ import type { Interval } from '../intervals/interval.js';
 import { parseTimeInput } from '../intervals/time-input.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
-import { scheduleOf, tracksIntervals, withBackfill } from './backfill-planner.js';
+import { scheduleOf, startOf, tracksIntervals, withBackfill } from './backfill-planner.js';
 import type { Plan } from './plan.js';
 import { versionsHeldElsewhere } from './versions-elsewhere.js';
 
@@ -45,6 +45,8 @@ export async function addBackfill(
   const target = Object.values(draft.target).map((id) => draft.snapshots[id]);
   // A bad cron fails every plan, not only the one that first computes the model.
   for (const s of target) if (tracksIntervals(s.model.kind)) scheduleOf(s.model);
+  // A bad start fails the plan too, not the build that first reads it.
+  for (const s of target) startOf(s.model);
 
   const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected);
   const interesting = target.filter((s) => tracksIntervals(s.model.kind) && (restate || !input.held.has(s.id)));

@@ -27,6 +27,8 @@ export interface PlanInput {
   /** Snapshots from state: those with the local ids, and the base's snapshots that differ. */
   known: Map<string, Snapshot>;
   includeUnmodified: boolean;
+  /** `--select-model`: models planned with their stored definition, so never directly modified. */
+  kept?: ReadonlySet<string>;
   now: number;
   /** `--forward-only`: every change keeps its existing table where the kind allows. */
   forwardOnly?: boolean;
@@ -84,7 +86,7 @@ export function buildPlan(input: PlanInput): Plan {
       if (!prev) {
         added.push(name);
         effect.set(name, { category: 'breaking', causes: [name] });
-      } else if (prev.fingerprint.ownData !== fingerprint.ownData || prev.fingerprint.metadata !== fingerprint.metadata) {
+      } else if (!input.kept?.has(name) && (prev.fingerprint.ownData !== fingerprint.ownData || prev.fingerprint.metadata !== fingerprint.metadata)) {
         const direct = categorizeDirectChange(
           { fingerprint: prev.fingerprint, shape: prev.model.shape, kindJson: JSON.stringify(prev.model.kind) },
           { fingerprint, shape: model.shape, kindJson: JSON.stringify(model.kind) },

@@ -35,6 +35,15 @@ export function restrictProject(project: Project, selected: ReadonlySet<string>,
   const models = new Map<string, Model>();
   for (const [name, model] of project.models) if (selected.has(name)) models.set(name, model);
   for (const [name, snapshot] of stored) if (!selected.has(name)) models.set(name, modelOf(snapshot));
+  for (const [name, model] of models) {
+    const missing = model.parents.find((p) => !models.has(p));
+    if (missing) {
+      throw new InputError(`--select-model: ${name} (not selected) still reads ${missing}, which the selection removes or leaves out`, {
+        code: 'invalid_selection',
+        hint: `select ${name} too, or leave ${missing} out of the selection`,
+      });
+    }
+  }
   const sorted = topologicalOrder([...models.keys()].sort(), (n) => models.get(n)!.parents);
   if ('cycle' in sorted) throw new InputError(`the selected models form a cycle with the environment's: ${sorted.cycle.join(' -> ')}`, { code: 'cycle' });
   return { models, order: sorted.order };

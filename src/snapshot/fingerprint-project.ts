@@ -1,11 +1,22 @@
 import type { Project } from '../model/load-project.js';
 import { fingerprintModel, snapshotId } from './fingerprint.js';
-import type { Fingerprint } from './snapshot.js';
+import type { Fingerprint, Snapshot } from './snapshot.js';
 
-/** Fingerprints every model of a project in DAG order, so each sees its parents' data hashes. */
-export function fingerprintProject(project: Project): Map<string, { fingerprint: Fingerprint; id: string }> {
+/**
+ * Fingerprints every model of a project in DAG order, so each sees its parents' data hashes.
+ * `kept`: models whose definition comes from a stored snapshot (`plan --select-model`); while
+ * their parents are the very snapshots they were planned against, they keep that snapshot's
+ * fingerprint as stored (so nothing that changed in how fingerprints are computed since can
+ * make an untouched model look edited).
+ */
+export function fingerprintProject(project: Project, kept: ReadonlyMap<string, Snapshot> = new Map()): Map<string, { fingerprint: Fingerprint; id: string }> {
   const out = new Map<string, { fingerprint: Fingerprint; id: string }>();
   for (const name of project.order) {
+    const stored = kept.get(name);
+    if (stored && Object.entries(stored.parents).every(([p, id]) => out.get(p)?.id === id)) {
+      out.set(name, { fingerprint: stored.fingerprint, id: stored.id });
+      continue;
+    }
     const fingerprint = fingerprintModel(project.models.get(name)!, (p) => out.get(p)!.fingerprint.data);
     out.set(name, { fingerprint, id: snapshotId(name, fingerprint) });
   }

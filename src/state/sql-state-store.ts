@@ -112,11 +112,16 @@ export class SqlStateStore implements StateStore {
     return out;
   }
 
-  /** `fresh`: the version has no recorded intervals (its table was just created), so nothing to merge with. */
+  /** `fresh`: the version's table was just built whole: its intervals replace all recorded ones. */
   async addIntervals(name: string, version: string, intervals: readonly Interval[], options: { fresh?: boolean } = {}): Promise<void> {
     const added = mergeIntervals(intervals);
     if (!added.length) return;
-    if (options.fresh) return this.replaceIntervalRows(name, version, [], added);
+    if (options.fresh) {
+      // The table was just built whole: whatever was recorded for this version no longer holds.
+      await this.db.deleteFrom('intervals').where('name', '=', name).where('version', '=', version).execute();
+      await this.db.insertInto('intervals').values(added.map((i) => ({ name, version, start_ms: i.start, end_ms: i.end }))).execute();
+      return;
+    }
     // Rows touching the span are replaced by their union with the new ranges.
     const touching = await this.intervalRows(name, version, added[0].start, added[added.length - 1].end, true);
     await this.replaceIntervalRows(name, version, touching, mergeIntervals([...touching, ...added]));

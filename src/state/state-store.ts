@@ -69,7 +69,7 @@ export interface StateStore extends StateReader {
   /**
    * Records computed intervals of a version, merged with the adjacent ones it has. Several
    * statements: wrap in the engine's transaction to make it atomic with the batch it records.
-   * `fresh`: the version has no intervals yet (its table was just created): one insert.
+   * `fresh`: the version's table was just built whole: these intervals replace all recorded.
    */
   addIntervals(name: string, version: string, intervals: readonly Interval[], options?: { fresh?: boolean }): Promise<void>;
   /** Forgets intervals of a version (restatement), splitting the rows they cut. Several statements. */

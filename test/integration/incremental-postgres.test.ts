@@ -113,4 +113,17 @@ describe.skipIf(!server.available)(`incremental models on PostgreSQL${server.not
     expect((await cols('analytics__dev')).map((c) => c.column_name)).toEqual(['event_date', 'events']);
     expect(Number((await db.query('SELECT count(*) AS n FROM analytics.daily_events'))[0].n)).toBe(28);
   });
+
+  it("refuses a destructive forward-only change that would lose a user's view over the table", async () => {
+    await p.planApply(T0);
+    const [{ t }] = await db.query(`SELECT schemaname || '.' || tablename AS t FROM pg_tables WHERE tablename LIKE 'analytics__daily_events__%'`);
+    await db.query('CREATE SCHEMA reporting');
+    await db.query(`CREATE VIEW reporting.clicks AS SELECT event_date, events FROM ${String(t).split('.').map((x) => `"${x}"`).join('.')} WHERE event_type = 'click'`);
+    p.edit('models/analytics/daily_events.sql', '  e.event_type,\n', '');
+    p.edit('models/analytics/daily_events.sql', 'GROUP BY 1, 2', 'GROUP BY 1');
+    p.edit('models/analytics/event_totals.sql', /SELECT event_type, /, "SELECT 'all' AS event_type, ");
+    p.edit('models/analytics/event_totals.sql', /GROUP BY event_type/, '');
+    await expect(p.planApply(T0, 'prod', { forwardOnly: true, allowDestructive: true })).rejects.toThrow(/would drop or retype columns that view reporting\.clicks reads/);
+    expect((await db.query('SELECT count(*) AS n FROM reporting.clicks'))[0].n).toBeDefined();
+  });
 });

@@ -42,4 +42,16 @@ describe('model kinds on DuckDB', () => {
     // EMBEDDED and EXTERNAL models have neither a table nor a view.
     expect(rows.views.map((v) => v.table_name)).toEqual(['big', 'counts']);
   });
+
+  it('refuses a start that is not a date when planning, before anything is built', async () => {
+    const p = new TempProject(undefined, []);
+    projects.push(p);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(p.path('models'));
+    p.write('models/a.sql', "MODEL (name core.a, kind FULL);\nSELECT 1 AS x");
+    p.write('models/v.sql', "MODEL (name core.v, kind VIEW, start 'last year');\nSELECT * FROM core.a");
+    await expect(p.with((ctx) => ctx.plan('prod'))).rejects.toThrow(/start 'last year' is not a date/);
+    const schemas = await p.with(async (ctx) => (await ctx.engine.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'core%' OR schema_name LIKE 'planner\\_\\_%' ESCAPE '\\'")).rows);
+    expect(schemas).toEqual([]);
+  });
 });

@@ -29,4 +29,29 @@ describe('plan --select-model on DuckDB', () => {
     expect(cols).not.toContain('marker');
     await expect(p.with((ctx) => ctx.plan('dev', { selectModels: ['nope.*'] }))).rejects.toThrow(/matches no model/);
   });
+
+  it('keeps an untouched model as stored even if fingerprints are computed differently now', async () => {
+    // Simulate snapshots stored by an older planner: their payloads lack `externals`.
+    await p.with(async (ctx) => {
+      const rows = (await ctx.engine.query('SELECT id, payload FROM planner_state.snapshots')).rows;
+      for (const r of rows) {
+        const payload = JSON.parse(String(r.payload));
+        delete payload.model.externals;
+        payload.fingerprint.ownData = `old-${payload.fingerprint.ownData}`;
+        await ctx.engine.query('UPDATE planner_state.snapshots SET payload = $1 WHERE id = $2', [JSON.stringify(payload), r.id]);
+      }
+    });
+    p.edit('models/analytics/order_totals.sql', 'GROUP BY', "WHERE o.status <> 'cancelled'\nGROUP BY");
+    const plan = await p.with((ctx) => ctx.plan('dev', { selectModels: ['analytics.order_totals'] }));
+    expect(plan.directlyModified.map((c) => c.name)).toEqual(['analytics.order_totals']);
+    expect(plan.indirectlyModified.map((c) => c.name)).toEqual(['analytics.customers', 'analytics.daily_revenue']);
+  });
+
+  it('refuses a selection that removes a model an unselected one still reads', async () => {
+    const { rmSync } = await import('node:fs');
+    rmSync(p.path('models/analytics/order_totals.sql'));
+    await expect(p.with((ctx) => ctx.plan('dev', { selectModels: ['analytics.order_totals'] }))).rejects.toThrow(
+      /analytics\.(customers|daily_revenue) \(not selected\) still reads analytics\.order_totals/,
+    );
+  });
 });

@@ -71,7 +71,8 @@ describe('loading a project', () => {
     expect(grain.hint).toContain('order_id');
     const time = await loadError({ 'models/a.sql': 'MODEL (name s.a, kind INCREMENTAL_BY_TIME_RANGE (time_column ds));\nSELECT 1 AS d' });
     expect(time.message).toContain("time_column names column 'ds'");
-    // Unknown output (SELECT *): nothing to check against.
+    // Unknown output (SELECT *, UNION BY NAME): nothing to check against.
+    await projects.load({ 'models/a.sql': 'MODEL (name s.a, kind FULL, grain (b));\nSELECT 1 AS a UNION ALL BY NAME SELECT 2 AS b' });
     await projects.load({ 'models/a.sql': 'MODEL (name s.a, grain whatever);\nSELECT * FROM ext.t' });
   });
 });
