@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { ROOT, TempProject } from './project.js';
 
 /** The local test server (trust auth); PLANNER_TEST_PG_ADMIN_URL points elsewhere. */
@@ -130,4 +131,23 @@ export function pgProject(db: PgTestDatabase, source: string = ROOT, files?: str
   const project = new TempProject(source, files);
   project.write('planner.config.ts', postgresConfig(db.envVar));
   return project;
+}
+
+/**
+ * Around each test of a describe block: a fresh database and a project on it (the demo by
+ * default), handed to `use`, then removed.
+ * @example let db: PgTestDatabase; let p: TempProject; eachPgProject((d, q) => ((db = d), (p = q)));
+ */
+export function eachPgProject(use: (db: PgTestDatabase, p: TempProject) => void, make: (db: PgTestDatabase) => TempProject = (db) => pgProject(db)): void {
+  let current: { db: PgTestDatabase; p: TempProject } | undefined;
+  beforeEach(async () => {
+    const db = await PgTestDatabase.create();
+    current = { db, p: make(db) };
+    use(current.db, current.p);
+  });
+  afterEach(async () => {
+    current?.p.remove();
+    await current?.db.drop();
+    current = undefined;
+  });
 }

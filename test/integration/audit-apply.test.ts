@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
+import { eachPgProject, PgTestDatabase, postgresServer } from '../helpers/postgres.js';
 import { TempProject } from '../helpers/project.js';
 import { catalog } from '../helpers/warehouse-state.js';
 
@@ -117,14 +117,7 @@ describe('audits during apply on DuckDB', () => {
 describe.skipIf(!server.available)(`audits during apply on PostgreSQL${server.note}`, () => {
   let db: PgTestDatabase;
   let p: TempProject;
-  beforeEach(async () => {
-    db = await PgTestDatabase.create();
-    p = pgProject(db);
-  });
-  afterEach(async () => {
-    p.remove();
-    await db.drop();
-  });
+  eachPgProject((d, q) => ((db = d), (p = q)));
 
   it('a failing blocking audit in dev stops the plan before any view changes and shows the bad rows', async () => {
     expect((await plan(p, 'prod')).code).toBe(0);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAILY_EVENTS, DUCKDB_CONFIG, IncrementalProject, appendLanding, createLanding } from './incremental-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { DAILY_EVENTS, appendLanding, eachAppliedProject, type IncrementalProject } from './incremental-fixture.js';
 
 const T0 = '2024-01-15T10:00:00Z';
 const T1 = '2024-01-16T10:00:00Z';
@@ -8,12 +8,7 @@ const plusColumn = breaking.replace('  COUNT(*) AS events\n', '  COUNT(*) AS eve
 
 describe('two dev environments sharing a table', () => {
   let p: IncrementalProject;
-  beforeEach(async () => {
-    p = new IncrementalProject(DUCKDB_CONFIG);
-    await p.at(T0, (ctx) => createLanding(ctx.engine, Array.from({ length: 14 }, (_, i) => i + 1)));
-    await p.planApply(T0);
-  });
-  afterEach(() => p.remove());
+  eachAppliedProject(T0, (q) => (p = q));
 
   it("never lets one write into the other's table, by plan or by run", async () => {
     p.put('models/analytics/daily_events.sql', breaking);

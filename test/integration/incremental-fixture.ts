@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Context, ContextOptions, PlanOptions } from '../../src/context.js';
 import type { EngineAdapter } from '../../src/engine/engine-adapter.js';
+import { afterEach, beforeEach } from 'vitest';
 import { TempProject } from '../helpers/project.js';
 
 /** An instant as epoch-ms clock for a context. */
@@ -107,3 +108,15 @@ export const DUCKDB_CONFIG = `export default {
   modelDefaults: { dialect: 'duckdb', start: '2024-01-01', cron: '@daily' },
 };
 `;
+
+/** Around each test: the event-stream project on DuckDB, January 1-14 landed, prod applied at `now`. */
+export function eachAppliedProject(now: string, use: (p: IncrementalProject) => void): void {
+  let p: IncrementalProject | undefined;
+  beforeEach(async () => {
+    p = new IncrementalProject(DUCKDB_CONFIG);
+    await p.at(now, (ctx) => createLanding(ctx.engine, Array.from({ length: 14 }, (_, i) => i + 1)));
+    await p.planApply(now);
+    use(p);
+  });
+  afterEach(() => p?.remove());
+}

@@ -1,10 +1,10 @@
 import { appendFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { invalidateCommand } from '../../src/cli/commands/invalidate.js';
 import { diffCommand } from '../../src/cli/commands/diff.js';
 import { verifyCommand } from '../../src/cli/commands/verify.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
+import { eachPgProject, PgTestDatabase, postgresServer } from '../helpers/postgres.js';
 import type { TempProject } from '../helpers/project.js';
 
 const server = await postgresServer();
@@ -12,14 +12,7 @@ const server = await postgresServer();
 describe.skipIf(!server.available)(`invalidate, janitor, diff and verify on PostgreSQL${server.note}`, () => {
   let db: PgTestDatabase;
   let p: TempProject;
-  beforeEach(async () => {
-    db = await PgTestDatabase.create();
-    p = pgProject(db);
-  });
-  afterEach(async () => {
-    p.remove();
-    await db.drop();
-  });
+  eachPgProject((d, q) => ((db = d), (p = q)));
 
   const answers = () =>
     db.query(`SELECT (SELECT sum(revenue)::text FROM analytics.daily_revenue) AS revenue, (SELECT count(*)::int FROM analytics.customers) AS customers,

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/errors.js';
 import { runCli } from '../helpers/engines.js';
-import { PgTestDatabase, pgProject, postgresConfig, postgresServer } from '../helpers/postgres.js';
+import { eachPgProject, PgTestDatabase, postgresConfig, postgresServer } from '../helpers/postgres.js';
 import type { TempProject } from '../helpers/project.js';
 
 const server = await postgresServer();
@@ -9,14 +9,7 @@ const server = await postgresServer();
 describe.skipIf(!server.available)(`plan and promote on PostgreSQL${server.note}`, () => {
   let db: PgTestDatabase;
   let p: TempProject;
-  beforeEach(async () => {
-    db = await PgTestDatabase.create();
-    p = pgProject(db);
-  });
-  afterEach(async () => {
-    p.remove();
-    await db.drop();
-  });
+  eachPgProject((d, q) => ((db = d), (p = q)));
 
   it('builds prod, builds only the changed model and its breaking children in dev, then promotes without building', async () => {
     const first = await p.planAndApply('prod');

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { PgTestDatabase, pgProject, postgresServer } from '../helpers/postgres.js';
+import { eachPgProject, PgTestDatabase, postgresServer } from '../helpers/postgres.js';
 import { TempProject } from '../helpers/project.js';
 import { catalog, tableStates, type Query } from '../helpers/warehouse-state.js';
 
@@ -136,14 +136,7 @@ describe('protected environments on DuckDB', () => {
 describe.skipIf(!server.available)(`protected environments on PostgreSQL${server.note}`, () => {
   let db: PgTestDatabase;
   let p: TempProject;
-  beforeEach(async () => {
-    db = await PgTestDatabase.create();
-    p = pgProject(db);
-  });
-  afterEach(async () => {
-    p.remove();
-    await db.drop();
-  });
+  eachPgProject((d, q) => ((db = d), (p = q)));
 
   it('dev applies with breaking, non-breaking, metadata and forward-only changes never write to a table prod uses', async () => {
     await devNeverTouchesProd(p, (sql) => db.query(sql));

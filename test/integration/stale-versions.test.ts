@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
-import { DAILY_EVENTS, DUCKDB_CONFIG, IncrementalProject, createLanding } from './incremental-fixture.js';
+import { DAILY_EVENTS, eachAppliedProject, type IncrementalProject } from './incremental-fixture.js';
 
 const T0 = '2024-01-15T10:00:00Z';
 
 describe('a plan whose snapshot another plan recorded with another version', () => {
   let p: IncrementalProject;
-  beforeEach(async () => {
-    p = new IncrementalProject(DUCKDB_CONFIG);
-    await p.at(T0, (ctx) => createLanding(ctx.engine, Array.from({ length: 14 }, (_, i) => i + 1)));
-    await p.planApply(T0);
-  });
-  afterEach(() => p.remove());
+  eachAppliedProject(T0, (q) => (p = q));
 
   it('is refused as stale, leaving prod and state as they were', async () => {
     p.put('models/analytics/daily_events.sql', DAILY_EVENTS.replace('GROUP BY 1, 2', "  AND e.event_type = 'click'\nGROUP BY 1, 2"));
