@@ -84,11 +84,17 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
       continue;
     }
-    await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
-    await crashPoint('after-build');
-    // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
-    await auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, fullRefreshTimes(snapshot, now()));
-    await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
+    const build = async () => {
+      await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
+      await crashPoint('after-build');
+      // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
+      await auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, fullRefreshTimes(snapshot, now()));
+      await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
+    };
+    // Where state shares the engine's transactions, the object, its audits and its record
+    // commit together: a failed audit leaves nothing behind.
+    if (backfillDeps.atomic) await engine.transaction(build);
+    else await build();
     await crashPoint('after-record-built');
     reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
   }
