@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { batchAuditor } from './audit/run-audits.js';
+import { auditStage, batchAuditor } from './audit/run-audits.js';
 import { validateProjectAudits } from './audit/validate-audits.js';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
@@ -225,7 +225,7 @@ export class Context {
         reporter,
         now: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
-        afterBatch: batchAuditor({ engine: this.engine, projectDir: this.config.projectDir, warn: reporter.auditWarning?.bind(reporter), now: () => this.now() }),
+        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter)), () => this.now()),
         isProtected: (name) => this.settings(name).protected,
       });
     } finally {

@@ -93,13 +93,10 @@ export class AuditFailedError extends PlannerError {
  * fails. Called before the table is recorded as built, so a failed table is rebuilt
  * and audited again by the next apply instead of being trusted.
  */
-export async function auditBuiltSnapshot(
-  snapshot: Snapshot,
-  deps: { engine: EngineAdapter; projectDir: string; warn?: (snapshot: Snapshot, message: string) => void },
-  times: RenderTimes,
-): Promise<void> {
+export async function auditBuiltSnapshot(snapshot: Snapshot, deps: AuditStageDeps, times: RenderTimes): Promise<void> {
   if (!snapshot.model.audits.length) return;
-  const results = await runAudits(snapshot, deps.engine, customAuditsFor([snapshot], deps.projectDir), times);
+  const custom = snapshot.model.audits.some((a) => !builtinAudit(a.name)) ? deps.customAudits() : new Map<string, AuditDefinition>();
+  const results = await runAudits(snapshot, deps.engine, custom, times);
   const failed = results.filter((r) => r.count > 0);
   for (const r of failed.filter((f) => !f.blocking)) deps.warn?.(snapshot, describeFailure(r));
   const blocking = failed.filter((f) => f.blocking);
@@ -139,11 +136,24 @@ function jsonRow(row: Row): Record<string, unknown> {
   return out;
 }
 
+/** What the audit stage of an apply or run needs; `customAudits` reads audits/ at most once. */
+export interface AuditStageDeps {
+  engine: EngineAdapter;
+  warn?: (snapshot: Snapshot, message: string) => void;
+  customAudits: () => ReadonlyMap<string, AuditDefinition>;
+}
+
+/** The audit stage's dependencies for one apply or run: the project's custom audits are read once, when first needed. */
+export function auditStage(engine: EngineAdapter, projectDir: string, warn?: AuditStageDeps['warn']): AuditStageDeps {
+  let custom: Map<string, AuditDefinition> | undefined;
+  return { engine, warn, customAudits: () => (custom ??= loadAudits(projectDir)) };
+}
+
 /**
  * The audit step run after each batch of a backfill (plans and `planner run` alike):
  * audits the snapshot over the batch's time range.
  */
-export function batchAuditor(deps: { engine: EngineAdapter; projectDir: string; warn?: (snapshot: Snapshot, message: string) => void; now: () => Date }) {
+export function batchAuditor(stage: AuditStageDeps, now: () => Date) {
   return (snapshot: Snapshot, batch: { start: number; end: number }) =>
-    auditBuiltSnapshot(snapshot, deps, { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() });
+    auditBuiltSnapshot(snapshot, stage, { start: new Date(batch.start), end: new Date(batch.end), execution: now() });
 }

@@ -5,7 +5,7 @@ import { builtKey, type StateStore } from '../state/state-store.js';
 import { quoteTable } from '../util/identifiers.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
-import { auditBuiltSnapshot, batchAuditor } from '../audit/run-audits.js';
+import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { crashPoint } from './crash-points.js';
@@ -61,6 +61,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const schemas = new Set(builds.map((id) => plan.snapshots[id].physical.schema));
   for (const schema of schemas) await engine.createSchema(schema);
   await migrations.applyReady();
+  const audits = auditStage(engine, deps.projectDir, reporter.auditWarning?.bind(reporter));
   const backfillDeps: BackfillDeps = {
     engine,
     state,
@@ -69,7 +70,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     reporter,
     now,
     atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
-    afterBatch: batchAuditor({ engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter), now }),
+    afterBatch: batchAuditor(audits, now),
   };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];
@@ -88,7 +89,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
       await crashPoint('after-build');
       // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
-      await auditBuiltSnapshot(snapshot, { engine, projectDir: deps.projectDir, warn: reporter.auditWarning?.bind(reporter) }, fullRefreshTimes(snapshot, now()));
+      await auditBuiltSnapshot(snapshot, audits, fullRefreshTimes(snapshot, now()));
       await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
     };
     // Where state shares the engine's transactions, the object, its audits and its record

@@ -3,7 +3,7 @@ import { validateColumnType } from '../column-types.js';
 import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
 import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableName } from '../../util/identifiers.js';
 import { DuckDBSession } from './connection.js';
-import { DuckDBKyselyDialect } from './kysely-dialect.js';
+import { duckdbKyselyDialect } from './kysely-dialect.js';
 
 /** The embedded DuckDB engine: one file, one connection, transactional DDL. */
 export class DuckDBAdapter implements EngineAdapter {
@@ -135,7 +135,7 @@ export class DuckDBAdapter implements EngineAdapter {
   }
 
   kysely(): Kysely<any> {
-    this.db ??= new Kysely<any>({ dialect: new DuckDBKyselyDialect(this.session) });
+    this.db ??= new Kysely<any>({ dialect: duckdbKyselyDialect(this.session) });
     return this.db;
   }
 

@@ -1,35 +1,14 @@
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult } from 'kysely';
+import { PostgresSqlDialect } from '../postgres-sql-dialect.js';
 import type { DuckDBSession } from './connection.js';
 
 /**
  * kysely over our DuckDB session. DuckDB speaks PostgreSQL's SQL for everything the state
- * store asks (`$1` parameters, double-quoted names, RETURNING), so the PostgreSQL compiler
- * and adapter serve as they are.
+ * store asks (`$1` parameters, double-quoted names, RETURNING), so the shared PostgreSQL
+ * dialect serves with a driver of its own.
  */
-export class DuckDBKyselyDialect implements Dialect {
-  constructor(private readonly session: DuckDBSession) {}
-  createDriver(): Driver {
-    return new DuckDBDriver(this.session);
-  }
-  createQueryCompiler() {
-    return new PostgresQueryCompiler();
-  }
-  createAdapter() {
-    return new PostgresAdapter();
-  }
-  createIntrospector(db: Kysely<any>) {
-    return new PostgresIntrospector(db);
-  }
+export function duckdbKyselyDialect(session: DuckDBSession): Dialect {
+  return new PostgresSqlDialect(() => new DuckDBDriver(session));
 }
 
 class DuckDBDriver implements Driver {
