@@ -90,9 +90,17 @@ export class Context {
     return environmentSettings(this.config, environment);
   }
 
+  /** The project as `environment`'s variables render it; read once per context (one command). */
   loadProject(environment = PROD): Promise<Project> {
-    return loadProject(this.config, this.settings(environment).variables);
+    let loaded = this.projects.get(environment);
+    if (!loaded) {
+      loaded = loadProject(this.config, this.settings(environment).variables);
+      this.projects.set(environment, loaded);
+      loaded.catch(() => this.projects.delete(environment));
+    }
+    return loaded;
   }
+  private readonly projects = new Map<string, Promise<Project>>();
 
   /** Environment names in state that have not expired, for error hints. */
   async knownEnvironments(): Promise<string[]> {

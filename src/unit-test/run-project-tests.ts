@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/types.js';
-import { loadProject } from '../model/load-project.js';
+import { loadProject, type Project } from '../model/load-project.js';
 import { loadUnitTests, type UnitTest } from './load-tests.js';
 import { runUnitTests, type UnitTestResult } from './run-unit-tests.js';
 
@@ -9,10 +9,16 @@ import { runUnitTests, type UnitTestResult } from './run-unit-tests.js';
  * may pick a SEED's file or a model's @VAR; a test's own `vars` win). A project without
  * tests costs nothing: its models are not even loaded.
  */
-export async function runProjectTests(config: ResolvedConfig, select: readonly string[] = [], variables = config.variables): Promise<UnitTestResult[]> {
+export async function runProjectTests(
+  config: ResolvedConfig,
+  select: readonly string[] = [],
+  variables = config.variables,
+  loaded?: () => Promise<Project>,
+): Promise<UnitTestResult[]> {
   const tests = loadUnitTests(config.projectDir).filter((t) => selected(t, select));
   if (!tests.length) return [];
-  const project = await loadProject(config, variables);
+  // `loaded`: a project the caller already read (a plan), instead of reading it again.
+  const project = await (loaded ? loaded() : loadProject(config, variables));
   return runUnitTests(tests, project, config, variables);
 }
 

@@ -25,7 +25,7 @@ export interface SafeguardOptions {
 /** Runs the unit tests (as `environment` sees the project) unless `--skip-tests`; a failure stops the command before anything is printed or applied. */
 export async function runPlanTests(ctx: Context, environment: string, opts: SafeguardOptions, io: CliIO): Promise<void> {
   if (opts.skipTests) return;
-  const results = await runProjectTests(ctx.config, [], ctx.settings(environment).variables);
+  const results = await runProjectTests(ctx.config, [], ctx.settings(environment).variables, () => ctx.loadProject(environment));
   if (results.every((r) => r.status === 'passed')) return;
   if (!opts.json) io.err(renderUnitTestReport(results));
   throw new UnitTestsFailedError(results);
