@@ -18,8 +18,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Write dir/planner.config.ts (a local DuckDB gateway). Default true. */
   config?: boolean;
-  /** Multiplies the rows of the source models (500 to 5,000 each by default). */
+  /** Multiplies the rows of the source models (500 to 5,000 each by default); 0.01 gives a few rows each. */
   rowsScale?: number;
+  /** Share of the non-source models written as VIEW instead of FULL (default 0: all FULL). */
+  viewShare?: number;
 }
 
 export interface GeneratedProject {
@@ -90,7 +92,7 @@ function layerSizes(n: number): number[] {
 const ALIASES = ['a', 'b', 'c'];
 
 function sourceQuery(r: Rand, scale: number): string {
-  const rows = r.pick([500, 1000, 2000, 5000]) * scale;
+  const rows = Math.max(1, Math.round(r.pick([500, 1000, 2000, 5000]) * scale));
   const mod = r.int(7, 13);
   const keep = r.int(0, mod - 1);
   const price = r.pick(['1.5', '0.75', '2.25', '3.1']);
@@ -265,8 +267,8 @@ function multiParentQuery(r: Rand, parents: string[]): string {
   }
 }
 
-function header(m: Model, owner: string): string {
-  return ['MODEL (', `  name ${m.name},`, '  kind FULL,', `  owner ${owner},`, '  grain id', ');', ''].join('\n');
+function header(m: Model, owner: string, kind: 'FULL' | 'VIEW'): string {
+  return ['MODEL (', `  name ${m.name},`, `  kind ${kind},`, `  owner ${owner},`, '  grain id', ');', ''].join('\n');
 }
 
 function plan(n: number, seed: number, scale: number): { models: Model[]; owners: string[] } {
@@ -317,8 +319,11 @@ export function generateProject(dir: string, n: number, opts: GenerateOptions = 
   for (let layer = 0; layer <= LAYERS; layer++) {
     if (models.some((m) => m.layer === layer)) mkdirSync(join(modelsDir, `s${layer}`), { recursive: true });
   }
+  // A PRNG of its own, so projects without views stay byte for byte what they were.
+  const kinds = new Rand((opts.seed ?? 1) + 7919);
   models.forEach((m, i) => {
-    const text = `${header(m, owners[i] ?? 'team_a')}\n${m.query}\n`;
+    const kind = m.layer > 0 && opts.viewShare && kinds.chance(opts.viewShare) ? 'VIEW' : 'FULL';
+    const text = `${header(m, owners[i] ?? 'team_a', kind)}\n${m.query}\n`;
     writeFileSync(join(modelsDir, `s${m.layer}`, `${m.table}.sql`), text);
   });
   if (opts.config !== false) writeFileSync(join(dir, 'planner.config.ts'), CONFIG_SOURCE);

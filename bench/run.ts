@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { benchApplyOverhead } from './apply-overhead.js';
-import { benchNoopPlan } from './noop-plan.js';
 import { benchParseRates } from './parse-rates.js';
 import { writeReport, type BenchRow } from './report.js';
+import { benchPlanAtScale, benchSmallApplyDuckDB, benchSmallApplyPostgres } from './small-models.js';
 
 /**
  * `npm run bench`: every benchmark in one run, printed and written to BENCHMARKS.md.
@@ -20,7 +20,9 @@ const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
 };
 
 await step('parse success rates', () => benchParseRates(root));
-await step('no-op plan', () => benchNoopPlan(quick ? [100, 1000] : [1000, 10000]));
+await step('small models: first apply, DuckDB', () => benchSmallApplyDuckDB(quick ? 200 : 2000, quick ? 1 : 2));
+await step('small models: first apply, PostgreSQL', () => benchSmallApplyPostgres(quick ? 200 : 2000));
+await step('no-op plan, dev plan, run at scale', () => benchPlanAtScale(quick ? [200, 1000] : [2000, 10000]));
 await step('apply overhead', () => benchApplyOverhead(quick ? 50 : 200, quick ? 4 : 40));
 try {
   const { benchTableDiff } = await import('./table-diff-bench.js');
