@@ -14,8 +14,9 @@ import { renderSpec } from './commands/render.js';
 import { runSpec } from './commands/run.js';
 import { testSpec } from './commands/test.js';
 import { tableDiffSpec } from './commands/table-diff.js';
+import { validateSpec } from './commands/validate.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const COMMANDS: CommandSpec[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
-  diffSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec];
+  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec];

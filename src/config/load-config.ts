@@ -88,6 +88,7 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     variables: config.variables ?? {},
     environments: config.environments ?? { prod: { protected: true } },
     stateSchema,
+    validation: config.validation ?? {},
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ValidationThresholds } from '../governance/metrics.js';
 /** A DuckDB database file (or `:memory:`). `path` is relative to the project folder. */
 export interface DuckDBGatewayConfig {
   type: 'duckdb';
@@ -50,6 +51,8 @@ export interface PlannerConfig {
   environments?: Record<string, EnvironmentConfig>;
   /** Schema holding the planner's state tables (default `planner_state`). */
   stateSchema?: string;
+  /** How far validation metrics may move before `planner validate` flags them. */
+  validation?: Partial<ValidationThresholds>;
 }
 
 /** The config after defaults are applied. */
@@ -62,4 +65,5 @@ export interface ResolvedConfig {
   variables: Record<string, unknown>;
   environments: Record<string, EnvironmentConfig>;
   stateSchema: string;
+  validation: Partial<ValidationThresholds>;
 }

@@ -71,6 +71,7 @@ const shape: Shape = {
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',
+  validation: { shape: { rowCountChangePct: 'number', nullRateIncreasePct: 'number', hashTotalChangePct: 'number', uniqueGrain: 'boolean' } },
 };
 
 /** Validates what `planner.config.ts` default-exports; `file` is named in every error. */

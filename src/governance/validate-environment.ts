@@ -1,0 +1,82 @@
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { InputError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
+import { compareMetrics, DEFAULT_THRESHOLDS, measureTable, type MetricFlag, type TableMetrics, type ValidationThresholds } from './metrics.js';
+
+/** The metrics of one model in the environment validated and in its baseline, and what moved. */
+export interface ModelValidation {
+  model: string;
+  table: string;
+  metrics: TableMetrics;
+  baseline: { environment: string; table: string; metrics: TableMetrics } | null;
+  /** Both environments read the very same physical table: nothing can differ. */
+  sameTable: boolean;
+  flags: MetricFlag[];
+}
+
+export interface ValidationReport {
+  environment: string;
+  against: string | null;
+  thresholds: ValidationThresholds;
+  models: ModelValidation[];
+}
+
+export interface ValidateOptions {
+  /** Only these models (default: those whose table differs from the baseline's, or all without one). */
+  models?: string[];
+  /** Every model, also those sharing the baseline's table. */
+  all?: boolean;
+  thresholds?: Partial<ValidationThresholds>;
+}
+
+/** Kinds without a physical object of their own to measure. */
+const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
+
+/**
+ * `planner validate ENV --against prod`: measures the models of `env` (row count,
+ * distinct keys on the grain, NULL rate per column, a total per numeric column) and
+ * compares each with the same model in `against`, flagging what moved past the
+ * thresholds. Reads only; a table shared by both environments is measured once.
+ */
+export async function validateEnvironment(
+  deps: { engine: EngineAdapter; state: StateReader },
+  env: EnvironmentRecord,
+  against: EnvironmentRecord | undefined,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const ids = [...Object.values(env.snapshots), ...Object.values(against?.snapshots ?? {})];
+  const snapshots = await deps.state.getSnapshots([...new Set(ids)]);
+  const of = (e: EnvironmentRecord | undefined, model: string): Snapshot | undefined => (e?.snapshots[model] ? snapshots.get(e.snapshots[model]) : undefined);
+  for (const m of options.models ?? []) {
+    if (!env.snapshots[m]) {
+      throw new InputError(`model '${m}' is not in environment '${env.name}'`, { code: 'unknown_model', hint: `models there: ${Object.keys(env.snapshots).sort().slice(0, 20).join(', ')}` });
+    }
+  }
+  const names = (options.models?.length ? options.models : Object.keys(env.snapshots)).slice().sort();
+  const measured = new Map<string, TableMetrics>();
+  const measure = async (s: Snapshot) => {
+    const key = `${s.physical.schema}.${s.physical.table}`;
+    let m = measured.get(key);
+    if (!m) measured.set(key, (m = await measureTable(deps.engine, s.physical, s.model.grain)));
+    return m;
+  };
+  const models: ModelValidation[] = [];
+  for (const name of names) {
+    const mine = of(env, name);
+    if (!mine || NO_TABLE.has(mine.model.kind.name)) continue;
+    const theirs = of(against, name);
+    const sameTable = Boolean(theirs && theirs.version === mine.version && theirs.name === mine.name);
+    if (sameTable && !options.all && !options.models?.length) continue;
+    const metrics = await measure(mine);
+    const baseline = theirs && !NO_TABLE.has(theirs.model.kind.name) ? { environment: against!.name, table: `${theirs.physical.schema}.${theirs.physical.table}`, metrics: await measure(theirs) } : null;
+    models.push({ model: name, table: `${mine.physical.schema}.${mine.physical.table}`, metrics, baseline, sameTable, flags: compareMetrics(metrics, sameTable ? null : baseline?.metrics ?? null, thresholds) });
+  }
+  return { environment: env.name, against: against?.name ?? null, thresholds, models };
+}
+
+/** True when any model has a flag. */
+export function hasFlags(report: ValidationReport): boolean {
+  return report.models.some((m) => m.flags.length > 0);
+}
