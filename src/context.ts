@@ -9,7 +9,7 @@ import { EngineError, InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
-import { loadProject, type Project } from './model/load-project.js';
+import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
@@ -140,6 +140,7 @@ export class Context {
     }
     let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
+    assertModelGateways(project, this.gatewayName);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
     let base: EnvironmentRecord | undefined;

@@ -1,3 +1,4 @@
+import { formatTime } from '../intervals/time-format.js';
 import { quoteIdent, quoteLiteral, quoteTable, type TableName } from '../util/identifiers.js';
 
 /**
@@ -6,24 +7,28 @@ import { quoteIdent, quoteLiteral, quoteTable, type TableName } from '../util/id
  * untyped literals so they compare with DATE, TIMESTAMP and ISO-text columns alike.
  */
 
-/** A time bound as a literal: a date at midnight, else a date-time (UTC). */
-export function timeLiteral(ms: number): string {
+/**
+ * A time bound as a literal: a date at midnight, else a date-time (UTC); or in the
+ * time column's own `format` when the model gives one (`time_column (ds, '%Y%m%d')`).
+ */
+export function timeLiteral(ms: number, format?: string): string {
+  if (format) return quoteLiteral(formatTime(ms, format));
   const iso = new Date(ms).toISOString();
   return quoteLiteral(iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' '));
 }
 
 /** `column` within [start, end). */
-export function inRange(column: string, start: number, end: number): string {
-  return `${quoteIdent(column)} >= ${timeLiteral(start)} AND ${quoteIdent(column)} < ${timeLiteral(end)}`;
+export function inRange(column: string, start: number, end: number, format?: string): string {
+  return `${quoteIdent(column)} >= ${timeLiteral(start, format)} AND ${quoteIdent(column)} < ${timeLiteral(end, format)}`;
 }
 
 /** The rows of `query` within [start, end) of `column`, so a batch never writes outside its range. */
-export function rowsInRange(query: string, column: string, start: number, end: number): string {
-  return `SELECT * FROM (${query}) AS planner_batch WHERE ${inRange(column, start, end)}`;
+export function rowsInRange(query: string, column: string, start: number, end: number, format?: string): string {
+  return `SELECT * FROM (${query}) AS planner_batch WHERE ${inRange(column, start, end, format)}`;
 }
 
-export function deleteRange(table: TableName, column: string, start: number, end: number): string {
-  return `DELETE FROM ${quoteTable(table)} WHERE ${inRange(column, start, end)}`;
+export function deleteRange(table: TableName, column: string, start: number, end: number, format?: string): string {
+  return `DELETE FROM ${quoteTable(table)} WHERE ${inRange(column, start, end, format)}`;
 }
 
 /** Inserts by column name, so a column added by a forward-only change lands in place. */

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
+import { closestNames, suggestion } from '../util/did-you-mean.js';
 import { lineColumn } from '../util/text-position.js';
 import { findMacros, MacroError, placeholderQuery } from './macros.js';
 import type { MacroCall, Model, ModelDefinition } from './model.js';
@@ -41,6 +42,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   const files = discoverFiles(join(root, 'models'), '.sql');
   const definitions: ModelDefinition[] = [];
   const byName = new Map<string, ModelDefinition>();
+  const disabled = new Map<string, ModelDefinition>();
   for (const abs of files) {
     const file = relative(root, abs).split(sep).join('/');
     const def = readModelFile(readFileSync(abs, 'utf8'), file, config.modelDefaults);
@@ -49,8 +51,10 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
     }
     byName.set(def.name, def);
-    definitions.push(def);
+    if (def.enabled) definitions.push(def);
+    else disabled.set(def.name, def);
   }
+  checkModelProperties(definitions, config);
 
   const withQuery = definitions.filter((d) => d.query);
   const macros = new Map<ModelDefinition, MacroCall[]>();
@@ -101,8 +105,15 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
         throw new InputError(`model ${def.name} reads from itself`, { location: at(def, def.queryOffset + ref.start) });
       }
       if (models.has(name)) parents.add(name);
-      else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+      else if (disabled.has(name)) {
+        throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
+          location: at(def, def.queryOffset + ref.start),
+          code: 'disabled_model',
+          hint: `enable ${name}, or stop reading it`,
+        });
+      } else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
     }
+    for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, models, disabled));
     model.parents = [...parents].sort();
     model.externals = [...externals].sort();
   });
@@ -140,4 +151,54 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
 
 function at(def: ModelDefinition, offset: number) {
   return { file: def.file, ...lineColumn(def.source, Math.max(offset, 0)) };
+}
+
+/** A `depends_on` entry: it must name an enabled model other than this one. */
+function dependency(def: ModelDefinition, name: string, models: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, ModelDefinition>): string {
+  const location = at(def, def.source.search(/\bdepends_on\b/i));
+  if (name === def.name) throw new InputError(`model ${def.name} depends on itself`, { location, code: 'cycle' });
+  if (disabled.has(name)) throw new InputError(`model ${def.name} depends on ${name}, which is disabled (enabled false)`, { location, code: 'disabled_model' });
+  if (!models.has(name)) {
+    throw new InputError(`depends_on names '${name}', which is not a model`, { location, code: 'unknown_model', hint: closeModels(name, models.keys()) });
+  }
+  return name;
+}
+
+/** Checks properties that name things in the config: a model's gateway must be one of the project's. */
+function checkModelProperties(definitions: readonly ModelDefinition[], config: ResolvedConfig): void {
+  const gateways = Object.keys(config.gateways);
+  for (const def of definitions) {
+    const gateway = def.properties?.gateway;
+    if (gateway && !gateways.includes(gateway)) {
+      throw new InputError(`gateway '${gateway}' is not one of the project's gateways`, {
+        location: at(def, def.source.search(/\bgateway\b/i)),
+        code: 'unknown_gateway',
+        hint: suggestion(gateway, gateways),
+      });
+    }
+  }
+}
+
+/** `did you mean a.b?` for model names close to `name`, else undefined (listing thousands of models helps no one). */
+export function closeModels(name: string, known: Iterable<string>): string | undefined {
+  const close = closestNames(name, known);
+  return close.length ? `did you mean ${close.join(' or ')}?` : undefined;
+}
+
+/**
+ * A model pinned to a gateway (`gateway team`) is built only by plans on that gateway:
+ * one plan runs on one connection here, so building it elsewhere would put its table in
+ * the wrong warehouse.
+ */
+export function assertModelGateways(project: Project, gateway: string): void {
+  for (const model of project.models.values()) {
+    const wanted = model.properties?.gateway;
+    if (wanted && wanted !== gateway) {
+      throw new InputError(`model ${model.name} runs on gateway '${wanted}', but this plan uses gateway '${gateway}'`, {
+        location: at(model, model.source.search(/\bgateway\b/i)),
+        code: 'gateway_mismatch',
+        hint: `plan with --gateway ${wanted}; a plan builds models on one gateway only, so models of different gateways are planned separately`,
+      });
+    }
+  }
 }

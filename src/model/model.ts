@@ -7,7 +7,18 @@ export type ModelKind =
   | { name: 'EMBEDDED' }
   | { name: 'EXTERNAL' }
   | { name: 'SEED'; path: string }
-  | { name: 'INCREMENTAL_BY_TIME_RANGE'; timeColumn: string; batchSize?: number; lookback?: number }
+  | {
+      name: 'INCREMENTAL_BY_TIME_RANGE';
+      timeColumn: string;
+      /** strftime-style format of a time column stored as text or a number (`'%Y%m%d'`). */
+      timeFormat?: string;
+      batchSize?: number;
+      lookback?: number;
+      /** Metadata only: batches here run one at a time, which every limit admits. */
+      batchConcurrency?: number;
+      /** Metadata only (SQLMesh: a hint to engines that partition by the time column). */
+      partitionByTimeColumn?: boolean;
+    }
   | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number };
 
 export type KindName = ModelKind['name'];
@@ -22,6 +33,47 @@ export interface ColumnDef {
   name: string;
   type: string;
 }
+
+/**
+ * SQLMesh's further model properties, each kept only when written. `DATA_PROPERTIES`
+ * enter the data hash (they change the table), the others the metadata hash, except
+ * `formatting` and `ignored_rules`, which concern tools and no table.
+ */
+export interface ModelProperties {
+  /** Models this one depends on besides those its query reads. */
+  dependsOn?: string[];
+  /** Names of other models this one joins to (documentation and lineage). */
+  references?: string[];
+  /** Any text: changing it makes a new version of the model. */
+  stamp?: string;
+  intervalUnit?: string;
+  allowPartials?: boolean;
+  /** Property name -> its value as written (SQL text). */
+  physicalProperties?: Record<string, string>;
+  virtualProperties?: Record<string, string>;
+  sessionProperties?: Record<string, string>;
+  /** Partition expressions as written (column names, usually). */
+  partitionedBy?: string[];
+  clusteredBy?: string[];
+  storageFormat?: string;
+  tableFormat?: string;
+  columnDescriptions?: Record<string, string>;
+  formatting?: boolean;
+  optimizeQuery?: boolean;
+  ignoredRules?: string[];
+  gateway?: string;
+}
+
+/** The properties that change what the table holds or how it is laid out. */
+export const DATA_PROPERTIES = [
+  'stamp', 'intervalUnit', 'physicalProperties', 'partitionedBy', 'clusteredBy', 'storageFormat', 'tableFormat', 'optimizeQuery', 'gateway',
+] as const satisfies readonly (keyof ModelProperties)[];
+
+/** Properties that concern tools (formatter, linter), in neither hash. */
+export const UNHASHED_PROPERTIES = ['formatting', 'ignoredRules', 'dependsOn'] as const satisfies readonly (keyof ModelProperties)[];
+
+/** Kind settings that only schedule work, so they enter the metadata hash, not the data hash. */
+export const KIND_METADATA_FIELDS = ['batchConcurrency', 'partitionByTimeColumn'] as const;
 
 /** One model as written in its file, after defaults are applied; no SQL parsing yet. */
 export interface ModelDefinition {
@@ -41,6 +93,10 @@ export interface ModelDefinition {
   columns?: ColumnDef[];
   audits: AuditRef[];
   forwardOnly: boolean;
+  /** `enabled false`: the model is not loaded; a model reading it is bad input. */
+  enabled: boolean;
+  /** SQLMesh's further properties that were written; absent when none were. */
+  properties?: ModelProperties;
   /** The query text as written (macros not yet rendered); empty for SEED and EXTERNAL. */
   query: string;
   /** Character offset of the query in the file, to turn query positions into file positions. */

@@ -3,12 +3,17 @@ import { validateIdentifier } from '../util/identifiers.js';
 import { lineColumn } from '../util/text-position.js';
 import { parseHeader, PhraseReader } from './header-parser.js';
 import type { Atom, Phrase } from './header-values.js';
-import type { AuditRef, ColumnDef, ModelDefinition, ModelKind } from './model.js';
+import type { AuditRef, ColumnDef, ModelDefinition, ModelKind, ModelProperties } from './model.js';
+import { EXTRA_PROPERTY_NAMES, readExtraProperty, REFUSED_PROPERTIES } from './model-properties.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { parseCron } from '../intervals/cron.js';
+import { unsupportedDirective } from '../intervals/time-format.js';
 
-const PROPERTIES = new Set([
+const CORE_PROPERTIES = [
   'name', 'kind', 'dialect', 'cron', 'start', 'grain', 'grains', 'owner', 'description',
-  'tags', 'columns', 'audits', 'forward_only', 'column_descriptions',
-]);
+  'tags', 'columns', 'audits', 'forward_only', 'enabled',
+];
+const PROPERTIES = new Set([...CORE_PROPERTIES, ...EXTRA_PROPERTY_NAMES]);
 
 const KINDS: Record<string, { required: string[]; optional: string[] }> = {
   FULL: { required: [], optional: [] },
@@ -16,8 +21,30 @@ const KINDS: Record<string, { required: string[]; optional: string[] }> = {
   EMBEDDED: { required: [], optional: [] },
   EXTERNAL: { required: [], optional: [] },
   SEED: { required: ['path'], optional: ['batch_size'] },
-  INCREMENTAL_BY_TIME_RANGE: { required: ['time_column'], optional: ['batch_size', 'lookback', 'forward_only'] },
-  INCREMENTAL_BY_UNIQUE_KEY: { required: ['unique_key'], optional: ['batch_size', 'forward_only'] },
+  INCREMENTAL_BY_TIME_RANGE: {
+    required: ['time_column'],
+    optional: ['batch_size', 'lookback', 'forward_only', 'batch_concurrency', 'partition_by_time_column'],
+  },
+  INCREMENTAL_BY_UNIQUE_KEY: { required: ['unique_key'], optional: ['batch_size', 'forward_only', 'batch_concurrency'] },
+};
+
+/** Kinds SQLMesh has that planner refuses, with the reason and what to use instead. */
+const REFUSED_KINDS: Record<string, string> = {
+  CUSTOM:
+    'CUSTOM kinds are materializations written as Python classes in SQLMesh; planner runs no Python, so a materialization cannot be plugged in: use FULL, VIEW or an INCREMENTAL_* kind, with statements around the query for extra steps',
+  MANAGED: 'MANAGED models need an engine that maintains tables itself (Snowflake dynamic tables, Databricks); DuckDB and PostgreSQL have none: use FULL or INCREMENTAL_BY_TIME_RANGE',
+  DBT: 'dbt materializations are not supported: use a planner kind (FULL, VIEW, INCREMENTAL_*)',
+};
+
+/** Kind arguments SQLMesh knows that planner refuses, with the reason. */
+const REFUSED_KIND_ARGS: Record<string, string> = {
+  auto_restatement_cron: "'auto_restatement_cron' is not supported: restate on a schedule with `planner plan --restate-model M --start ... --auto-apply`",
+  auto_restatement_intervals: "'auto_restatement_intervals' is not supported (see auto_restatement_cron)",
+  on_destructive_change: "'on_destructive_change' is not supported: a forward-only change that drops or retypes columns is refused unless the plan is given --allow-destructive",
+  on_additive_change: "'on_additive_change' is not supported: forward-only changes always add new columns",
+  when_matched: "'when_matched' is not supported: a unique-key batch replaces the rows whose key it brings",
+  merge_filter: "'merge_filter' is not supported: a unique-key batch replaces the rows whose key it brings",
+  disable_restatement: "'disable_restatement' is not supported on this kind",
 };
 
 /**
@@ -27,10 +54,11 @@ const KINDS: Record<string, { required: string[]; optional: string[] }> = {
 export function readModelFile(source: string, file: string, defaults: ModelDefaults & { dialect: Dialect; cron: string }): ModelDefinition {
   const header = parseHeader(source, file, 'MODEL');
   const r = new PhraseReader(source, file);
+  const properties: ModelProperties = {};
   for (const [key, p] of header.properties) {
-    if (!PROPERTIES.has(key)) {
-      r.fail(`unknown MODEL property '${key}'`, p.keyStart);
-    }
+    if (REFUSED_PROPERTIES[key]) r.fail(REFUSED_PROPERTIES[key], p.keyStart);
+    if (!PROPERTIES.has(key)) r.fail(`unknown MODEL property '${key}'; ${suggestion(key, [...PROPERTIES])}`, p.keyStart);
+    readExtraProperty(r, key, p, properties);
   }
   const prop = (k: string) => header.properties.get(k);
 
@@ -59,6 +87,8 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   if (needsQuery && !query) r.fail(`model ${name} has no query after its MODEL (...) header`, header.end);
   if (!needsQuery && query) r.fail(`a ${kind.name} model has no query, but text follows the header`, queryOffset);
 
+  const cron = prop('cron') ? r.scalar(prop('cron')!, 'cron') : defaults.cron;
+  if (properties.intervalUnit) checkIntervalUnit(r, properties.intervalUnit, cron, prop('interval_unit')!.start);
   const grainP = prop('grain') ?? prop('grains');
   return {
     name,
@@ -67,7 +97,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
     file,
     kind,
     dialect: dialectText as Dialect,
-    cron: prop('cron') ? r.scalar(prop('cron')!, 'cron') : defaults.cron,
+    cron,
     start: prop('start') ? r.scalar(prop('start')!, 'start') : defaults.start,
     grain: grainP ? r.names(grainP, 'grain') : [],
     owner: prop('owner') ? r.scalar(prop('owner')!, 'owner') : defaults.owner,
@@ -77,6 +107,8 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
     audits: prop('audits') ? readAudits(r, prop('audits')!) : [],
     // SQLMesh puts forward_only in the kind's arguments; a model-level setting is accepted too.
     forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : kindForwardOnly(r, kindP),
+    enabled: prop('enabled') ? r.boolean(prop('enabled')!, 'enabled') : true,
+    properties: Object.keys(properties).length ? properties : undefined,
     query,
     queryOffset,
     source,
@@ -87,9 +119,12 @@ function readKind(r: PhraseReader, p: Phrase): ModelKind {
   const { name: raw, args, start } = r.call(p, 'kind');
   const name = raw.toUpperCase();
   const spec = KINDS[name];
-  if (!spec) r.fail(`unknown model kind '${raw}' (known: ${Object.keys(KINDS).join(', ')})`, start);
+  if (REFUSED_KINDS[name]) r.fail(`model kind ${name} is not supported: ${REFUSED_KINDS[name]}`, start);
+  if (!spec) r.fail(`unknown model kind '${raw}'; ${suggestion(name, Object.keys(KINDS))}`, start);
   for (const [k, v] of args) {
-    if (!spec.required.includes(k) && !spec.optional.includes(k)) r.fail(`unknown ${name} property '${k}'`, v.start);
+    if (spec.required.includes(k) || spec.optional.includes(k)) continue;
+    if (REFUSED_KIND_ARGS[k]) r.fail(`${name}: ${REFUSED_KIND_ARGS[k]}`, v.start);
+    r.fail(`unknown ${name} property '${k}'; ${suggestion(k, [...spec.required, ...spec.optional])}`, v.start);
   }
   for (const k of spec.required) if (!args.has(k)) r.fail(`${name} needs '${k}'`, start);
   const num = (k: string) => {
@@ -99,15 +134,57 @@ function readKind(r: PhraseReader, p: Phrase): ModelKind {
     if (!Number.isInteger(n) || n < 0) r.fail(`${k} must be a whole number`, v.start);
     return n;
   };
+  const flag = (k: string) => (args.has(k) ? r.boolean(args.get(k)!, k) : undefined);
   switch (name) {
     case 'SEED':
       return { name, path: r.scalar(args.get('path')!, 'path') };
-    case 'INCREMENTAL_BY_TIME_RANGE':
-      return { name, timeColumn: r.scalar(args.get('time_column')!, 'time_column'), batchSize: num('batch_size'), lookback: num('lookback') };
+    case 'INCREMENTAL_BY_TIME_RANGE': {
+      const { column, format } = readTimeColumn(r, args.get('time_column')!);
+      return {
+        name,
+        timeColumn: column,
+        timeFormat: format,
+        batchSize: num('batch_size'),
+        lookback: num('lookback'),
+        batchConcurrency: num('batch_concurrency'),
+        partitionByTimeColumn: flag('partition_by_time_column'),
+      };
+    }
     case 'INCREMENTAL_BY_UNIQUE_KEY':
+      // SQLMesh allows only 1 here: merges of one table cannot run side by side.
+      if (num('batch_concurrency') !== undefined && num('batch_concurrency') !== 1) r.fail('batch_concurrency must be 1 for INCREMENTAL_BY_UNIQUE_KEY', args.get('batch_concurrency')!.start);
       return { name, uniqueKey: r.names(args.get('unique_key')!, 'unique_key'), batchSize: num('batch_size') };
     default:
       return { name: name as 'FULL' | 'VIEW' | 'EMBEDDED' | 'EXTERNAL' };
+  }
+}
+
+/** `time_column ds` or SQLMesh's `time_column (ds, '%Y-%m-%d')`: the column and the format its values are written in. */
+function readTimeColumn(r: PhraseReader, p: Phrase): { column: string; format?: string } {
+  const group = p.atoms[0];
+  if (p.atoms.length !== 1 || group.type !== 'group') return { column: r.scalar(p, 'time_column') };
+  const [col, fmt, ...rest] = group.items;
+  if (!col || rest.length) r.fail("time_column must be a column, or (column, 'format')", p.start);
+  const format = fmt ? r.scalar(fmt, 'time_column format') : undefined;
+  if (fmt && (fmt.atoms[0].type !== 'string' || !/%[Ymd]/.test(format!))) r.fail("the time_column format must be a string such as '%Y-%m-%d'", fmt.start);
+  const bad = format === undefined ? undefined : unsupportedDirective(format);
+  if (bad) r.fail(`the time_column format uses ${bad}; supported: %Y %m %d %H %M %S`, fmt!.start);
+  return { column: r.scalar(col, 'time_column'), format };
+}
+
+/**
+ * Here a model's intervals are its cron's (hours, days, weeks, months): an interval_unit
+ * is accepted when it says the same, and refused otherwise rather than ignored.
+ */
+function checkIntervalUnit(r: PhraseReader, unit: string, cron: string, offset: number): void {
+  let cronUnit: string;
+  try {
+    cronUnit = parseCron(cron).unit;
+  } catch {
+    return; // the cron itself is reported where it is used, with its own message
+  }
+  if (unit !== cronUnit) {
+    r.fail(`interval_unit '${unit}' differs from the intervals of cron '${cron}' (${cronUnit}): here a model's intervals follow its cron, so set a cron that runs once per ${unit}`, offset);
   }
 }
 

@@ -75,9 +75,10 @@ export async function computeBatch(
       return deps.count ? rowCount(engine, countRows(table)) : undefined;
     case 'INCREMENTAL_BY_TIME_RANGE': {
       const column = checkedColumn(snapshot, kind.timeColumn, 'time_column');
-      await engine.execute(deleteRange(table, column, batch.start, batch.end));
-      await engine.execute(insertColumns(table, deps.columns, rowsInRange(query, column, batch.start, batch.end)));
-      return deps.count ? rowCount(engine, countRows(table, inRange(column, batch.start, batch.end))) : undefined;
+      const format = kind.timeFormat;
+      await engine.execute(deleteRange(table, column, batch.start, batch.end, format));
+      await engine.execute(insertColumns(table, deps.columns, rowsInRange(query, column, batch.start, batch.end, format)));
+      return deps.count ? rowCount(engine, countRows(table, inRange(column, batch.start, batch.end, format))) : undefined;
     }
     case 'INCREMENTAL_BY_UNIQUE_KEY': {
       const keys = kind.uniqueKey.map((k) => checkedColumn(snapshot, k, 'unique_key'));

@@ -55,6 +55,7 @@ function modelOf(s: Snapshot): Model {
   return {
     ...m,
     queryOffset: 0,
+    enabled: true,
     parents: Object.keys(s.parents).sort(),
     externals: m.externals ?? [],
     references: m.references,

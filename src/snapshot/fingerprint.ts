@@ -1,4 +1,4 @@
-import type { Model } from '../model/model.js';
+import { DATA_PROPERTIES, KIND_METADATA_FIELDS, UNHASHED_PROPERTIES, type Model } from '../model/model.js';
 import { hashOf } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Fingerprint } from './snapshot.js';
@@ -11,7 +11,7 @@ import type { Fingerprint } from './snapshot.js';
 export function fingerprintModel(model: Model, parentData: (name: string) => string): Fingerprint {
   const ownData = hashOf(
     stableStringify({
-      kind: model.kind,
+      kind: omit(model.kind, KIND_METADATA_FIELDS),
       dialect: model.dialect,
       ast: model.shape?.astHash ?? null,
       variables: model.variables,
@@ -24,6 +24,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       // query that reads @start_*; elsewhere it is scheduling.
       start: model.kind.name.startsWith('INCREMENTAL') || model.macros.some((m) => m.name.startsWith('start_')) ? model.start ?? null : null,
       externals: model.externals,
+      // Left out when none is written, so models without them keep their fingerprints.
+      properties: nonEmpty(pick(model.properties, DATA_PROPERTIES)),
     }),
   );
   const parents = model.parents.map((p) => `${p}=${parentData(p)}`).join(',');
@@ -40,6 +42,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         grain: model.grain,
         audits: model.audits,
         forwardOnly: model.forwardOnly,
+        kind: nonEmpty(pick(model.kind, KIND_METADATA_FIELDS)),
+        properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
       }),
     ),
   };
@@ -48,4 +52,16 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
 /** The snapshot id: equal fingerprints give equal ids. */
 export function snapshotId(name: string, fp: Fingerprint): string {
   return `${name}#${hashOf(fp.data, fp.metadata).slice(0, 16)}`;
+}
+
+function pick<T extends object>(value: T | undefined, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([k, v]) => keys.includes(k) && v !== undefined));
+}
+
+function omit<T extends object>(value: T, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+}
+
+function nonEmpty(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  return Object.keys(value).length ? value : undefined;
 }

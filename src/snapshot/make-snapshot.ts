@@ -31,6 +31,7 @@ export function snapshotModel(model: Model): SnapshotModel {
     seedPath: model.kind.name === 'SEED' ? normalize(join(dirname(model.file), model.kind.path)).split('\\').join('/') : undefined,
     seedHash: model.seedHash,
     externals: model.externals,
+    properties: model.properties,
   };
 }
 
