@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import type { RenderTimes } from '../model/render.js';
 import type { Plan } from '../plan/plan.js';
 import { fullRefreshTimes, renderSnapshot } from '../plan/render-snapshot.js';
@@ -20,8 +21,7 @@ export function renderPlannedModel(plan: Plan, name: string, now: Date, times?: 
   const id = plan.target[wanted];
   if (!id) throw unknownModel(name, Object.keys(plan.target));
   const snapshot = plan.snapshots[id];
-  const kind = snapshot.model.kind.name;
-  if (kind === 'SEED' || kind === 'EXTERNAL') return { snapshot, query: null };
+  if (!kindStrategy(snapshot.model.kind).hasQuery) return { snapshot, query: null };
   const parentOf = (n: string) => (plan.target[n] ? plan.snapshots[plan.target[n]] : undefined);
   return { snapshot, query: renderSnapshot(snapshot, parentOf, times ?? fullRefreshTimes(snapshot, now)) };
 }

@@ -1,4 +1,5 @@
 import type { CatalogObject, EngineAdapter } from '../engine/engine-adapter.js';
+import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
@@ -33,9 +34,6 @@ export interface VerifyReport {
   problems: Problem[];
 }
 
-/** Materializations without a physical object or a view. */
-const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
-
 /**
  * Checks that every live environment's views exist and read the physical tables its
  * snapshots name, that those tables exist and are recorded as built, and that state
@@ -60,7 +58,7 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
       if (!users.includes(e.name)) usedBy.set(tableKey(s.physical), [...users, e.name]);
     }
   }
-  const withTables = [...snapshots.values()].filter((s) => !NO_TABLE.has(s.model.kind.name));
+  const withTables = [...snapshots.values()].filter((s) => kindStrategy(s.model.kind).physical);
   const built = await state.getBuiltTables(withTables.map((s) => builtKey(s.name, s.version)));
   for (const s of withTables) {
     const key = tableKey(s.physical);
@@ -71,7 +69,7 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
       problems.push({ code: 'not_built', environment, object: s.id, message: `${s.name}: state does not record table ${key} as built` });
     }
     const object = catalog.get(key);
-    const expected = s.model.kind.name === 'VIEW' ? 'view' : 'table';
+    const expected = kindStrategy(s.model.kind).physical!;
     if (!object) problems.push({ code: 'missing_table', environment, object: key, message: `${s.name}: physical ${expected} ${key} does not exist` });
     else if (object.type !== expected) {
       problems.push({ code: 'wrong_object_type', environment, object: key, message: `${s.name}: ${key} is a ${object.type}, expected a ${expected}` });
@@ -91,7 +89,7 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
         problems.push({ code: 'missing_snapshot', environment: env.name, object: id, message: `${model}: snapshot ${id} is not in state` });
         continue;
       }
-      if (NO_TABLE.has(s.model.kind.name)) continue;
+      if (!kindStrategy(s.model.kind).physical) continue;
       const name = viewName(s.model.schema, s.model.table, env.name);
       const object = catalog.get(tableKey(name));
       if (viewed.has(model)) {

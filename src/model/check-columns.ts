@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { lineColumn } from '../util/text-position.js';
+import { kindStrategy } from '../kinds/registry.js';
 import type { Model } from './model.js';
 
 /**
@@ -11,8 +12,7 @@ export function checkHeaderColumns(model: Model): void {
   const known = outputColumnsOf(model);
   if (!known) return;
   const mentions: { property: string; name: string }[] = model.grain.map((name) => ({ property: 'grain', name }));
-  if (model.kind.name === 'INCREMENTAL_BY_TIME_RANGE') mentions.push({ property: 'time_column', name: model.kind.timeColumn });
-  if (model.kind.name === 'INCREMENTAL_BY_UNIQUE_KEY') mentions.push(...model.kind.uniqueKey.map((name) => ({ property: 'unique_key', name })));
+  mentions.push(...kindStrategy(model.kind).headerColumns(model.kind));
   if (model.kind.name !== 'SEED') mentions.push(...(model.columns ?? []).map((c) => ({ property: 'columns', name: c.name })));
   for (const { property, name } of mentions) {
     if (!known.includes(name.toLowerCase())) throw unknownColumn(model, property, name, known);

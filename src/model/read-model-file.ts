@@ -7,26 +7,14 @@ import type { AuditRef, ColumnDef, ModelDefinition, ModelKind, ModelProperties }
 import { EXTRA_PROPERTY_NAMES, readExtraProperty, REFUSED_PROPERTIES } from './model-properties.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { parseCron } from '../intervals/cron.js';
-import { unsupportedDirective } from '../intervals/time-format.js';
+import { kindNamed, kindNames, kindStrategy } from '../kinds/registry.js';
+import { kindArgs } from './kind-args.js';
 
 const CORE_PROPERTIES = [
   'name', 'kind', 'dialect', 'cron', 'start', 'grain', 'grains', 'owner', 'description',
   'tags', 'columns', 'audits', 'forward_only', 'enabled',
 ];
 const PROPERTIES = new Set([...CORE_PROPERTIES, ...EXTRA_PROPERTY_NAMES]);
-
-const KINDS: Record<string, { required: string[]; optional: string[] }> = {
-  FULL: { required: [], optional: [] },
-  VIEW: { required: [], optional: ['materialized'] },
-  EMBEDDED: { required: [], optional: [] },
-  EXTERNAL: { required: [], optional: [] },
-  SEED: { required: ['path'], optional: ['batch_size'] },
-  INCREMENTAL_BY_TIME_RANGE: {
-    required: ['time_column'],
-    optional: ['batch_size', 'lookback', 'forward_only', 'batch_concurrency', 'partition_by_time_column'],
-  },
-  INCREMENTAL_BY_UNIQUE_KEY: { required: ['unique_key'], optional: ['batch_size', 'forward_only', 'batch_concurrency'] },
-};
 
 /** Kinds SQLMesh has that planner refuses, with the reason and what to use instead. */
 const REFUSED_KINDS: Record<string, string> = {
@@ -83,7 +71,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   const lead = /^\s*/.exec(query)![0].length;
   queryOffset += lead;
   query = query.slice(lead).replace(/[\s;]*$/, '');
-  const needsQuery = kind.name !== 'SEED' && kind.name !== 'EXTERNAL';
+  const needsQuery = kindStrategy(kind).hasQuery;
   if (needsQuery && !query) r.fail(`model ${name} has no query after its MODEL (...) header`, header.end);
   if (!needsQuery && query) r.fail(`a ${kind.name} model has no query, but text follows the header`, queryOffset);
 
@@ -118,58 +106,16 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
 function readKind(r: PhraseReader, p: Phrase): ModelKind {
   const { name: raw, args, start } = r.call(p, 'kind');
   const name = raw.toUpperCase();
-  const spec = KINDS[name];
   if (REFUSED_KINDS[name]) r.fail(`model kind ${name} is not supported: ${REFUSED_KINDS[name]}`, start);
-  if (!spec) r.fail(`unknown model kind '${raw}'; ${suggestion(name, Object.keys(KINDS))}`, start);
+  const strategy = kindNamed(name) ?? r.fail(`unknown model kind '${raw}'; ${suggestion(name, kindNames())}`, start);
+  const { required, optional } = strategy.properties;
   for (const [k, v] of args) {
-    if (spec.required.includes(k) || spec.optional.includes(k)) continue;
+    if (required.includes(k) || optional.includes(k)) continue;
     if (REFUSED_KIND_ARGS[k]) r.fail(`${name}: ${REFUSED_KIND_ARGS[k]}`, v.start);
-    r.fail(`unknown ${name} property '${k}'; ${suggestion(k, [...spec.required, ...spec.optional])}`, v.start);
+    r.fail(`unknown ${name} property '${k}'; ${suggestion(k, [...required, ...optional])}`, v.start);
   }
-  for (const k of spec.required) if (!args.has(k)) r.fail(`${name} needs '${k}'`, start);
-  const num = (k: string) => {
-    const v = args.get(k);
-    if (!v) return undefined;
-    const n = Number(r.scalar(v, k));
-    if (!Number.isInteger(n) || n < 0) r.fail(`${k} must be a whole number`, v.start);
-    return n;
-  };
-  const flag = (k: string) => (args.has(k) ? r.boolean(args.get(k)!, k) : undefined);
-  switch (name) {
-    case 'SEED':
-      return { name, path: r.scalar(args.get('path')!, 'path') };
-    case 'INCREMENTAL_BY_TIME_RANGE': {
-      const { column, format } = readTimeColumn(r, args.get('time_column')!);
-      return {
-        name,
-        timeColumn: column,
-        timeFormat: format,
-        batchSize: num('batch_size'),
-        lookback: num('lookback'),
-        batchConcurrency: num('batch_concurrency'),
-        partitionByTimeColumn: flag('partition_by_time_column'),
-      };
-    }
-    case 'INCREMENTAL_BY_UNIQUE_KEY':
-      // SQLMesh allows only 1 here: merges of one table cannot run side by side.
-      if (num('batch_concurrency') !== undefined && num('batch_concurrency') !== 1) r.fail('batch_concurrency must be 1 for INCREMENTAL_BY_UNIQUE_KEY', args.get('batch_concurrency')!.start);
-      return { name, uniqueKey: r.names(args.get('unique_key')!, 'unique_key'), batchSize: num('batch_size') };
-    default:
-      return { name: name as 'FULL' | 'VIEW' | 'EMBEDDED' | 'EXTERNAL' };
-  }
-}
-
-/** `time_column ds` or SQLMesh's `time_column (ds, '%Y-%m-%d')`: the column and the format its values are written in. */
-function readTimeColumn(r: PhraseReader, p: Phrase): { column: string; format?: string } {
-  const group = p.atoms[0];
-  if (p.atoms.length !== 1 || group.type !== 'group') return { column: r.scalar(p, 'time_column') };
-  const [col, fmt, ...rest] = group.items;
-  if (!col || rest.length) r.fail("time_column must be a column, or (column, 'format')", p.start);
-  const format = fmt ? r.scalar(fmt, 'time_column format') : undefined;
-  if (fmt && (fmt.atoms[0].type !== 'string' || !/%[Ymd]/.test(format!))) r.fail("the time_column format must be a string such as '%Y-%m-%d'", fmt.start);
-  const bad = format === undefined ? undefined : unsupportedDirective(format);
-  if (bad) r.fail(`the time_column format uses ${bad}; supported: %Y %m %d %H %M %S`, fmt!.start);
-  return { column: r.scalar(col, 'time_column'), format };
+  for (const k of required) if (!args.has(k)) r.fail(`${name} needs '${k}'`, start);
+  return strategy.parse(kindArgs(r, args, name, start));
 }
 
 /**

@@ -1,8 +1,8 @@
 import { InputError, type SourceLocation } from '../errors.js';
 import { boundaryBefore, lastCompleteEnd, parseCron, type CronSchedule } from '../intervals/cron.js';
 import { clipIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
-import { batchIntervals, missingIntervals } from '../intervals/missing.js';
-import type { ModelKind } from '../model/model.js';
+import { missingIntervals } from '../intervals/missing.js';
+import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey } from '../state/state-store.js';
@@ -15,10 +15,6 @@ import { blockingHolders, type HeldElsewhere } from './versions-elsewhere.js';
 /** How many of its latest intervals a dev preview of a forward-only change computes by default. */
 export const PREVIEW_INTERVALS = 1;
 
-/** Kinds whose computed time ranges are tracked: built per interval, or rebuilt when one is due. */
-export function tracksIntervals(kind: ModelKind): boolean {
-  return kind.name === 'FULL' || kind.name === 'INCREMENTAL_BY_TIME_RANGE' || kind.name === 'INCREMENTAL_BY_UNIQUE_KEY';
-}
 
 /** The model's cron as a schedule; a bad cron is an InputError at the model file's `cron` line. */
 export function scheduleOf(model: Pick<SnapshotModel, 'cron' | 'file' | 'source'>): CronSchedule {
@@ -34,11 +30,6 @@ export function startOf(model: Pick<SnapshotModel, 'start' | 'file' | 'source'>)
     throw new InputError(`start '${model.start}' is not a date`, { code: 'invalid_start', location: headerLocation(model, 'start'), hint: "write start '2024-01-01'" });
   }
   return ms;
-}
-
-/** Start of what a FULL model's query covers: its start, or all time. */
-export function fullRefreshStart(model: SnapshotModel): number {
-  return startOf(model) ?? 0;
 }
 
 export interface SnapshotBackfillInput {
@@ -61,6 +52,8 @@ export function snapshotBackfill(s: Snapshot, input: SnapshotBackfillInput): Sna
   const schedule = scheduleOf(model);
   const start = startOf(model);
   const kind = model.kind;
+  const intervals = kindStrategy(kind).intervals;
+  if (!intervals) throw new Error(`${kind.name} models have no intervals to compute`);
   let limit = input.limit;
   if (input.recent) limit = { ...limit, start: Math.max(limit?.start ?? -Infinity, boundaryBefore(schedule, lastCompleteEnd(schedule, input.now), input.recent)) };
   let restate: Interval[] = [];
@@ -71,14 +64,10 @@ export function snapshotBackfill(s: Snapshot, input: SnapshotBackfillInput): Sna
     restate = aligned.length ? clipIntervals(known, { start: aligned[0].start, end: aligned[aligned.length - 1].end }) : [];
     known = subtractIntervals(known, restate);
   }
-  const lookback = kind.name === 'INCREMENTAL_BY_TIME_RANGE' ? kind.lookback : undefined;
+  const lookback = intervals.lookback(kind);
   const missing = missingIntervals({ schedule, start, now: input.now, known, limit, onlyAfterKnown: input.onlyAfterKnown, lookback });
   if (!missing.length) return { restate, batches: [] };
-  if (kind.name === 'FULL') {
-    return { restate, batches: [{ start: fullRefreshStart(model), end: missing[missing.length - 1].end, intervals: missing }] };
-  }
-  const batchSize = kind.name === 'INCREMENTAL_BY_TIME_RANGE' || kind.name === 'INCREMENTAL_BY_UNIQUE_KEY' ? kind.batchSize : undefined;
-  return { restate, batches: batchIntervals(schedule, missing, batchSize).map((b) => ({ ...b, intervals: [{ start: b.start, end: b.end }] })) };
+  return { restate, batches: intervals.batches(kind, missing, { schedule, start }) };
 }
 
 export interface BackfillInput {
@@ -125,12 +114,12 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
   const seen = new Set<string>();
   for (const name of input.order) {
     const s = snapshotOf(name);
-    if (!s || s.model.kind.name === 'EMBEDDED' || s.model.kind.name === 'EXTERNAL') continue;
+    if (!s || !kindStrategy(s.model.kind).physical) continue;
     const key = builtKey(s.name, s.version);
     if (seen.has(key)) continue;
     seen.add(key);
     const built = input.built.has(key);
-    if (!tracksIntervals(s.model.kind)) {
+    if (!kindStrategy(s.model.kind).intervals) {
       if (!built) builds.push(s.id);
       continue;
     }
@@ -169,7 +158,7 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
         hint: `models: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
       });
     }
-    if (!tracksIntervals(s.model.kind)) {
+    if (!kindStrategy(s.model.kind).intervals?.restatable) {
       throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only FULL and INCREMENTAL_* models have intervals to restate`, { code: 'invalid_restatement' });
     }
     if (!ownsTable(s)) {
@@ -186,7 +175,7 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
   }
   for (const n of [...input.restate.models, ...reachable(input.restate.models, (n) => children.get(n) ?? [])]) {
     const s = plan.snapshots[plan.target[n]];
-    if (s && tracksIntervals(s.model.kind) && ownsTable(s)) out.add(s.id);
+    if (s && kindStrategy(s.model.kind).intervals?.restatable && ownsTable(s)) out.add(s.id);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { countRows } from '../engine/incremental-sql.js';
+import { physicalOps } from '../engine/physical-ops.js';
+import { kindStrategy } from '../kinds/registry.js';
 import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
@@ -48,7 +49,7 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
   }
   let done: Interval[] = [];
   if (!tableBuilt) {
-    if (snapshot.model.kind.name === 'FULL' && work.batches.length === 1) return buildFull(snapshot, work.batches[0], deps);
+    if (kindStrategy(snapshot.model.kind).intervals?.buildsWholeInOneStatement && work.batches.length === 1) return buildWhole(snapshot, work.batches[0], deps);
     await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
   } else {
@@ -115,19 +116,20 @@ export async function withTableTurn<T>(
 }
 
 /**
- * A new FULL table in one CREATE TABLE AS, as a plain script would build it: the
+ * A new table whose one batch covers it all (FULL) in one CREATE TABLE AS, as a plain script would build it: the
  * statements an empty table and an insert would add cost more than the model on small
  * tables. Audited, then recorded built with its intervals.
  */
-async function buildFull(snapshot: Snapshot, batch: BackfillBatch, deps: BackfillDeps): Promise<BackfillOutcome> {
+async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: BackfillDeps): Promise<BackfillOutcome> {
   const started = Date.now();
   deps.reporter.batchStarted?.(snapshot, 0, 1, batch);
   const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
+  const ops = physicalOps(deps.engine);
   const build = async () => {
     // State says this version is not built, and we hold its table: anything there is a
     // leftover of a killed run, never kept (it may hold an older day's data).
-    await deps.engine.dropTable(snapshot.physical);
-    await deps.engine.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
+    await ops.dropTable(snapshot.physical);
+    await ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
     await deps.afterBatch?.(snapshot, batch);
   };
   const record = async () => {
@@ -147,7 +149,7 @@ async function buildFull(snapshot: Snapshot, batch: BackfillBatch, deps: Backfil
     await record();
   }
   await crashPoint('after-batch');
-  const rows = deps.reporter.batchFinished ? Number((await deps.engine.query(countRows(snapshot.physical))).rows[0]?.n ?? 0) : undefined;
+  const rows = deps.reporter.batchFinished ? await ops.countRows(snapshot.physical) : undefined;
   deps.reporter.batchFinished?.(snapshot, 0, 1, batch, rows, Date.now() - started);
   return { batches: 1, intervals: batch.intervals, rows };
 }

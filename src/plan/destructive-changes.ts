@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
@@ -27,7 +28,7 @@ export async function findDestructiveChanges(plan: Plan, current: EnvironmentRec
       type: 'removed-model',
       model: name,
       view: `${view.schema}.${view.table}`,
-      table: snapshot && !['EMBEDDED', 'EXTERNAL'].includes(snapshot.model.kind.name) ? `${snapshot.physical.schema}.${snapshot.physical.table}` : null,
+      table: snapshot && kindStrategy(snapshot.model.kind).physical ? `${snapshot.physical.schema}.${snapshot.physical.table}` : null,
     });
   }
   // A migration whose parents this plan builds cannot be previewed: the apply checks it once they exist.

@@ -1,11 +1,13 @@
 import { validateColumnType } from '../engine/column-types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { emptyOf, stagingName } from '../engine/physical-ops.js';
 import { addColumn, alterColumnType, dropColumn } from '../engine/incremental-sql.js';
 import { InputError } from '../errors.js';
+import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
 import { planParentOf, type Plan } from './plan.js';
-import { emptyOf, insertableColumns, stagingName } from './build-snapshot.js';
+import { insertableColumns } from './build-snapshot.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
 
 /** How a kept table's columns change to match a forward-only snapshot's query. */
@@ -133,9 +135,10 @@ export async function parentsExist(plan: Plan, s: Snapshot, engine: EngineAdapte
   for (const name of Object.keys(s.parents)) {
     const p = planParentOf(plan)(name);
     if (!p) continue;
-    if (p.model.kind.name === 'EMBEDDED') {
+    const reference = kindStrategy(p.model.kind).reference;
+    if (reference === 'inline') {
       if (!(await parentsExist(plan, p, engine))) return false;
-    } else if (p.model.kind.name !== 'EXTERNAL' && !(await engine.objectType(p.physical))) {
+    } else if (reference === 'physical' && !(await engine.objectType(p.physical))) {
       return false;
     }
   }

@@ -2,7 +2,8 @@ import type { Interval } from '../intervals/interval.js';
 import { parseTimeInput } from '../intervals/time-input.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
-import { scheduleOf, startOf, tracksIntervals, withBackfill } from './backfill-planner.js';
+import { tracksIntervals } from '../kinds/registry.js';
+import { scheduleOf, startOf, withBackfill } from './backfill-planner.js';
 import type { Plan } from './plan.js';
 import { versionsHeldElsewhere } from './versions-elsewhere.js';
 

@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import type { Project } from '../model/load-project.js';
 import { categorizeDirectChange } from '../snapshot/categorize.js';
 import { makeSnapshot, versionOf } from '../snapshot/make-snapshot.js';
@@ -35,12 +36,6 @@ export interface PlanInput {
   /** `--allow-destructive`: a forward-only change may drop or retype columns. */
   allowDestructive?: boolean;
 }
-
-/** Materializations without a physical object or a view of their own. */
-const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
-
-/** Kinds whose table a forward-only change keeps and changes in place. */
-const KEEPS_TABLE = new Set(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY']);
 
 /**
  * Compares the local project with an environment and decides, for every model, which
@@ -97,15 +92,15 @@ export function buildPlan(input: PlanInput): Plan {
         diffs.push({ name, file: model.file, before: prev.model.source, after: model.source });
         if (category !== 'metadata') effect.set(name, { category, causes: [...new Set([name, ...causes])].sort() });
         // Own query unchanged and nothing breaking upstream: the table stays valid (a view must repoint).
-        if (category === 'metadata' || (category === 'non-breaking' && direct === 'metadata' && model.kind.name !== 'VIEW')) version = prev.version;
+        if (category === 'metadata' || (category === 'non-breaking' && direct === 'metadata' && !kindStrategy(model.kind).bindsParents)) version = prev.version;
       } else {
         category = upstreamBreaking ? 'breaking' : 'non-breaking';
         indirectlyModified.push({ name, category, causes });
         effect.set(name, { category, causes });
         // A view is free to recreate, and must read its parents' new tables.
-        if (category === 'non-breaking' && model.kind.name !== 'VIEW') version = prev.version;
+        if (category === 'non-breaking' && !kindStrategy(model.kind).bindsParents) version = prev.version;
       }
-      const keepsTable = prev && KEEPS_TABLE.has(model.kind.name) && prev.model.kind.name === model.kind.name;
+      const keepsTable = prev && kindStrategy(model.kind).forwardOnlyKeepsTable && prev.model.kind.name === model.kind.name;
       const wantsForwardOnly = input.forwardOnly || model.forwardOnly || (upstreamForwardOnly && category !== 'breaking');
       if (prev && keepsTable && wantsForwardOnly && (category === 'breaking' || category === 'non-breaking')) {
         category = 'forward-only';
@@ -176,7 +171,7 @@ export function buildPlan(input: PlanInput): Plan {
  * model; other environments only for the models whose snapshot differs from prod's.
  */
 function viewSet(input: PlanInput, target: Record<string, string>, snapshots: Record<string, Snapshot>): string[] {
-  const all = input.project.order.filter((n) => !NO_TABLE.has(snapshots[target[n]].model.kind.name));
+  const all = input.project.order.filter((n) => kindStrategy(snapshots[target[n]].model.kind).physical !== null);
   if (input.environment === PROD || input.includeUnmodified) return all;
   const prod = input.prod?.snapshots ?? {};
   return all.filter((n) => prod[n] !== target[n]);

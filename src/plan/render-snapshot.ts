@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import { renderQuery, type RenderTimes } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteIdent, quoteTable } from '../util/identifiers.js';
@@ -20,11 +21,12 @@ export function renderSnapshot(
     (ref) => {
       const parent = parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
       if (!parent) return undefined;
-      if (parent.model.kind.name === 'EMBEDDED') {
+      const reference = kindStrategy(parent.model.kind).reference;
+      if (reference === 'inline') {
         const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
         return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
       }
-      if (parent.model.kind.name === 'EXTERNAL') return undefined;
+      if (reference === 'as-written') return undefined;
       return quoteTable(parent.physical);
     },
     times,

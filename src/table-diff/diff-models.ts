@@ -1,5 +1,6 @@
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError, PlannerError } from '../errors.js';
+import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { validateIdentifier } from '../util/identifiers.js';
@@ -116,22 +117,8 @@ function side(snapshot: Snapshot, env: EnvironmentRecord): DiffSide {
 
 /** Why a model has nothing to diff, or null when it has a table or view. */
 function tableless(snapshot: Snapshot): string | null {
-  const kind = snapshot.model.kind.name;
-  switch (kind) {
-    case 'EMBEDDED':
-    case 'EXTERNAL':
-      return `no table of its own (kind ${kind})`;
-    case 'FULL':
-    case 'VIEW':
-    case 'SEED':
-    case 'INCREMENTAL_BY_TIME_RANGE':
-    case 'INCREMENTAL_BY_UNIQUE_KEY':
-      return null;
-    default: {
-      const never: never = kind;
-      throw new Error(`unknown kind ${String(never)}`);
-    }
-  }
+  const kind = snapshot.model.kind;
+  return kindStrategy(kind).physical ? null : `no table of its own (kind ${kind.name})`;
 }
 
 function checkModelName(model: string): void {

@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
@@ -85,7 +86,7 @@ function renderForTest(model: Model, project: Project, tables: Map<string, Table
     const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table.toLowerCase())}`;
     if (table) return `${quoteTable(table)}${alias}`;
     const parent = project.models.get(name);
-    if (parent?.kind.name === 'EMBEDDED') return `(${renderForTest(parent, project, tables, times, variables, test)})${alias}`;
+    if (parent && kindStrategy(parent.kind).reference === 'inline') return `(${renderForTest(parent, project, tables, times, variables, test)})${alias}`;
     throw new InputError(`test ${test.name}: no input rows for ${name}, which ${model.name} reads`, {
       location: { file: test.file, line: test.line },
       code: 'invalid_test',

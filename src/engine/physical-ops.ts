@@ -1,0 +1,80 @@
+import { shortHash } from '../util/hash.js';
+import { quoteTable, type TableName } from '../util/identifiers.js';
+import type { EngineAdapter } from './engine-adapter.js';
+import { countRows, deleteMatchingKeys, deleteRange, inRange, insertColumns, rowsInRange } from './incremental-sql.js';
+
+/**
+ * The operations a model kind uses on its physical object, in the planner's words (create,
+ * replace rows, replace a time range, merge by key), so `kinds/` and `plan/` never write
+ * SQL. Names arrive validated; queries arrive rendered. Each `count` asks for the rows the
+ * operation wrote (undefined when not asked).
+ * @example await physicalOps(engine).replaceRange(table, ['id', 'ds'], 'ds', start, end, query, false)
+ */
+export interface PhysicalOps {
+  /** A new table holding `query`'s rows (a leftover of a killed run is replaced). */
+  createTableAs(table: TableName, query: string): Promise<void>;
+  /** A new empty table of `query`'s shape. */
+  createEmptyTable(table: TableName, query: string): Promise<void>;
+  createView(view: TableName, query: string): Promise<void>;
+  loadCsv(table: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void>;
+  dropTable(table: TableName): Promise<void>;
+  /** Every row replaced by `query`'s, inserted by column name (views on the table stay valid). */
+  replaceRows(table: TableName, columns: readonly string[], query: string, count: boolean): Promise<number | undefined>;
+  /** The rows of [start, end) of the range's column replaced by `query`'s rows of that range. */
+  replaceRange(table: TableName, columns: readonly string[], range: TimeRange, query: string, count: boolean): Promise<number | undefined>;
+  /** `query`'s rows replace the rows with the same `keys` (NULL keys match NULL keys); counts the rows merged. */
+  mergeByKeys(table: TableName, columns: readonly string[], keys: readonly string[], query: string, count: boolean): Promise<number | undefined>;
+  countRows(table: TableName): Promise<number>;
+}
+
+/** [start, end) of a time column; `format` when its values are text or numbers written in one (`'%Y%m%d'`). */
+export interface TimeRange {
+  column: string;
+  start: number;
+  end: number;
+  format?: string;
+}
+
+/** A query's shape without its rows. */
+export function emptyOf(query: string): string {
+  return `SELECT * FROM (${query}) AS planner_shape LIMIT 0`;
+}
+
+/** A work table next to `table`, for a batch's rows or a query's shape. */
+export function stagingName(table: TableName, purpose = 'stage'): TableName {
+  return { schema: table.schema, table: `planner_${purpose}_${shortHash(`${table.schema}.${table.table}`, 12)}` };
+}
+
+/** The physical operations on one engine, in SQL DuckDB and PostgreSQL both accept. */
+export function physicalOps(engine: EngineAdapter): PhysicalOps {
+  const count = async (sql: string) => Number((await engine.query(sql)).rows[0]?.n ?? 0);
+  return {
+    createTableAs: (table, query) => engine.createTableAs(table, query),
+    createEmptyTable: (table, query) => engine.createTableAs(table, emptyOf(query)),
+    createView: (view, query) => engine.createView(view, query),
+    loadCsv: (table, file, columns) => engine.loadCsv(table, file, columns),
+    dropTable: (table) => engine.dropTable(table),
+    async replaceRows(table, columns, query, wantCount) {
+      // DELETE + INSERT rather than a new table: views on it stay valid on every engine.
+      await engine.execute(`DELETE FROM ${quoteTable(table)}`);
+      await engine.execute(insertColumns(table, columns, query));
+      return wantCount ? count(countRows(table)) : undefined;
+    },
+    async replaceRange(table, columns, { column, start, end, format }, query, wantCount) {
+      await engine.execute(deleteRange(table, column, start, end, format));
+      await engine.execute(insertColumns(table, columns, rowsInRange(query, column, start, end, format)));
+      return wantCount ? count(countRows(table, inRange(column, start, end, format))) : undefined;
+    },
+    async mergeByKeys(table, columns, keys, query, wantCount) {
+      const staging = stagingName(table);
+      await engine.dropTable(staging);
+      await engine.createTableAs(staging, query);
+      await engine.execute(deleteMatchingKeys(table, staging, keys));
+      await engine.execute(insertColumns(table, columns, `SELECT * FROM ${quoteTable(staging)}`));
+      const rows = wantCount ? await count(countRows(staging)) : undefined;
+      await engine.dropTable(staging);
+      return rows;
+    },
+    countRows: (table) => count(countRows(table)),
+  };
+}

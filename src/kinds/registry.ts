@@ -1,0 +1,48 @@
+import type { KindName, ModelKind } from '../model/model.js';
+import { embeddedKind } from './embedded.js';
+import { externalKind } from './external.js';
+import { fullKind } from './full.js';
+import { incrementalByTimeRangeKind } from './incremental-by-time-range.js';
+import { incrementalByUniqueKeyKind } from './incremental-by-unique-key.js';
+import type { KindRegistry, KindStrategy } from './kind-strategy.js';
+import { seedKind } from './seed.js';
+import { viewKind } from './view.js';
+
+/**
+ * Every model kind the planner knows, by name. Adding a kind: its strategy file, its row
+ * here, its variant in `ModelKind` (model/model.ts).
+ */
+const KINDS: KindRegistry = {
+  FULL: fullKind,
+  VIEW: viewKind,
+  EMBEDDED: embeddedKind,
+  EXTERNAL: externalKind,
+  SEED: seedKind,
+  INCREMENTAL_BY_TIME_RANGE: incrementalByTimeRangeKind,
+  INCREMENTAL_BY_UNIQUE_KEY: incrementalByUniqueKeyKind,
+};
+
+/**
+ * The strategy of a model's kind.
+ * @example kindStrategy(model.kind).physical // 'table' | 'view' | null
+ */
+export function kindStrategy<K extends ModelKind>(kind: K | K['name']): KindStrategy<K> {
+  const name = typeof kind === 'string' ? kind : kind.name;
+  return KINDS[name] as unknown as KindStrategy<K>;
+}
+
+/** The strategy for a kind name as written in a header (any case), or undefined when unknown. */
+export function kindNamed(name: string): KindStrategy | undefined {
+  const key = name.toUpperCase();
+  return Object.hasOwn(KINDS, key) ? (KINDS[key as KindName] as unknown as KindStrategy) : undefined;
+}
+
+/** The known kind names, in registry order (for messages). */
+export function kindNames(): KindName[] {
+  return Object.keys(KINDS) as KindName[];
+}
+
+/** Whether a kind's versions track computed intervals (built per interval, or rebuilt when one is due). */
+export function tracksIntervals(kind: ModelKind): boolean {
+  return kindStrategy(kind).intervals !== null;
+}

@@ -1,0 +1,20 @@
+import type { KindStrategy } from './kind-strategy.js';
+
+/** SEED: a table loaded from a CSV file of the project; the file's content is part of its version. */
+export const seedKind: KindStrategy<{ name: 'SEED'; path: string }> = {
+  name: 'SEED',
+  // `batch_size` is accepted for SQLMesh compatibility; a seed loads in one statement.
+  properties: { required: ['path'], optional: ['batch_size'] },
+  parse: (args) => ({ name: 'SEED', path: args.text('path') }),
+  hasQuery: false,
+  physical: 'table',
+  reference: 'physical',
+  bindsParents: false,
+  forwardOnlyKeepsTable: false,
+  headerColumns: () => [],
+  async create(ctx) {
+    if (!ctx.seedFile) throw new Error(`seed ${ctx.table.schema}.${ctx.table.table} has no resolved file`);
+    await ctx.ops.loadCsv(ctx.table, ctx.seedFile, ctx.columns);
+  },
+  intervals: null,
+};

@@ -1,0 +1,40 @@
+import { unsupportedDirective } from '../intervals/time-format.js';
+import type { KindArgs } from '../kinds/kind-strategy.js';
+import type { PhraseReader } from './header-parser.js';
+import type { Phrase } from './header-values.js';
+
+/**
+ * The arguments of `kind NAME (...)` as a kind strategy reads them: every value is read
+ * through the header's reader, so bad input fails at its file:line:col.
+ */
+export function kindArgs(r: PhraseReader, args: Map<string, Phrase>, name: string, start: number): KindArgs {
+  const value = (k: string) => args.get(k) ?? r.fail(`${name} needs '${k}'`, start);
+  return {
+    has: (k) => args.has(k),
+    text: (k) => r.scalar(value(k), k),
+    names: (k) => r.names(value(k), k),
+    boolean: (k) => (args.has(k) ? r.boolean(args.get(k)!, k) : undefined),
+    wholeNumber(k) {
+      const v = args.get(k);
+      if (!v) return undefined;
+      const n = Number(r.scalar(v, k));
+      if (!Number.isInteger(n) || n < 0) r.fail(`${k} must be a whole number`, v.start);
+      return n;
+    },
+    columnWithFormat: (k) => readTimeColumn(r, value(k)),
+    fail: (message, k) => r.fail(message, (k ? args.get(k)?.start : undefined) ?? start),
+  };
+}
+
+/** `time_column ds` or SQLMesh's `time_column (ds, '%Y-%m-%d')`: the column and the format its values are written in. */
+function readTimeColumn(r: PhraseReader, p: Phrase): { column: string; format?: string } {
+  const group = p.atoms[0];
+  if (p.atoms.length !== 1 || group.type !== 'group') return { column: r.scalar(p, 'time_column') };
+  const [col, fmt, ...rest] = group.items;
+  if (!col || rest.length) r.fail("time_column must be a column, or (column, 'format')", p.start);
+  const format = fmt ? r.scalar(fmt, 'time_column format') : undefined;
+  if (fmt && (fmt.atoms[0].type !== 'string' || !/%[Ymd]/.test(format!))) r.fail("the time_column format must be a string such as '%Y-%m-%d'", fmt.start);
+  const bad = format === undefined ? undefined : unsupportedDirective(format);
+  if (bad) r.fail(`the time_column format uses ${bad}; supported: %Y %m %d %H %M %S`, fmt!.start);
+  return { column: r.scalar(col, 'time_column'), format };
+}
