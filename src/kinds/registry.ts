@@ -46,3 +46,8 @@ export function kindNames(): KindName[] {
 export function tracksIntervals(kind: ModelKind): boolean {
   return kindStrategy(kind).intervals !== null;
 }
+
+/** The kinds whose intervals `--restate-model` recomputes, for messages. */
+export function restatableKinds(): KindName[] {
+  return kindNames().filter((n) => kindStrategy(n).intervals?.restatable);
+}

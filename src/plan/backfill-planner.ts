@@ -2,7 +2,7 @@ import { InputError, type SourceLocation } from '../errors.js';
 import { boundaryBefore, lastCompleteEnd, parseCron, type CronSchedule } from '../intervals/cron.js';
 import { clipIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import { missingIntervals } from '../intervals/missing.js';
-import { kindStrategy } from '../kinds/registry.js';
+import { kindStrategy, restatableKinds } from '../kinds/registry.js';
 import type { Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import { PROD } from '../snapshot/virtual-names.js';
 import { builtKey } from '../state/state-store.js';
@@ -159,7 +159,7 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
       });
     }
     if (!kindStrategy(s.model.kind).intervals?.restatable) {
-      throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only FULL and INCREMENTAL_* models have intervals to restate`, { code: 'invalid_restatement' });
+      throw new InputError(`--restate-model: ${m} is a ${s.model.kind.name} model; only ${restatableKinds().join(', ')} models have intervals to restate`, { code: 'invalid_restatement' });
     }
     if (!ownsTable(s)) {
       const holders = blockingHolders(input.heldElsewhere, s).join(', ');
