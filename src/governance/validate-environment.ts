@@ -1,3 +1,4 @@
+import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -30,8 +31,6 @@ export interface ValidateOptions {
   thresholds?: Partial<ValidationThresholds>;
 }
 
-/** Kinds without a physical object of their own to measure. */
-const NO_TABLE = new Set(['EMBEDDED', 'EXTERNAL']);
 
 /**
  * `planner validate ENV --against prod`: measures the models of `env` (row count,
@@ -65,12 +64,12 @@ export async function validateEnvironment(
   const models: ModelValidation[] = [];
   for (const name of names) {
     const mine = of(env, name);
-    if (!mine || NO_TABLE.has(mine.model.kind.name)) continue;
+    if (!mine || !kindStrategy(mine.model.kind).physical) continue;
     const theirs = of(against, name);
     const sameTable = Boolean(theirs && theirs.version === mine.version && theirs.name === mine.name);
     if (sameTable && !options.all && !options.models?.length) continue;
     const metrics = await measure(mine);
-    const baseline = theirs && !NO_TABLE.has(theirs.model.kind.name) ? { environment: against!.name, table: `${theirs.physical.schema}.${theirs.physical.table}`, metrics: await measure(theirs) } : null;
+    const baseline = theirs && kindStrategy(theirs.model.kind).physical ? { environment: against!.name, table: `${theirs.physical.schema}.${theirs.physical.table}`, metrics: await measure(theirs) } : null;
     models.push({ model: name, table: `${mine.physical.schema}.${mine.physical.table}`, metrics, baseline, sameTable, flags: compareMetrics(metrics, sameTable ? null : baseline?.metrics ?? null, thresholds) });
   }
   return { environment: env.name, against: against?.name ?? null, thresholds, models };
