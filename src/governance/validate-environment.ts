@@ -31,7 +31,6 @@ export interface ValidateOptions {
   thresholds?: Partial<ValidationThresholds>;
 }
 
-
 /**
  * `planner validate ENV --against prod`: measures the models of `env` (row count,
  * distinct keys on the grain, NULL rate per column, a total per numeric column) and
