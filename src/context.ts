@@ -27,6 +27,8 @@ import { PROD } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
+import { refuseSideEffects } from './util/read-only-sql.js';
+import type { SecretRegistry } from './util/secrets.js';
 
 export interface ContextOptions {
   projectDir: string;
@@ -35,6 +37,8 @@ export interface ContextOptions {
   reporter?: ApplyReporter;
   /** Injectable clock, for tests. */
   now?: () => Date;
+  /** Where the gateways' secrets are added, so the caller masks them in whatever it prints. */
+  secrets?: SecretRegistry;
 }
 
 export interface PlanOptions extends IntervalOptions {
@@ -65,7 +69,7 @@ export class Context {
   ) {}
 
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
-    const config = await loadConfig(options.projectDir);
+    const config = await loadConfig(options.projectDir, options.secrets);
     const gatewayName = options.gateway ?? environmentSettings(config, environment).gateway;
     const gateway = resolveGateway(config, gatewayName);
     const engine = await createEngine(gateway, config.projectDir);
@@ -242,14 +246,18 @@ export class Context {
     }
   }
 
-  /** Runs a query with model names resolved to `environment`'s tables. */
-  async fetch(query: string, environment = PROD): Promise<QueryResult> {
+  /**
+   * Runs a query with model names resolved to `environment`'s tables, read-only unless
+   * `write` is set (EngineAdapter.readOnly: on PostgreSQL a READ ONLY transaction).
+   */
+  async fetch(query: string, environment = PROD, options: { write?: boolean } = {}): Promise<QueryResult> {
+    if (!options.write) refuseSideEffects(query, 'the query');
     const env = await this.requireEnvironment(environment);
     const snapshots = await this.state.getSnapshots(Object.values(env.snapshots));
     const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
     const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now());
     try {
-      return await this.engine.query(sql);
+      return options.write ? await this.engine.query(sql) : await this.engine.readOnly(() => this.engine.query(sql));
     } catch (err) {
       // The user's own query failed (unknown table or column, bad types): bad input, exit 2.
       if (err instanceof EngineError) throw new InputError(`query failed: ${err.message}`, { code: 'invalid_query' });

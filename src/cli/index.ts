@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { PlannerError } from '../errors.js';
-import { redact } from '../util/secrets.js';
+import { SecretRegistry } from '../util/secrets.js';
 import { COMMANDS } from './commands.js';
 import type { GlobalOptions } from './commands/global-options.js';
 import { processIO, type CliIO } from './io.js';
@@ -11,6 +11,8 @@ import { processIO, type CliIO } from './io.js';
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code = 0;
+  // This run's secrets: every command adds its gateways' secrets, and every error is masked with them.
+  const secrets = new SecretRegistry();
   let verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
   const parser = (yargs(argv) as Argv<GlobalOptions>)
@@ -26,7 +28,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
         describe: spec.describe,
         builder: spec.builder as any,
         handler: async (args: any) => {
-          code = await spec.handler(args, io);
+          code = await spec.handler({ ...args, secrets }, io);
         },
       })),
     )
@@ -42,7 +44,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     await parser.parseAsync();
   } catch (err) {
     verbose ||= Boolean((err as { verbose?: boolean }).verbose);
-    code = report(err, io, { verbose, json });
+    code = report(err, io, { verbose, json, secrets });
   }
   return code;
 }
@@ -53,7 +55,8 @@ class UsageError extends PlannerError {
   }
 }
 
-function report(err: unknown, io: CliIO, opts: { verbose: boolean; json: boolean }): number {
+function report(err: unknown, io: CliIO, opts: { verbose: boolean; json: boolean; secrets: SecretRegistry }): number {
+  const redact = (text: string) => opts.secrets.redact(text);
   if (err instanceof PlannerError) {
     if (opts.json) io.out(JSON.stringify({ error: JSON.parse(redact(JSON.stringify(err.toJSON()))) }, null, 2));
     else {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
 import { validateIdentifier } from '../util/identifiers.js';
-import { redact, rememberSecrets } from '../util/secrets.js';
+import { redact, type SecretRegistry } from '../util/secrets.js';
 import { gatewaySecrets } from './gateway-secrets.js';
 import type { GatewayConfig, PlannerConfig, ResolvedConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
@@ -24,9 +24,9 @@ const DEFINE_CONFIG = [new URL('./define-config.js', import.meta.url), new URL('
  * Loads the project's `planner.config.ts` (TypeScript, through jiti) and applies defaults.
  * A project without a config file gets one DuckDB gateway at `.planner/warehouse.duckdb`.
  * The project's `.env` is read first, so the config can take secrets from `process.env`;
- * the gateways' passwords are remembered so that no output ever shows them.
+ * the gateways' secrets are listed in `secrets`, and added to `secrets` when a registry is given.
  */
-export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
+export async function loadConfig(projectDir: string, secrets?: SecretRegistry): Promise<ResolvedConfig> {
   const dir = resolve(projectDir);
   if (!existsSync(dir)) throw new InputError(`project folder ${dir} does not exist`);
   loadDotEnv(dir);
@@ -52,14 +52,15 @@ export async function loadConfig(projectDir: string): Promise<ResolvedConfig> {
     }
     config = validateConfig(loaded, file);
   }
-  return resolveConfig(config, dir, file);
+  const resolved = resolveConfig(config, dir, file);
+  secrets?.add(resolved.secrets);
+  return resolved;
 }
 
 export function resolveConfig(config: PlannerConfig, projectDir: string, file?: string): ResolvedConfig {
   const gateways: Record<string, GatewayConfig> = config.gateways && Object.keys(config.gateways).length
     ? config.gateways
     : { local: { type: 'duckdb' as const, path: '.planner/warehouse.duckdb' } };
-  rememberSecrets(gatewaySecrets(gateways));
   const defaultGateway = config.defaultGateway ?? Object.keys(gateways)[0];
   const hint = `gateways: ${Object.keys(gateways).join(', ')}`;
   if (!gateways[defaultGateway]) {
@@ -89,7 +90,21 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     environments: config.environments ?? { prod: { protected: true } },
     stateSchema,
     validation: config.validation ?? {},
+    project: config.project ?? defaultProjectName(projectDir),
+    sharedState: config.sharedState ?? false,
+    secrets: gatewaySecrets(gateways),
   };
+}
+
+/** package.json's name when the project has one, else the folder's name. */
+function defaultProjectName(projectDir: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    if (typeof name === 'string' && name) return name;
+  } catch {
+    // No package.json, or not one we can read: the folder names the project.
+  }
+  return basename(resolve(projectDir));
 }
 
 /** Reads `KEY=value` lines of the project's `.env` into process.env without overriding what is set. */

@@ -53,6 +53,13 @@ export interface PlannerConfig {
   stateSchema?: string;
   /** How far validation metrics may move before `planner validate` flags them. */
   validation?: Partial<ValidationThresholds>;
+  /** The project's name, recorded in the state it owns (default: package.json's name, else the folder's). */
+  project?: string;
+  /**
+   * Whether other projects may use this project's state: `true` for any, or the names of
+   * the projects that share it. By default a state belongs to the project that created it.
+   */
+  sharedState?: boolean | string[];
 }
 
 /** The config after defaults are applied. */
@@ -66,4 +73,8 @@ export interface ResolvedConfig {
   environments: Record<string, EnvironmentConfig>;
   stateSchema: string;
   validation: Partial<ValidationThresholds>;
+  project: string;
+  sharedState: boolean | string[];
+  /** The gateways' secret values (passwords, secret URL parts), for a SecretRegistry. */
+  secrets: string[];
 }

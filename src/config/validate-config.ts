@@ -16,7 +16,8 @@ type Rule =
   | { shape: Shape }
   | { record: Rule; keys?: { pattern: RegExp; describe: string } }
   | { byType: Record<string, Rule> }
-  | { check: (value: unknown) => string | undefined; base: Rule };
+  | { check: (value: unknown) => string | undefined; base: Rule }
+  | { custom: (value: unknown) => string | undefined };
 interface Shape {
   [key: string]: Rule;
 }
@@ -40,6 +41,7 @@ const gateway: Rule = {
   },
 };
 
+const PROJECT_NAME = /^[A-Za-z0-9_.@/-]{1,200}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ttl: Rule = {
   base: 'string',
@@ -72,6 +74,13 @@ const shape: Shape = {
   },
   stateSchema: 'string',
   validation: { shape: { rowCountChangePct: 'number', nullRateIncreasePct: 'number', hashTotalChangePct: 'number', uniqueGrain: 'boolean' } },
+  project: { base: 'string', check: (v) => (PROJECT_NAME.test(v as string) ? undefined : 'a project name (1 to 200 letters, digits, and . _ - @ /)') },
+  sharedState: {
+    custom: (v) =>
+      v === true || v === false || (Array.isArray(v) && v.every((p) => typeof p === 'string' && PROJECT_NAME.test(p)))
+        ? undefined
+        : 'true, false, or a list of the project names that share this state',
+  },
 };
 
 /** Validates what `planner.config.ts` default-exports; `file` is named in every error. */
@@ -97,6 +106,11 @@ function check(value: unknown, rule: Rule, path: string, file: string): void {
   }
   if ('oneOf' in rule) {
     if (typeof value !== 'string' || !rule.oneOf.includes(value)) fail(key, `one of ${rule.oneOf.map((v) => `'${v}'`).join(', ')}`, file);
+    return;
+  }
+  if ('custom' in rule) {
+    const problem = rule.custom(value);
+    if (problem) fail(key, problem, file);
     return;
   }
   if ('check' in rule) {

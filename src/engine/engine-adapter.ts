@@ -57,6 +57,12 @@ export interface EngineAdapter {
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
   /** Runs `fn` in one transaction; statements issued inside through this adapter join it. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` where nothing can change the database, for user SQL that only reads
+   * (`table-diff --where`, `fetchdf`): PostgreSQL in a READ ONLY transaction, one statement
+   * per call; DuckDB only SELECT statements, in a transaction that is rolled back.
+   */
+  readOnly<T>(fn: () => Promise<T>): Promise<T>;
 
   createSchema(schema: string): Promise<void>;
   dropSchemaIfEmpty(schema: string): Promise<boolean>;

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { Interval } from '../intervals/interval.js';
 import { parseTimeInput } from '../intervals/time-input.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -40,6 +41,13 @@ export async function addBackfill(
   const { state, options } = input;
   const start = toMs(options.start, 'start');
   const end = toMs(options.end, 'end');
+  if (start !== undefined && end !== undefined && end <= start) {
+    // An empty range would build empty tables and record them as computed.
+    throw new InputError(`--end ${new Date(end).toISOString()} is not after --start ${new Date(start).toISOString()}: the range is empty`, {
+      code: 'invalid_time',
+      hint: 'give --end a time after --start (a date as --end includes that whole day)',
+    });
+  }
   const range = start === undefined && end === undefined ? undefined : { start, end };
   const restate = options.restateModels?.length ? { models: options.restateModels, start, end } : undefined;
 

@@ -29,6 +29,7 @@ export type EnvironmentDiffEntry =
 /**
  * Diffs one model between two environments, reading the physical table each environment's
  * snapshot points at (so an environment without a view of the model still has a side).
+ * Runs in a read-only transaction (EngineAdapter.readOnly): `--where` cannot write.
  * @example await diffModel({ engine, state }, 'analytics.customers', devEnv, prodEnv, { decimals: 2 })
  */
 export async function diffModel(
@@ -39,6 +40,11 @@ export async function diffModel(
   options: ModelDiffOptions = {},
 ): Promise<ModelDiffResult> {
   checkModelName(model);
+  // User SQL (`--where`) runs here: nothing in a diff may change the warehouse.
+  return deps.engine.readOnly(() => diffModelReadOnly(deps, model, envA, envB, options));
+}
+
+async function diffModelReadOnly(deps: ModelDiffDeps, model: string, envA: EnvironmentRecord, envB: EnvironmentRecord, options: ModelDiffOptions): Promise<ModelDiffResult> {
   const ids = [envA, envB].map((env) => {
     const id = env.snapshots[model];
     if (!id) {

@@ -1,6 +1,7 @@
 import type { Dialect } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { createSqlParser } from '../model/sql-parser.js';
+import { refuseSideEffects } from '../util/read-only-sql.js';
 
 const PREFIX = 'SELECT 1 WHERE (';
 // The newline ends a trailing `--` comment before our closing parenthesis.
@@ -40,6 +41,7 @@ export async function validateWhere(expr: string, dialect: Dialect): Promise<str
   if (JSON.stringify(where).includes('"class":"PARAMETER"')) {
     throw new InputError('--where cannot contain query parameters ($1, ?)', { code: 'invalid_where' });
   }
+  refuseSideEffects(text, '--where');
   return text;
 }
 

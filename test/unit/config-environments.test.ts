@@ -4,7 +4,7 @@ import { gatewaySecrets, maskGateway } from '../../src/config/gateway-secrets.js
 import { resolveConfig } from '../../src/config/load-config.js';
 import { assertNotProtected } from '../../src/config/protection.js';
 import { environmentConfigJson, renderEnvironmentConfig } from '../../src/cli/render/environment-config.js';
-import { redact } from '../../src/util/secrets.js';
+import { SecretRegistry } from '../../src/util/secrets.js';
 
 const config = resolveConfig(
   {
@@ -75,8 +75,8 @@ describe('secrets in the config', () => {
       password: '***',
       state: { type: 'postgres', url: 'postgres://s:***@db/state' },
     });
-    // resolveConfig remembered the secrets: a driver message that quotes one is masked.
-    expect(redact('auth failed for "Stage-Pass-88" and Tenant/Pass-77')).toBe('auth failed for "***" and ***');
+    // resolveConfig lists the secrets, for the registry of the run: a driver message that quotes one is masked.
+    expect(new SecretRegistry(config.secrets).redact('auth failed for "Stage-Pass-88" and Tenant/Pass-77')).toBe('auth failed for "***" and ***');
   });
 
   it('shows the resolved mapping without any password', () => {

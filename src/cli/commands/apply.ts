@@ -22,7 +22,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
   const { plan, gateway } = readSavedPlan(opts.file);
   const showProgress = io.interactive && !opts.json;
   const ctx = await Context.open(
-    { projectDir: opts.project, gateway: opts.gateway ?? gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) },
+    { projectDir: opts.project, gateway: opts.gateway ?? gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) },
     plan.environment,
   );
   try {

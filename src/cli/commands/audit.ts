@@ -18,7 +18,7 @@ export interface AuditCommandOptions extends GlobalOptions {
  */
 export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, environment);
   try {
     const env = await ctx.requireEnvironment(environment);
     const wanted = (opts.models ?? []).map((m) => m.toLowerCase());

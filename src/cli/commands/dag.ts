@@ -16,7 +16,7 @@ export interface DagOptions extends GlobalOptions {
 export async function dagCommand(opts: DagOptions, io: CliIO): Promise<number> {
   const format = (opts.format ?? 'text') as DagFormat;
   if (!DAG_FORMATS.includes(format)) throw new InputError(`unknown format '${opts.format}'`, { hint: `formats: ${DAG_FORMATS.join(', ')}` });
-  const config = await loadConfig(opts.project);
+  const config = await loadConfig(opts.project, opts.secrets);
   const nodes = dagNodes(await loadProject(config, environmentSettings(config, PROD).variables));
   io.out(opts.json ? JSON.stringify({ models: nodes }, null, 2) : formatDag(nodes, format));
   return 0;

@@ -18,7 +18,7 @@ export interface DiffOptions extends GlobalOptions {
 export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number> {
   validateEnvironmentName(opts.a);
   if (opts.b !== undefined) validateEnvironmentName(opts.b);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, opts.b ?? opts.a);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.b ?? opts.a);
   try {
     let diff;
     if (opts.b === undefined) {

@@ -14,7 +14,7 @@ export interface EnvironmentsOptions extends GlobalOptions {
 
 /** `planner environments`: each environment with its models, last apply, and expiry. */
 export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO): Promise<number> {
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   try {
     const now = ctx.now().getTime();
     const envs = await ctx.state.listEnvironments();

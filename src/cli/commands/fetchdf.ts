@@ -7,14 +7,16 @@ import type { GlobalOptions } from './global-options.js';
 export interface FetchdfOptions extends GlobalOptions {
   sql: string;
   environment?: string;
+  /** Let the query change the warehouse; without it, it runs read-only. */
+  write?: boolean;
 }
 
-/** `planner fetchdf SQL [--env ENV]`: run a query with ENV's model names resolved. */
+/** `planner fetchdf SQL [--env ENV] [--write]`: run a query with ENV's model names resolved, read-only unless --write. */
 export async function fetchdfCommand(opts: FetchdfOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, environment);
   try {
-    const result = await ctx.fetch(opts.sql, environment);
+    const result = await ctx.fetch(opts.sql, environment, { write: opts.write });
     if (opts.json) {
       const rows = result.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonValue(v)])));
       io.out(JSON.stringify({ columns: result.columns, rows }, null, 2));
@@ -30,6 +32,7 @@ export async function fetchdfCommand(opts: FetchdfOptions, io: CliIO): Promise<n
 export const fetchdfSpec: CommandSpec = {
   command: 'fetchdf <sql>',
   describe: "run a query with an environment's model names resolved",
-  builder: (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' }),
+  builder: (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' })
+      .option('write', { type: 'boolean', describe: 'allow the query to change the warehouse (otherwise it runs read-only)' }),
   handler: (args, io) => fetchdfCommand({ ...args, environment: args.env }, io),
 };

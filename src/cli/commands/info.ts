@@ -13,7 +13,7 @@ import type { GlobalOptions } from './global-options.js';
 export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
   let ctx: Context;
   try {
-    ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+    ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
     return reportUnreachable(opts, io, err);
@@ -33,11 +33,12 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
       models = { error: err.display, exitCode: err.exitCode };
     }
     const environments = await ctx.knownEnvironments();
+    const config = ctx.config;
     const info = {
       project: ctx.config.projectDir,
       config: ctx.config.configFile ?? null,
       gateway: ctx.gatewayName,
-      engine: redact(ctx.engine.description),
+      engine: redact(ctx.engine.description, config.secrets),
       connection: { ok: true, ms: connectMs },
       models,
       environments,
@@ -65,9 +66,9 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
 
 /** The server did not answer: still say what project and gateway were tried, exit 1. */
 async function reportUnreachable(opts: GlobalOptions, io: CliIO, err: EngineError): Promise<number> {
-  const config = await loadConfig(opts.project);
+  const config = await loadConfig(opts.project, opts.secrets);
   const gateway = opts.gateway ?? config.defaultGateway;
-  const info = { project: config.projectDir, config: config.configFile ?? null, gateway, connection: { ok: false, error: redact(err.message) } };
+  const info = { project: config.projectDir, config: config.configFile ?? null, gateway, connection: { ok: false, error: redact(err.message, config.secrets) } };
   if (opts.json) io.out(JSON.stringify(info, null, 2));
   else {
     io.out(`${'project'.padEnd(13)}${info.project}`);

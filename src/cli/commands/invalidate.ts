@@ -21,7 +21,7 @@ export interface InvalidateOptions extends GlobalOptions {
 export async function invalidateCommand(opts: InvalidateOptions, io: CliIO): Promise<number> {
   const name = validateEnvironmentName(opts.environment);
   refuseProd(name);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, name);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, name);
   try {
     assertNotProtected(ctx.settings(name), 'invalidate');
     const env = (await ctx.state.getEnvironment(name)) ?? (await ctx.requireEnvironment(name));

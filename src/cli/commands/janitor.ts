@@ -18,7 +18,7 @@ export function janitorWithProgress(ctx: Context, opts: JanitorCommandOptions, i
 
 /** `planner janitor`: drop expired environments, then physical tables no environment uses. Exit 1 if a step failed. */
 export async function janitorCommand(opts: JanitorCommandOptions, io: CliIO): Promise<number> {
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   try {
     const report = await janitorWithProgress(ctx, opts, io);
     io.out(opts.json ? JSON.stringify(report, null, 2) : renderJanitorReport(report, ctx.now().getTime()));

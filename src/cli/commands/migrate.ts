@@ -9,7 +9,7 @@ import type { GlobalOptions } from './global-options.js';
  * does so on start; this one does only that, for a deploy step that upgrades state first.
  */
 export async function migrateCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway });
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   try {
     const version = await ctx.state.schemaVersion();
     if (opts.json) io.out(JSON.stringify({ stateSchema: ctx.config.stateSchema, version, latest: LATEST_STATE_VERSION }, null, 2));

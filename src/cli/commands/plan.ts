@@ -42,7 +42,7 @@ export interface PlanCommandOptions extends GlobalOptions {
 export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
   try {
     const plan = await ctx.plan(environment, {
       createFrom: opts.createFrom,

@@ -35,7 +35,7 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
     if (end <= start) throw new InputError(`--end ${opts.end} is before --start ${opts.start}`);
     range = { start, end };
   }
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, environment);
   try {
     if (opts.environment) await ctx.requireEnvironment(environment);
     const plan = await ctx.plan(environment);

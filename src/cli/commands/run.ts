@@ -20,7 +20,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
   const now = executionClock(opts.executionTime);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now }, environment);
   try {
     const started = Date.now();
     const result = await ctx.run(environment);

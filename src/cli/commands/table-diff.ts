@@ -26,7 +26,7 @@ export interface TableDiffCommandOptions extends GlobalOptions {
  */
 export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO): Promise<number> {
   const { model, envA, envB } = parseTargets(opts.targets);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, envA);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, envA);
   try {
     const gatewayB = ctx.settings(envB).gateway;
     if (!opts.gateway && gatewayB !== ctx.gatewayName) {

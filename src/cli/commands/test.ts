@@ -17,7 +17,7 @@ export interface TestCommandOptions extends GlobalOptions {
 
 /** `planner test [TEST..] [--env ENV]`: runs the unit tests in an in-memory DuckDB; exit 1 when one fails. */
 export async function testCommand(opts: TestCommandOptions, io: CliIO): Promise<number> {
-  const config = await loadConfig(opts.project);
+  const config = await loadConfig(opts.project, opts.secrets);
   const environment = validateEnvironmentName(opts.environment ?? 'prod');
   const results = await runProjectTests(config, opts.select ?? [], environmentSettings(config, environment).variables);
   if (!results.length && opts.select?.length) {

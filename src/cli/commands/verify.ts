@@ -13,7 +13,7 @@ export interface VerifyOptions extends GlobalOptions {
 /** `planner verify [ENV]`: check views, tables and state agree; exit 1 if any problem. */
 export async function verifyCommand(opts: VerifyOptions, io: CliIO): Promise<number> {
   if (opts.environment !== undefined) validateEnvironmentName(opts.environment);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, opts.environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.environment);
   try {
     const only = opts.environment === undefined ? undefined : await ctx.requireEnvironment(opts.environment);
     const report = await verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() }, only);

@@ -10,6 +10,8 @@ export class DuckDBAdapter implements EngineAdapter {
   readonly dialect = 'duckdb' as const;
   readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true };
   private inTransaction = false;
+  /** Inside `readOnly`: every statement must be a SELECT. */
+  private readOnlyDepth = 0;
   private db?: Kysely<any>;
 
   private constructor(private readonly session: DuckDBSession) {}
@@ -23,11 +25,26 @@ export class DuckDBAdapter implements EngineAdapter {
   }
 
   async execute(sql: string): Promise<void> {
-    await this.session.run(sql);
+    await this.query(sql);
   }
 
   query(sql: string, params: unknown[] = []): Promise<QueryResult> {
-    return this.session.run(sql, params);
+    return this.readOnlyDepth ? this.session.runSelect(sql, params) : this.session.run(sql, params);
+  }
+
+  /** SELECTs only, in a transaction that is always rolled back (see EngineAdapter.readOnly). */
+  async readOnly<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) throw new Error('readOnly cannot start inside a transaction');
+    await this.session.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    this.readOnlyDepth++;
+    try {
+      return await fn();
+    } finally {
+      this.readOnlyDepth--;
+      this.inTransaction = false;
+      await this.session.run('ROLLBACK');
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

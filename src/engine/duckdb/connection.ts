@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ConflictError, EngineError } from '../../errors.js';
 import type { QueryResult, Row } from '../engine-adapter.js';
 
@@ -35,6 +35,29 @@ export class DuckDBSession {
 
   run(sql: string, params: unknown[] = []): Promise<QueryResult> {
     const next = this.queue.then(() => this.runNow(sql, params));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Runs `sql` only if each of its statements is a SELECT: DuckDB has no read-only
+   * transaction on a file opened for writing, so read-only work checks what it runs.
+   */
+  runSelect(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const next = this.queue.then(async () => {
+      let kinds: StatementType[];
+      try {
+        const extracted = await this.connection.extractStatements(sql);
+        kinds = [];
+        for (let i = 0; i < extracted.count; i++) kinds.push((await extracted.prepare(i)).statementType);
+      } catch (err) {
+        throw new EngineError(`DuckDB: ${(err as Error).message}`, { cause: err });
+      }
+      if (kinds.some((k) => k !== StatementType.SELECT)) {
+        throw new EngineError('DuckDB: this runs read-only: only SELECT statements are allowed', { code: 'read_only' });
+      }
+      return this.runNow(sql, params);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -69,6 +69,11 @@ export class PostgresAdapter implements EngineAdapter {
     return this.session.transaction(fn, { retryLocksForMs: this.lockTimeoutMs });
   }
 
+  /** A READ ONLY transaction (see EngineAdapter.readOnly). */
+  readOnly<T>(fn: () => Promise<T>): Promise<T> {
+    return this.session.transaction(fn, { readOnly: true });
+  }
+
   async createSchema(schema: string): Promise<void> {
     if (await this.schemaExists(schema)) return;
     // Concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog's unique index.

@@ -1,6 +1,7 @@
 import type { PoolConfig } from 'pg';
 import type { PostgresGatewayConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
+import { urlSecrets } from '../../util/secrets.js';
 
 /**
  * How long a promotion waits for readers' locks on the views before it fails and rolls
@@ -75,6 +76,6 @@ export function postgresSettings(gateway: PostgresGatewayConfig): PostgresSettin
     host,
     port,
     database,
-    secrets: password ? [password, encodeURIComponent(password)] : [],
+    secrets: [...new Set([...(password ? [password, encodeURIComponent(password)] : []), ...urlSecrets(url.toString())])],
   };
 }

@@ -34,6 +34,11 @@ export interface TransactionOptions {
    * rolled back to a savepoint, releasing every lock it took, before the next one.
    */
   retryLocksForMs?: number;
+  /**
+   * A READ ONLY transaction, always rolled back, whose statements go one at a time through
+   * the extended protocol, so a `COMMIT; ...` inside user SQL cannot end it and write after it.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -53,6 +58,8 @@ const LOCK_GAVE_UP = new Set(['55P03', '40P01']);
  */
 export class PostgresSession {
   private readonly pinned = new AsyncLocalStorage<pg.PoolClient>();
+  /** Clients inside a read-only transaction (see TransactionOptions.readOnly). */
+  private readonly readOnlyClients = new WeakSet<pg.PoolClient>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -91,7 +98,11 @@ export class PostgresSession {
   async run(sql: string, params: unknown[] = []): Promise<QueryResult> {
     const client = this.pinned.getStore();
     try {
-      const result = client ? await client.query(sql, params) : await this.pool.query(sql, params);
+      const result = !client
+        ? await this.pool.query(sql, params)
+        : this.readOnlyClients.has(client)
+          ? await client.query({ text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig)
+          : await client.query(sql, params);
       return toResult(result);
     } catch (err) {
       throw this.wrap(err);
@@ -107,10 +118,12 @@ export class PostgresSession {
     const client = await this.acquire();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      if (options.readOnly) this.readOnlyClients.add(client);
       if (options.lockTimeoutMs !== undefined) await setLockTimeout(client, options.lockTimeoutMs);
       const result = options.retryLocksForMs === undefined ? await this.pinned.run(client, fn) : await this.retrying(client, fn, options.retryLocksForMs);
-      await client.query('COMMIT');
+      // A read-only transaction is rolled back: what some functions do despite READ ONLY (lo_import) is undone.
+      await client.query(options.readOnly ? 'ROLLBACK' : 'COMMIT');
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => {
@@ -118,6 +131,7 @@ export class PostgresSession {
       });
       throw isDriverError(err) ? this.wrap(err) : err;
     } finally {
+      this.readOnlyClients.delete(client);
       // A client whose rollback failed has a broken connection: drop it instead of reusing it.
       client.release(broken);
     }
