@@ -17,7 +17,7 @@ export interface ValidateCommandOptions extends GlobalOptions {
  * with another environment's; exit 1 when a metric moved past its threshold.
  */
 export async function validateCommand(opts: ValidateCommandOptions, io: CliIO): Promise<number> {
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway }, opts.environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.environment);
   try {
     const env = await ctx.requireEnvironment(opts.environment);
     const againstName = opts.against ?? (opts.environment === 'prod' ? undefined : 'prod');
