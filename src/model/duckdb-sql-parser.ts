@@ -60,5 +60,5 @@ function toOutcome(json: string, query: string): ParseOutcome {
   if (statements.length !== 1) {
     return { ok: false, message: `a model holds exactly one query, found ${statements.length}` };
   }
-  return { ok: true, ast: statements[0] };
+  return { ok: true, tree: { parser: 'duckdb', node: statements[0].node } };
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { ResolvedConfig } from '../config/types.js';
+import type { Dialect, ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
@@ -12,7 +12,7 @@ import { checkHeaderColumns } from './check-columns.js';
 import { analyzeQuery } from './query-analysis.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
-import { createSqlParser } from './sql-parser.js';
+import { createSqlParser, type ParseOutcome } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
 export interface Project {
@@ -68,13 +68,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       throw err;
     }
   });
-  const parser = createSqlParser(config.modelDefaults.dialect);
-  let outcomes;
-  try {
-    outcomes = await parser.parseMany(templates);
-  } finally {
-    parser.close();
-  }
+  const outcomes = await parseByDialect(withQuery.map((d) => d.dialect), templates);
 
   const models = new Map<string, Model>();
   for (const def of definitions) {
@@ -88,7 +82,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
         code: 'invalid_sql',
       });
     }
-    const { references, shape } = analyzeQuery(outcome.ast, templates[i]);
+    const { references, shape } = analyzeQuery(outcome.tree, templates[i]);
     const model = models.get(def.name)!;
     model.macros = macros.get(def)!;
     // `FROM @this_model` parses as a table; it is a macro, not a dependency.
@@ -147,6 +141,22 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     });
   }
   return { models, order: result.order };
+}
+
+/** Parses each query with its own dialect's parser (a model's header may differ from the default), in one batch per dialect. */
+export async function parseByDialect(dialects: readonly Dialect[], queries: readonly string[]): Promise<ParseOutcome[]> {
+  const outcomes: ParseOutcome[] = new Array(queries.length);
+  for (const dialect of new Set(dialects)) {
+    const indexes = dialects.flatMap((d, i) => (d === dialect ? [i] : []));
+    const parser = createSqlParser(dialect);
+    try {
+      const parsed = await parser.parseMany(indexes.map((i) => queries[i]));
+      indexes.forEach((at, k) => (outcomes[at] = parsed[k]));
+    } finally {
+      parser.close();
+    }
+  }
+  return outcomes;
 }
 
 function at(def: ModelDefinition, offset: number) {

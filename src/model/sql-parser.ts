@@ -1,13 +1,20 @@
 import type { Dialect } from '../config/types.js';
 import { DuckDBSqlParser } from './duckdb-sql-parser.js';
+import { PostgresSqlParser } from './postgres-sql-parser.js';
 
 /** The outcome of parsing one query. `offset` is a character offset into the query. */
 export type ParseOutcome =
-  | { ok: true; ast: SelectStatementAst }
+  | { ok: true; tree: ParseTree }
   | { ok: false; message: string; offset?: number };
 
-/** DuckDB's serialized statement: `{ node: {...} }`. Kept opaque outside model/. */
-export type SelectStatementAst = { node: Record<string, unknown> };
+/**
+ * One parsed statement, tagged with the parser that read it; kept opaque outside model/
+ * (query-analysis.ts reads it). DuckDB: `json_serialize_sql`'s node; PostgreSQL:
+ * libpg_query's statement node (`{ SelectStmt: {...} }`).
+ */
+export type ParseTree =
+  | { parser: 'duckdb'; node: Record<string, unknown> }
+  | { parser: 'postgres'; node: Record<string, unknown> };
 
 /**
  * Parses queries of one dialect. Batched, because a project of 10,000 models must be
@@ -19,10 +26,10 @@ export interface SqlParser {
 }
 
 /**
- * DuckDB's own parser serves both dialects: it is PostgreSQL's grammar extended with
- * DuckDB's syntax, and on our corpora it parses every query node-sql-parser does and more
- * (rates in BENCHMARKS.md, measured by `npm run bench`).
+ * Each dialect is read by its engine's own parser: DuckDB's (`json_serialize_sql`) for
+ * duckdb, PostgreSQL's (libpg_query compiled to WebAssembly) for postgres, so what the
+ * engine accepts, planner accepts (rates in BENCHMARKS.md, measured by `npm run bench`).
  */
-export function createSqlParser(_dialect: Dialect): SqlParser {
-  return new DuckDBSqlParser();
+export function createSqlParser(dialect: Dialect): SqlParser {
+  return dialect === 'postgres' ? new PostgresSqlParser() : new DuckDBSqlParser();
 }

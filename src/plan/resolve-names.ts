@@ -35,7 +35,7 @@ export async function resolveEnvironmentNames(
   if (!outcome.ok) {
     throw new InputError(`query does not parse: ${outcome.message}${outcome.offset !== undefined ? ` (at character ${outcome.offset + 1})` : ''}`, { code: 'invalid_sql' });
   }
-  const { references } = analyzeQuery(outcome.ast, template);
+  const { references } = analyzeQuery(outcome.tree, template);
   const pseudo = {
     id: 'adhoc',
     name: 'adhoc',
