@@ -9,6 +9,7 @@ import { EngineError, InputError } from './errors.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
+import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
@@ -22,6 +23,7 @@ import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
 import { restrictProject, selectedModels } from './plan/select-models.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
+import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
@@ -174,6 +176,8 @@ export class Context {
       if (before) wanted.add(before);
     }
     const known = await this.state.getSnapshots([...wanted]);
+    // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
+    assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => known.get(id) ?? []));
 
     const draft = buildPlan({
       planId: randomBytes(6).toString('hex'),
@@ -275,6 +279,19 @@ export class Context {
       { engine: this.engine, state: this.state, now: this.now(), lockEnvironment: (env) => lockEnvironment(this.stateEngine, this.config.stateSchema, env, holder) },
       options,
     );
+  }
+
+  /**
+   * `planner migrate`: recomputes the fingerprints that an older planner stored, keeping
+   * every version and table; one process at a time, in one transaction of state.
+   */
+  async migrateFingerprints(): Promise<FingerprintMigration> {
+    const lock = await this.stateEngine.locks?.lock(`migrate ${this.config.stateSchema}`, `planner migrate pid ${process.pid}`);
+    try {
+      return await this.stateEngine.transaction(() => migrateFingerprints(this.state));
+    } finally {
+      await lock?.release();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { dirname, join, normalize } from 'node:path';
+import { FINGERPRINT_FORMAT } from '../model/canonical-query.js';
 import type { Model } from '../model/model.js';
 import { physicalTableName, VERSION_LENGTH } from './physical-names.js';
 import type { ChangeCategory, Fingerprint, Snapshot, SnapshotModel } from './snapshot.js';
@@ -56,6 +57,7 @@ export function makeSnapshot(
     physical: physicalTableName(model.schema, model.table, version),
     parents,
     model: snapshotModel(model),
+    fingerprintFormat: FINGERPRINT_FORMAT,
     category,
     createdAt: now,
   };

@@ -45,6 +45,11 @@ export interface Snapshot {
   /** Parent model name -> the exact parent snapshot id this snapshot was planned against. */
   parents: Record<string, string>;
   model: SnapshotModel;
+  /**
+   * The canonical-form version its fingerprint was computed with (FINGERPRINT_FORMAT in
+   * model/canonical-query.ts); absent in snapshots stored before it was kept (format 0).
+   */
+  fingerprintFormat?: number;
   /** How this snapshot was categorized when first planned, if it replaced another. */
   category?: ChangeCategory;
   createdAt: number;

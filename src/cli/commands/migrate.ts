@@ -5,15 +5,26 @@ import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
 /**
- * `planner migrate`: brings the state schema to this version of planner. Every command
- * does so on start; this one does only that, for a deploy step that upgrades state first.
+ * `planner migrate`: brings the state schema to this version of planner (every command
+ * does so on start), then recomputes fingerprints that an older planner stored in an
+ * older format (only this command does: plan refuses them until then). Nothing is built.
  */
 export async function migrateCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   try {
     const version = await ctx.state.schemaVersion();
-    if (opts.json) io.out(JSON.stringify({ stateSchema: ctx.config.stateSchema, version, latest: LATEST_STATE_VERSION }, null, 2));
-    else io.out(`State schema ${ctx.config.stateSchema} is at version ${version} (latest ${LATEST_STATE_VERSION}).`);
+    const fingerprints = await ctx.migrateFingerprints();
+    if (opts.json) {
+      io.out(JSON.stringify({ stateSchema: ctx.config.stateSchema, version, latest: LATEST_STATE_VERSION, fingerprints }, null, 2));
+      return 0;
+    }
+    io.out(`State schema ${ctx.config.stateSchema} is at version ${version} (latest ${LATEST_STATE_VERSION}).`);
+    io.out(
+      fingerprints.recomputed
+        ? `Recomputed ${fingerprints.recomputed} snapshot fingerprint(s) in format ${fingerprints.format} and repointed ${fingerprints.environments} environment(s); every version and table was kept.`
+        : `Fingerprints are in format ${fingerprints.format}; nothing to recompute.`,
+    );
+    for (const s of fingerprints.skipped) io.out(`  left as stored: ${s.id}: ${s.reason}`);
     return 0;
   } finally {
     await ctx.close();
@@ -22,7 +33,7 @@ export async function migrateCommand(opts: GlobalOptions, io: CliIO): Promise<nu
 
 export const migrateSpec: CommandSpec = {
   command: 'migrate',
-  describe: "bring the state schema up to this planner's version",
+  describe: "bring the state schema and stored fingerprints up to this planner's version (builds nothing)",
   builder: (y) => y,
   handler: migrateCommand,
 };
