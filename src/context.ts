@@ -6,6 +6,7 @@ import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
 import { EngineError, InputError } from './errors.js';
+import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
@@ -144,6 +145,7 @@ export class Context {
       // Prod holds every interval of every model; another environment's tables may be partial.
       throw new InputError('--create-from applies to environments other than prod; prod is planned from the project', { code: 'invalid_option' });
     }
+    assertGatewayAllowed(this.settings(environment), this.gatewayName);
     let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
@@ -204,6 +206,7 @@ export class Context {
 
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
+    assertGatewayAllowed(this.settings(plan.environment), this.gatewayName);
     const ttl = this.settings(plan.environment).ttlMs;
     // The environment's lock comes first: a second apply fails here, before any work.
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
@@ -231,6 +234,7 @@ export class Context {
    * became due since they were last computed. Does nothing when nothing is due.
    */
   async run(environment = PROD): Promise<RunResult> {
+    assertGatewayAllowed(this.settings(environment), this.gatewayName);
     const env = await this.requireEnvironment(environment);
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, `run-${randomBytes(6).toString('hex')}`);
     try {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { EnvironmentConfig, ResolvedConfig } from './types.js';
+import type { EnvironmentConfig, EnvironmentPolicies, ResolvedConfig } from './types.js';
 
 export interface EnvironmentSettings {
   name: string;
@@ -10,6 +10,7 @@ export interface EnvironmentSettings {
   variables: Record<string, unknown>;
   /** The `environments` key that applied (the name itself or a pattern), or null for defaults only. */
   matchedBy: string | null;
+  policies: EnvironmentPolicies;
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -31,6 +32,7 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     protected: entry?.protected ?? isProd,
     variables: { ...config.variables, ...entry?.variables },
     matchedBy: key ?? null,
+    policies: entry?.policies ?? {},
   };
 }
 

@@ -78,6 +78,14 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
         hint,
       });
     }
+    const unknown = env.policies?.allowedGateways?.find((g) => !gateways[g]);
+    if (unknown) {
+      throw new InputError(`config key 'environments.${name}.policies.allowedGateways' names unknown gateway '${unknown}'`, {
+        location: file ? { file } : undefined,
+        code: 'invalid_config',
+        hint,
+      });
+    }
   }
   const stateSchema = validateIdentifier(config.stateSchema ?? 'planner_state', "config key 'stateSchema'", file ? { file } : undefined);
   return {

@@ -39,6 +39,18 @@ export interface EnvironmentConfig {
   ttl?: string;
   protected?: boolean;
   variables?: Record<string, unknown>;
+  /** Limits on what plans and runs of the environment may do. */
+  policies?: EnvironmentPolicies;
+}
+
+/** Runtime policies of an environment (or a pattern of them). */
+export interface EnvironmentPolicies {
+  /** A build whose table would hold more rows is rolled back before it becomes visible. */
+  maxRowsPerModel?: number;
+  /** Longest a model's build may run (minutes); past it the statement is cancelled and nothing is recorded. */
+  maxBuildMinutes?: number;
+  /** The gateways the environment may be planned, run or applied on. */
+  allowedGateways?: string[];
 }
 
 /** What `planner.config.ts` default-exports. */

@@ -17,7 +17,8 @@ type Rule =
   | { record: Rule; keys?: { pattern: RegExp; describe: string } }
   | { byType: Record<string, Rule> }
   | { check: (value: unknown) => string | undefined; base: Rule }
-  | { custom: (value: unknown) => string | undefined };
+  | { custom: (value: unknown) => string | undefined }
+  | { list: Rule };
 interface Shape {
   [key: string]: Rule;
 }
@@ -56,6 +57,13 @@ const ttl: Rule = {
 };
 const variables: Rule = { record: 'scalar', keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a variable name (letters, digits, underscores)' } };
 
+const positive: Rule = { base: 'number', check: (v) => ((v as number) > 0 ? undefined : 'a number above 0') };
+const policies: Shape = {
+  maxRowsPerModel: { base: 'number', check: (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'a whole number of rows') },
+  maxBuildMinutes: positive,
+  allowedGateways: { list: 'string' },
+};
+
 const shape: Shape = {
   gateways: { record: gateway, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/, describe: 'a gateway name (letters, digits, _ and -)' } },
   defaultGateway: 'string',
@@ -69,7 +77,7 @@ const shape: Shape = {
   },
   variables,
   environments: {
-    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables } },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies } } },
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',
@@ -111,6 +119,11 @@ function check(value: unknown, rule: Rule, path: string, file: string): void {
   if ('custom' in rule) {
     const problem = rule.custom(value);
     if (problem) fail(key, problem, file);
+    return;
+  }
+  if ('list' in rule) {
+    if (!Array.isArray(value)) fail(key, 'a list', file);
+    (value as unknown[]).forEach((v, i) => check(v, rule.list, `${key}[${i}]`, file));
     return;
   }
   if ('check' in rule) {

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/engines.js';
+import { TempProject } from '../helpers/project.js';
+
+const config = (policies: string) => `export default {
+  gateways: {
+    local: { type: 'duckdb', path: '.planner/warehouse.duckdb' },
+    sandbox: { type: 'duckdb', path: '.planner/sandbox.duckdb' },
+  },
+  defaultGateway: 'local',
+  modelDefaults: { dialect: 'duckdb', start: '2024-01-01', cron: '@daily' },
+  environments: { prod: { protected: true }, 'dev_*': { policies: ${policies} } },
+};
+`;
+
+describe('environment policies', () => {
+  let p: TempProject;
+  beforeEach(() => {
+    p = new TempProject();
+  });
+  afterEach(() => p.remove());
+
+  it('allowedGateways: a dev environment on a gateway its policy does not list is refused (exit 2) before it is planned, and allowed on a listed gateway', async () => {
+    p.write('planner.config.ts', config(`{ allowedGateways: ['sandbox'] }`));
+    const refused = await runCli(['plan', 'dev_alice', '--auto-apply', '-p', p.dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.text).toContain("environment 'dev_alice' may not use gateway 'local': its policy allows 'sandbox'");
+    expect(refused.text).toContain("environments.dev_*.policies.allowedGateways");
+
+    const allowed = await runCli(['plan', 'dev_alice', '--auto-apply', '--gateway', 'sandbox', '-p', p.dir]);
+    expect(allowed.code).toBe(0);
+    expect(existsSync(p.path('.planner/sandbox.duckdb'))).toBe(true);
+    const rows = await p.with(async (ctx) => (await ctx.engine.query(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_alice'`)).rows, { gateway: 'sandbox' });
+    expect(Number(rows[0].n)).toBe(1);
+    // prod has no policy: the default gateway serves it.
+    expect((await runCli(['plan', '--auto-apply', '-p', p.dir])).code).toBe(0);
+  });
+
+  it('a policy naming an unknown gateway, or a bad limit, is a config error (exit 2)', async () => {
+    p.write('planner.config.ts', config(`{ allowedGateways: ['nowhere'] }`));
+    const unknown = await runCli(['plan', 'dev_x', '-p', p.dir, '--dry-run']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.text).toContain("config key 'environments.dev_*.policies.allowedGateways' names unknown gateway 'nowhere'");
+    p.write('planner.config.ts', config(`{ maxRowsPerModel: -3 }`));
+    const bad = await runCli(['plan', 'dev_x', '-p', p.dir, '--dry-run']);
+    expect(bad.code).toBe(2);
+    expect(bad.text).toContain("config key 'environments.dev_*.policies.maxRowsPerModel' must be a whole number of rows");
+  });
+});
