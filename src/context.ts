@@ -11,6 +11,7 @@ import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
+import { assertReferencesExist, schemasToList, undeclaredReferences } from './model/external-references.js';
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
@@ -149,6 +150,7 @@ export class Context {
     let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
+    await this.assertExternalTablesExist(project);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
     let base: EnvironmentRecord | undefined;
@@ -202,6 +204,14 @@ export class Context {
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
     return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.now().getTime(), isProtected: (name) => this.settings(name).protected, options });
+  }
+
+  /** Tables the models read that are neither models nor declared must be in the warehouse: refused at plan time otherwise. */
+  private async assertExternalTablesExist(project: Project): Promise<void> {
+    const refs = undeclaredReferences(project, this.gatewayName);
+    if (!refs.length) return;
+    const objects = await this.engine.listObjects(schemasToList(refs));
+    assertReferencesExist(project, refs, new Set(objects.map((o) => `${o.name.schema}.${o.name.table}`.toLowerCase())));
   }
 
   /** Builds what the plan needs and promotes the environment. */

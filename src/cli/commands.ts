@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command-spec.js';
 import { applySpec } from './commands/apply.js';
 import { auditSpec } from './commands/audit.js';
+import { createExternalModelsSpec } from './commands/create-external-models.js';
 import { dagSpec } from './commands/dag.js';
 import { diffSpec } from './commands/diff.js';
 import { environmentsSpec } from './commands/environments.js';
@@ -19,4 +20,4 @@ import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const COMMANDS: CommandSpec[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
-  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec];
+  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec];

@@ -9,6 +9,7 @@ import { lineColumn } from '../util/text-position.js';
 import { findMacros, MacroError, placeholderQuery } from './macros.js';
 import type { MacroCall, Model, ModelDefinition } from './model.js';
 import { checkHeaderColumns } from './check-columns.js';
+import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { analyzeQuery } from './query-analysis.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
@@ -18,6 +19,8 @@ import { createSqlParser, type ParseOutcome } from './sql-parser.js';
 export interface Project {
   models: Map<string, Model>;
   order: string[];
+  /** Tables declared in external_models.yaml, by `schema.table` (one entry per gateway). */
+  externals?: Map<string, ExternalModel[]>;
 }
 
 /** Every `.sql` file under `dir`, sorted, as absolute paths. */
@@ -140,7 +143,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       code: 'cycle',
     });
   }
-  return { models, order: result.order };
+  return { models, order: result.order, externals: loadExternalModels(root) };
 }
 
 /** Parses each query with its own dialect's parser (a model's header may differ from the default), in one batch per dialect. */

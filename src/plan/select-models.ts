@@ -46,7 +46,7 @@ export function restrictProject(project: Project, selected: ReadonlySet<string>,
   }
   const sorted = topologicalOrder([...models.keys()].sort(), (n) => models.get(n)!.parents);
   if ('cycle' in sorted) throw new InputError(`the selected models form a cycle with the environment's: ${sorted.cycle.join(' -> ')}`, { code: 'cycle' });
-  return { models, order: sorted.order };
+  return { models, order: sorted.order, externals: project.externals };
 }
 
 /** A model as a stored snapshot defines it, as the planner's pure stages read it. */

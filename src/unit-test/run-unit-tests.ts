@@ -4,6 +4,7 @@ import { createEngine } from '../engine/create-engine.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { validateColumnType } from '../engine/column-types.js';
 import { InputError } from '../errors.js';
+import { knownColumns } from '../model/external-references.js';
 import type { Project } from '../model/load-project.js';
 import type { Model, TableReference } from '../model/model.js';
 import { renderQuery, sqlLiteral, type RenderTimes } from '../model/render.js';
@@ -53,7 +54,7 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
   try {
     for (const [j, [name, input]] of [...test.inputs.entries()].entries()) {
       const table = { schema: INPUT_SCHEMA, table: `t${index}_${j}` };
-      await createInput(engine, table, input, project.models.get(name));
+      await createInput(engine, table, input, knownColumns(project, name));
       tables.set(name, table);
     }
     const { start, end, execution_time: execution, ...vars } = test.vars;
@@ -96,11 +97,14 @@ function renderForTest(model: Model, project: Project, tables: Map<string, Table
   return renderQuery({ ...model, variables: { ...model.variables, ...variables } }, resolve, times, quoteTable({ schema: INPUT_SCHEMA, table: 'this_model' }));
 }
 
-/** Creates an input table: declared types first, then the parent model's declared columns, then types read off the values. */
-async function createInput(engine: EngineAdapter, table: TableName, input: TestTable, parent: Model | undefined): Promise<void> {
+/**
+ * Creates an input table: the test's declared types first, then the parent's declared
+ * columns (a model's header, or external_models.yaml), then types read off the values.
+ */
+async function createInput(engine: EngineAdapter, table: TableName, input: TestTable, parentColumns: { name: string; type?: string }[] | undefined): Promise<void> {
   const names = [...new Set([...Object.keys(input.columns ?? {}), ...input.rows.flatMap((r) => Object.keys(r))])];
   if (!names.length) throw new Error(`an input with no rows needs 'columns' to give its shape`);
-  const declared = new Map((parent?.columns ?? []).map((c) => [c.name.toLowerCase(), c.type]));
+  const declared = new Map((parentColumns ?? []).filter((c) => c.type).map((c) => [c.name.toLowerCase(), c.type!]));
   const types = names.map((n) => validateColumnType(input.columns?.[n] ?? declared.get(n.toLowerCase()) ?? inferType(input.rows.map((r) => r[n])), n));
   await engine.execute(`CREATE TABLE ${quoteTable(table)} (${names.map((n, i) => `${quoteIdent(n)} ${types[i]}`).join(', ')})`);
   if (!input.rows.length) return;

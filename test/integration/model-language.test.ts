@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineCases, type EngineProject } from '../helpers/engines.js';
+import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
+import { readExternalModels } from '../../src/model/external-models.js';
 
 const server = await postgresServer();
 /** Fixed clock: 2024-01-04 12:00 UTC, so 2024-01-01 .. 03 are complete days. */
@@ -17,7 +19,10 @@ for (const engine of engineCases(server)) {
     const setup = async (files: Record<string, string>) => {
       current = await engine.setup(undefined, []);
       mkdirSync(current.project.path('models'), { recursive: true });
-      for (const [path, text] of Object.entries(files)) current.project.write(path, text);
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(current.project.path(path)), { recursive: true });
+        current.project.write(path, text);
+      }
       return current;
     };
 
@@ -36,6 +41,36 @@ SELECT ds, v FROM raw.events`,
         { ds: '20240102', v: 2 },
         { ds: '20240103', v: 3 },
       ]);
+    });
+
+    it('refuses at plan time a table that is neither a model, nor declared, nor in the warehouse, naming the model it may mean', async () => {
+      const e = await setup({
+        'models/orders.sql': `MODEL (name staging.orders, kind FULL);\nSELECT 1 AS id, 10 AS amount`,
+        'models/totals.sql': `MODEL (name marts.totals, kind FULL);\nSELECT sum(amount) AS total\n  FROM staging.order`,
+      });
+      const { code, text } = await runCli(['plan', '--auto-apply', '-p', e.project.dir]);
+      expect(code).toBe(2);
+      expect(text).toContain('models/totals.sql:3:8: marts.totals reads staging.order, which is not a model, not declared in external_models.yaml, and not in the warehouse');
+      expect(text).toContain('did you mean staging.orders?');
+      expect((await e.objects()).filter((o) => !o.startsWith('planner_state.'))).toEqual([]);
+      await e.project.with(async (ctx) => expect(await ctx.state.listEnvironments()).toEqual([]));
+    });
+
+    it('writes external_models.yaml from the catalog, and unit tests take the declared column types', async () => {
+      const e = await setup({
+        'models/big.sql': `MODEL (name core.big_orders, kind FULL);\nSELECT id, length(note) AS note_length FROM raw.orders WHERE amount > 100`,
+        // The note is written as a number; only the declared TEXT type makes length() apply.
+        'tests/big.yaml': `test_big:\n  model: core.big_orders\n  inputs:\n    raw.orders:\n      - {id: 1, amount: 150.5, note: 12345}\n      - {id: 2, amount: 20, note: 1}\n  outputs:\n    query:\n      - {id: 1, note_length: 5}\n`,
+      });
+      await e.sql('CREATE SCHEMA raw');
+      await e.sql('CREATE TABLE raw.orders (id INTEGER, amount NUMERIC(10, 2), note TEXT)');
+      const created = await runCli(['create-external-models', '-p', e.project.dir]);
+      expect(created.code, created.text).toBe(0);
+      const declared = readExternalModels(e.project.read('external_models.yaml'), 'external_models.yaml');
+      expect(declared.map((d) => [d.name, d.columns!.map((c) => c.name)])).toEqual([['raw.orders', ['id', 'amount', 'note']]]);
+      expect(declared[0].columns![2].type).toMatch(/^(VARCHAR|TEXT)$/);
+      const tested = await runCli(['test', '-p', e.project.dir]);
+      expect(tested.code, tested.text).toBe(0);
     });
   });
 }

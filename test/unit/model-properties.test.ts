@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { readExternalModels } from '../../src/model/external-models.js';
+import { knownColumns, undeclaredReferences } from '../../src/model/external-references.js';
 import { assertModelGateways } from '../../src/model/load-project.js';
 import { readModelFile } from '../../src/model/read-model-file.js';
 import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
@@ -161,5 +163,38 @@ describe('properties in the project', () => {
     expect(concurrent.data).toBe(base.data);
     expect(concurrent.metadata).not.toBe(base.metadata);
     expect((await fp("(d, '%Y%m%d')")).data).not.toBe(base.data);
+  });
+});
+
+describe('external_models.yaml', () => {
+  it("reads SQLMesh's format, dropping a catalog from the name", () => {
+    const models = readExternalModels(
+      `- name: '"warehouse"."raw"."orders"'\n  description: Orders from the shop\n  columns:\n    id: INT\n    "Amount": DECIMAL(10, 2)\n- name: raw.customers\n  gateway: team\n`,
+      'external_models.yaml',
+    );
+    expect(models.map(({ location, ...m }) => m)).toEqual([
+      { name: 'raw.orders', description: 'Orders from the shop', columns: [{ name: 'id', type: 'INT' }, { name: 'amount', type: 'DECIMAL(10, 2)' }], gateway: undefined },
+      { name: 'raw.customers', columns: undefined, description: undefined, gateway: 'team' },
+    ]);
+  });
+
+  it.each([
+    [`- name: orders\n`, 'must be schema.table', 1],
+    [`- name: raw.orders\n  colums: {id: INT}\n`, "unknown key 'colums'", 2],
+    [`name: raw.orders\n`, 'a list of entries', 1],
+  ])('refuses %j with its line', (text, message, line) => {
+    const err = errorOf(() => readExternalModels(text, 'external_models.yaml'));
+    expect(err.message).toContain(message);
+    expect(err.location).toMatchObject({ file: 'external_models.yaml', line });
+  });
+
+  it('feed known columns for a parent, and are left out of references that need the catalog', async () => {
+    const project = await projects.load({
+      'external_models.yaml': `- name: raw.orders\n  columns:\n    id: INT\n`,
+      'models/a.sql': `MODEL (name s.a, kind FULL);\nSELECT o.id FROM raw.orders o JOIN raw.refunds r ON r.id = o.id`,
+    });
+    expect(knownColumns(project, 'raw.orders')).toEqual([{ name: 'id', type: 'INT' }]);
+    expect(knownColumns(project, 's.a')).toEqual([{ name: 'id' }]);
+    expect(undeclaredReferences(project, 'local').map((r) => r.name)).toEqual(['raw.refunds']);
   });
 });
