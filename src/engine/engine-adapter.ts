@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../config/types.js';
 import type { TableName } from '../util/identifiers.js';
+import type { PhysicalOps } from './physical-ops.js';
 
 /** What differs between engines, so callers branch on a flag, not on an engine name. */
 export interface EngineCapabilities {
@@ -101,6 +102,9 @@ export interface EngineAdapter {
    * time (DuckDB locks its file for the process that opened it).
    */
   readonly locks?: EngineLocks;
+
+  /** The planner's operations on physical objects (create, replace rows, merge, point views), as this engine's SQL. */
+  readonly ops: PhysicalOps;
 
   /** A kysely instance over this same connection, for the state store. */
   kysely(): Kysely<any>;

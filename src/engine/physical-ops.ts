@@ -1,14 +1,15 @@
 import { shortHash } from '../util/hash.js';
 import { quoteTable, type TableName } from '../util/identifiers.js';
+import { validateColumnType } from './column-types.js';
 import type { EngineAdapter } from './engine-adapter.js';
-import { countRows, deleteMatchingKeys, deleteRange, inRange, insertColumns, rowsInRange } from './incremental-sql.js';
+import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange } from './incremental-sql.js';
 
 /**
  * The operations a model kind uses on its physical object, in the planner's words (create,
  * replace rows, replace a time range, merge by key), so `kinds/` and `plan/` never write
  * SQL. Names arrive validated; queries arrive rendered. Each `count` asks for the rows the
- * operation wrote (undefined when not asked).
- * @example await physicalOps(engine).replaceRange(table, ['id', 'ds'], 'ds', start, end, query, false)
+ * operation wrote (undefined when not asked). Every adapter holds one as `engine.ops`.
+ * @example await engine.ops.replaceRange(table, ['id', 'ds'], { column: 'ds', start, end }, query, false)
  */
 export interface PhysicalOps {
   /** A new table holding `query`'s rows (a leftover of a killed run is replaced). */
@@ -25,6 +26,13 @@ export interface PhysicalOps {
   /** `query`'s rows replace the rows with the same `keys` (NULL keys match NULL keys); counts the rows merged. */
   mergeByKeys(table: TableName, columns: readonly string[], keys: readonly string[], query: string, count: boolean): Promise<number | undefined>;
   countRows(table: TableName): Promise<number>;
+  /** The columns `query` outputs, with the catalog's type names (read from an empty scratch table next to `near`). */
+  queryColumns(near: TableName, query: string): Promise<{ name: string; type: string }[]>;
+  /** Points a view (environment or physical layer) at a table, whatever its columns. */
+  pointView(view: TableName, table: TableName): Promise<void>;
+  addColumn(table: TableName, column: string, type: string): Promise<void>;
+  dropColumn(table: TableName, column: string): Promise<void>;
+  retypeColumn(table: TableName, column: string, type: string): Promise<void>;
 }
 
 /** [start, end) of a time column; `format` when its values are text or numbers written in one (`'%Y%m%d'`). */
@@ -36,16 +44,20 @@ export interface TimeRange {
 }
 
 /** A query's shape without its rows. */
-export function emptyOf(query: string): string {
+function emptyOf(query: string): string {
   return `SELECT * FROM (${query}) AS planner_shape LIMIT 0`;
 }
 
 /** A work table next to `table`, for a batch's rows or a query's shape. */
-export function stagingName(table: TableName, purpose = 'stage'): TableName {
+function stagingName(table: TableName, purpose = 'stage'): TableName {
   return { schema: table.schema, table: `planner_${purpose}_${shortHash(`${table.schema}.${table.table}`, 12)}` };
 }
 
-/** The physical operations on one engine, in SQL DuckDB and PostgreSQL both accept. */
+/**
+ * The physical operations on one engine, in SQL DuckDB and PostgreSQL both accept (from
+ * incremental-sql.ts); what differs between engines is in the adapter's own methods
+ * (createTableAs, replaceView, loadCsv), which these call.
+ */
 export function physicalOps(engine: EngineAdapter): PhysicalOps {
   const count = async (sql: string) => Number((await engine.query(sql)).rows[0]?.n ?? 0);
   return {
@@ -76,5 +88,19 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
       return rows;
     },
     countRows: (table) => count(countRows(table)),
+    async queryColumns(near, query) {
+      const scratch = stagingName(near, 'shape');
+      return engine.transaction(async () => {
+        await engine.dropTable(scratch);
+        await engine.createTableAs(scratch, emptyOf(query));
+        const columns = await engine.columns(scratch);
+        await engine.dropTable(scratch);
+        return columns;
+      });
+    },
+    pointView: (view, table) => engine.replaceView(view, `SELECT * FROM ${quoteTable(table)}`),
+    addColumn: (table, column, type) => engine.execute(addColumn(table, column, validateColumnType(type, column))),
+    dropColumn: (table, column) => engine.execute(dropColumn(table, column)),
+    retypeColumn: (table, column, type) => engine.execute(alterColumnType(table, column, validateColumnType(type, column))),
   };
 }

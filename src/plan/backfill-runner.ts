@@ -1,5 +1,4 @@
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { physicalOps } from '../engine/physical-ops.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -124,7 +123,7 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
   const started = Date.now();
   deps.reporter.batchStarted?.(snapshot, 0, 1, batch);
   const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
-  const ops = physicalOps(deps.engine);
+  const ops = deps.engine.ops;
   const build = async () => {
     // State says this version is not built, and we hold its table: anything there is a
     // leftover of a killed run, never kept (it may hold an older day's data).

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { physicalOps } from '../engine/physical-ops.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { RenderTimes } from '../model/render.js';
@@ -31,7 +30,7 @@ export async function buildSnapshot(
   await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
-    ops: physicalOps(deps.engine),
+    ops: deps.engine.ops,
     query: () => renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)),
     seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
     columns: m.columns,
@@ -56,7 +55,7 @@ export async function computeBatch(
   return intervals.land({
     kind,
     table: snapshot.physical,
-    ops: physicalOps(deps.engine),
+    ops: deps.engine.ops,
     batch,
     query: renderSnapshot(snapshot, deps.parentOf, times),
     execution: deps.execution,

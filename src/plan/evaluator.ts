@@ -2,7 +2,6 @@ import { ConflictError } from '../errors.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { viewName } from '../snapshot/virtual-names.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
-import { quoteTable } from '../util/identifiers.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
@@ -111,7 +110,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const schema of envSchemas) await engine.createSchema(schema);
     for (const name of plan.viewChanges.upsert) {
       const target = plan.snapshots[plan.target[name]];
-      await engine.replaceView(viewOf(plan, name), `SELECT * FROM ${quoteTable(target.physical)}`);
+      await engine.ops.pointView(viewOf(plan, name), target.physical);
       await crashPoint('mid-promotion');
     }
     for (const view of dropped) await engine.dropView(view);

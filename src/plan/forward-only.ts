@@ -1,11 +1,7 @@
-import { validateColumnType } from '../engine/column-types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { emptyOf, stagingName } from '../engine/physical-ops.js';
-import { addColumn, alterColumnType, dropColumn } from '../engine/incremental-sql.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { quoteTable } from '../util/identifiers.js';
 import { planParentOf, type Plan } from './plan.js';
 import { insertableColumns } from './build-snapshot.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
@@ -24,14 +20,7 @@ export interface ColumnMigration {
  */
 export async function columnMigration(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, engine: EngineAdapter, now: Date): Promise<ColumnMigration> {
   const existing = await engine.columns(snapshot.physical);
-  const scratch = stagingName(snapshot.physical, 'shape');
-  const next = await engine.transaction(async () => {
-    await engine.dropTable(scratch);
-    await engine.createTableAs(scratch, emptyOf(renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now))));
-    const columns = await engine.columns(scratch);
-    await engine.dropTable(scratch);
-    return columns;
-  });
+  const next = await engine.ops.queryColumns(snapshot.physical, renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)));
   const before = new Map(existing.map((c) => [c.name, c.type]));
   const after = new Map(next.map((c) => [c.name, c.type]));
   return {
@@ -75,10 +64,10 @@ export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigratio
       }
     }
     for (const v of views) await engine.dropView(v);
-    for (const c of m.drop) await engine.execute(dropColumn(table, c));
-    for (const r of m.retype) await engine.execute(alterColumnType(table, r.name, validateColumnType(r.to, r.name)));
-    for (const c of m.add) await engine.execute(addColumn(table, c.name, validateColumnType(c.type, c.name)));
-    for (const v of views) await engine.replaceView(v, `SELECT * FROM ${quoteTable(table)}`);
+    for (const c of m.drop) await engine.ops.dropColumn(table, c);
+    for (const r of m.retype) await engine.ops.retypeColumn(table, r.name, r.to);
+    for (const c of m.add) await engine.ops.addColumn(table, c.name, c.type);
+    for (const v of views) await engine.ops.pointView(v, table);
   });
   await insertableColumns(snapshot, engine);
 }

@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import { validateColumnType } from '../column-types.js';
 import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
 import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableName } from '../../util/identifiers.js';
+import { physicalOps, type PhysicalOps } from '../physical-ops.js';
 import { DuckDBSession } from './connection.js';
 import { duckdbKyselyDialect } from './kysely-dialect.js';
 
@@ -9,6 +10,7 @@ import { duckdbKyselyDialect } from './kysely-dialect.js';
 export class DuckDBAdapter implements EngineAdapter {
   readonly dialect = 'duckdb' as const;
   readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true };
+  readonly ops: PhysicalOps = physicalOps(this);
   private inTransaction = false;
   /** Inside `readOnly`: every statement must be a SELECT. */
   private readOnlyDepth = 0;

@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import type { PostgresGatewayConfig } from '../../config/types.js';
 import { quoteIdent, quoteTable, type TableName } from '../../util/identifiers.js';
 import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
+import { physicalOps, type PhysicalOps } from '../physical-ops.js';
 import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, postgresSettings } from './config.js';
 import { PostgresSession, sqlState } from './connection.js';
@@ -26,6 +27,7 @@ export class PostgresAdapter implements EngineAdapter {
   readonly dialect = 'postgres' as const;
   readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false };
   readonly locks: AdvisoryLocks;
+  readonly ops: PhysicalOps = physicalOps(this);
   private db?: Kysely<any>;
 
   private constructor(
