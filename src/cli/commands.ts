@@ -1,4 +1,4 @@
-import type { CommandSpec } from './command-spec.js';
+import type { Command } from './command-spec.js';
 import { applySpec } from './commands/apply.js';
 import { auditSpec } from './commands/audit.js';
 import { createExternalModelsSpec } from './commands/create-external-models.js';
@@ -19,5 +19,5 @@ import { validateSpec } from './commands/validate.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
+export const COMMANDS: Command[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
   diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec];

@@ -1,8 +1,8 @@
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { PlannerError } from '../errors.js';
 import { SecretRegistry } from '../util/secrets.js';
 import { COMMANDS } from './commands.js';
-import type { GlobalOptions } from './commands/global-options.js';
+import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import { processIO, type CliIO } from './io.js';
 
 /**
@@ -15,23 +15,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const secrets = new SecretRegistry();
   let verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
-  const parser = (yargs(argv) as Argv<GlobalOptions>)
-    .scriptName('planner')
-    .usage('$0 <command> [options]')
-    .option('project', { alias: 'p', type: 'string', default: '.', describe: 'project folder' })
-    .option('gateway', { type: 'string', describe: 'gateway from planner.config.ts to use' })
-    .option('json', { type: 'boolean', describe: 'machine-readable output' })
-    .option('verbose', { type: 'boolean', describe: 'show stack traces of internal errors' })
-    .command(
-      COMMANDS.map((spec) => ({
-        command: spec.command,
-        describe: spec.describe,
-        builder: spec.builder as any,
-        handler: async (args: any) => {
-          code = await spec.handler({ ...args, secrets }, io);
-        },
-      })),
-    )
+  let parser = yargs(argv).scriptName('planner').usage('$0 <command> [options]').options(GLOBAL_OPTIONS);
+  for (const command of COMMANDS) parser = command.register(parser, { io, secrets, done: (c) => (code = c) });
+  parser = parser
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .help()

@@ -11,7 +11,7 @@ export interface PlannerExit {
 }
 
 /**
- * Starts the compiled CLI (`npm test` builds first) as a separate process, for tests of
+ * Starts the compiled CLI (the vitest global setup rebuilds dist/ from the current src/ first) as a separate process, for tests of
  * several processes at once and of killed processes. Resolves when it exits.
  */
 export function spawnPlanner(args: string[], env: Record<string, string | undefined> = {}): Promise<PlannerExit> {

@@ -5,7 +5,7 @@ import { appliedMessage } from '../render/apply-summary.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
 import { withAuditWarnings } from './plan-safeguards.js';
 import { progressReporter } from '../render/progress.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
 /** `planner apply FILE` options. */
@@ -39,9 +39,12 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
 }
 
 /** `planner apply FILE` for the command list. */
-export const applySpec: CommandSpec = {
+export const applySpec = defineCommand({
   command: 'apply <file>',
   describe: 'apply a plan saved with `planner plan ENV --out FILE`',
+  examples: [
+    ["planner plan prod --out plan.json && planner apply plan.json", "save a plan for review, then apply it as reviewed"],
+  ],
   builder: (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'the saved plan' }),
-  handler: applyCommand,
-};
+  handler: (args, io) => applyCommand(args, io),
+});

@@ -3,7 +3,7 @@ import { customAuditsFor, describeFailure, runAudits, type AuditResult } from '.
 import { Context } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { fullRefreshTimes } from '../../plan/render-snapshot.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -73,12 +73,16 @@ function tally(results: AuditResult[]) {
   };
 }
 
-export const auditSpec: CommandSpec = {
+export const auditSpec = defineCommand({
   command: 'audit',
   describe: "run the audits of an environment's models on their tables",
+  examples: [
+    ["planner audit", "run every audit on prod's tables"],
+    ["planner audit --env dev --model analytics.orders", "audit one model in dev"],
+  ],
   builder: (y) =>
     y
       .option('env', { type: 'string', describe: 'environment (default prod)' })
       .option('model', { type: 'string', array: true, describe: 'only these models' }),
   handler: (args, io) => auditCommand({ ...args, environment: args.env, models: args.model }, io),
-};
+});

@@ -1,6 +1,6 @@
 import { Context } from '../../context.js';
 import { createExternalModels } from '../../lifecycle/create-external-models.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -21,9 +21,12 @@ export async function createExternalModelsCommand(opts: GlobalOptions, io: CliIO
   }
 }
 
-export const createExternalModelsSpec: CommandSpec = {
+export const createExternalModelsSpec = defineCommand({
   command: 'create-external-models',
   describe: 'write external_models.yaml (names, columns, types) from the warehouse for every table the models read that is not a model',
+  examples: [
+    ["planner create-external-models", "declare the tables the models read from the warehouse's catalog"],
+  ],
   builder: (y) => y,
   handler: (args, io) => createExternalModelsCommand(args, io),
-};
+});

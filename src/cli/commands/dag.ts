@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 import { DAG_FORMATS, dagNodes, formatDag, type DagFormat } from '../../lifecycle/dag-format.js';
 import { loadProject } from '../../model/load-project.js';
 import { PROD } from '../../snapshot/virtual-names.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -22,9 +22,13 @@ export async function dagCommand(opts: DagOptions, io: CliIO): Promise<number> {
   return 0;
 }
 
-export const dagSpec: CommandSpec = {
+export const dagSpec = defineCommand({
   command: 'dag',
   describe: 'print the model graph as text, Mermaid or DOT',
+  examples: [
+    ["planner dag", "the model graph as indented text"],
+    ["planner dag --format mermaid > dag.mmd", "a Mermaid diagram"],
+  ],
   builder: (y) => y.option('format', { type: 'string', choices: [...DAG_FORMATS], describe: 'output format (default text)' }),
-  handler: dagCommand,
-};
+  handler: (args, io) => dagCommand(args, io),
+});

@@ -1,7 +1,7 @@
 import { Context } from '../../context.js';
 import { compareEnvironments, environmentSide, hasDifferences, planSide } from '../../lifecycle/environment-diff.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderEnvironmentDiff } from '../render/environment-diff.js';
 import type { GlobalOptions } from './global-options.js';
@@ -38,13 +38,17 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
   }
 }
 
-export const diffSpec: CommandSpec = {
+export const diffSpec = defineCommand({
   command: 'diff <env_a> [env_b]',
   describe: 'which models differ between ENV_A and ENV_B (or the local project and ENV_A), with the SQL diff',
+  examples: [
+    ["planner diff prod", "what the local project would change in prod"],
+    ["planner diff dev prod --exit-code", "exit 1 when dev differs from prod"],
+  ],
   builder: (y) =>
     y
-      .positional('env_a', { type: 'string', describe: 'environment shown as changed; alone: the environment the local project is compared with' })
+      .positional('env_a', { type: 'string', demandOption: true, describe: 'environment shown as changed; alone: the environment the local project is compared with' })
       .positional('env_b', { type: 'string', describe: 'environment ENV_A is compared with' })
       .option('exit-code', { type: 'boolean', describe: 'exit 1 when there are differences' }),
   handler: (args, io) => diffCommand({ ...args, a: args.env_a, b: args.env_b }, io),
-};
+});

@@ -1,6 +1,6 @@
 import { Context } from '../../context.js';
 import { isExpired } from '../../state/state-store.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentConfigJson, renderEnvironmentConfig } from '../render/environment-config.js';
 import { renderTable } from '../render/table.js';
@@ -60,9 +60,13 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
   }
 }
 
-export const environmentsSpec: CommandSpec = {
+export const environmentsSpec = defineCommand({
   command: 'environments',
   describe: 'list environments: models, last apply and plan, expiry',
+  examples: [
+    ["planner environments", "every environment with its models, last apply and expiry"],
+    ["planner environments --config", "the resolved gateways, rules and settings"],
+  ],
   builder: (y) => y.option('config', { type: 'boolean', describe: 'show the resolved config: gateways (passwords masked), rules, and the settings of each environment' }),
-  handler: environmentsCommand,
-};
+  handler: (args, io) => environmentsCommand(args, io),
+});

@@ -1,7 +1,7 @@
 import { Context } from '../../context.js';
 import type { CliIO } from '../io.js';
 import { jsonValue, renderTable } from '../render/table.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
 export interface FetchdfOptions extends GlobalOptions {
@@ -29,10 +29,14 @@ export async function fetchdfCommand(opts: FetchdfOptions, io: CliIO): Promise<n
   }
 }
 
-export const fetchdfSpec: CommandSpec = {
+export const fetchdfSpec = defineCommand({
   command: 'fetchdf <sql>',
   describe: "run a query with an environment's model names resolved",
+  examples: [
+    ["planner fetchdf 'SELECT count(*) FROM analytics.customers'", "query prod's view of a model"],
+    ["planner fetchdf 'SELECT * FROM analytics.orders LIMIT 5' --env dev --json", "query dev, as JSON"],
+  ],
   builder: (y) => y.positional('sql', { type: 'string', demandOption: true }).option('env', { type: 'string', describe: 'environment (default prod)' })
       .option('write', { type: 'boolean', describe: 'allow the query to change the warehouse (otherwise it runs read-only)' }),
   handler: (args, io) => fetchdfCommand({ ...args, environment: args.env }, io),
-};
+});

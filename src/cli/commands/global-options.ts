@@ -1,6 +1,20 @@
 import type { SecretRegistry } from '../../util/secrets.js';
+import type { InferredOptionTypes, Options } from 'yargs';
 
-/** Options every command takes. */
+/** The options every command takes, declared once for yargs and for their types. */
+export const GLOBAL_OPTIONS = {
+  project: { alias: 'p', type: 'string', default: '.', describe: 'project folder' },
+  gateway: { type: 'string', describe: 'gateway from planner.config.ts to use' },
+  json: { type: 'boolean', describe: 'machine-readable output' },
+  verbose: { type: 'boolean', describe: 'show stack traces of internal errors' },
+} as const satisfies Record<string, Options>;
+
+export const GLOBAL_OPTION_NAMES = Object.keys(GLOBAL_OPTIONS);
+
+/** The global options as yargs parses them. */
+export type GlobalArgs = InferredOptionTypes<typeof GLOBAL_OPTIONS>;
+
+/** Options every command takes (the fields a command function reads; tests pass only some). */
 export interface GlobalOptions {
   project: string;
   gateway?: string;

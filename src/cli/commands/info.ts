@@ -5,7 +5,7 @@ import { EngineError, PlannerError } from '../../errors.js';
 import { loadConfig } from '../../config/load-config.js';
 import { LATEST_STATE_VERSION } from '../../state/migrations/index.js';
 import { redact } from '../../util/secrets.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -78,9 +78,12 @@ async function reportUnreachable(opts: GlobalOptions, io: CliIO, err: EngineErro
   return 1;
 }
 
-export const infoSpec: CommandSpec = {
+export const infoSpec = defineCommand({
   command: 'info',
   describe: 'show the project, gateway, connection, model count and state version',
+  examples: [
+    ["planner info", "check the project loads and the warehouse answers"],
+  ],
   builder: (y) => y,
-  handler: infoCommand,
-};
+  handler: (args, io) => infoCommand(args, io),
+});

@@ -3,7 +3,7 @@ import { assertNotProtected } from '../../config/protection.js';
 import { Context } from '../../context.js';
 import { invalidateEnvironment, refuseProd } from '../../lifecycle/invalidate.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderJanitorReport } from '../render/janitor-report.js';
 import { formatTime } from '../render/time.js';
@@ -44,13 +44,17 @@ export async function invalidateCommand(opts: InvalidateOptions, io: CliIO): Pro
   }
 }
 
-export const invalidateSpec: CommandSpec = {
+export const invalidateSpec = defineCommand({
   command: 'invalidate <environment>',
   describe: 'expire an environment now (refused for prod); the janitor then removes it',
+  examples: [
+    ["planner invalidate dev", "expire dev now; the next janitor removes it"],
+    ["planner invalidate dev --sync", "expire dev and remove it right away"],
+  ],
   builder: (y) =>
     y
-      .positional('environment', { type: 'string', describe: 'environment to expire' })
+      .positional('environment', { type: 'string', demandOption: true, describe: 'environment to expire' })
       .option('sync', { type: 'boolean', describe: 'run the janitor right away' })
       .option('ignore-ttl', { type: 'boolean', describe: 'with --sync: drop unused tables now, whatever their snapshot TTL' }),
-  handler: invalidateCommand,
-};
+  handler: (args, io) => invalidateCommand(args, io),
+});

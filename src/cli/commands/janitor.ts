@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { Context } from '../../context.js';
 import type { JanitorReport } from '../../lifecycle/janitor.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderJanitorReport } from '../render/janitor-report.js';
 import type { GlobalOptions } from './global-options.js';
@@ -28,13 +28,16 @@ export async function janitorCommand(opts: JanitorCommandOptions, io: CliIO): Pr
   }
 }
 
-export const janitorSpec: CommandSpec = {
+export const janitorSpec = defineCommand({
   command: 'janitor',
   describe: 'drop expired environments and the physical tables no environment uses',
+  examples: [
+    ["planner janitor", "drop expired environments and unused tables"],
+  ],
   builder: (y) =>
     y.option('ignore-ttl', {
       type: 'boolean',
       describe: 'drop unused tables now, not a week after their snapshot was made (on a shared warehouse, also those an apply running right now has just built)',
     }),
-  handler: janitorCommand,
-};
+  handler: (args, io) => janitorCommand(args, io),
+});

@@ -1,6 +1,6 @@
 import { Context } from '../../context.js';
 import { LATEST_STATE_VERSION } from '../../state/migrations/index.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -31,9 +31,12 @@ export async function migrateCommand(opts: GlobalOptions, io: CliIO): Promise<nu
   }
 }
 
-export const migrateSpec: CommandSpec = {
+export const migrateSpec = defineCommand({
   command: 'migrate',
   describe: "bring the state schema and stored fingerprints up to this planner's version (builds nothing)",
+  examples: [
+    ["planner migrate", "upgrade the state schema before a deploy"],
+  ],
   builder: (y) => y,
-  handler: migrateCommand,
-};
+  handler: (args, io) => migrateCommand(args, io),
+});

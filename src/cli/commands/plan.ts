@@ -8,7 +8,7 @@ import type { CliIO } from '../io.js';
 import { appliedMessage } from '../render/apply-summary.js';
 import { progressReporter } from '../render/progress.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from './plan-safeguards.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
@@ -97,9 +97,14 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
   }
 }
 
-export const planSpec: CommandSpec = {
+export const planSpec = defineCommand({
   command: 'plan [environment]',
   describe: 'plan an environment (default prod) and apply it on confirmation',
+  examples: [
+    ["planner plan", "plan prod and apply it on confirmation"],
+    ["planner plan dev --auto-apply", "create or update environment dev without asking"],
+    ["planner plan dev --dry-run --select-model 'analytics.*'", "only print the plan of the analytics models"],
+  ],
   builder: (y) =>
     y
       .positional('environment', { type: 'string', describe: 'environment to plan' })
@@ -116,5 +121,5 @@ export const planSpec: CommandSpec = {
       .option('start', { type: 'string', describe: 'first day of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
       .option('end', { type: 'string', describe: 'last day (included) of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
       .option('execution-time', EXECUTION_TIME_OPTION),
-  handler: planCommand,
-};
+  handler: (args, io) => planCommand(args, io),
+});

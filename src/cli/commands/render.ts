@@ -4,7 +4,7 @@ import { renderPlannedModel } from '../../lifecycle/render-model.js';
 import type { RenderTimes } from '../../model/render.js';
 import { PROD } from '../../snapshot/virtual-names.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -55,14 +55,18 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
   }
 }
 
-export const renderSpec: CommandSpec = {
+export const renderSpec = defineCommand({
   command: 'render <model>',
   describe: 'print a model\'s query as it will run, with references resolved to tables',
+  examples: [
+    ["planner render analytics.daily_revenue", "the query as prod would run it"],
+    ["planner render analytics.daily_revenue --start 2024-01-01 --end 2024-01-31", "with time macros for January"],
+  ],
   builder: (y) =>
     y
-      .positional('model', { type: 'string', describe: 'model name, schema.table' })
+      .positional('model', { type: 'string', demandOption: true, describe: 'model name, schema.table' })
       .option('env', { type: 'string', describe: 'environment the query is planned for (default prod)' })
       .option('start', { type: 'string', describe: 'first day for time macros (YYYY-MM-DD)' })
       .option('end', { type: 'string', describe: 'last day for time macros (YYYY-MM-DD)' }),
   handler: (args, io) => renderCommand({ ...args, environment: args.env }, io),
-};
+});

@@ -5,7 +5,7 @@ import type { CliIO } from '../io.js';
 import { formatRanges } from '../render/backfill-summary.js';
 import { withAuditWarnings } from './plan-safeguards.js';
 import { progressReporter } from '../render/progress.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 
@@ -58,9 +58,13 @@ function runJson(result: RunResult, now: Date, seconds: number): Record<string, 
   };
 }
 
-export const runSpec: CommandSpec = {
+export const runSpec = defineCommand({
   command: 'run [environment]',
   describe: "compute the intervals whose cron is due since the last run, for every model of ENV (default prod)",
+  examples: [
+    ["planner run", "compute prod's intervals that became due"],
+    ["planner run dev --execution-time 2024-02-01", "run dev as if it were 1 February"],
+  ],
   builder: (y) => y.positional('environment', { type: 'string', describe: 'environment to run' }).option('execution-time', EXECUTION_TIME_OPTION),
-  handler: runCommand,
-};
+  handler: (args, io) => runCommand(args, io),
+});

@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { Context } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { diffEnvironments, diffModel, type ModelDiffOptions } from '../../table-diff/diff-models.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentDiffJson, renderEnvironmentDiff, renderTableDiff, tableDiffJson } from '../render/table-diff-report.js';
 import type { GlobalOptions } from './global-options.js';
@@ -86,12 +86,16 @@ function splitNames(values: string[] | undefined): string[] | undefined {
   return names.length ? names : undefined;
 }
 
-export const tableDiffSpec: CommandSpec = {
+export const tableDiffSpec = defineCommand({
   command: 'table-diff <targets..>',
   describe: 'compare a model’s data between two environments (MODEL ENV_A ENV_B), or every changed model (ENV_A ENV_B)',
+  examples: [
+    ["planner table-diff analytics.customers prod dev", "compare one model's rows in prod and dev"],
+    ["planner table-diff prod dev", "compare every model whose version differs"],
+  ],
   builder: (y) =>
     y
-      .positional('targets', { type: 'string', array: true, describe: 'MODEL ENV_A ENV_B, or ENV_A ENV_B' })
+      .positional('targets', { type: 'string', array: true, demandOption: true, describe: 'MODEL ENV_A ENV_B, or ENV_A ENV_B' })
       .option('on', { type: 'string', array: true, describe: "key columns to match rows on (default: the model's grain)" })
       .option('where', { type: 'string', describe: 'SQL condition applied to both sides' })
       .option('skip-columns', { type: 'string', array: true, describe: 'columns left out of the comparison' })
@@ -99,5 +103,5 @@ export const tableDiffSpec: CommandSpec = {
       .option('limit', { type: 'number', describe: 'sample rows per category (default 20)' })
       .option('show-sample', { type: 'boolean', describe: 'print sample rows: only in A, only in B, and differing' })
       .option('allow-duplicate-keys', { type: 'boolean', describe: 'compare rows even when the key repeats or is NULL' }),
-  handler: tableDiffCommand,
-};
+  handler: (args, io) => tableDiffCommand(args, io),
+});

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
 import { runProjectTests } from '../../unit-test/run-project-tests.js';
 import { InputError } from '../../errors.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderUnitTestReport, unitTestJson } from '../render/unit-test-report.js';
 import type { GlobalOptions } from './global-options.js';
@@ -29,12 +29,16 @@ export async function testCommand(opts: TestCommandOptions, io: CliIO): Promise<
   return failed ? 1 : 0;
 }
 
-export const testSpec: CommandSpec = {
+export const testSpec = defineCommand({
   command: 'test [select..]',
   describe: 'run the unit tests in tests/*.yaml against in-memory input rows',
+  examples: [
+    ["planner test", "run every unit test"],
+    ["planner test tests/customers.yaml::test_customers", "run one test"],
+  ],
   builder: (y) =>
     y
       .positional('select', { type: 'string', array: true, describe: 'file::test, a test name, a model name or part of a file path' })
       .option('env', { type: 'string', describe: "load the models with this environment's variables (default prod)" }),
   handler: (args, io) => testCommand({ ...args, select: args.select, environment: args.env }, io),
-};
+});

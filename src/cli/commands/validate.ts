@@ -1,6 +1,6 @@
 import { Context } from '../../context.js';
 import { hasFlags, validateEnvironment } from '../../governance/validate-environment.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderValidationReport } from '../render/validation-report.js';
 import type { GlobalOptions } from './global-options.js';
@@ -30,14 +30,18 @@ export async function validateCommand(opts: ValidateCommandOptions, io: CliIO): 
   }
 }
 
-export const validateSpec: CommandSpec = {
+export const validateSpec = defineCommand({
   command: 'validate <environment>',
   describe: 'validation metrics (rows, distinct keys, NULL rates, totals) of an environment against another; exit 1 on flags',
+  examples: [
+    ["planner validate dev", "compare dev's metrics with prod's"],
+    ["planner validate dev --against staging --model analytics.orders", "one model, against staging"],
+  ],
   builder: (y) =>
     y
       .positional('environment', { type: 'string', describe: 'environment to validate', demandOption: true })
       .option('against', { type: 'string', describe: 'baseline environment (default prod)' })
       .option('model', { type: 'string', array: true, describe: 'only these models' })
       .option('all', { type: 'boolean', describe: 'also models that read the same table as the baseline' }),
-  handler: validateCommand,
-};
+  handler: (args, io) => validateCommand(args, io),
+});

@@ -1,7 +1,7 @@
 import { Context } from '../../context.js';
 import { verifyState } from '../../lifecycle/verify.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
-import type { CommandSpec } from '../command-spec.js';
+import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderVerifyReport } from '../render/verify-report.js';
 import type { GlobalOptions } from './global-options.js';
@@ -24,9 +24,12 @@ export async function verifyCommand(opts: VerifyOptions, io: CliIO): Promise<num
   }
 }
 
-export const verifySpec: CommandSpec = {
+export const verifySpec = defineCommand({
   command: 'verify [environment]',
   describe: "check that environments' views and tables match state; exit 1 on any problem",
+  examples: [
+    ["planner verify", "check every environment's views and tables against state"],
+  ],
   builder: (y) => y.positional('environment', { type: 'string', describe: 'only this environment' }),
-  handler: verifyCommand,
-};
+  handler: (args, io) => verifyCommand(args, io),
+});
