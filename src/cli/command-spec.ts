@@ -31,6 +31,7 @@ export interface CommandRun {
 export interface Command {
   readonly command: string;
   readonly describe: string;
+  readonly examples: readonly [string, string][];
   /** Adds the command to the parser; `run.done` receives the handler's exit code. */
   register(y: Argv<GlobalArgs>, run: CommandRun): Argv<GlobalArgs>;
 }
@@ -40,6 +41,7 @@ export function defineCommand<O>(spec: CommandSpec<O>): Command {
   return {
     command: spec.command,
     describe: spec.describe,
+    examples: spec.examples,
     register: (y, { io, secrets, done }) =>
       y.command(
         spec.command,

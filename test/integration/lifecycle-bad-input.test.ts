@@ -26,7 +26,7 @@ describe('lifecycle commands refuse bad input with exit 2 and change nothing', (
     ['invalid name to render for', ['render', 'analytics.customers', '--env', 'Dev-1;drop'], /invalid environment name/],
     ['invalid name to verify', ['verify', 'Dev-1;drop'], /invalid environment name/],
     ['prod to invalidate', ['invalidate', 'prod'], /environment 'prod' cannot be invalidated/],
-    ['unknown dag format', ['dag', '--format', 'png'], /Invalid values[\s\S]*format/],
+    ['unknown dag format', ['dag', '--format', 'png'], /--format must be one of text, mermaid, dot; got 'png'/],
     ['a date that is not one', ['render', 'analytics.customers', '--start', '2024-13-01', '--end', '2024-01-02'], /--start '2024-13-01' is not a date/],
   ];
 

@@ -7,6 +7,7 @@ export const GLOBAL_OPTIONS = {
   gateway: { type: 'string', describe: 'gateway from planner.config.ts to use' },
   json: { type: 'boolean', describe: 'machine-readable output' },
   verbose: { type: 'boolean', describe: 'show stack traces of internal errors' },
+  color: { type: 'boolean', describe: 'colored output (default on a terminal); --no-color or NO_COLOR=1 turn it off' },
 } as const satisfies Record<string, Options>;
 
 export const GLOBAL_OPTION_NAMES = Object.keys(GLOBAL_OPTIONS);
