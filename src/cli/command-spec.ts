@@ -59,7 +59,7 @@ function helpLayout<O>(y: Argv<O>, examples: [string, string][]): Argv<O> {
   const aliases = new Set(Object.values(alias).flat());
   const skip = new Set<string>([...GLOBAL_OPTION_NAMES, 'help', 'version', ...(internals.getGroups()['Positionals:'] ?? [])]);
   const own = Object.keys(key).filter((k) => !aliases.has(k) && !skip.has(k));
-  let out = y.group(own, 'Options:').group([...GLOBAL_OPTION_NAMES, 'help'], 'Global options:');
+  let out = y.group(own, 'Options:').group([...GLOBAL_OPTION_NAMES, 'help', 'version'], 'Global options:');
   for (const [cmd, what] of examples) out = out.example(cmd, what);
   return out;
 }
