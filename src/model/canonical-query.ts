@@ -42,45 +42,55 @@ const POSITION_KEYS: Record<ParserFamily, ReadonlySet<string>> = {
  * What remains is each parser's node and field names with their values: a parser release
  * that renames one changes fingerprints, which the golden test catches before release.
  */
-export function canonicalQuery(node: unknown, family: ParserFamily): string {
-  const out: string[] = [];
-  write(node, POSITION_KEYS[family], out);
-  return out.join('');
+export function canonicalQuery(node: unknown, family: ParserFamily, cache?: CanonicalCache): string {
+  return write(node, POSITION_KEYS[family], cache);
 }
 
+/**
+ * Canonical texts of subtrees already written, for hashing a tree and then its parts (a
+ * query, its body, each projection) in one pass over its nodes. Use one per tree.
+ */
+export type CanonicalCache = WeakMap<object, string>;
+
 /** Hash of the canonical form: what fingerprints and change categorization compare. */
-export function canonicalHash(node: unknown, family: ParserFamily): string {
-  return hashOf(canonicalQuery(node, family));
+export function canonicalHash(node: unknown, family: ParserFamily, cache?: CanonicalCache): string {
+  return hashOf(canonicalQuery(node, family, cache));
 }
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === false || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-function write(value: unknown, drop: ReadonlySet<string>, out: string[]): void {
+/** Quoted keys, reused: trees repeat a few dozen key names thousands of times. */
+const quotedKeys = new Map<string, string>();
+
+// String concatenation, not an array of parts: V8 builds ropes, and this runs over every
+// node of every model on each plan.
+function write(value: unknown, drop: ReadonlySet<string>, cache?: CanonicalCache): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object') return value === undefined ? 'null' : String(value);
+  if (value === null) return 'null';
+  const cached = cache?.get(value);
+  if (cached !== undefined) return cached;
+  const text = writeObject(value, drop, cache);
+  cache?.set(value, text);
+  return text;
+}
+
+function writeObject(value: object, drop: ReadonlySet<string>, cache?: CanonicalCache): string {
   if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((v, i) => {
-      if (i) out.push(',');
-      write(v, drop, out);
-    });
-    out.push(']');
-    return;
-  }
-  if (value === null || value === undefined) {
-    out.push('null');
-    return;
-  }
-  if (typeof value !== 'object') {
-    out.push(JSON.stringify(value));
-    return;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + write(value[i], drop, cache);
+    return out + ']';
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).filter((k) => !drop.has(k) && !isEmpty(obj[k])).sort();
-  out.push('{');
-  keys.forEach((k, i) => {
-    out.push(i ? ',' : '', JSON.stringify(k), ':');
-    write(obj[k], drop, out);
-  });
-  out.push('}');
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    let quoted = quotedKeys.get(k);
+    if (quoted === undefined) quotedKeys.set(k, (quoted = `${JSON.stringify(k)}:`));
+    out += (i ? ',' : '') + quoted + write(obj[k], drop, cache);
+  }
+  return out + '}';
 }

@@ -1,5 +1,5 @@
 import { charOffsetOfByte } from '../util/text-position.js';
-import { canonicalHash, canonicalQuery } from './canonical-query.js';
+import { canonicalHash, canonicalQuery, type CanonicalCache } from './canonical-query.js';
 import type { QueryShape, TableReference } from './model.js';
 import { AGGREGATES, scanQualifiedName, SET_RETURNING } from './query-functions.js';
 import type { WhereParts } from './query-analysis.js';
@@ -65,16 +65,18 @@ function locateReference(obj: Json, template: string): TableReference {
 }
 
 function queryShape(node: Json): QueryShape {
-  const astHash = canonicalHash(node, 'duckdb');
   if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) {
-    return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false, columns: outputColumns(node) };
+    return { astHash: canonicalHash(node, 'duckdb'), bodyHash: null, projections: [], distinct: false, grouped: false, columns: outputColumns(node) };
   }
+  // Parts first, then the whole: the cache makes it one pass over the tree.
+  const cache: CanonicalCache = new WeakMap();
   const { select_list: selectList, ...body } = node;
-  const projections = (selectList as unknown[]).map((p) => ({ hash: canonicalHash(p, 'duckdb'), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
+  const projections = (selectList as unknown[]).map((p) => ({ hash: canonicalHash(p, 'duckdb', cache), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
+  const bodyHash = canonicalHash(body, 'duckdb', cache);
   const modifiers = (node.modifiers as Json[] | undefined) ?? [];
   return {
-    astHash,
-    bodyHash: canonicalHash(body, 'duckdb'),
+    astHash: canonicalHash(node, 'duckdb', cache),
+    bodyHash,
     projections,
     distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
     grouped: ((node.group_expressions as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || node.having != null,

@@ -128,7 +128,7 @@ export interface MacroCall {
 
 /** What categorization needs of a query, without keeping its AST. */
 export interface QueryShape {
-  /** Hash of the normalized AST (positions removed): formatting and comments do not change it. */
+  /** Hash of planner's canonical form of the parse tree (canonical-query.ts): formatting and comments do not change it. */
   astHash: string;
   /** Hash of everything but the top-level projections; null when that is not a plain SELECT. */
   bodyHash: string | null;

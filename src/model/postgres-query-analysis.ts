@@ -1,5 +1,5 @@
 import { charOffsetOfByte } from '../util/text-position.js';
-import { canonicalHash, canonicalQuery } from './canonical-query.js';
+import { canonicalHash, canonicalQuery, type CanonicalCache } from './canonical-query.js';
 import type { QueryShape, TableReference } from './model.js';
 import { AGGREGATES, scanQualifiedName, SET_RETURNING } from './query-functions.js';
 import type { WhereParts } from './query-analysis.js';
@@ -66,17 +66,19 @@ function locateReference(rv: Json, template: string): TableReference {
 }
 
 function queryShape(stmt: Json): QueryShape {
-  const astHash = canonicalHash(stmt, 'postgres');
   const select = stmt.SelectStmt as Json | undefined;
   const columns = select ? outputColumns(select) : null;
   if (!select || select.op !== 'SETOP_NONE' || !Array.isArray(select.targetList)) {
-    return { astHash, bodyHash: null, projections: [], distinct: false, grouped: false, columns };
+    return { astHash: canonicalHash(stmt, 'postgres'), bodyHash: null, projections: [], distinct: false, grouped: false, columns };
   }
+  // Parts first, then the whole: the cache makes it one pass over the tree.
+  const cache: CanonicalCache = new WeakMap();
   const { targetList, ...body } = select;
-  const projections = (targetList as unknown[]).map((p) => ({ hash: canonicalHash(p, 'postgres'), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
+  const projections = (targetList as unknown[]).map((p) => ({ hash: canonicalHash(p, 'postgres', cache), aggregate: containsAggregate(p), expands: containsFunction(p, SET_RETURNING) }));
+  const bodyHash = canonicalHash({ SelectStmt: body }, 'postgres', cache);
   return {
-    astHash,
-    bodyHash: canonicalHash({ SelectStmt: body }, 'postgres'),
+    astHash: canonicalHash(stmt, 'postgres', cache),
+    bodyHash,
     projections,
     distinct: Array.isArray(select.distinctClause) && select.distinctClause.length > 0,
     grouped: ((select.groupClause as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || select.havingClause != null,

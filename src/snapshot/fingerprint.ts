@@ -6,7 +6,9 @@ import type { Fingerprint } from './snapshot.js';
 /**
  * Fingerprints one model. `parentData` maps each parent's name to its data hash, so a
  * change anywhere upstream changes the data hash of everything below it. Formatting,
- * comments and keyword case do not matter: the query enters as its normalized AST hash.
+ * comments and keyword case do not matter: the query enters as the hash of planner's
+ * canonical form of its parse tree (model/canonical-query.ts; a change to what is hashed
+ * here or there needs a new FINGERPRINT_FORMAT, which `planner migrate` handles).
  */
 export function fingerprintModel(model: Model, parentData: (name: string) => string): Fingerprint {
   const ownData = hashOf(
