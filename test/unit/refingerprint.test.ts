@@ -46,7 +46,12 @@ async function analyze(snapshots: Iterable<Snapshot>): Promise<Map<string, Query
   const list = [...snapshots];
   const templates = list.map((s) => placeholderQuery(s.model.query, s.model.macros));
   const outcomes = await parseByDialect(list.map((s) => s.model.dialect), templates);
-  return new Map(list.map((s, i) => [s.id, outcomes[i].ok ? analyzeQuery((outcomes[i] as { tree: never }).tree, templates[i]) : { error: 'x' }]));
+  return new Map(
+    list.map((s, i): [string, QueryAnalysis] => {
+      const o = outcomes[i];
+      return [s.id, o.ok ? analyzeQuery(o.tree, templates[i]) : { error: o.message }];
+    }),
+  );
 }
 
 describe('refingerprint', () => {
