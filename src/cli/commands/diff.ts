@@ -5,8 +5,10 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderEnvironmentDiff } from '../render/environment-diff.js';
 import type { GlobalOptions } from './global-options.js';
+import { diffReview } from '../../report/gather-review.js';
+import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
 
-export interface DiffOptions extends GlobalOptions {
+export interface DiffOptions extends GlobalOptions, ReviewOutputOptions {
   /** The side compared: an environment, or with `b` absent the local project compared with this environment. */
   a: string;
   b?: string;
@@ -17,21 +19,25 @@ export interface DiffOptions extends GlobalOptions {
 /** `planner diff ENV_A [ENV_B]`: which models differ between two environments (or the local project and one), with their SQL diff. */
 export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number> {
   validateEnvironmentName(opts.a);
+  wantsMarkdown(opts);
   if (opts.b !== undefined) validateEnvironmentName(opts.b);
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.b ?? opts.a);
   try {
     let diff;
+    let review;
     if (opts.b === undefined) {
       const env = await ctx.requireEnvironment(opts.a);
       const plan = await ctx.plan(opts.a);
       diff = compareEnvironments(planSide(plan, 'local'), await environmentSide(ctx.state, env));
+      review = () => diffReview(ctx.state, plan, env);
     } else {
       const a = await ctx.requireEnvironment(opts.a);
       const b = await ctx.requireEnvironment(opts.b);
       diff = compareEnvironments(await environmentSide(ctx.state, a), await environmentSide(ctx.state, b));
+      review = () => diffReview(ctx.state, a, b);
     }
     const different = hasDifferences(diff);
-    io.out(opts.json ? JSON.stringify({ ...diff, different }, null, 2) : renderEnvironmentDiff(diff));
+    if (!(await showReview(opts, review, io))) io.out(opts.json ? JSON.stringify({ ...diff, different }, null, 2) : renderEnvironmentDiff(diff));
     return opts.exitCode && different ? 1 : 0;
   } finally {
     await ctx.close();
@@ -44,11 +50,14 @@ export const diffSpec = defineCommand({
   examples: [
     ["planner diff prod", "what the local project would change in prod"],
     ["planner diff dev prod --exit-code", "exit 1 when dev differs from prod"],
+    ["planner diff dev prod --report diff.html", "also write the comparison as an HTML page"],
   ],
   builder: (y) =>
     y
       .positional('env_a', { type: 'string', demandOption: true, describe: 'environment shown as changed; alone: the environment the local project is compared with' })
       .positional('env_b', { type: 'string', describe: 'environment ENV_A is compared with' })
-      .option('exit-code', { type: 'boolean', describe: 'exit 1 when there are differences' }),
+      .option('exit-code', { type: 'boolean', describe: 'exit 1 when there are differences' })
+      .option('report', REPORT_OPTION)
+      .option('format', FORMAT_OPTION),
   handler: (args, io) => diffCommand({ ...args, a: args.env_a, b: args.env_b }, io),
 });

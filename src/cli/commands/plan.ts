@@ -12,8 +12,10 @@ import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from './plan-safeguards.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
+import { planReview } from '../../report/gather-review.js';
+import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
 
-export interface PlanCommandOptions extends GlobalOptions {
+export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
   environment?: string;
   autoApply?: boolean;
   dryRun?: boolean;
@@ -41,6 +43,7 @@ export interface PlanCommandOptions extends GlobalOptions {
 /** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
 export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
+  wantsMarkdown(opts);
   const showProgress = io.interactive && !opts.json;
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
   try {
@@ -56,7 +59,8 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     });
     await runPlanTests(ctx, environment, opts, io);
     const empty = isEmptyPlan(plan);
-    if (!opts.json) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
+    const shown = await showReview(opts, () => planReview(ctx.state, plan), io);
+    if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     await guardProtected(ctx, plan, opts, io);
     if (opts.out) {
       writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now()));
@@ -104,6 +108,7 @@ export const planSpec = defineCommand({
     ["planner plan", "plan prod and apply it on confirmation"],
     ["planner plan dev --auto-apply", "create or update environment dev without asking"],
     ["planner plan dev --dry-run --select-model 'analytics.*'", "only print the plan of the analytics models"],
+    ["planner plan dev --dry-run --format markdown --report plan.html", "a pull-request comment on stdout and an HTML report with the lineage graph"],
   ],
   builder: (y) =>
     y
@@ -120,6 +125,8 @@ export const planSpec = defineCommand({
       .option('restate-model', { type: 'string', array: true, describe: 'recompute the intervals of model M (and the models downstream) in place, within --start/--end' })
       .option('start', { type: 'string', describe: 'first day of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
       .option('end', { type: 'string', describe: 'last day (included) of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
-      .option('execution-time', EXECUTION_TIME_OPTION),
+      .option('execution-time', EXECUTION_TIME_OPTION)
+      .option('report', REPORT_OPTION)
+      .option('format', FORMAT_OPTION),
   handler: (args, io) => planCommand(args, io),
 });

@@ -6,8 +6,10 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentDiffJson, renderEnvironmentDiff, renderTableDiff, tableDiffJson } from '../render/table-diff-report.js';
 import type { GlobalOptions } from './global-options.js';
+import { tableDiffReview } from '../../report/gather-review.js';
+import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
 
-export interface TableDiffCommandOptions extends GlobalOptions {
+export interface TableDiffCommandOptions extends GlobalOptions, ReviewOutputOptions {
   /** `MODEL ENV_A ENV_B`, or `ENV_A ENV_B` for every model whose version differs. */
   targets: string[];
   on?: string[];
@@ -26,6 +28,7 @@ export interface TableDiffCommandOptions extends GlobalOptions {
  */
 export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO): Promise<number> {
   const { model, envA, envB } = parseTargets(opts.targets);
+  wantsMarkdown(opts);
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, envA);
   try {
     const gatewayB = ctx.settings(envB).gateway;
@@ -51,7 +54,7 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
     if (model) {
       if (progress) io.err(chalk.gray(`diffing ${model} between ${envA} and ${envB}...`));
       const result = await diffModel(deps, model, a, b, options);
-      io.out(opts.json ? JSON.stringify(tableDiffJson(result), null, 2) : renderTableDiff(result));
+      if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, [{ model, status: 'diffed', result }]), io))) io.out(opts.json ? JSON.stringify(tableDiffJson(result), null, 2) : renderTableDiff(result));
       return result.refused ? 1 : 0;
     }
 
@@ -61,7 +64,7 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
     const entries = await diffEnvironments(deps, a, b, options, (name, i, total) => {
       if (progress) io.err(chalk.gray(`[${i + 1}/${total}] diffing ${name}`));
     });
-    io.out(opts.json ? JSON.stringify(environmentDiffJson(envA, envB, entries), null, 2) : renderEnvironmentDiff(envA, envB, entries));
+    if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, entries), io))) io.out(opts.json ? JSON.stringify(environmentDiffJson(envA, envB, entries), null, 2) : renderEnvironmentDiff(envA, envB, entries));
     return entries.some((e) => e.status === 'failed' || (e.status === 'diffed' && e.result.refused)) ? 1 : 0;
   } finally {
     await ctx.close();
@@ -102,6 +105,8 @@ export const tableDiffSpec = defineCommand({
       .option('decimals', { type: 'number', describe: 'floats and decimals are compared after rounding to this many decimals (default 3)' })
       .option('limit', { type: 'number', describe: 'sample rows per category (default 20)' })
       .option('show-sample', { type: 'boolean', describe: 'print sample rows: only in A, only in B, and differing' })
-      .option('allow-duplicate-keys', { type: 'boolean', describe: 'compare rows even when the key repeats or is NULL' }),
+      .option('allow-duplicate-keys', { type: 'boolean', describe: 'compare rows even when the key repeats or is NULL' })
+      .option('report', REPORT_OPTION)
+      .option('format', FORMAT_OPTION),
   handler: (args, io) => tableDiffCommand(args, io),
 });
