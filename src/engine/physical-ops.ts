@@ -3,6 +3,7 @@ import { quoteTable, type TableName } from '../util/identifiers.js';
 import { validateColumnType } from './column-types.js';
 import type { EngineAdapter } from './engine-adapter.js';
 import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange } from './incremental-sql.js';
+import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-type-2-sql.js';
 
 /**
  * The operations a model kind uses on its physical object, in the planner's words (create,
@@ -33,6 +34,13 @@ export interface PhysicalOps {
   addColumn(table: TableName, column: string, type: string): Promise<void>;
   dropColumn(table: TableName, column: string): Promise<void>;
   retypeColumn(table: TableName, column: string, type: string): Promise<void>;
+  /** `query`'s rows added to the table, nothing replaced. */
+  appendRows(table: TableName, columns: readonly string[], query: string, count: boolean): Promise<number | undefined>;
+  /**
+   * SCD Type 2: the table's current rows replaced by the merge of them with the source's
+   * rows (`merge.query`); closed history is kept. Counts the current rows afterwards.
+   */
+  mergeHistory(merge: Scd2Merge, count: boolean): Promise<number | undefined>;
 }
 
 /** [start, end) of a time column; `format` when its values are text or numbers written in one (`'%Y%m%d'`). */
@@ -102,5 +110,25 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
     addColumn: (table, column, type) => engine.execute(addColumn(table, column, validateColumnType(type, column))),
     dropColumn: (table, column) => engine.execute(dropColumn(table, column)),
     retypeColumn: (table, column, type) => engine.execute(alterColumnType(table, column, validateColumnType(type, column))),
+    async appendRows(table, columns, query, wantCount) {
+      if (!wantCount) {
+        await engine.execute(insertColumns(table, columns, query));
+        return undefined;
+      }
+      const before = await count(countRows(table));
+      await engine.execute(insertColumns(table, columns, query));
+      return (await count(countRows(table))) - before;
+    },
+    async mergeHistory(merge, wantCount) {
+      // Staged first: the merge reads the current rows that the delete removes.
+      const staging = stagingName(merge.table);
+      await engine.dropTable(staging);
+      await engine.createTableAs(staging, scdType2CurrentRows(merge));
+      await engine.execute(deleteCurrentRows(merge.table, merge.validTo));
+      await engine.execute(insertColumns(merge.table, [...merge.columns, merge.validFrom, merge.validTo], `SELECT * FROM ${quoteTable(staging)}`));
+      const rows = wantCount ? await count(countRows(staging)) : undefined;
+      await engine.dropTable(staging);
+      return rows;
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface KindArgs {
   text(key: string): string;
   /** A name or a list of names. */
   names(key: string): string[];
+  /** A list of names, or `'*'` when the value is a lone `*` (every column). */
+  namesOrStar(key: string): string[] | '*';
   /** A whole number >= 0, or undefined when not written. */
   wholeNumber(key: string): number | undefined;
   /** true/false, or undefined when not written. */
@@ -117,6 +119,13 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
   readonly bindsParents: boolean;
   /** A forward-only change keeps the existing table and ALTERs its columns in place; otherwise it builds a new one. */
   readonly forwardOnlyKeepsTable: boolean;
+  /** Changes are forward-only unless the model says `forward_only false` (SQLMesh: SCD Type 2, unmanaged). */
+  readonly forwardOnlyByDefault?: boolean;
+  /**
+   * The table's shape for a rendered query, when the table has columns the query does not
+   * output (SCD Type 2's validity columns); forward-only changes compare against it.
+   */
+  tableShape?(kind: K, query: string): string;
   /** Null: built once per version, never computed by interval. */
   readonly intervals: IntervalStrategy<K> | null;
   /** Columns the kind's arguments name, to check against the query's output. */

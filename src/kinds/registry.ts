@@ -4,6 +4,9 @@ import { externalKind } from './external.js';
 import { fullKind } from './full.js';
 import { incrementalByTimeRangeKind } from './incremental-by-time-range.js';
 import { incrementalByUniqueKeyKind } from './incremental-by-unique-key.js';
+import { incrementalUnmanagedKind } from './incremental-unmanaged.js';
+import { scdType2ByColumnKind } from './scd-type-2-by-column.js';
+import { scdType2ByTimeKind } from './scd-type-2-by-time.js';
 import type { KindRegistry, KindStrategy } from './kind-strategy.js';
 import { seedKind } from './seed.js';
 import { viewKind } from './view.js';
@@ -20,7 +23,13 @@ const KINDS: KindRegistry = {
   SEED: seedKind,
   INCREMENTAL_BY_TIME_RANGE: incrementalByTimeRangeKind,
   INCREMENTAL_BY_UNIQUE_KEY: incrementalByUniqueKeyKind,
+  SCD_TYPE_2_BY_TIME: scdType2ByTimeKind,
+  SCD_TYPE_2_BY_COLUMN: scdType2ByColumnKind,
+  INCREMENTAL_UNMANAGED: incrementalUnmanagedKind,
 };
+
+/** SQLMesh's other names for kinds. */
+const ALIASES: Record<string, KindName> = { SCD_TYPE_2: 'SCD_TYPE_2_BY_TIME' };
 
 /**
  * The strategy of a model's kind.
@@ -33,7 +42,7 @@ export function kindStrategy<K extends ModelKind>(kind: K | K['name']): KindStra
 
 /** The strategy for a kind name as written in a header (any case), or undefined when unknown. */
 export function kindNamed(name: string): KindStrategy | undefined {
-  const key = name.toUpperCase();
+  const key = ALIASES[name.toUpperCase()] ?? name.toUpperCase();
   return Object.hasOwn(KINDS, key) ? (KINDS[key as KindName] as unknown as KindStrategy) : undefined;
 }
 

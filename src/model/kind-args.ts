@@ -13,6 +13,13 @@ export function kindArgs(r: PhraseReader, args: Map<string, Phrase>, name: strin
     has: (k) => args.has(k),
     text: (k) => r.scalar(value(k), k),
     names: (k) => r.names(value(k), k),
+    namesOrStar(k) {
+      const v = value(k);
+      const star = (p: Phrase) => p.atoms.length === 1 && p.atoms[0].type === 'op' && p.atoms[0].value === '*';
+      const group = v.atoms[0];
+      if (star(v) || (v.atoms.length === 1 && group.type === 'group' && group.items.length === 1 && star(group.items[0]))) return '*';
+      return r.names(v, k);
+    },
     boolean: (k) => (args.has(k) ? r.boolean(args.get(k)!, k) : undefined),
     wholeNumber(k) {
       const v = args.get(k);

@@ -19,7 +19,20 @@ export type ModelKind =
       /** Metadata only (SQLMesh: a hint to engines that partition by the time column). */
       partitionByTimeColumn?: boolean;
     }
-  | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number };
+  | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number }
+  | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_TIME'; updatedAtName: string; updatedAtAsValidFrom: boolean })
+  | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_COLUMN'; columns: string[] | '*'; executionTimeAsValidFrom: boolean; updatedAtName?: string })
+  | { name: 'INCREMENTAL_UNMANAGED'; insertOverwrite: boolean };
+
+/** What both SCD Type 2 kinds share: the key, the validity columns and their type. */
+export interface ScdType2Settings {
+  uniqueKey: string[];
+  validFromName: string;
+  validToName: string;
+  invalidateHardDeletes: boolean;
+  /** SQL type of valid_from / valid_to (TIMESTAMP unless given). */
+  timeDataType: string;
+}
 
 export type KindName = ModelKind['name'];
 

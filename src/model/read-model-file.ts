@@ -32,7 +32,8 @@ const REFUSED_KIND_ARGS: Record<string, string> = {
   on_additive_change: "'on_additive_change' is not supported: forward-only changes always add new columns",
   when_matched: "'when_matched' is not supported: a unique-key batch replaces the rows whose key it brings",
   merge_filter: "'merge_filter' is not supported: a unique-key batch replaces the rows whose key it brings",
-  disable_restatement: "'disable_restatement' is not supported on this kind",
+  disable_restatement:
+    "'disable_restatement' is not supported: incremental kinds whose intervals can be recomputed (by time range, by unique key) can always be restated; SCD Type 2 and unmanaged models never (their rows cannot be recomputed from the source), so a new version (a breaking change) is how to rebuild one",
 };
 
 /**
@@ -94,7 +95,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
     columns: prop('columns') ? readColumns(r, prop('columns')!) : undefined,
     audits: prop('audits') ? readAudits(r, prop('audits')!) : [],
     // SQLMesh puts forward_only in the kind's arguments; a model-level setting is accepted too.
-    forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : kindForwardOnly(r, kindP),
+    forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : kindForwardOnly(r, kindP) ?? kindStrategy(kind).forwardOnlyByDefault ?? false,
     enabled: prop('enabled') ? r.boolean(prop('enabled')!, 'enabled') : true,
     properties: Object.keys(properties).length ? properties : undefined,
     query,
@@ -158,7 +159,7 @@ function readAudits(r: PhraseReader, p: Phrase): AuditRef[] {
   });
 }
 
-function kindForwardOnly(r: PhraseReader, kindP: Phrase | undefined): boolean {
+function kindForwardOnly(r: PhraseReader, kindP: Phrase | undefined): boolean | undefined {
   const arg = kindP ? r.call(kindP, 'kind').args.get('forward_only') : undefined;
-  return arg ? r.boolean(arg, 'forward_only') : false;
+  return arg ? r.boolean(arg, 'forward_only') : undefined;
 }

@@ -20,7 +20,9 @@ export interface ColumnMigration {
  */
 export async function columnMigration(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, engine: EngineAdapter, now: Date): Promise<ColumnMigration> {
   const existing = await engine.columns(snapshot.physical);
-  const next = await engine.ops.queryColumns(snapshot.physical, renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)));
+  const query = renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now));
+  const shape = kindStrategy(snapshot.model.kind).tableShape?.(snapshot.model.kind, query) ?? query;
+  const next = await engine.ops.queryColumns(snapshot.physical, shape);
   const before = new Map(existing.map((c) => [c.name, c.type]));
   const after = new Map(next.map((c) => [c.name, c.type]));
   return {

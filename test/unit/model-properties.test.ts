@@ -198,3 +198,32 @@ describe('external_models.yaml', () => {
     expect(undeclaredReferences(project, 'local').map((r) => r.name)).toEqual(['raw.refunds']);
   });
 });
+
+describe('SCD Type 2 and unmanaged kinds', () => {
+  it("read SQLMesh's arguments and defaults; SCD_TYPE_2 is SCD_TYPE_2_BY_TIME; both are forward-only unless told otherwise", () => {
+    const alias = read(`MODEL (name s.t, kind SCD_TYPE_2 (unique_key id)); SELECT 1 AS id, now() AS updated_at`);
+    expect(alias.kind).toEqual({
+      name: 'SCD_TYPE_2_BY_TIME',
+      uniqueKey: ['id'],
+      validFromName: 'valid_from',
+      validToName: 'valid_to',
+      invalidateHardDeletes: false,
+      timeDataType: 'TIMESTAMP',
+      updatedAtName: 'updated_at',
+      updatedAtAsValidFrom: false,
+    });
+    expect(alias.forwardOnly).toBe(true);
+    const byColumn = read(`MODEL (name s.t, kind SCD_TYPE_2_BY_COLUMN (unique_key [a, b], columns *, valid_from_name start_at, time_data_type timestamptz, execution_time_as_valid_from true, forward_only false)); SELECT 1 AS a`);
+    expect(byColumn.kind).toMatchObject({ columns: '*', uniqueKey: ['a', 'b'], validFromName: 'start_at', timeDataType: 'TIMESTAMPTZ', executionTimeAsValidFrom: true });
+    expect(byColumn.forwardOnly).toBe(false);
+    expect(read(`MODEL (name s.t, kind INCREMENTAL_UNMANAGED); SELECT 1`).kind).toEqual({ name: 'INCREMENTAL_UNMANAGED', insertOverwrite: false });
+  });
+
+  it.each([
+    [`MODEL (name s.t, kind SCD_TYPE_2_BY_COLUMN (unique_key id)); SELECT 1`, "SCD_TYPE_2_BY_COLUMN needs 'columns'"],
+    [`MODEL (name s.t, kind SCD_TYPE_2_BY_TIME (unique_key id, disable_restatement false)); SELECT 1`, "'disable_restatement' is not supported"],
+    [`MODEL (name s.t, kind SCD_TYPE_2 (unique_key id, time_data_type 'x;y')); SELECT 1`, 'time_data_type'],
+  ])('refuse %j', (text, message) => {
+    expect(errorOf(() => read(text)).message).toContain(message);
+  });
+});
