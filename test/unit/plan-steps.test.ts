@@ -86,7 +86,7 @@ describe('plan steps', () => {
     const target = { 's.orders': a.id, 's.items': b.id, 's.ext': e.id };
     const snapshots = { [a.id]: a, [b.id]: b, [e.id]: e };
     const prodRecord = { name: 'prod', snapshots: { 's.orders': a.id, 's.items': 'old' }, views: ['s.orders', 's.items', 's.gone'] } as never;
-    const base = { project, known: new Map<string, Snapshot>(), prod: prodRecord };
+    const base = { project, known: new Map<string, Snapshot>(), prod: prodRecord, includeUnmodified: false };
     expect(planViews({ ...base, environment: 'prod', current: prodRecord }, target, snapshots)).toEqual({ views: ['s.items', 's.orders'], upsert: ['s.items'], drop: ['s.gone'] });
     // An expired record's views may be half dropped: all are recreated.
     expect(planViews({ ...base, environment: 'prod', replaces: prodRecord }, target, snapshots).upsert).toEqual(['s.items', 's.orders']);
