@@ -84,15 +84,27 @@ function recompute(snapshot: Snapshot, analysis: QueryAnalysis | undefined, pare
 }
 
 /**
- * Refuses to compare a project with snapshots fingerprinted by an older format: every
- * model would look edited and be rebuilt. `planner migrate` recomputes them instead.
+ * Refuses to compare a project with snapshots fingerprinted in another format: every model
+ * would look edited and be rebuilt. An older format: `planner migrate` recomputes them; a
+ * newer one was written by a newer planner, which this one must not undo.
  */
 export function assertCurrentFingerprints(snapshots: Iterable<Snapshot>): void {
-  const old = [...snapshots].filter((s) => formatOf(s) < FINGERPRINT_FORMAT);
+  const list = [...snapshots];
+  const newer = list.filter((s) => formatOf(s) > FINGERPRINT_FORMAT);
+  if (newer.length) {
+    throw new InputError(
+      `state holds ${newer.length} snapshot(s) fingerprinted by a newer planner (format ${formats(newer)}; this planner uses format ${FINGERPRINT_FORMAT}); nothing was done`,
+      { code: 'fingerprints_newer', hint: 'upgrade planner to the version that wrote this state' },
+    );
+  }
+  const old = list.filter((s) => formatOf(s) < FINGERPRINT_FORMAT);
   if (!old.length) return;
-  const formats = [...new Set(old.map(formatOf))].sort().join(', ');
   throw new InputError(
-    `state holds ${old.length} snapshot(s) fingerprinted by an older planner (format ${formats}; this planner uses format ${FINGERPRINT_FORMAT}): planning against them would rebuild every model; nothing was done`,
+    `state holds ${old.length} snapshot(s) fingerprinted by an older planner (format ${formats(old)}; this planner uses format ${FINGERPRINT_FORMAT}): planning against them would rebuild every model; nothing was done`,
     { code: 'fingerprints_outdated', hint: '`planner migrate` recomputes them from their stored queries and keeps every table; then plan again' },
   );
+}
+
+function formats(snapshots: Snapshot[]): string {
+  return [...new Set(snapshots.map(formatOf))].sort().join(', ');
 }

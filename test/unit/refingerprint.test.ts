@@ -5,7 +5,7 @@ import { analyzeQuery } from '../../src/model/query-analysis.js';
 import { asPreview, previewId } from '../../src/plan/preview.js';
 import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
 import { makeSnapshot } from '../../src/snapshot/make-snapshot.js';
-import { refingerprint, type QueryAnalysis } from '../../src/snapshot/refingerprint.js';
+import { assertCurrentFingerprints, refingerprint, type QueryAnalysis } from '../../src/snapshot/refingerprint.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { projectWriter } from '../helpers/write-project.js';
 
@@ -89,5 +89,13 @@ describe('refingerprint', () => {
     old.delete([...old.values()].find((s) => s.name === 's.raw')!.id);
     const orphan = refingerprint(old, await analyze(old.values()));
     expect(orphan.skipped.find((s) => s.id === mid.id)!.reason).toMatch(/^its parent s\.raw: snapshot .* is not in state$/);
+  });
+
+  it('lets a plan compare only with snapshots of this format: older ones need migrate, newer ones a newer planner', async () => {
+    const { current, old } = await storedOld();
+    expect(() => assertCurrentFingerprints(current.values())).not.toThrow();
+    expect(() => assertCurrentFingerprints(old.values())).toThrow(expect.objectContaining({ code: 'fingerprints_outdated', exitCode: 2 }));
+    const newer = [...current.values()].map((s) => ({ ...s, fingerprintFormat: s.fingerprintFormat! + 1 }));
+    expect(() => assertCurrentFingerprints(newer)).toThrow(/fingerprinted by a newer planner/);
   });
 });
