@@ -27,6 +27,15 @@ describe('--where validation', () => {
     expect(await rejection('   ')).toMatch(/empty/);
   });
 
+  it("reads a postgres gateway's --where with PostgreSQL's parser", async () => {
+    expect(await validateWhere("props ? 'utm' AND props @> '{\"a\": 1}'", 'postgres')).toBe("props ? 'utm' AND props @> '{\"a\": 1}'");
+    for (const [expr, refusal] of [['1 = 1) UNION SELECT (1', /single SQL expression/], ['1 = 1) LIMIT (1', /single SQL expression/], ['id = $1', /parameters/]] as const) {
+      const err = await validateWhere(expr, 'postgres').catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toMatch(refusal);
+    }
+  });
+
   it('reports where a parse error is, in the expression the user typed', async () => {
     expect(await rejection('amount >> AND')).toMatch(/--where does not parse: .*\(at character \d+\)/);
   });
