@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { Dialect, ResolvedConfig } from '../config/types.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
@@ -10,10 +10,10 @@ import { findMacros, MacroError, placeholderQuery } from './macros.js';
 import type { MacroCall, Model, ModelDefinition } from './model.js';
 import { checkHeaderColumns } from './check-columns.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
-import { analyzeQuery } from './query-analysis.js';
+import { AnalysisCache } from './analysis-cache.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
-import { createSqlParser, type ParseOutcome } from './sql-parser.js';
+export { parseByDialect } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
 export interface Project {
@@ -40,7 +40,7 @@ export function discoverFiles(dir: string, extension: string): string[] {
  * models or external sources, DAG checked for cycles. `variables` are the values @VAR
  * resolves to in the environment being planned.
  */
-export async function loadProject(config: ResolvedConfig, variables: Record<string, unknown> = config.variables): Promise<Project> {
+export async function loadProject(config: ResolvedConfig, variables: Record<string, unknown> = config.variables, options: { cache?: boolean } = {}): Promise<Project> {
   const root = config.projectDir;
   const files = discoverFiles(join(root, 'models'), '.sql');
   const definitions: ModelDefinition[] = [];
@@ -71,7 +71,9 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       throw err;
     }
   });
-  const outcomes = await parseByDialect(withQuery.map((d) => d.dialect), templates);
+  const cache = AnalysisCache.open(options.cache === false ? undefined : join(root, '.planner', 'cache'));
+  const outcomes = await cache.analyze(withQuery.map((d) => d.dialect), templates);
+  cache.save();
 
   const models = new Map<string, Model>();
   for (const def of definitions) {
@@ -85,7 +87,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
         code: 'invalid_sql',
       });
     }
-    const { references, shape } = analyzeQuery(outcome.tree, templates[i]);
+    const { references, shape } = outcome;
     const model = models.get(def.name)!;
     model.macros = macros.get(def)!;
     // `FROM @this_model` parses as a table; it is a macro, not a dependency.
@@ -144,22 +146,6 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     });
   }
   return { models, order: result.order, externals: loadExternalModels(root) };
-}
-
-/** Parses each query with its own dialect's parser (a model's header may differ from the default), in one batch per dialect. */
-export async function parseByDialect(dialects: readonly Dialect[], queries: readonly string[]): Promise<ParseOutcome[]> {
-  const outcomes: ParseOutcome[] = new Array(queries.length);
-  for (const dialect of new Set(dialects)) {
-    const indexes = dialects.flatMap((d, i) => (d === dialect ? [i] : []));
-    const parser = createSqlParser(dialect);
-    try {
-      const parsed = await parser.parseMany(indexes.map((i) => queries[i]));
-      indexes.forEach((at, k) => (outcomes[at] = parsed[k]));
-    } finally {
-      parser.close();
-    }
-  }
-  return outcomes;
 }
 
 function at(def: ModelDefinition, offset: number) {

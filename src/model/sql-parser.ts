@@ -33,3 +33,19 @@ export interface SqlParser {
 export function createSqlParser(dialect: Dialect): SqlParser {
   return dialect === 'postgres' ? new PostgresSqlParser() : new DuckDBSqlParser();
 }
+
+/** Parses each query with its own dialect's parser (a model's header may differ from the default), in one batch per dialect. */
+export async function parseByDialect(dialects: readonly Dialect[], queries: readonly string[]): Promise<ParseOutcome[]> {
+  const outcomes: ParseOutcome[] = new Array(queries.length);
+  for (const dialect of new Set(dialects)) {
+    const indexes = dialects.flatMap((d, i) => (d === dialect ? [i] : []));
+    const parser = createSqlParser(dialect);
+    try {
+      const parsed = await parser.parseMany(indexes.map((i) => queries[i]));
+      indexes.forEach((at, k) => (outcomes[at] = parsed[k]));
+    } finally {
+      parser.close();
+    }
+  }
+  return outcomes;
+}
