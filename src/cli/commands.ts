@@ -16,8 +16,9 @@ import { runSpec } from './commands/run.js';
 import { testSpec } from './commands/test.js';
 import { tableDiffSpec } from './commands/table-diff.js';
 import { validateSpec } from './commands/validate.js';
+import { uiSpec } from './commands/ui.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
-  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec];
+  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec, uiSpec];
