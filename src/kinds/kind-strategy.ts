@@ -126,6 +126,8 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
    * output (SCD Type 2's validity columns); forward-only changes compare against it.
    */
   tableShape?(kind: K, query: string): string;
+  /** Columns the table has beyond the query's (SCD Type 2's validity columns): a grain or a child may name them. */
+  managedColumns?(kind: K): string[];
   /** Null: built once per version, never computed by interval. */
   readonly intervals: IntervalStrategy<K> | null;
   /** Columns the kind's arguments name, to check against the query's output. */

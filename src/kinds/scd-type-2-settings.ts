@@ -32,7 +32,7 @@ export function readScd2Settings(args: KindArgs): ScdType2Settings {
 /** The parts both SCD Type 2 strategies share: the table has the query's columns plus the two validity columns. */
 export function scd2Common<K extends Extract<ModelKind, { name: 'SCD_TYPE_2_BY_TIME' | 'SCD_TYPE_2_BY_COLUMN' }>>(
   change: (ctx: BatchContext<K>) => Scd2Change,
-): Pick<KindStrategy<K>, 'hasQuery' | 'physical' | 'reference' | 'bindsParents' | 'forwardOnlyKeepsTable' | 'forwardOnlyByDefault' | 'tableShape' | 'create' | 'intervals'> {
+): Pick<KindStrategy<K>, 'hasQuery' | 'physical' | 'reference' | 'bindsParents' | 'forwardOnlyKeepsTable' | 'forwardOnlyByDefault' | 'tableShape' | 'managedColumns' | 'create' | 'intervals'> {
   const shape = (kind: K, query: string) => withValidityColumns(query, kind.validFromName, kind.validToName, kind.timeDataType);
   return {
     hasQuery: true,
@@ -43,6 +43,7 @@ export function scd2Common<K extends Extract<ModelKind, { name: 'SCD_TYPE_2_BY_T
     forwardOnlyKeepsTable: true,
     forwardOnlyByDefault: true,
     tableShape: shape,
+    managedColumns: (kind) => [kind.validFromName, kind.validToName],
     create: (ctx) => ctx.ops.createEmptyTable(ctx.table, shape(ctx.kind, ctx.query())),
     intervals: {
       lookback: () => undefined,

@@ -19,10 +19,14 @@ export function checkHeaderColumns(model: Model): void {
   }
 }
 
-/** The model's output columns: its query's, or a SEED's declared ones; null when unknown. */
+/**
+ * The model's table's columns: its query's (plus those the kind adds, such as SCD Type
+ * 2's valid_from / valid_to), or a SEED's declared ones; null when unknown.
+ */
 export function outputColumnsOf(model: Model): string[] | null {
   if (model.kind.name === 'SEED') return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
-  return model.shape?.columns ?? null;
+  const managed = kindStrategy(model.kind).managedColumns?.(model.kind) ?? [];
+  return model.shape?.columns ? [...model.shape.columns, ...managed.filter((c) => !model.shape!.columns!.includes(c))] : null;
 }
 
 export function unknownColumn(model: Model, property: string, name: string, known: string[]): InputError {
