@@ -231,6 +231,7 @@ export class Context {
           stateSharesConnection: this.stateEngine === this.engine,
           reporter: this.options.reporter,
           now: () => this.now(),
+          maxRowsPerModel: this.settings(plan.environment).policies.maxRowsPerModel,
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );
@@ -256,7 +257,7 @@ export class Context {
         reporter,
         now: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
-        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter)), () => this.now()),
+        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.now()),
         isProtected: (name) => this.settings(name).protected,
       });
     } finally {

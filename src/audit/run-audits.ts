@@ -3,6 +3,7 @@ import { EngineError, InputError, PlannerError } from '../errors.js';
 import type { RenderTimes } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
+import { assertRowLimit } from '../governance/policies.js';
 import { AuditCompileError, compileAudit } from './audit-query.js';
 import { builtinAudit } from './builtin-audits.js';
 import { loadAudits, type AuditDefinition } from './load-audits.js';
@@ -94,6 +95,8 @@ export class AuditFailedError extends PlannerError {
  * and audited again by the next apply instead of being trusted.
  */
 export async function auditBuiltSnapshot(snapshot: Snapshot, deps: AuditStageDeps, times: RenderTimes): Promise<void> {
+  // The environment's row limit is checked like a blocking audit: before the table is recorded or seen.
+  if (deps.maxRows !== undefined) await assertRowLimit(snapshot, deps.engine, deps.maxRows);
   if (!snapshot.model.audits.length) return;
   const custom = snapshot.model.audits.some((a) => !builtinAudit(a.name)) ? deps.customAudits() : new Map<string, AuditDefinition>();
   const results = await runAudits(snapshot, deps.engine, custom, times);
@@ -141,12 +144,14 @@ export interface AuditStageDeps {
   engine: EngineAdapter;
   warn?: (snapshot: Snapshot, message: string) => void;
   customAudits: () => ReadonlyMap<string, AuditDefinition>;
+  /** `policies.maxRowsPerModel` of the environment built for. */
+  maxRows?: number;
 }
 
 /** The audit stage's dependencies for one apply or run: the project's custom audits are read once, when first needed. */
-export function auditStage(engine: EngineAdapter, projectDir: string, warn?: AuditStageDeps['warn']): AuditStageDeps {
+export function auditStage(engine: EngineAdapter, projectDir: string, warn?: AuditStageDeps['warn'], maxRows?: number): AuditStageDeps {
   let custom: Map<string, AuditDefinition> | undefined;
-  return { engine, warn, customAudits: () => (custom ??= loadAudits(projectDir)) };
+  return { engine, warn, maxRows, customAudits: () => (custom ??= loadAudits(projectDir)) };
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { EnvironmentSettings } from '../config/environment-settings.js';
+import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError, PlannerError } from '../errors.js';
+import { kindStrategy } from '../kinds/registry.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { quoteTable } from '../util/identifiers.js';
 
 /** A runtime policy of the environment stopped the work: nothing it did is kept. */
 export class PolicyError extends PlannerError {
@@ -18,5 +22,20 @@ export function assertGatewayAllowed(settings: EnvironmentSettings, gateway: str
   throw new InputError(`environment '${settings.name}' may not use gateway '${gateway}': its policy allows ${allowed.map((g) => `'${g}'`).join(', ')}`, {
     code: 'gateway_not_allowed',
     hint: `policy from config key 'environments.${settings.matchedBy}.policies.allowedGateways'; pass --gateway ${allowed[0]} or change the policy`,
+  });
+}
+
+/**
+ * `policies.maxRowsPerModel`: a table built for the environment may hold at most this
+ * many rows. Checked inside the build's transaction, before the table is recorded, so an
+ * oversized build rolls back with it (views are not tables: their rows are never stored).
+ */
+export async function assertRowLimit(snapshot: Snapshot, engine: EngineAdapter, maxRows: number): Promise<void> {
+  if (kindStrategy(snapshot.model.kind).physical !== 'table') return;
+  const rows = Number((await engine.query(`SELECT count(*) AS n FROM ${quoteTable(snapshot.physical)}`)).rows[0]?.n ?? 0);
+  if (rows <= maxRows) return;
+  throw new PolicyError(`${snapshot.name} would hold ${rows} rows, over the environment's limit of ${maxRows} (policies.maxRowsPerModel); the build was rolled back and nothing was promoted`, {
+    code: 'max_rows_exceeded',
+    hint: 'limit the backfill (--start/--end), sample the sources, or raise the policy',
   });
 }

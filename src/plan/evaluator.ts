@@ -20,6 +20,8 @@ export interface EvaluatorDeps {
   stateSharesConnection: boolean;
   reporter?: ApplyReporter;
   now?: () => Date;
+  /** `policies.maxRowsPerModel` of the plan's environment. */
+  maxRowsPerModel?: number;
 }
 
 export interface ApplyResult {
@@ -60,7 +62,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const schemas = new Set(builds.map((id) => plan.snapshots[id].physical.schema));
   for (const schema of schemas) await engine.createSchema(schema);
   await migrations.applyReady();
-  const audits = auditStage(engine, deps.projectDir, reporter.auditWarning?.bind(reporter));
+  const audits = auditStage(engine, deps.projectDir, reporter.auditWarning?.bind(reporter), deps.maxRowsPerModel);
   const backfillDeps: BackfillDeps = {
     engine,
     state,

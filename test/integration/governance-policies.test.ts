@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/engines.js';
+import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
+import { breakOrderTotals } from '../helpers/lifecycle-fixtures.js';
+import { postgresServer } from '../helpers/postgres.js';
 import { TempProject } from '../helpers/project.js';
 
 const config = (policies: string) => `export default {
@@ -48,3 +50,30 @@ describe('environment policies', () => {
     expect(bad.text).toContain("config key 'environments.dev_*.policies.maxRowsPerModel' must be a whole number of rows");
   });
 });
+
+const server = await postgresServer();
+
+for (const engine of engineCases(server)) {
+  describe.skipIf(!engine.available)(`maxRowsPerModel on ${engine.name}`, () => {
+    let e: EngineProject;
+    beforeEach(async () => {
+      e = await engine.setup();
+      e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', policies: { maxRowsPerModel: 50 } }");
+      await e.project.planAndApply('prod');
+    });
+    afterEach(() => e.cleanup());
+
+    it('rolls back a build over the limit before it is recorded or promoted; prod, without the policy, builds it', async () => {
+      const tables = async () => (await e.objects()).filter((o) => o.startsWith('planner__analytics.'));
+      const before = { tables: await tables(), built: await e.sql('SELECT count(*) AS n FROM planner_state.physical_tables') };
+      breakOrderTotals(e.project);
+      const refused = await runCli(['plan', 'dev_x', '--auto-apply', '--skip-tests', '-p', e.project.dir]);
+      expect(refused.code).toBe(1);
+      expect(refused.text).toMatch(/analytics\.order_totals would hold 74 rows, over the environment's limit of 50 \(policies\.maxRowsPerModel\)/);
+      expect(await tables()).toEqual(before.tables);
+      expect(await e.sql('SELECT count(*) AS n FROM planner_state.physical_tables')).toEqual(before.built);
+      expect(Number((await e.sql(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_x'`))[0].n)).toBe(0);
+      expect((await runCli(['plan', '--auto-apply', '--skip-tests', '-p', e.project.dir])).code).toBe(0);
+    });
+  });
+}
