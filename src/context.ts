@@ -29,6 +29,7 @@ import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
+import { assertStateSchema, claimState } from './state/state-guard.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
@@ -82,6 +83,8 @@ export class Context {
       if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
       const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
       await migrateState(stateEngine, state, config.stateSchema);
+      // A state whose tables do not match is reported by verify and refused by plan, apply and run.
+      if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
       return new Context(config, gatewayName, engine, state, options, stateEngine);
     } catch (err) {
       if (stateEngine !== engine) await stateEngine.close();
@@ -147,6 +150,7 @@ export class Context {
       throw new InputError('--create-from applies to environments other than prod; prod is planned from the project', { code: 'invalid_option' });
     }
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
+    await assertStateSchema(this.state);
     let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
@@ -217,6 +221,7 @@ export class Context {
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
     assertGatewayAllowed(this.settings(plan.environment), this.gatewayName);
+    await assertStateSchema(this.state);
     const ttl = this.settings(plan.environment).ttlMs;
     // The environment's lock comes first: a second apply fails here, before any work.
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
@@ -246,6 +251,7 @@ export class Context {
    */
   async run(environment = PROD): Promise<RunResult> {
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
+    await assertStateSchema(this.state);
     const env = await this.requireEnvironment(environment);
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, `run-${randomBytes(6).toString('hex')}`);
     try {

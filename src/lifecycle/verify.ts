@@ -16,7 +16,8 @@ export type ProblemCode =
   | 'not_a_view'
   | 'wrong_target'
   | 'unexpected_view'
-  | 'missing_built_table';
+  | 'missing_built_table'
+  | 'state_schema';
 
 export interface Problem {
   code: ProblemCode;
@@ -42,6 +43,11 @@ export interface VerifyReport {
  */
 export async function verifyState(deps: { engine: EngineAdapter; state: StateReader; now: Date }, only?: EnvironmentRecord): Promise<VerifyReport> {
   const { engine, state } = deps;
+  // State tables that do not match their recorded version: reading them further would only fail.
+  const schema = await state.schemaProblems();
+  if (schema.length) {
+    return { environments: [], checked: { views: 0, tables: 0 }, problems: schema.map((p) => ({ code: 'state_schema', object: p.object, message: p.message })) };
+  }
   const envs = only ? [only] : await state.listEnvironments();
   const live = envs.filter((e) => !isExpired(e, deps.now.getTime()));
   const snapshots = await state.getSnapshots([...new Set(live.flatMap((e) => Object.values(e.snapshots)))]);

@@ -3,6 +3,7 @@ import type { EngineAdapter, HeldLock } from '../engine/engine-adapter.js';
 import { ConflictError } from '../errors.js';
 import type { StateStore } from '../state/state-store.js';
 import { LATEST_STATE_VERSION } from '../state/migrations/index.js';
+import { assertKnownStateVersion } from '../state/state-guard.js';
 
 /** Locks taken in this process, for engines that leave exclusion to the process (DuckDB). */
 const local = new Set<string>();
@@ -37,8 +38,9 @@ export async function lockEnvironment(engine: EngineAdapter, stateSchema: string
  * starting on a fresh database would otherwise race to create the same tables.
  */
 export async function migrateState(engine: EngineAdapter, state: StateStore, stateSchema: string): Promise<void> {
-  const version = await state.schemaVersion().catch(() => 0);
-  if (version >= LATEST_STATE_VERSION) return;
+  // A newer state is refused before anything runs; a failure to read the version is an error, never a fresh database.
+  const version = assertKnownStateVersion(await state.schemaVersion());
+  if (version === LATEST_STATE_VERSION) return;
   const lock = await engine.locks?.lock(`migrate ${stateSchema}`, `planner migrate pid ${process.pid}`);
   try {
     await state.migrate();

@@ -2,8 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { ConflictError } from '../errors.js';
 import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { MIGRATIONS } from './migrations/index.js';
-import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateStore } from './state-store.js';
+import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
+import { decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type StateDatabase } from './state-database.js';
+import { assertKnownStateVersion } from './state-guard.js';
+import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
 
@@ -13,7 +15,7 @@ const CHUNK = 2000;
  * caller may wrap several in the engine's transaction when they share a connection.
  */
 export class SqlStateStore implements StateStore {
-  private readonly db: Kysely<any>;
+  private readonly db: Kysely<StateDatabase>;
 
   /**
    * `singleWriter`: only this process writes state (DuckDB holds its file for one process),
@@ -21,12 +23,12 @@ export class SqlStateStore implements StateStore {
    * or more per row on the apply's hot path. With several writers (PostgreSQL) inserts use
    * ON CONFLICT DO NOTHING, which is race-safe.
    */
-  constructor(root: Kysely<any>, private readonly schema: string, private readonly singleWriter = false) {
+  constructor(root: Kysely<StateDatabase>, private readonly schema: string, private readonly singleWriter = false) {
     this.db = root.withSchema(schema);
   }
 
   async migrate(): Promise<void> {
-    const current = await this.schemaVersion().catch(() => 0);
+    const current = assertKnownStateVersion(await this.schemaVersion());
     const pending = MIGRATIONS.filter((m) => m.version > current);
     if (!pending.length) return;
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(this.schema)}`.execute(this.db);
@@ -45,19 +47,57 @@ export class SqlStateStore implements StateStore {
     }
   }
 
+  /**
+   * 0 when the state schema has no `schema_version` table yet (a fresh database); any
+   * other failure (permissions, network) is an error, never taken for a fresh database.
+   */
   async schemaVersion(): Promise<number> {
+    const { rows } = await sql<{ n: unknown }>`
+      SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ${this.schema} AND table_name = 'schema_version'`.execute(this.db);
+    if (!toNumber(rows[0]?.n, 'catalog')) return 0;
     const row = await this.db.selectFrom('schema_version').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
-    return Number(row?.v ?? 0);
+    return row?.v == null ? 0 : toNumber(row.v, 'schema_version');
+  }
+
+  /** Every state table's columns, from the engine's catalog. */
+  private async tableColumns(): Promise<Map<string, Set<string>>> {
+    const { rows } = await sql<{ table_name: string; column_name: string }>`
+      SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ${this.schema}`.execute(this.db);
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) out.set(r.table_name, (out.get(r.table_name) ?? new Set()).add(r.column_name));
+    return out;
+  }
+
+  async schemaProblems(): Promise<StateSchemaProblem[]> {
+    const version = await this.schemaVersion();
+    const actual = await this.tableColumns();
+    const problems: StateSchemaProblem[] = [];
+    for (const [table, columns] of expectedColumns(Math.min(version, LATEST_STATE_VERSION))) {
+      const have = actual.get(table);
+      const object = `${this.schema}.${table}`;
+      if (!have) problems.push({ object, message: `state table ${object} is missing (state version ${version} has it)` });
+      else for (const c of columns) if (!have.has(c)) problems.push({ object, message: `state table ${object} has no column ${c} (state version ${version} has it)` });
+    }
+    return problems;
+  }
+
+  async listProjects(): Promise<string[]> {
+    const rows = await this.db.selectFrom('projects').select('name').orderBy('registered_at').orderBy('name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  async registerProject(name: string, at: number): Promise<void> {
+    await this.db.insertInto('projects').values({ name, registered_at: at }).onConflict((oc) => oc.column('name').doNothing()).execute();
   }
 
   async getEnvironment(name: string): Promise<EnvironmentRecord | undefined> {
     const row = await this.db.selectFrom('environments').selectAll().where('name', '=', name).executeTakeFirst();
-    return row ? toEnvironment(row) : undefined;
+    return row ? decodeEnvironment(row) : undefined;
   }
 
   async listEnvironments(): Promise<EnvironmentRecord[]> {
     const rows = await this.db.selectFrom('environments').selectAll().orderBy('name').execute();
-    return rows.map(toEnvironment);
+    return rows.map(decodeEnvironment);
   }
 
   async getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>> {
@@ -65,7 +105,7 @@ export class SqlStateStore implements StateStore {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const rows = await this.db.selectFrom('snapshots').select(['id', 'payload']).where('id', 'in', chunk).execute();
-      for (const r of rows) out.set(String(r.id), JSON.parse(String(r.payload)) as Snapshot);
+      for (const r of rows) out.set(r.id, decodeSnapshot(r));
     }
     return out;
   }
@@ -77,7 +117,7 @@ export class SqlStateStore implements StateStore {
     for (let i = 0; i < names.length; i += CHUNK) {
       const rows = await this.db.selectFrom('physical_tables').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
       for (const r of rows) {
-        const rec = toPhysical(r);
+        const rec = decodePhysical(r);
         const key = builtKey(rec.name, rec.version);
         if (wanted.has(key)) out.set(key, rec);
       }
@@ -87,11 +127,11 @@ export class SqlStateStore implements StateStore {
 
   async listSnapshotRefs(): Promise<SnapshotRef[]> {
     const rows = await this.db.selectFrom('snapshots').select(['id', 'name', 'version', 'created_at']).execute();
-    return rows.map((r) => ({ id: String(r.id), name: String(r.name), version: String(r.version), createdAt: Number(r.created_at) }));
+    return rows.map((r) => ({ id: r.id, name: r.name, version: r.version, createdAt: toNumber(r.created_at, `snapshot ${r.id}`) }));
   }
 
   async listBuiltTables(): Promise<PhysicalTableRecord[]> {
-    return (await this.db.selectFrom('physical_tables').selectAll().execute()).map(toPhysical);
+    return (await this.db.selectFrom('physical_tables').selectAll().execute()).map(decodePhysical);
   }
 
   async getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>> {
@@ -101,10 +141,10 @@ export class SqlStateStore implements StateStore {
     for (let i = 0; i < names.length; i += CHUNK) {
       const rows = await this.db.selectFrom('intervals').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
       for (const r of rows) {
-        const key = builtKey(String(r.name), String(r.version));
+        const key = builtKey(r.name, r.version);
         if (!wanted.has(key)) continue;
         const list = out.get(key) ?? [];
-        list.push({ start: Number(r.start_ms), end: Number(r.end_ms) });
+        list.push({ start: toNumber(r.start_ms, `intervals of ${key}`), end: toNumber(r.end_ms, `intervals of ${key}`) });
         out.set(key, list);
       }
     }
@@ -149,7 +189,7 @@ export class SqlStateStore implements StateStore {
       .where('start_ms', touching ? '<=' : '<', end)
       .where('end_ms', touching ? '>=' : '>', start)
       .execute();
-    return rows.map((r) => ({ start: Number(r.start_ms), end: Number(r.end_ms) }));
+    return rows.map((r) => ({ start: toNumber(r.start_ms, `intervals of ${name}@${version}`), end: toNumber(r.end_ms, `intervals of ${name}@${version}`) }));
   }
 
   private async replaceIntervalRows(name: string, version: string, old: readonly Interval[], next: readonly Interval[]): Promise<void> {
@@ -244,29 +284,4 @@ export class SqlStateStore implements StateStore {
       await this.db.deleteFrom('snapshots').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
     }
   }
-}
-
-function toEnvironment(row: Record<string, unknown>): EnvironmentRecord {
-  const payload = JSON.parse(String(row.payload)) as Pick<EnvironmentRecord, 'snapshots' | 'views' | 'createdFrom'>;
-  return {
-    name: String(row.name),
-    snapshots: payload.snapshots,
-    views: payload.views,
-    createdFrom: payload.createdFrom,
-    planId: String(row.plan_id),
-    previousPlanId: row.previous_plan_id == null ? null : String(row.previous_plan_id),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    expiresAt: row.expires_at == null ? null : Number(row.expires_at),
-  };
-}
-
-function toPhysical(row: Record<string, unknown>): PhysicalTableRecord {
-  return {
-    name: String(row.name),
-    version: String(row.version),
-    schema: String(row.schema_name),
-    table: String(row.table_name),
-    builtAt: Number(row.built_at),
-  };
 }

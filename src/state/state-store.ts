@@ -43,6 +43,13 @@ export interface PlanRecord {
   summary: Record<string, unknown>;
 }
 
+/** A state table or column that the recorded state version has and the database lacks. */
+export interface StateSchemaProblem {
+  /** `schema.table` */
+  object: string;
+  message: string;
+}
+
 /** Read side of state: what planning needs. */
 export interface StateReader {
   getEnvironment(name: string): Promise<EnvironmentRecord | undefined>;
@@ -53,7 +60,12 @@ export interface StateReader {
   getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;
   /** The computed intervals of these `name@version` keys, merged and sorted; keys with none are absent. */
   getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>>;
+  /** The recorded state version: 0 for a fresh database; any failure to read it is an error. */
   schemaVersion(): Promise<number>;
+  /** Tables and columns the recorded version has that the database lacks (none when it matches). */
+  schemaProblems(): Promise<StateSchemaProblem[]>;
+  /** The projects registered in this state, the owner first. */
+  listProjects(): Promise<string[]>;
   /** Every snapshot row, without payloads (for the janitor). */
   listSnapshotRefs(): Promise<SnapshotRef[]>;
   /** Every built physical table recorded. */
@@ -64,6 +76,8 @@ export interface StateReader {
 export interface StateStore extends StateReader {
   /** Creates or upgrades the state schema; safe to call on every start. */
   migrate(): Promise<void>;
+  /** Records that `name` uses this state (once; the first registered owns it). */
+  registerProject(name: string, at: number): Promise<void>;
   insertSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
   recordBuilt(table: PhysicalTableRecord): Promise<void>;
   /**

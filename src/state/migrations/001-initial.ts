@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { StateDatabase } from '../state-database.js';
 
 /** Snapshots, environments, built tables and applied plans. Timestamps are epoch milliseconds. */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<StateDatabase>): Promise<void> {
   await db.schema
     .createTable('snapshots')
     .addColumn('id', 'varchar', (c) => c.primaryKey())

@@ -1,14 +1,45 @@
 import type { Kysely } from 'kysely';
+import type { StateDatabase } from '../state-database.js';
 import * as initial from './001-initial.js';
 import * as intervals from './002-intervals.js';
+import * as projects from './003-projects.js';
+
+/** One step of the state schema, with the columns of the tables it creates (for the schema check). */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Kysely<StateDatabase>) => Promise<void>;
+  /** Table -> the columns this migration creates, so a state can be checked against its recorded version. */
+  columns: Record<string, string[]>;
+}
 
 /**
  * State schema migrations, applied in order. Append only: a released migration never
  * changes, and `version` is the state schema version it leaves behind.
  */
-export const MIGRATIONS: { version: number; name: string; up: (db: Kysely<any>) => Promise<void> }[] = [
-  { version: 1, name: 'initial', up: initial.up },
-  { version: 2, name: 'intervals', up: intervals.up },
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: initial.up,
+    columns: {
+      snapshots: ['id', 'name', 'version', 'payload', 'created_at'],
+      environments: ['name', 'payload', 'plan_id', 'previous_plan_id', 'created_at', 'updated_at', 'expires_at'],
+      physical_tables: ['name', 'version', 'schema_name', 'table_name', 'built_at'],
+      plans: ['id', 'environment', 'applied_at', 'summary'],
+    },
+  },
+  { version: 2, name: 'intervals', up: intervals.up, columns: { intervals: ['name', 'version', 'start_ms', 'end_ms'] } },
+  { version: 3, name: 'projects', up: projects.up, columns: { projects: ['name', 'registered_at'] } },
 ];
 
 export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The tables and columns a state at `version` has, besides `schema_version` itself. */
+export function expectedColumns(version: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of MIGRATIONS.filter((x) => x.version <= version)) {
+    for (const [table, cols] of Object.entries(m.columns)) out.set(table, [...(out.get(table) ?? []), ...cols]);
+  }
+  return out;
+}
