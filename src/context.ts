@@ -5,7 +5,7 @@ import { environmentSettings, type EnvironmentSettings } from './config/environm
 import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
-import { EngineError, InputError } from './errors.js';
+import { ConflictError, EngineError, InputError } from './errors.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
@@ -19,6 +19,7 @@ import type { Plan } from './plan/plan.js';
 import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
 import { buildPlan } from './plan/plan-builder.js';
 import { previewId } from './plan/preview.js';
+import { planDifferences, type SavedPlanOptions } from './plan/saved-plan.js';
 import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
@@ -243,6 +244,35 @@ export class Context {
     } finally {
       await lock.release();
     }
+  }
+
+  /**
+   * Applies a saved plan as a promise, not a script: plans `saved.environment` again from
+   * the current project and state with the saved options, refuses (nothing run) when that
+   * plan differs from the saved one (`planDifferences`), and applies the plan it derived,
+   * under the saved plan's id. Nothing of the file is executed.
+   */
+  async applySaved(saved: { plan: Plan; options: SavedPlanOptions }, beforeApply?: (plan: Plan) => void): Promise<{ plan: Plan; result: ApplyResult }> {
+    const environment = saved.plan.environment;
+    validateEnvironmentName(environment);
+    if ((await this.state.getEnvironment(environment))?.planId === saved.plan.id) {
+      return { plan: saved.plan, result: { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true } };
+    }
+    const derived = await this.plan(environment, saved.options);
+    if (derived.expectedPlanId !== saved.plan.expectedPlanId) {
+      throw new ConflictError(`environment '${environment}' changed since this plan was made; plan is stale, plan again; nothing was done`, { code: 'stale_plan' });
+    }
+    const differences = planDifferences(saved.plan, derived);
+    if (differences.length) {
+      const shown = differences.slice(0, 5).join('; ') + (differences.length > 5 ? `; and ${differences.length - 5} more` : '');
+      throw new ConflictError(`the saved plan is not what the project and state give now: ${shown}; nothing was done`, {
+        code: 'plan_mismatch',
+        hint: `plan again with \`planner plan ${environment} --out FILE\` and review that`,
+      });
+    }
+    const plan = { ...derived, id: saved.plan.id };
+    beforeApply?.(plan);
+    return { plan, result: await this.apply(plan) };
   }
 
   /**

@@ -5,13 +5,27 @@ import { stableStringify } from '../util/stable-json.js';
 import type { Plan } from './plan.js';
 
 const FORMAT = 'planner-plan';
-const VERSION = 1;
+/** 2: the file keeps the options it was planned with, so `apply` re-derives the plan. */
+const VERSION = 2;
+
+/** The options a plan was made with, as a file keeps them (times as epoch ms). */
+export interface SavedPlanOptions {
+  createFrom?: string;
+  includeUnmodified?: boolean;
+  forwardOnly?: boolean;
+  allowDestructive?: boolean;
+  selectModels?: string[];
+  restateModels?: string[];
+  start?: number | string;
+  end?: number | string;
+}
 
 /**
  * A plan saved for review (`planner plan ENV --out FILE`) and applied later
- * (`planner apply FILE`). The checksum covers the gateway and the whole plan, so an
- * edited file is refused; the plan keeps the environment's plan id it was made against,
- * so applying it after the environment moved is refused as stale.
+ * (`planner apply FILE`). The file is a promise, not a script: `apply` plans again from
+ * the current project and state with the same options, refuses when that plan differs
+ * from the saved one (`planDifferences`), and runs only what it derived itself. The
+ * checksum catches accidental edits; the re-derivation is what makes a forged file harmless.
  */
 export interface SavedPlan {
   format: typeof FORMAT;
@@ -19,19 +33,21 @@ export interface SavedPlan {
   gateway: string;
   savedAt: string;
   checksum: string;
+  options: SavedPlanOptions;
   plan: Plan;
 }
 
-/** The file's text for `plan`, computed against `gateway`. */
-export function savedPlanText(plan: Plan, gateway: string, savedAt: Date): string {
+/** The file's text for `plan`, computed against `gateway` with `options`. */
+export function savedPlanText(plan: Plan, gateway: string, savedAt: Date, options: SavedPlanOptions = {}): string {
   // Through JSON once, so the checksum is of exactly what a reader will parse back.
   const canonical = JSON.parse(JSON.stringify(plan)) as Plan;
-  const saved: SavedPlan = { format: FORMAT, version: VERSION, gateway, savedAt: savedAt.toISOString(), checksum: checksumOf(gateway, canonical), plan: canonical };
+  const opts = JSON.parse(JSON.stringify(options)) as SavedPlanOptions;
+  const saved: SavedPlan = { format: FORMAT, version: VERSION, gateway, savedAt: savedAt.toISOString(), checksum: checksumOf(gateway, canonical, opts), options: opts, plan: canonical };
   return `${JSON.stringify(saved, null, 2)}\n`;
 }
 
 /** Reads a saved plan; a file that is not one, or whose content no longer matches its checksum, is bad input. */
-export function readSavedPlan(file: string): { plan: Plan; gateway: string } {
+export function readSavedPlan(file: string): { plan: Plan; gateway: string; options: SavedPlanOptions } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -48,18 +64,60 @@ export function readSavedPlan(file: string): { plan: Plan; gateway: string } {
     throw new InputError('not a saved plan: expected a file written by `planner plan ENV --out FILE`', { location: { file }, code: 'invalid_plan_file' });
   }
   if (saved.version !== VERSION) {
-    throw new InputError(`saved plan format version ${saved.version} is not supported (this planner reads version ${VERSION})`, { location: { file }, code: 'invalid_plan_file' });
+    throw new InputError(`saved plan format version ${saved.version} is not supported (this planner reads version ${VERSION})`, {
+      location: { file },
+      code: 'invalid_plan_file',
+      hint: 'plan again with `planner plan ENV --out FILE`',
+    });
   }
-  if (saved.checksum !== checksumOf(saved.gateway, saved.plan)) {
+  const options = saved.options ?? {};
+  if (saved.checksum !== checksumOf(saved.gateway, saved.plan, options)) {
     throw new InputError('plan file was altered after it was saved: its checksum does not match; nothing was done', {
       location: { file },
       code: 'altered_plan',
       hint: 'plan again with `planner plan ENV --out FILE`',
     });
   }
-  return { plan: saved.plan, gateway: saved.gateway };
+  return { plan: saved.plan, gateway: saved.gateway, options };
 }
 
-function checksumOf(gateway: string, plan: Plan): string {
-  return `sha256:${hashOf(FORMAT, String(VERSION), gateway, stableStringify(plan))}`;
+function checksumOf(gateway: string, plan: Plan, options: SavedPlanOptions): string {
+  return `sha256:${hashOf(FORMAT, String(VERSION), gateway, stableStringify(options), stableStringify(plan))}`;
+}
+
+/**
+ * How a plan derived now differs from a saved one, in what it promises: the environment it
+ * replaces, the snapshot of every model (its fingerprint, version, definition and
+ * category), what is built, and which views change. Empty when they agree. Intervals are
+ * not compared: they follow the clock, and the derived plan computes what is due now.
+ */
+export function planDifferences(saved: Plan, derived: Plan): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
+  const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort();
+  if (saved.environment !== derived.environment) out.push(`environment ${saved.environment} vs ${derived.environment}`);
+  const names = [...new Set([...Object.keys(saved.target ?? {}), ...Object.keys(derived.target ?? {})])].sort();
+  for (const name of names) {
+    const [a, b] = [saved.target?.[name], derived.target?.[name]];
+    if (a !== b) {
+      out.push(`model ${name}: snapshot ${a ?? '(none)'} in the file, ${b ?? '(none)'} now`);
+      continue;
+    }
+    if (!same(withoutTime(saved.snapshots?.[a]), withoutTime(derived.snapshots[b]))) out.push(`model ${name}: the file's snapshot ${a} is not the one the project gives`);
+  }
+  const categories = (p: Plan) => [...(p.directlyModified ?? []), ...(p.indirectlyModified ?? [])].map((c) => `${c.name}:${c.category}`).sort();
+  if (!same(categories(saved), categories(derived))) out.push('change categories differ');
+  if (!same(sorted(saved.builds), sorted(derived.builds))) out.push('the tables to build differ');
+  if (!same(sorted(saved.newSnapshotIds), sorted(derived.newSnapshotIds))) out.push('the new snapshots differ');
+  if (!same(sorted(saved.views), sorted(derived.views))) out.push('the views differ');
+  if (!same(sorted(saved.viewChanges?.upsert), sorted(derived.viewChanges.upsert)) || !same(sorted(saved.viewChanges?.drop), sorted(derived.viewChanges.drop))) out.push('the view changes differ');
+  if (!same(sorted(saved.migrations), sorted(derived.migrations)) || Boolean(saved.allowDestructive) !== derived.allowDestructive) out.push('the column migrations differ');
+  return out;
+}
+
+/** A snapshot without its creation time, which differs between two plannings of the same change. */
+function withoutTime(s: unknown): unknown {
+  if (typeof s !== 'object' || s === null) return s;
+  const { createdAt: _createdAt, ...rest } = s as Record<string, unknown>;
+  return rest;
 }

@@ -15,20 +15,23 @@ export interface ApplyCommandOptions extends GlobalOptions {
 
 /**
  * `planner apply FILE`: applies a plan saved by `planner plan ENV --out FILE` as it was
- * reviewed. An altered file is refused (exit 2); a plan whose environment changed since
- * is refused as stale (exit 1); either way nothing is done.
+ * reviewed, by planning again and refusing (exit 1) anything that differs (Context.applySaved).
+ * An altered file is refused (exit 2); a plan whose environment changed since is refused
+ * as stale (exit 1); either way nothing is done.
  */
 export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promise<number> {
-  const { plan, gateway } = readSavedPlan(opts.file);
+  const saved = readSavedPlan(opts.file);
+  const { gateway } = saved;
   const showProgress = io.interactive && !opts.json;
   const ctx = await Context.open(
     { projectDir: opts.project, gateway: opts.gateway ?? gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) },
-    plan.environment,
+    saved.plan.environment,
   );
   try {
-    if (!opts.json) io.out(renderPlan(plan));
     const started = Date.now();
-    const result = await ctx.apply(plan);
+    const { plan, result } = await ctx.applySaved(saved, (derived) => {
+      if (!opts.json) io.out(renderPlan(derived));
+    });
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), seconds: Number(seconds) }, null, 2));
     else io.out(appliedMessage(plan, result, seconds));

@@ -47,7 +47,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
   const showProgress = io.interactive && !opts.json;
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
   try {
-    const plan = await ctx.plan(environment, {
+    const planOptions = {
       createFrom: opts.createFrom,
       includeUnmodified: opts.includeUnmodified,
       forwardOnly: opts.forwardOnly,
@@ -56,14 +56,15 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       selectModels: opts.selectModel,
       start: opts.start,
       end: opts.end,
-    });
+    };
+    const plan = await ctx.plan(environment, planOptions);
     await runPlanTests(ctx, environment, opts, io);
     const empty = isEmptyPlan(plan);
     const shown = await showReview(opts, () => planReview(ctx.state, plan), io);
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     await guardProtected(ctx, plan, opts, io);
     if (opts.out) {
-      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now()));
+      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions));
       if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false, savedTo: opts.out }, null, 2));
       else io.out(`\nSaved plan ${plan.id} to ${opts.out}; apply it with \`planner apply ${opts.out}\`.`);
       return 0;
