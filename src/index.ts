@@ -1,4 +1,7 @@
-/** planner's library API: explicit exports only. */
+/**
+ * planner's library API: explicit exports only. The CLI (yargs, chalk) is not part of it:
+ * it is the package's `./cli` export (`import { main } from 'sql-planner/cli'`).
+ */
 export { defineConfig } from './config/define-config.js';
 export type { PlannerConfig, GatewayConfig, DuckDBGatewayConfig, PostgresGatewayConfig, EnvironmentConfig, ModelDefaults } from './config/types.js';
 export { Context, type ContextOptions, type PlanOptions } from './context.js';
@@ -18,4 +21,3 @@ export { verifyState, type VerifyReport, type Problem } from './lifecycle/verify
 export { diffTables } from './table-diff/diff-tables.js';
 export { diffModel, diffEnvironments, type ModelDiffOptions, type ModelDiffResult, type EnvironmentDiffEntry } from './table-diff/diff-models.js';
 export type { TableDiffOptions, TableDiffResult, SchemaDiff, RowDiff, KeyStats, ColumnMatch, DiffSamples, DiffSide } from './table-diff/types.js';
-export { main } from './cli/index.js';

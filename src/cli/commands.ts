@@ -6,6 +6,7 @@ import { dagSpec } from './commands/dag.js';
 import { diffSpec } from './commands/diff.js';
 import { environmentsSpec } from './commands/environments.js';
 import { fetchdfSpec } from './commands/fetchdf.js';
+import { initSpec } from './commands/init.js';
 import { infoSpec } from './commands/info.js';
 import { invalidateSpec } from './commands/invalidate.js';
 import { janitorSpec } from './commands/janitor.js';
@@ -20,5 +21,5 @@ import { uiSpec } from './commands/ui.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
+export const COMMANDS: Command[] = [initSpec, planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
   diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec, uiSpec];

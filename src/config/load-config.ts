@@ -12,7 +12,8 @@ import { validateConfig } from './validate-config.js';
 const CONFIG_FILES = ['planner.config.ts', 'planner.config.mts', 'planner.config.js', 'planner.config.mjs'];
 
 /**
- * `import { defineConfig } from 'planner'` in a config resolves to this very planner's
+ * `import { defineConfig } from 'sql-planner'` (the package's name; 'planner' in configs
+ * written before it had one) in a config resolves to this very planner's
  * define-config module, so it loads whether planner is a dependency of the project, a
  * global install, or this repository itself (only types come from the package otherwise).
  */
@@ -42,7 +43,7 @@ export async function loadConfig(projectDir: string, secrets?: SecretRegistry): 
   if (file) {
     let loaded: unknown;
     try {
-      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { planner: DEFINE_CONFIG } });
+      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { 'sql-planner': DEFINE_CONFIG, planner: DEFINE_CONFIG } });
       loaded = await jiti.import(file, { default: true });
     } catch (err) {
       throw new InputError(`cannot load config: ${redact((err as Error).message.split('\n')[0])}`, {
