@@ -43,6 +43,15 @@ SELECT ds, v FROM raw.events`,
       ]);
     });
 
+    it('says in planner info which accepted properties are not applied to tables', async () => {
+      const e = await setup({
+        'models/t.sql': `MODEL (name core.t, kind FULL, partitioned_by ds, physical_properties (fillfactor = 70), stamp 'v1');\nSELECT CAST('2024-01-01' AS DATE) AS ds`,
+      });
+      const { code, text } = await runCli(['info', '--json', '-p', e.project.dir]);
+      expect(code).toBe(0);
+      expect(JSON.parse(text).models.notApplied).toEqual(['core.t: partitioned_by, physical_properties']);
+    });
+
     it('refuses at plan time a table that is neither a model, nor declared, nor in the warehouse, naming the model it may mean', async () => {
       const e = await setup({
         'models/orders.sql': `MODEL (name staging.orders, kind FULL);\nSELECT 1 AS id, 10 AS amount`,
