@@ -22,6 +22,8 @@ const REFUSED_KINDS: Record<string, string> = {
     'CUSTOM kinds are materializations written as Python classes in SQLMesh; planner runs no Python, so a materialization cannot be plugged in: use FULL, VIEW or an INCREMENTAL_* kind, with statements around the query for extra steps',
   MANAGED: 'MANAGED models need an engine that maintains tables itself (Snowflake dynamic tables, Databricks); DuckDB and PostgreSQL have none: use FULL or INCREMENTAL_BY_TIME_RANGE',
   DBT: 'dbt materializations are not supported: use a planner kind (FULL, VIEW, INCREMENTAL_*)',
+  INCREMENTAL_BY_PARTITION:
+    'INCREMENTAL_BY_PARTITION is not implemented yet: use INCREMENTAL_BY_TIME_RANGE when partitions are time ranges, or INCREMENTAL_BY_UNIQUE_KEY to replace rows by key',
 };
 
 /** Kind arguments SQLMesh knows that planner refuses, with the reason. */

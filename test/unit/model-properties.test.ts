@@ -93,6 +93,7 @@ describe("SQLMesh's model properties", () => {
     [`MODEL (name s.t, kind INCREMENTL_BY_TIME_RANGE (time_column d)); SELECT 1`, 'did you mean INCREMENTAL_BY_TIME_RANGE?', 1, 23],
     [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_colum d)); SELECT 1`, 'did you mean time_column?', 1, 61],
     [`MODEL (name s.t, kind CUSTOM (materialization 'x')); SELECT 1`, 'CUSTOM kinds are materializations written as Python classes', 1, 23],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION); SELECT 1`, 'INCREMENTAL_BY_PARTITION is not implemented yet', 1, 23],
     [`MODEL (name s.t, kind FULL, signals [x()]); SELECT 1`, 'planner runs no Python', 1, 29],
     [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '@daily')); SELECT 1`, 'restate on a schedule with', 1, 87],
     [`MODEL (name s.t, kind FULL, cron '@daily', interval_unit hour); SELECT 1`, "interval_unit 'hour' differs from the intervals of cron '@daily' (day)", 1, 58],
