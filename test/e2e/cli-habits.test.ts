@@ -40,7 +40,7 @@ describe('CLI habits', () => {
       expect(global, verb).toBeGreaterThan(0);
       if (own >= 0) expect(own, verb).toBeLessThan(global);
       // --project is listed once, under the global options.
-      expect(help.split('--project').length, verb).toBe(2);
+      expect(help.split('-p, --project').length, verb).toBe(2);
     }
   });
 
