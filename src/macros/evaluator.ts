@@ -18,6 +18,25 @@ export class DeferredError extends Error {
   }
 }
 
+/** A top-level macro's span in the source text and in the expanded text. */
+export interface Edit {
+  srcStart: number;
+  srcEnd: number;
+  outStart: number;
+  outEnd: number;
+}
+
+/** The source offset of a position in expanded text; inside a macro's output, the macro's start. */
+export function sourceOffset(edits: readonly Edit[], offset: number, base: number): number {
+  let shift = base;
+  for (const e of edits) {
+    if (offset < e.outStart) break;
+    if (offset < e.outEnd) return e.srcStart;
+    shift = e.srcEnd - e.outEnd;
+  }
+  return offset + shift;
+}
+
 /** One argument as written: its tokens, and the name of a `name := value` keyword argument. */
 export interface ArgNode {
   tokens: Token[];
@@ -79,8 +98,11 @@ export class MacroEvaluator {
     return this.expand(tokens, scope);
   }
 
-  /** Expands a token run into SQL text. */
-  expand(tokens: readonly Token[], scope: Scope): string {
+  /**
+   * Expands a token run into SQL text. `edits`, when given, receives each top-level macro's
+   * span in the source and in the output, so positions in the expanded SQL map back.
+   */
+  expand(tokens: readonly Token[], scope: Scope, edits?: Edit[]): string {
     const out: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
@@ -111,6 +133,10 @@ export class MacroEvaluator {
         }
       }
       const text = valueSql(value);
+      if (edits) {
+        const at = out.join('').length;
+        edits.push({ srcStart: t.start, srcEnd: tokens[end].end, outStart: at, outEnd: at + text.length });
+      }
       if (text === '') {
         // A macro that renders nothing takes one neighbouring comma with it: `SELECT @IF(FALSE, a), b`.
         let j = end + 1;
@@ -207,7 +233,7 @@ export class MacroEvaluator {
       return sql(v ?? `@${name}`);
     }
     if (this.ctx.macros.has(name)) throw new MacroError(`@${t.name} is a macro function: call it as @${t.name}(...)`, t.start);
-    throw new MacroError(`unknown macro variable @${t.name} (not a @DEF, a blueprint variable, a config variable or a predefined variable)`, t.start);
+    throw new MacroError(`unknown macro @${t.name} (not a @DEF, a blueprint variable, a config variable or a predefined variable)`, t.start);
   }
 
   /** `@name(args)`: a @DEF'd lambda, a built-in, or a project macro. */

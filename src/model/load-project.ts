@@ -6,11 +6,12 @@ import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
 import { closestNames, suggestion } from '../util/did-you-mean.js';
 import { lineColumn } from '../util/text-position.js';
-import { findMacros, MacroError, placeholderQuery } from './macros.js';
-import type { MacroCall, Model, ModelDefinition } from './model.js';
+import type { Model, ModelDefinition } from './model.js';
 import { checkHeaderColumns } from './check-columns.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
+import { expandAndParse } from './expand-queries.js';
+import { projectMacroTable } from '../macros/project-macros.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
 export { parseByDialect } from './sql-parser.js';
@@ -60,53 +61,45 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   checkModelProperties(definitions, config);
 
   const withQuery = definitions.filter((d) => d.query);
-  const macros = new Map<ModelDefinition, MacroCall[]>();
-  const templates = withQuery.map((d) => {
-    try {
-      const found = findMacros(d.query);
-      macros.set(d, found);
-      return placeholderQuery(d.query, found);
-    } catch (err) {
-      if (err instanceof MacroError) throw new InputError(err.message, { location: at(d, d.queryOffset + err.offset) });
-      throw err;
-    }
-  });
+  const macroTable = await projectMacroTable(root);
+  const externalModels = loadExternalModels(root);
   const cache = AnalysisCache.open(options.cache === false ? undefined : join(root, '.planner', 'cache'));
-  const outcomes = await cache.analyze(withQuery.map((d) => d.dialect), templates);
+  const expanded = await expandAndParse(withQuery, byName, config, variables, {
+    macros: macroTable,
+    analyze: (dialects, templates) => cache.analyze(dialects, templates),
+    externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
+  });
   cache.save();
 
   const models = new Map<string, Model>();
   for (const def of definitions) {
     models.set(def.name, { ...def, parents: [], externals: [], references: [], macros: [], shape: null, variables: {} });
   }
-  withQuery.forEach((def, i) => {
-    const outcome = outcomes[i];
-    if (!outcome.ok) {
-      throw new InputError(`SQL does not parse: ${outcome.message}`, {
-        location: at(def, def.queryOffset + (outcome.offset ?? 0)),
-        code: 'invalid_sql',
-      });
-    }
-    const { references, shape } = outcome;
+  withQuery.forEach((def) => {
+    const e = expanded.get(def)!;
     const model = models.get(def.name)!;
-    model.macros = macros.get(def)!;
+    // The model holds the SQL that runs: static macros expanded, runtime variables kept for each batch.
+    model.query = e.expanded.query;
+    model.macros = e.macros;
     // `FROM @this_model` parses as a table; it is a macro, not a dependency.
-    model.references = references.filter((r) => !model.macros.some((m) => r.start >= m.start && r.start < m.end));
-    model.shape = shape;
-    for (const m of model.macros) {
-      if (m.variable !== undefined && variables[m.variable] !== undefined) model.variables[m.variable] = variables[m.variable];
+    model.references = e.references.filter((r) => !model.macros.some((m) => r.start >= m.start && r.start < m.end));
+    model.shape = e.shape;
+    model.variables = e.variables;
+    if (e.expanded.pre.length || e.expanded.post.length || e.expanded.onVirtualUpdate.length) {
+      model.statements = { pre: e.expanded.pre, post: e.expanded.post, onVirtualUpdate: e.expanded.onVirtualUpdate };
     }
+    const queryAt = (offset: number) => at(def, def.queryOffset + e.expanded.sourceOffset(offset));
     const parents = new Set<string>();
     const externals = new Set<string>();
     for (const ref of model.references) {
       const name = `${ref.schema}.${ref.table}`.toLowerCase();
       if (name === def.name) {
-        throw new InputError(`model ${def.name} reads from itself`, { location: at(def, def.queryOffset + ref.start) });
+        throw new InputError(`model ${def.name} reads from itself`, { location: queryAt(ref.start) });
       }
       if (models.has(name)) parents.add(name);
       else if (disabled.has(name)) {
         throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
-          location: at(def, def.queryOffset + ref.start),
+          location: queryAt(ref.start),
           code: 'disabled_model',
           hint: `enable ${name}, or stop reading it`,
         });
@@ -145,7 +138,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
       code: 'cycle',
     });
   }
-  return { models, order: result.order, externals: loadExternalModels(root) };
+  return { models, order: result.order, externals: externalModels };
 }
 
 function at(def: ModelDefinition, offset: number) {

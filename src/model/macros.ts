@@ -1,11 +1,12 @@
+import { RUNTIME_VARIABLES } from '../macros/runtime-variables.js';
 import { skipQuoted, splitTopLevel } from '../util/sql-text.js';
 import type { MacroCall } from './model.js';
 
-/** The built-in macros; their values come from the interval being computed. */
-export const BUILTIN_MACROS = new Set([
-  'start_ds', 'end_ds', 'start_ts', 'end_ts', 'start_date', 'end_date',
-  'execution_ds', 'execution_ts', 'execution_date', 'this_model',
-]);
+/**
+ * The macros left in a query after expansion (src/macros/): their values come from the
+ * interval being computed, so they are substituted per batch.
+ */
+export const BUILTIN_MACROS = RUNTIME_VARIABLES;
 
 /** A malformed or unknown macro; offset is a character offset into the query. */
 export class MacroError extends Error {
@@ -15,7 +16,8 @@ export class MacroError extends Error {
 }
 
 /**
- * Finds macro calls in a query, skipping string literals, quoted identifiers and comments.
+ * Finds the runtime macros in an expanded query (and @VAR in audits and ad-hoc queries),
+ * skipping string literals, quoted identifiers and comments.
  */
 export function findMacros(query: string): MacroCall[] {
   const out: MacroCall[] = [];

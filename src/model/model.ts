@@ -168,4 +168,17 @@ export interface Model extends ModelDefinition {
   variables: Record<string, unknown>;
   /** Content hash of a SEED's file. */
   seedHash?: string;
+  /** Statements around the query (macros expanded; runtime variables filled in when they run). */
+  statements?: ModelStatements;
+}
+
+/**
+ * SQL a model file holds besides its query: `pre` runs before each build in the same
+ * session, `post` after it, `onVirtualUpdate` when an environment's views are swapped
+ * (@this_model then names the view).
+ */
+export interface ModelStatements {
+  pre: string[];
+  post: string[];
+  onVirtualUpdate: string[];
 }

@@ -1,12 +1,11 @@
+import type { Dialect } from '../config/types.js';
+import { MacroEvaluator } from '../macros/evaluator.js';
+import { builtinMacros } from '../macros/registry.js';
+import { runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
 import { quoteLiteral } from '../util/identifiers.js';
 import type { MacroCall, TableReference } from './model.js';
 
-/** The time range a query is rendered for: `end` is exclusive. */
-export interface RenderTimes {
-  start: Date;
-  end: Date;
-  execution: Date;
-}
+export type { RenderTimes, RuntimeStage };
 
 export interface RenderInput {
   query: string;
@@ -25,13 +24,14 @@ export function renderQuery(
   resolve: (ref: TableReference) => string | undefined,
   times: RenderTimes,
   thisModel = '',
+  stage: RuntimeStage = 'evaluating',
 ): string {
   const edits: { start: number; end: number; text: string }[] = [];
   for (const ref of input.references) {
     const text = resolve(ref);
     if (text !== undefined) edits.push({ start: ref.start, end: ref.end, text });
   }
-  for (const m of input.macros) edits.push({ start: m.start, end: m.end, text: macroValue(m, input.variables, times, thisModel) });
+  for (const m of input.macros) edits.push({ start: m.start, end: m.end, text: macroValue(m, input.variables, times, thisModel, stage) });
   edits.sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
@@ -42,37 +42,27 @@ export function renderQuery(
   return out + input.query.slice(pos);
 }
 
-function macroValue(m: MacroCall, variables: Record<string, unknown>, t: RenderTimes, thisModel: string): string {
-  const lastInstant = new Date(t.end.getTime() - 1);
-  switch (m.name) {
-    case 'var': {
-      const v = variables[m.variable!];
-      // A default written in the model is already SQL; a configured value is a JS value.
-      return v === undefined ? m.defaultText ?? 'NULL' : sqlLiteral(v);
-    }
-    case 'start_ds':
-      return quoteLiteral(ds(t.start));
-    case 'end_ds':
-      return quoteLiteral(ds(lastInstant));
-    case 'start_ts':
-      return quoteLiteral(ts(t.start));
-    case 'end_ts':
-      return quoteLiteral(`${ts(lastInstant)}.999999`);
-    case 'start_date':
-      return `CAST(${quoteLiteral(ds(t.start))} AS DATE)`;
-    case 'end_date':
-      return `CAST(${quoteLiteral(ds(lastInstant))} AS DATE)`;
-    case 'execution_ds':
-      return quoteLiteral(ds(t.execution));
-    case 'execution_ts':
-      return quoteLiteral(ts(t.execution));
-    case 'execution_date':
-      return `CAST(${quoteLiteral(ds(t.execution))} AS DATE)`;
-    case 'this_model':
-      return thisModel;
-    default:
-      throw new Error(`no value for macro @${m.name}`);
+function macroValue(m: MacroCall, variables: Record<string, unknown>, t: RenderTimes, thisModel: string, stage: RuntimeStage): string {
+  if (m.name === 'var') {
+    const v = variables[m.variable!];
+    // A default written in the model is already SQL; a configured value is a JS value.
+    return v === undefined ? m.defaultText ?? 'NULL' : sqlLiteral(v);
   }
+  const value = runtimeValue(m.name, t, thisModel, stage);
+  if (value === undefined) throw new Error(`no value for macro @${m.name}`);
+  return value;
+}
+
+/**
+ * Statements around a model's query as they run: a @IF on @runtime_stage or a time
+ * variable is decided now, and runtime variables are filled in. Other macros were
+ * expanded when the model loaded.
+ */
+export function renderStatements(statements: readonly string[], dialect: Dialect, times: RenderTimes, thisModel: string, stage: RuntimeStage): string[] {
+  const runtime: Record<string, string> = {};
+  for (const name of RUNTIME_VARIABLES) runtime[name] = runtimeValue(name, times, thisModel, stage)!;
+  const ev = new MacroEvaluator({ dialect, variables: {}, runtime, macros: builtinMacros() });
+  return statements.map((s) => ev.expandText(s).trim()).filter(Boolean);
 }
 
 /** A JS value as a SQL literal. */
@@ -86,8 +76,4 @@ export function sqlLiteral(v: unknown): string {
 
 export function ds(d: Date): string {
   return d.toISOString().slice(0, 10);
-}
-
-function ts(d: Date): string {
-  return d.toISOString().slice(0, 19).replace('T', ' ');
 }

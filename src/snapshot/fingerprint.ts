@@ -28,6 +28,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       externals: model.externals,
       // Left out when none is written, so models without them keep their fingerprints.
       properties: nonEmpty(pick(model.properties, DATA_PROPERTIES)),
+      // Statements before and after the query change what a build does (SQLMesh: data hash).
+      ...(model.statements?.pre.length || model.statements?.post.length ? { pre: model.statements.pre, post: model.statements.post } : {}),
     }),
   );
   const parents = model.parents.map((p) => `${p}=${parentData(p)}`).join(',');
@@ -46,6 +48,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         forwardOnly: model.forwardOnly,
         kind: nonEmpty(pick(model.kind, KIND_METADATA_FIELDS)),
         properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
+        // On-virtual-update statements run at promotion only (SQLMesh: metadata hash).
+        ...(model.statements?.onVirtualUpdate.length ? { onVirtualUpdate: model.statements.onVirtualUpdate } : {}),
       }),
     ),
   };

@@ -31,6 +31,7 @@ export function snapshotModel(model: Model): SnapshotModel {
     variables: model.variables,
     seedPath: model.kind.name === 'SEED' ? normalize(join(dirname(model.file), model.kind.path)).split('\\').join('/') : undefined,
     seedHash: model.seedHash,
+    statements: model.statements,
     externals: model.externals,
     properties: model.properties,
   };

@@ -156,7 +156,7 @@ describe('errors', () => {
     };
     expect(at('SELECT @NOPE(1)')).toEqual(['unknown macro @NOPE', 7]);
     expect(at('SELECT @SAFE_DIV(1)')?.[0]).toMatch(/@SAFE_DIV needs 'denominator'/);
-    expect(at('SELECT @unknown_var')?.[0]).toMatch(/unknown macro variable @unknown_var/);
+    expect(at('SELECT @unknown_var')?.[0]).toMatch(/unknown macro @unknown_var \(not a @DEF/);
     expect(at('@DEF(f, x -> @g(x)); @DEF(g, x -> @f(x)); SELECT @f(1)')?.[0]).toMatch(/@DEF cycle: @f -> @g -> @f/);
     expect(at('SELECT 1 @WHERE(TRUE) a = 1')?.[0]).toMatch(/@WHERE is a SQLMesh macro planner does not support/);
   });

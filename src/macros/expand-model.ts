@@ -1,0 +1,91 @@
+import { MacroError, MacroEvaluator, sourceOffset, type Edit, type MacroContext } from './evaluator.js';
+import { RUNTIME_VARIABLES } from './runtime-variables.js';
+import { isWord, splitTokens, tokenize, TokenError, trimTokens, type Token } from './tokens.js';
+
+/** The statements of a model file after its header, with macros expanded. */
+export interface ExpandedModel {
+  /** The query with static macros expanded; runtime variables (@start_ds, @this_model, ...) stay as written. */
+  query: string;
+  /** Offset of the query statement in the text after the header. */
+  queryStart: number;
+  /** Source offset (in the text after the header) of a position in `query`. */
+  sourceOffset(offset: number): number;
+  /** Statements before the query (run before each build), after it, and on virtual update. */
+  pre: string[];
+  post: string[];
+  onVirtualUpdate: string[];
+}
+
+const QUERY_START = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE']);
+const STATEMENT_MACROS = new Set(['def', 'if']);
+
+/**
+ * Splits the text after a MODEL header into statements (at top-level `;`), finds the
+ * query (the first statement that is a SELECT/WITH/FROM/VALUES/(...) or a macro call
+ * other than @DEF/@IF), and expands all of them in order with one evaluator, so @DEFs
+ * before the query apply to it and to the statements after it.
+ */
+export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch (err) {
+    if (err instanceof TokenError) throw new MacroError(err.message, err.offset);
+    throw err;
+  }
+  const statements = splitTokens(tokens, ';').map(trimTokens).filter((s) => s.length);
+  const ev = new MacroEvaluator(ctx);
+  const result: ExpandedModel = { query: '', queryStart: 0, sourceOffset: (o) => o, pre: [], post: [], onVirtualUpdate: [] };
+  let queryIndex = statements.findIndex(isQuery);
+  let inVirtual: Token | undefined;
+  statements.forEach((st, i) => {
+    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN')) {
+      if (inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN inside another ON_VIRTUAL_UPDATE_BEGIN block', st[0].start);
+      inVirtual = st[0];
+      return;
+    }
+    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_END')) {
+      if (!inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_END without ON_VIRTUAL_UPDATE_BEGIN', st[0].start);
+      inVirtual = undefined;
+      return;
+    }
+    if (i === queryIndex && !inVirtual) {
+      const edits: Edit[] = [];
+      result.query = ev.expand(st, ev.scope, edits).trim();
+      result.queryStart = st[0].start;
+      result.sourceOffset = (o) => sourceOffset(edits, o, st[0].start);
+      refuseDeferred(result.query, result.sourceOffset);
+      return;
+    }
+    if (i === queryIndex) queryIndex = -1;
+    const expanded = ev.expand(st, ev.scope).trim();
+    if (!expanded) return;
+    if (inVirtual) result.onVirtualUpdate.push(expanded);
+    else if (queryIndex < 0 || i < queryIndex) result.pre.push(expanded);
+    else result.post.push(expanded);
+  });
+  if (inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN has no ON_VIRTUAL_UPDATE_END', inVirtual.start);
+  return result;
+}
+
+function isQuery(st: Token[]): boolean {
+  const first = st[0];
+  if (first.type === 'word') return QUERY_START.has(first.text.toUpperCase());
+  if (first.type === 'op') return first.text === '(';
+  return first.type === 'macro' && !first.brace && !STATEMENT_MACROS.has(first.name!.toLowerCase()) && st[1]?.text === '(';
+}
+
+/**
+ * A @IF whose condition reads @runtime_stage or a time variable is decided when a
+ * statement runs; in the query it cannot be, because the query is parsed and
+ * fingerprinted before any batch.
+ */
+function refuseDeferred(query: string, toSource: (o: number) => number): void {
+  const leftover = tokenize(query).find((t) => t.type === 'macro' && !RUNTIME_VARIABLES.has(t.name!.toLowerCase()));
+  if (leftover) {
+    throw new MacroError(
+      `@${leftover.name} depends on a variable known only when the model runs (@runtime_stage or a time variable): in the query, such variables can only be used as values, which are filled in per batch; a condition on them belongs in a statement before or after the query`,
+      toSource(leftover.start),
+    );
+  }
+}

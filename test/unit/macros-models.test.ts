@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
+import { projectWriter } from '../helpers/write-project.js';
+
+const projects = projectWriter();
+afterEach(() => projects.cleanup());
+
+async function loadError(files: Record<string, string>): Promise<InputError> {
+  try {
+    await projects.load(files);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+const parent = 'MODEL (name s.orders, kind FULL);\nSELECT 1 AS id, 2.5 AS amount, \'x\' AS status';
+const addOne = 'export function add_one(evaluator, column) {\n  return `${column} + 1`;\n}\n';
+
+describe('macros in model files', () => {
+  it('expands @DEF, @EACH, TypeScript macros and @STAR before parsing; time variables stay for each batch', async () => {
+    const project = await projects.load({
+      'models/orders.sql': parent,
+      'models/wide.sql': [
+        'MODEL (name s.wide, kind FULL);',
+        '@DEF(statuses, [\'x\', \'y\']);',
+        'SELECT @STAR(s.orders, o, exclude := [status]), @add_one(o.id) AS next_id,',
+        '  @EACH(@statuses, v -> SUM(CASE WHEN status = v THEN 1 ELSE 0 END) AS n_@v)',
+        'FROM s.orders AS o WHERE @start_ds <= \'2030-01-01\' GROUP BY ALL',
+      ].join('\n'),
+      'macros/util.ts': addOne,
+    });
+    const wide = project.models.get('s.wide')!;
+    expect(wide.query).toBe(
+      'SELECT "o"."id" AS "id", "o"."amount" AS "amount", o.id + 1 AS next_id,\n'
+      + "  SUM(CASE WHEN status = 'x' THEN 1 ELSE 0 END) AS n_x, SUM(CASE WHEN status = 'y' THEN 1 ELSE 0 END) AS n_y\n"
+      + "FROM s.orders AS o WHERE @start_ds <= '2030-01-01' GROUP BY ALL",
+    );
+    expect(wide.parents).toEqual(['s.orders']);
+    expect(wide.macros.map((m) => m.name)).toEqual(['start_ds']);
+    expect(wide.shape?.columns).toEqual(['id', 'amount', 'next_id', 'n_x', 'n_y']);
+  });
+
+  it('@STAR and @UNION read an external model\'s declared columns', async () => {
+    const project = await projects.load({
+      'external_models.yaml': '- name: raw.events\n  columns:\n    id: INT\n    kind: TEXT\n- name: raw.old_events\n  columns:\n    id: INT\n    kind: TEXT\n    extra: INT\n',
+      'models/e.sql': 'MODEL (name s.e, kind FULL);\nSELECT @STAR(raw.events, exclude := [kind]) FROM raw.events',
+      'models/u.sql': 'MODEL (name s.u, kind FULL);\n@UNION(raw.events, raw.old_events)',
+    });
+    expect(project.models.get('s.e')!.query).toBe('SELECT CAST("events"."id" AS INT) AS "id" FROM raw.events');
+    expect(project.models.get('s.u')!.query).toBe('SELECT CAST("id" AS INT) AS "id", CAST("kind" AS TEXT) AS "kind" FROM raw.events UNION ALL SELECT CAST("id" AS INT) AS "id", CAST("kind" AS TEXT) AS "kind" FROM raw.old_events');
+    expect(project.models.get('s.u')!.externals).toEqual(['raw.events', 'raw.old_events']);
+  });
+
+  it('fingerprints the SQL that runs: a cosmetic macro change changes nothing, a change in what it renders changes only its callers', async () => {
+    const files = {
+      'models/orders.sql': parent,
+      'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT @add_one(id) AS x FROM s.orders',
+      'models/b.sql': 'MODEL (name s.b, kind FULL);\nSELECT id FROM s.orders',
+      'macros/util.ts': addOne,
+    };
+    const before = await fingerprintProject(await projects.load(files));
+    const cosmetic = await fingerprintProject(await projects.load({ ...files, 'macros/util.ts': `// adds one\nexport function add_one(ev, c) { return \`\${c}   +   1\`; }\n` }));
+    const changed = await fingerprintProject(await projects.load({ ...files, 'macros/util.ts': 'export function add_one(ev, c) { return `${c} + 2`; }\n' }));
+    for (const name of ['s.orders', 's.a', 's.b']) expect(cosmetic.get(name)!.id).toBe(before.get(name)!.id);
+    expect(changed.get('s.a')!.id).not.toBe(before.get('s.a')!.id);
+    expect(changed.get('s.b')!.id).toBe(before.get('s.b')!.id);
+    expect(changed.get('s.orders')!.id).toBe(before.get('s.orders')!.id);
+  });
+
+  it('keeps statements around the query: pre and post in the data hash, on-virtual-update in the metadata hash', async () => {
+    const model = (post: string, virtual: string) => ({
+      'models/a.sql': `MODEL (name s.a, kind FULL);\n@DEF(n, 3);\nSET threads = 2;\nSELECT @n AS x;\n${post};\nON_VIRTUAL_UPDATE_BEGIN;\n${virtual};\nON_VIRTUAL_UPDATE_END;`,
+    });
+    const project = await projects.load(model("@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)", 'GRANT SELECT ON @this_model TO public'));
+    const a = project.models.get('s.a')!;
+    expect(a.query).toBe('SELECT 3 AS x');
+    expect(a.statements).toEqual({
+      pre: ['SET threads = 2'],
+      post: ["@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)"],
+      onVirtualUpdate: ['GRANT SELECT ON @this_model TO public'],
+    });
+    const fp = async (post: string, virtual: string) => (await fingerprintProject(await projects.load(model(post, virtual)))).get('s.a')!.fingerprint;
+    const base = await fp('ANALYZE @this_model', 'GRANT SELECT ON @this_model TO public');
+    const post = await fp('ANALYZE', 'GRANT SELECT ON @this_model TO public');
+    const virtual = await fp('ANALYZE @this_model', 'GRANT SELECT ON @this_model TO reporting');
+    expect(post.data).not.toBe(base.data);
+    expect(virtual.data).toBe(base.data);
+    expect(virtual.metadata).not.toBe(base.metadata);
+  });
+
+  it('reports macro problems at the model file:line:col, naming the macro file', async () => {
+    const thrown = await loadError({
+      'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT\n  @boom(1) AS x',
+      'macros/bad.ts': 'export function boom(evaluator, n) { throw new Error(`no ${n}`); }\n',
+    });
+    expect(thrown.message).toBe('macro @boom (macros/bad.ts) failed: no 1');
+    expect(thrown.location).toEqual({ file: 'models/a.sql', line: 3, column: 3 });
+    expect(thrown.exitCode).toBe(2);
+
+    const arity = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @add_one(1, 2)', 'macros/util.ts': addOne });
+    expect(arity.message).toMatch(/@add_one \(macros\/util.ts\) takes 1 argument \(column\), got 2/);
+
+    const compile = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1', 'macros/broken.ts': 'export function f( {' });
+    expect(compile.message).toMatch(/^macro file macros\/broken.ts does not load/);
+
+    const parse = await loadError({ 'models/a.sql': 'MODEL (name s.a);\n@DEF(cols, [a, b]);\nSELECT @EACH(@cols, c -> c +) FROM t' });
+    expect(parse.message).toMatch(/SQL does not parse.*after macro expansion/);
+    expect(parse.location?.line).toBe(3);
+
+    const deferred = await loadError({ 'models/a.sql': "MODEL (name s.a);\nSELECT 1 AS x @IF(@runtime_stage = 'evaluating', , 2 AS y)" });
+    expect(deferred.message).toMatch(/@IF depends on a variable known only when the model runs/);
+  });
+});
