@@ -8,6 +8,8 @@ export interface ExpandedModel {
   query: string;
   /** Offset of the query statement in the text after the header. */
   queryStart: number;
+  /** Whether any macro in the query was expanded (else `query` is the statement as written). */
+  changed: boolean;
   /** Source offset (in the text after the header) of a position in `query`. */
   sourceOffset(offset: number): number;
   /** Statements before the query (run before each build), after it, and on virtual update. */
@@ -35,7 +37,7 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   }
   const statements = splitTokens(tokens, ';').map(trimTokens).filter((s) => s.length);
   const ev = new MacroEvaluator(ctx);
-  const result: ExpandedModel = { query: '', queryStart: 0, sourceOffset: (o) => o, pre: [], post: [], onVirtualUpdate: [] };
+  const result: ExpandedModel = { query: '', queryStart: 0, changed: false, sourceOffset: (o) => o, pre: [], post: [], onVirtualUpdate: [] };
   let queryIndex = statements.findIndex(isQuery);
   let inVirtual: Token | undefined;
   statements.forEach((st, i) => {
@@ -53,6 +55,7 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
       const edits: Edit[] = [];
       result.query = ev.expand(st, ev.scope, edits).trim();
       result.queryStart = st[0].start;
+      result.changed = edits.some((e) => text.slice(e.srcStart, e.srcEnd) !== result.query.slice(e.outStart, e.outEnd));
       result.sourceOffset = (o) => sourceOffset(edits, o, st[0].start);
       refuseDeferred(result.query, result.sourceOffset);
       return;

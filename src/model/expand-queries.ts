@@ -94,7 +94,7 @@ export async function expandAndParse(
     round.forEach((r, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) {
-        const expandedNote = r.expanded.query === r.def.query.trim() ? '' : ' (in the query after macro expansion; `planner render` shows it)';
+        const expandedNote = !r.expanded.changed ? '' : ' (in the query after macro expansion; `planner render` shows it)';
         throw new InputError(`SQL does not parse: ${outcome.message}${expandedNote}`, {
           location: at(r.def, r.def.queryOffset + r.expanded.sourceOffset(outcome.offset ?? 0)),
           code: 'invalid_sql',

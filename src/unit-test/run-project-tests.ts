@@ -19,7 +19,21 @@ export async function runProjectTests(
   if (!tests.length) return [];
   // `loaded`: a project the caller already read (a plan), instead of reading it again.
   const project = await (loaded ? loaded() : loadProject(config, variables));
-  return runUnitTests(tests, project, config, variables);
+  // Macros expand when a project loads, so a test whose `vars` set model variables runs
+  // against the project loaded with them (once per distinct set).
+  const groups = new Map<string, UnitTest[]>();
+  for (const t of tests) {
+    const { start: _s, end: _e, execution_time: _x, ...vars } = t.vars;
+    const key = JSON.stringify(Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)));
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  const results: UnitTestResult[] = [];
+  for (const [key, group] of groups) {
+    const vars = Object.fromEntries(JSON.parse(key) as [string, unknown][]);
+    const own = Object.keys(vars).length ? await loadProject(config, { ...variables, ...vars }) : project;
+    results.push(...(await runUnitTests(group, own, config, variables)));
+  }
+  return tests.map((t) => results.find((r) => r.test === t)!);
 }
 
 /** `file::name`, a test name, a model name, or a part of the file path. */
