@@ -83,6 +83,12 @@ export class MacroEvaluator {
   private readonly applying: string[] = [];
   private depth = 0;
   private templating = 0;
+  /**
+   * A query's top-level `@VAR('name', default)` stays as written and is filled in per
+   * batch, as before macros expanded at load: the variable's value still enters the
+   * fingerprint, and models that only use @VAR keep their fingerprints.
+   */
+  keepVarCalls = false;
 
   constructor(readonly ctx: MacroContext) {}
 
@@ -122,6 +128,11 @@ export class MacroEvaluator {
       if (isOp(tokens[i + 1], '(') && !t.brace) {
         end = matchBracket(tokens, i + 1);
         if (end < 0) throw new MacroError(`@${t.name}( is missing its closing parenthesis`, t.start);
+        if (this.keepVarCalls && this.depth === 0 && t.name!.toLowerCase() === 'var') {
+          out.push(tokens.slice(i, end + 1).map((x) => x.text).join(''));
+          i = end;
+          continue;
+        }
         value = this.call(t, tokens.slice(i + 2, end), scope);
       } else {
         // In a @SQL('...') template a string value is spliced bare, as SQLMesh's template() does.

@@ -53,7 +53,9 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
     }
     if (i === queryIndex && !inVirtual) {
       const edits: Edit[] = [];
+      ev.keepVarCalls = true;
       result.query = ev.expand(st, ev.scope, edits).trim();
+      ev.keepVarCalls = false;
       result.queryStart = st[0].start;
       result.changed = edits.some((e) => text.slice(e.srcStart, e.srcEnd) !== result.query.slice(e.outStart, e.outEnd));
       result.sourceOffset = (o) => sourceOffset(edits, o, st[0].start);
@@ -84,7 +86,7 @@ function isQuery(st: Token[]): boolean {
  * fingerprinted before any batch.
  */
 function refuseDeferred(query: string, toSource: (o: number) => number): void {
-  const leftover = tokenize(query).find((t) => t.type === 'macro' && !RUNTIME_VARIABLES.has(t.name!.toLowerCase()));
+  const leftover = tokenize(query).find((t) => t.type === 'macro' && !RUNTIME_VARIABLES.has(t.name!.toLowerCase()) && t.name!.toLowerCase() !== 'var');
   if (leftover) {
     throw new MacroError(
       `@${leftover.name} depends on a variable known only when the model runs (@runtime_stage or a time variable): in the query, such variables can only be used as values, which are filled in per batch; a condition on them belongs in a statement before or after the query`,

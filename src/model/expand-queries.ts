@@ -84,6 +84,7 @@ export async function expandAndParse(
         if (err instanceof RuntimeMacroError) throw new InputError(err.message, { location: at(def, def.queryOffset + expanded.sourceOffset(err.offset)) });
         throw err;
       }
+      for (const m of found) if (m.variable !== undefined && variables[m.variable] !== undefined) used[m.variable] = variables[m.variable];
       round.push({ def, expanded, macros: found, template: placeholderQuery(expanded.query, found), variables: used });
     }
     if (!round.length) {
