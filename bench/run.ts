@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { benchApplyOverhead } from './apply-overhead.js';
 import { benchParseRates } from './parse-rates.js';
+import { benchReport } from './report-bench.js';
 import { writeReport, type BenchRow } from './report.js';
 import { benchPlanAtScale, benchSmallApplyDuckDB, benchSmallApplyPostgres } from './small-models.js';
 
@@ -23,6 +24,7 @@ await step('parse success rates', () => benchParseRates(root));
 await step('small models: first apply, DuckDB', () => benchSmallApplyDuckDB(quick ? 200 : 2000, quick ? 1 : 2));
 await step('small models: first apply, PostgreSQL', () => benchSmallApplyPostgres(quick ? 200 : 2000));
 await step('no-op plan, dev plan, run at scale', () => benchPlanAtScale(quick ? [200, 1000] : [2000, 10000]));
+await step('HTML report', () => benchReport(quick ? 300 : 2000));
 await step('apply overhead', () => benchApplyOverhead(quick ? 50 : 200, quick ? 4 : 40));
 try {
   const { benchTableDiff } = await import('./table-diff-bench.js');

@@ -52,25 +52,25 @@ function schemaLabel(schema: string, total: number, changed: number): string {
 }
 
 /** The model graph as SVG: one `g.node` per model (its status a class) and one `path.edge` per dependency. */
-export function modelGraphSvg(review: Review, layout: GraphLayout, modelHref?: (model: string) => string): string {
+export function modelGraphSvg(review: Review, layout: GraphLayout, modelHref?: (model: string) => string, hidden = false): string {
   const byName = new Map(review.models.map((m) => [m.name, m]));
   const nodes = layout.nodes.map((n) => {
     const m = byName.get(n.id)!;
     return nodeSvg(n, n.id, `node s-${m.status}`, `data-model="${esc(m.name)}" data-schema="${esc(m.schema)}" data-status="${m.status}" data-kind="${esc(m.kind)}" data-anchor="${anchor(m.name)}"${modelHref ? ` data-href="${esc(modelHref(m.name))}"` : ''}`);
   });
   const edges = layout.edges.map((e) => `<path class="edge" data-from="${esc(e.from)}" data-to="${esc(e.to)}" d="${pathOf(e.points)}"/>`);
-  return svg('g-models', layout, edges, nodes);
+  return svg('g-models', layout, edges, nodes, hidden);
 }
 
 /** The schema graph as SVG: one `g.schema-node` per schema, coloured by its most notable change. */
-export function schemaGraphSvg(review: Review, layout: GraphLayout): string {
+export function schemaGraphSvg(review: Review, layout: GraphLayout, hidden = false): string {
   const groups = schemaGroups(review);
   const nodes = layout.nodes.map((n) => {
     const g = groups.get(n.id)!;
     return nodeSvg(n, schemaLabel(n.id, g.total, g.changed), `schema-node s-${g.status}`, `data-schema="${esc(n.id)}"`);
   });
   const edges = layout.edges.map((e) => `<path class="edge" d="${pathOf(e.points)}"/>`);
-  return svg('g-schemas', layout, edges, nodes);
+  return svg('g-schemas', layout, edges, nodes, hidden);
 }
 
 function nodeSvg(n: GraphLayout['nodes'][number], label: string, cls: string, data: string): string {
@@ -78,10 +78,10 @@ function nodeSvg(n: GraphLayout['nodes'][number], label: string, cls: string, da
   return `<g class="${cls}" ${data} data-box="${n.x},${n.y},${w},${n.height}" transform="translate(${n.x},${n.y})"><title>${esc(label)}</title><rect width="${w}" height="${n.height}" rx="4"/><text x="8" y="${n.height / 2 + 4}">${esc(label)}</text></g>`;
 }
 
-function svg(id: string, layout: GraphLayout, edges: string[], nodes: string[]): string {
+function svg(id: string, layout: GraphLayout, edges: string[], nodes: string[], hidden = false): string {
   const [w, h] = [Math.ceil(layout.width) + 20, Math.ceil(layout.height) + 20];
   return (
-    `<svg id="${id}" class="graph" xmlns="http://www.w3.org/2000/svg" data-width="${w}" data-height="${h}">` +
+    `<svg id="${id}" class="graph" xmlns="http://www.w3.org/2000/svg" data-width="${w}" data-height="${h}"${hidden ? ' style="display:none"' : ''}>` +
     `<defs><marker id="${id}-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L8,4L0,8z" class="arrow"/></marker></defs>` +
     `<g class="pan"><g class="edges" id="${id}-edges">${edges.join('')}</g><g class="nodes">${nodes.join('')}</g></g></svg>`
   );

@@ -6,6 +6,9 @@ import { STATUS_LABEL, STATUS_ORDER, type Review, type ReviewChange } from './re
 import { sideBySideHtml } from './side-by-side.js';
 import { tableDiffsHtml } from './table-diff-html.js';
 
+/** Above this many models the lineage opens as one node per schema. */
+export const COLLAPSE_ABOVE = 400;
+
 export interface ReportPageOptions {
   /** Links each graph node to a page of its own (the live UI); a written report has none. */
   modelHref?: (model: string) => string;
@@ -50,13 +53,15 @@ export function legendHtml(review: Review): string {
 }
 
 function lineageHtml(review: Review, layouts: ReviewLayouts, options: ReportPageOptions): string {
-  const models = modelGraphSvg(review, layouts.models, options.modelHref);
+  // A big graph opens folded by schema: the model graph is not even painted until asked for.
+  const collapsed = review.models.length > COLLAPSE_ABOVE;
+  const models = modelGraphSvg(review, layouts.models, options.modelHref, collapsed);
   return `<section id="lineage"><h2>Lineage</h2>${legendHtml(review)}
 <div class="toolbar"><button type="button" data-view="models">models</button><button type="button" data-view="schemas">by schema</button>
 <button type="button" id="zoom-in" title="zoom in">+</button><button type="button" id="zoom-out" title="zoom out">−</button><button type="button" id="zoom-fit">fit</button>
 <input id="search" type="search" placeholder="search models (Enter jumps to the first)" autocomplete="off"><span id="search-count"></span></div>
 <div id="matches"></div>
-<div id="viewport" data-collapse-above="400"${viewportStyle(layouts)}>${models}${schemaGraphSvg(review, layouts.schemas)}<div id="node-info" hidden></div></div></section>`;
+<div id="viewport" data-collapse-above="${COLLAPSE_ABOVE}"${viewportStyle(layouts)}>${models}${schemaGraphSvg(review, layouts.schemas, !collapsed)}<div id="node-info" hidden></div></div></section>`;
 }
 
 /** A small graph gets a viewport its own height instead of most of the window. */
