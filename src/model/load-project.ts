@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
@@ -114,7 +114,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     if (model.kind.name === 'SEED') {
       // The resolved path is part of the kind, so environments reading different files get different tables.
       const written = model.kind.path;
-      model.kind = { ...model.kind, path: resolveSeedPath(written, variables, at(model, model.source.indexOf(written))) };
+      model.kind = { ...model.kind, path: fromProjectRoot(resolveSeedPath(written, variables, at(model, model.source.indexOf(written))), model.file) };
       const path = resolve(dirname(join(root, model.file)), model.kind.path);
       if (!existsSync(path)) {
         throw new InputError(`seed file '${model.kind.path}' does not exist (looked for ${relative(root, path)})`, {
@@ -193,4 +193,15 @@ export function assertModelGateways(project: Project, gateway: string): void {
       });
     }
   }
+}
+
+/**
+ * SQLMesh's `$root/...` in a SEED path names a file from the project's root; planner keeps
+ * seed paths relative to the model file, so it becomes that (`$root/seeds/a.csv` in
+ * `models/raw/a.sql` is `../../seeds/a.csv`), and fingerprints as if written so.
+ */
+function fromProjectRoot(path: string, modelFile: string): string {
+  const m = /^\$root[\\/](.*)$/.exec(path);
+  if (!m) return path;
+  return posix.relative(posix.dirname(modelFile), posix.normalize(m[1]));
 }

@@ -228,3 +228,14 @@ describe('SCD Type 2 and unmanaged kinds', () => {
     expect(errorOf(() => read(text)).message).toContain(message);
   });
 });
+
+describe('SEED paths', () => {
+  it("read SQLMesh's $root as the project's root", async () => {
+    const csv = 'id,name\n1,a\n';
+    const seed = (path: string) => `MODEL (name raw.a, kind SEED (path '${path}'));`;
+    const rooted = await projects.load({ 'models/raw/a.sql': seed('$root/seeds/a.csv'), 'seeds/a.csv': csv });
+    expect(rooted.models.get('raw.a')!.kind).toEqual({ name: 'SEED', path: '../../seeds/a.csv' });
+    const relative = await projects.load({ 'models/raw/a.sql': seed('../../seeds/a.csv'), 'seeds/a.csv': csv });
+    expect(fingerprintProject(rooted).get('raw.a')!.id).toBe(fingerprintProject(relative).get('raw.a')!.id);
+  });
+});
