@@ -84,4 +84,13 @@ describe('CLI habits', () => {
       chalk.level = level;
     }
   });
+
+  it('writes times in --json as ISO-8601 (UTC)', async () => {
+    p = new TempProject();
+    await p.planAndApply('prod');
+    const [prod] = JSON.parse((await cli(['environments', '--json', '-p', p.dir])).stdout).environments;
+    expect(prod.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(prod.lastAppliedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(prod.expiresAt).toBeNull();
+  });
 });

@@ -4,7 +4,7 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentConfigJson, renderEnvironmentConfig } from '../render/environment-config.js';
 import { renderTable } from '../render/table.js';
-import { formatWhen, relativeTime } from '../render/time.js';
+import { formatWhen, isoTime, relativeTime } from '../render/time.js';
 import type { GlobalOptions } from './global-options.js';
 
 export interface EnvironmentsOptions extends GlobalOptions {
@@ -29,10 +29,10 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
         models: Object.keys(e.snapshots).length,
         views: e.views.length,
         createdFrom: e.createdFrom,
-        createdAt: e.createdAt,
-        lastAppliedAt: e.updatedAt,
+        createdAt: isoTime(e.createdAt),
+        lastAppliedAt: isoTime(e.updatedAt),
         planId: e.planId,
-        expiresAt: e.expiresAt,
+        expiresAt: e.expiresAt === null ? null : isoTime(e.expiresAt),
         expired: isExpired(e, now),
       }));
       io.out(JSON.stringify({ environments: list }, null, 2));

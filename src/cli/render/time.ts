@@ -19,3 +19,8 @@ export function relativeTime(ms: number, now: number): string {
 export function formatWhen(ms: number, now: number): string {
   return `${formatTime(ms)} (${relativeTime(ms, now)})`;
 }
+
+/** A stored epoch-milliseconds time as ISO-8601 in UTC, the form every --json output uses. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
