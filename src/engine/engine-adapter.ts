@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../config/types.js';
 import type { TableName } from '../util/identifiers.js';
 import type { PhysicalOps } from './physical-ops.js';
+import type { TransactionOptions } from './transactions.js';
 
 /** What differs between engines, so callers branch on a flag, not on an engine name. */
 export interface EngineCapabilities {
@@ -9,6 +10,8 @@ export interface EngineCapabilities {
   transactionalDdl: boolean;
   /** `CREATE OR REPLACE VIEW` may drop, rename or retype columns (PostgreSQL: no). */
   replaceViewChangesColumns: boolean;
+  /** A nested transaction can run under a savepoint (PostgreSQL; DuckDB has none and refuses). */
+  savepoints: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -56,8 +59,12 @@ export interface EngineAdapter {
 
   execute(sql: string): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
-  /** Runs `fn` in one transaction; statements issued inside through this adapter join it. */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction; statements issued in its async scope, through this
+   * adapter or its kysely, join it. Nesting, savepoints, options and rollback failures
+   * behave the same on every engine: see `TransactionOptions` (engine/transactions.ts).
+   */
+  transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Runs `fn` where nothing can change the database, for user SQL that only reads
    * (`table-diff --where`, `fetchdf`): PostgreSQL in a READ ONLY transaction, one statement

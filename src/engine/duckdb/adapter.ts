@@ -1,17 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely } from 'kysely';
 import { validateColumnType } from '../column-types.js';
 import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
 import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableName } from '../../util/identifiers.js';
 import { physicalOps, type PhysicalOps } from '../physical-ops.js';
+import { refuseSavepoint, rollbackFailed, type TransactionOptions } from '../transactions.js';
 import { DuckDBSession } from './connection.js';
 import { duckdbKyselyDialect } from './kysely-dialect.js';
 
 /** The embedded DuckDB engine: one file, one connection, transactional DDL. */
 export class DuckDBAdapter implements EngineAdapter {
   readonly dialect = 'duckdb' as const;
-  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true };
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true, savepoints: false };
   readonly ops: PhysicalOps = physicalOps(this);
-  private inTransaction = false;
+  /** Set in the async scope of the open transaction: calls made there join it. */
+  private readonly scope = new AsyncLocalStorage<true>();
+  /** The one connection holds one transaction at a time: a second outermost caller waits its turn. */
+  private turn: Promise<unknown> = Promise.resolve();
   /** Inside `readOnly`: every statement must be a SELECT. */
   private readOnlyDepth = 0;
   private db?: Kysely<any>;
@@ -36,32 +41,48 @@ export class DuckDBAdapter implements EngineAdapter {
 
   /** SELECTs only, in a transaction that is always rolled back (see EngineAdapter.readOnly). */
   async readOnly<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTransaction) throw new Error('readOnly cannot start inside a transaction');
-    await this.session.run('BEGIN TRANSACTION');
-    this.inTransaction = true;
-    this.readOnlyDepth++;
-    try {
-      return await fn();
-    } finally {
-      this.readOnlyDepth--;
-      this.inTransaction = false;
-      await this.session.run('ROLLBACK');
-    }
+    if (this.scope.getStore()) throw new Error('readOnly cannot start inside a transaction');
+    return this.inTurn(async () => {
+      await this.session.run('BEGIN TRANSACTION');
+      this.readOnlyDepth++;
+      try {
+        return await fn();
+      } finally {
+        this.readOnlyDepth--;
+        await this.session.run('ROLLBACK');
+      }
+    });
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn();
+  /** The contract of engine/transactions.ts; DuckDB has no savepoints and never waits for locks, so `lockTimeoutMs` changes nothing. */
+  async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.scope.getStore()) {
+      if (options.savepoint) refuseSavepoint('DuckDB');
+      return fn();
+    }
+    return this.inTurn(() => this.outermost(fn));
+  }
+
+  /** Runs `fn` as the connection's one open transaction, in its own async scope. */
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(() => this.scope.run(true, fn));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async outermost<T>(fn: () => Promise<T>): Promise<T> {
     await this.session.run('BEGIN TRANSACTION');
-    this.inTransaction = true;
     try {
       const result = await fn();
       await this.session.run('COMMIT');
       return result;
     } catch (err) {
-      await this.session.run('ROLLBACK').catch(() => undefined);
+      try {
+        await this.session.run('ROLLBACK');
+      } catch (rollbackError) {
+        throw rollbackFailed(err, rollbackError);
+      }
       throw err;
-    } finally {
-      this.inTransaction = false;
     }
   }
 

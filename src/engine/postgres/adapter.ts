@@ -3,6 +3,7 @@ import type { PostgresGatewayConfig } from '../../config/types.js';
 import { quoteIdent, quoteTable, type TableName } from '../../util/identifiers.js';
 import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
 import { physicalOps, type PhysicalOps } from '../physical-ops.js';
+import type { TransactionOptions } from '../transactions.js';
 import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, postgresSettings } from './config.js';
 import { PostgresSession, sqlState } from './connection.js';
@@ -25,7 +26,7 @@ const RELATIONS = `FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnam
  */
 export class PostgresAdapter implements EngineAdapter {
   readonly dialect = 'postgres' as const;
-  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false };
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false, savepoints: true };
   readonly locks: AdvisoryLocks;
   readonly ops: PhysicalOps = physicalOps(this);
   private db?: Kysely<any>;
@@ -64,11 +65,13 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   /**
-   * One transaction (a promotion and its state record). Lock waits are retried rather
-   * than queued, for up to lock_timeout: a long reader makes it fail and roll back.
+   * One transaction (a promotion and its state record), by the contract of
+   * engine/transactions.ts. Unless given a lock timeout, an outermost one retries lock
+   * waits rather than queueing, for up to lock_timeout: a long reader makes it fail and roll back.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.session.transaction(fn, { retryLocksForMs: this.lockTimeoutMs });
+  transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const outermost = !this.session.currentClient() && options.lockTimeoutMs === undefined;
+    return this.session.transaction(fn, outermost ? { ...options, retryLocksForMs: this.lockTimeoutMs } : options);
   }
 
   /** A READ ONLY transaction (see EngineAdapter.readOnly). */

@@ -4,6 +4,7 @@ import { EngineError, PlannerError } from '../../errors.js';
 import { redact } from '../../util/secrets.js';
 import type { QueryResult, Row } from '../engine-adapter.js';
 import type { PostgresSettings } from './config.js';
+import { rollbackFailed, type TransactionOptions } from '../transactions.js';
 
 /** Type OIDs whose text form the session keeps or converts (see `types` below). */
 const INT8 = 20;
@@ -24,10 +25,8 @@ const types = {
   },
 };
 
-/** Options of one transaction. */
-export interface TransactionOptions {
-  /** `lock_timeout` for this transaction, in milliseconds; 0 waits forever. */
-  lockTimeoutMs?: number;
+/** Options of one transaction: the engines' shared ones (engine/transactions.ts), and PostgreSQL's own. */
+export interface SessionTransactionOptions extends TransactionOptions {
   /**
    * Instead of waiting for locks, retry the whole body for up to this many milliseconds:
    * each attempt waits at most ATTEMPT_LOCK_WAIT_MS for any lock, and a failed attempt is
@@ -58,8 +57,10 @@ const LOCK_GAVE_UP = new Set(['55P03', '40P01']);
  */
 export class PostgresSession {
   private readonly pinned = new AsyncLocalStorage<pg.PoolClient>();
-  /** Clients inside a read-only transaction (see TransactionOptions.readOnly). */
+  /** Clients inside a read-only transaction (see SessionTransactionOptions.readOnly). */
   private readonly readOnlyClients = new WeakSet<pg.PoolClient>();
+  /** Checked-out clients that have an 'error' listener of ours. */
+  private readonly listened = new WeakSet<pg.PoolClient>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -89,7 +90,14 @@ export class PostgresSession {
   /** A pooled client for the caller to release. */
   async acquire(): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      const client = await this.pool.connect();
+      // A connection the server ends while checked out also emits 'error': its query and
+      // ROLLBACK already fail and say so, and an unheard event would kill the process.
+      if (!this.listened.has(client)) {
+        client.on('error', () => undefined);
+        this.listened.add(client);
+      }
+      return client;
     } catch (err) {
       throw connectError(this.settings, err);
     }
@@ -113,8 +121,9 @@ export class PostgresSession {
    * Runs `fn` in one transaction on one pinned client. Inside an enclosing transaction it
    * simply joins it: the outermost one commits or rolls back everything.
    */
-  async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    if (this.pinned.getStore()) return fn();
+  async transaction<T>(fn: () => Promise<T>, options: SessionTransactionOptions = {}): Promise<T> {
+    const pinned = this.pinned.getStore();
+    if (pinned) return this.nested(pinned, fn, options);
     const client = await this.acquire();
     let broken: Error | undefined;
     try {
@@ -126,14 +135,57 @@ export class PostgresSession {
       await client.query(options.readOnly ? 'ROLLBACK' : 'COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken = e;
-      });
-      throw isDriverError(err) ? this.wrap(err) : err;
+      const failure = isDriverError(err) ? this.wrap(err) : err;
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+        throw rollbackFailed(failure, this.wrap(rollbackError));
+      }
+      throw failure;
     } finally {
-      this.readOnlyClients.delete(client);
       // A client whose rollback failed has a broken connection: drop it instead of reusing it.
       client.release(broken);
+    }
+  }
+
+  /**
+   * Inside an enclosing transaction: joins it, under a savepoint when asked, with its own
+   * lock_timeout for `fn` when given. Retrying lock waits concerns a whole transaction
+   * and is refused here rather than dropped.
+   */
+  private async nested<T>(client: pg.PoolClient, fn: () => Promise<T>, options: SessionTransactionOptions): Promise<T> {
+    if (options.retryLocksForMs !== undefined) {
+      throw new EngineError('retrying lock waits applies to a whole transaction, not to one nested in another', { code: 'unsupported' });
+    }
+    if (options.readOnly) throw new EngineError('a read-only transaction cannot nest in another', { code: 'unsupported' });
+    const body = options.lockTimeoutMs === undefined ? fn : () => this.withLockTimeout(client, options.lockTimeoutMs!, fn);
+    if (!options.savepoint) return body();
+    const name = `planner_sp_${++this.savepoints}`;
+    await client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await body();
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+      throw err;
+    }
+  }
+  private savepoints = 0;
+
+  /** `fn` with its own lock_timeout, the enclosing transaction's restored after it. */
+  private async withLockTimeout<T>(client: pg.PoolClient, ms: number, fn: () => Promise<T>): Promise<T> {
+    const before = String((await client.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
+    await setLockTimeout(client, ms);
+    try {
+      return await fn();
+    } finally {
+      // An aborted transaction takes no statement; the outer one rolls back anyway.
+      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [before]).catch((err: unknown) => {
+        if (sqlState(err) !== '25P02') throw err;
+      });
     }
   }
 
