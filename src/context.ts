@@ -13,6 +13,7 @@ import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from './model/external-references.js';
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
+import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
@@ -45,6 +46,8 @@ export interface ContextOptions {
   now?: () => Date;
   /** Where the gateways' secrets are added, so the caller masks them in whatever it prints. */
   secrets?: SecretRegistry;
+  /** Test hooks that crash or fail an apply at a named point; by default read from PLANNER_TEST_CRASH_AT / PLANNER_TEST_FAIL_AT. */
+  crashPoints?: CrashPoints;
 }
 
 export interface PlanOptions extends IntervalOptions {
@@ -86,7 +89,7 @@ export class Context {
       await migrateState(stateEngine, state, config.stateSchema);
       // A state whose tables do not match is reported by verify and refused by plan, apply and run.
       if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
-      return new Context(config, gatewayName, engine, state, options, stateEngine);
+      return new Context(config, gatewayName, engine, state, { ...options, crashPoints: options.crashPoints ?? crashPointsFromEnv() }, stateEngine);
     } catch (err) {
       if (stateEngine !== engine) await stateEngine.close();
       await engine.close();
@@ -238,6 +241,7 @@ export class Context {
           reporter: this.options.reporter,
           now: () => this.now(),
           maxRowsPerModel: this.settings(plan.environment).policies.maxRowsPerModel,
+          crashPoints: this.options.crashPoints,
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );
@@ -295,6 +299,7 @@ export class Context {
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
         afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.now()),
         isProtected: (name) => this.settings(name).protected,
+        crashPoints: this.options.crashPoints,
       });
     } finally {
       await lock.release();

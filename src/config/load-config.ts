@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { redact, type SecretRegistry } from '../util/secrets.js';
+import type { ConfigContext } from './define-config.js';
 import { gatewaySecrets } from './gateway-secrets.js';
 import type { GatewayConfig, PlannerConfig, ResolvedConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
@@ -24,13 +26,16 @@ const DEFINE_CONFIG = [new URL('./define-config.js', import.meta.url), new URL('
 /**
  * Loads the project's `planner.config.ts` (TypeScript, through jiti) and applies defaults.
  * A project without a config file gets one DuckDB gateway at `.planner/warehouse.duckdb`.
- * The project's `.env` is read first, so the config can take secrets from `process.env`;
- * the gateways' secrets are listed in `secrets`, and added to `secrets` when a registry is given.
+ * The project's `.env` is parsed by Node's own parser and never written into
+ * `process.env`: a config that is a function gets it as `{ env }`; a config object that
+ * reads `process.env.X` while it loads sees the `.env` values only during that load (see
+ * `withDotEnv`). The gateways' secrets are listed in `secrets`, and added to `secrets`
+ * when a registry is given.
  */
 export async function loadConfig(projectDir: string, secrets?: SecretRegistry): Promise<ResolvedConfig> {
   const dir = resolve(projectDir);
   if (!existsSync(dir)) throw new InputError(`project folder ${dir} does not exist`);
-  loadDotEnv(dir);
+  const dotEnv = readDotEnv(dir);
   const file = CONFIG_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
   if (!file && !existsSync(join(dir, 'models'))) {
     // Otherwise a mistyped -p would quietly create a warehouse in a folder that is no project.
@@ -44,7 +49,10 @@ export async function loadConfig(projectDir: string, secrets?: SecretRegistry): 
     let loaded: unknown;
     try {
       const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { 'sql-planner': DEFINE_CONFIG, planner: DEFINE_CONFIG } });
-      loaded = await jiti.import(file, { default: true });
+      loaded = await withDotEnv(dotEnv, async () => {
+        const exported = await jiti.import(file, { default: true });
+        return typeof exported === 'function' ? (exported as (ctx: ConfigContext) => unknown)({ env: { ...dotEnv, ...process.env } }) : exported;
+      });
     } catch (err) {
       throw new InputError(`cannot load config: ${redact((err as Error).message.split('\n')[0])}`, {
         location: { file },
@@ -116,13 +124,24 @@ function defaultProjectName(projectDir: string): string {
   return basename(resolve(projectDir));
 }
 
-/** Reads `KEY=value` lines of the project's `.env` into process.env without overriding what is set. */
-function loadDotEnv(dir: string): void {
+/** The project's `.env` as Node parses it (`util.parseEnv`, as `node --env-file` does); empty without one. */
+function readDotEnv(dir: string): Record<string, string> {
   const file = join(dir, '.env');
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || process.env[m[1]] !== undefined) continue;
-    process.env[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  if (!existsSync(file)) return {};
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * Runs `fn` (the config's own evaluation) with the `.env` values that the process does
+ * not set visible in `process.env`, and takes them away again after: an object config
+ * reading `process.env.X` at load sees them, and nothing else in the process ever does.
+ */
+async function withDotEnv<T>(dotEnv: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const added = Object.keys(dotEnv).filter((k) => process.env[k] === undefined);
+  for (const k of added) process.env[k] = dotEnv[k];
+  try {
+    return await fn();
+  } finally {
+    for (const k of added) if (process.env[k] === dotEnv[k]) delete process.env[k];
   }
 }

@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import { buildSnapshot, computeBatch, insertableColumns } from './build-snapshot.js';
-import { crashPoint } from './crash-points.js';
+import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { renderSnapshot } from './render-snapshot.js';
 import type { BackfillBatch, SnapshotBackfill } from './plan.js';
 import type { ApplyReporter } from './reporter.js';
@@ -21,6 +21,8 @@ export interface BackfillDeps {
   atomic: boolean;
   /** Runs after each batch, before its intervals are recorded (blocking audits throw). */
   afterBatch?: (snapshot: Snapshot, batch: BackfillBatch) => Promise<void>;
+  /** Test hooks (ContextOptions.crashPoints). */
+  crashPoints?: CrashPoints;
 }
 
 /** What one snapshot's backfill did. */
@@ -87,7 +89,7 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
       await record();
     }
     if (rows !== undefined) outcome.rows = (outcome.rows ?? 0) + rows;
-    await crashPoint('after-batch');
+    await (deps.crashPoints ?? NO_CRASH_POINTS).reach('after-batch');
     reporter.batchFinished?.(snapshot, i, todo.length, batch, rows, Date.now() - started);
   }
   return outcome;
@@ -147,7 +149,7 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
     await deps.engine.transaction(build);
     await record();
   }
-  await crashPoint('after-batch');
+  await (deps.crashPoints ?? NO_CRASH_POINTS).reach('after-batch');
   const rows = deps.reporter.batchFinished ? await ops.countRows(snapshot.physical) : undefined;
   deps.reporter.batchFinished?.(snapshot, 0, 1, batch, rows, Date.now() - started);
   return { batches: 1, intervals: batch.intervals, rows };

@@ -7,7 +7,7 @@ import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
-import { crashPoint } from './crash-points.js';
+import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
 import { fullRefreshTimes } from './render-snapshot.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
@@ -22,6 +22,8 @@ export interface EvaluatorDeps {
   now?: () => Date;
   /** `policies.maxRowsPerModel` of the plan's environment. */
   maxRowsPerModel?: number;
+  /** Test hooks (ContextOptions.crashPoints). */
+  crashPoints?: CrashPoints;
 }
 
 export interface ApplyResult {
@@ -42,6 +44,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const { engine, state } = deps;
   const reporter = deps.reporter ?? silentReporter;
   const now = deps.now ?? (() => new Date());
+  const points = deps.crashPoints ?? NO_CRASH_POINTS;
+  const crashPoint = (point: string) => points.reach(point);
   if (await assertNotStale(plan, state)) return { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true };
   // Before any write: a forward-only change that would lose columns is refused here.
   const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now());
@@ -72,6 +76,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     now,
     atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
     afterBatch: batchAuditor(audits, now),
+    crashPoints: points,
   };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];

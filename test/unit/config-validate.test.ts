@@ -95,6 +95,19 @@ describe('planner.config.ts validation', () => {
     delete process.env.PLANNER_CFG_TEST_PRESET;
   });
 
+  it('keeps .env out of process.env: an object config sees it while it loads, a function config gets it as env', async () => {
+    const dotEnv = `PLANNER_CFG_ENV_URL=postgres://u:pw@127.0.0.1:5432/db\nPLANNER_CFG_ENV_NAME='from dotenv'\n`;
+    const objectDir = project(`export default { gateways: { team: { type: 'postgres', url: process.env.PLANNER_CFG_ENV_URL } } };`, dotEnv);
+    expect((await loadConfig(objectDir)).gateways.team).toEqual({ type: 'postgres', url: 'postgres://u:pw@127.0.0.1:5432/db' });
+    const fnDir = project(
+      `import { defineConfig } from 'planner';\nexport default defineConfig(({ env }) => ({ gateways: { team: { type: 'postgres', url: env.PLANNER_CFG_ENV_URL } }, variables: { name: env.PLANNER_CFG_ENV_NAME } }));`,
+      dotEnv,
+    );
+    const config = await loadConfig(fnDir);
+    expect([config.gateways.team, config.variables.name]).toEqual([{ type: 'postgres', url: 'postgres://u:pw@127.0.0.1:5432/db' }, 'from dotenv']);
+    expect([process.env.PLANNER_CFG_ENV_URL, process.env.PLANNER_CFG_ENV_NAME]).toEqual([undefined, undefined]);
+  });
+
   it('without a config file, uses one DuckDB gateway and protects prod', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'planner-config-'));
     dirs.push(dir);
