@@ -8,12 +8,13 @@ import type { ResolvedConfig } from './config/types.js';
 import { ConflictError, EngineError, InputError } from './errors.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
-import type { EngineAdapter, QueryResult } from './engine/engine-adapter.js';
+import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from './model/external-references.js';
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
+import { holdAgainstJanitor, tryCollect } from './plan/collect-lock.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
@@ -42,8 +43,13 @@ export interface ContextOptions {
   /** Gateway to use instead of the environment's or the default one. */
   gateway?: string;
   reporter?: ApplyReporter;
-  /** Injectable clock, for tests. */
+  /** Injectable wall clock, for tests: expiry, built_at and applied_at follow it. */
   now?: () => Date;
+  /**
+   * The time intervals are computed for (`--execution-time`); the wall clock when absent.
+   * Never decides expiry or built_at: a plan for last March does not expire today's environment.
+   */
+  executionTime?: () => Date;
   /** Where the gateways' secrets are added, so the caller masks them in whatever it prints. */
   secrets?: SecretRegistry;
   /** Test hooks that crash or fail an apply at a named point; by default read from PLANNER_TEST_CRASH_AT / PLANNER_TEST_FAIL_AT. */
@@ -99,6 +105,11 @@ export class Context {
 
   now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+
+  /** What intervals are computed for: `executionTime`, or now. */
+  executionNow(): Date {
+    return this.options.executionTime?.() ?? this.now();
   }
 
   settings(environment: string): EnvironmentSettings {
@@ -211,7 +222,7 @@ export class Context {
     const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.now().getTime(), isProtected: (name) => this.settings(name).protected, options });
+    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.executionNow().getTime(), isProtected: (name) => this.settings(name).protected, options });
   }
 
   /** Tables the models read that are neither models nor declared must be in the warehouse: refused at plan time otherwise. */
@@ -229,7 +240,9 @@ export class Context {
     const ttl = this.settings(plan.environment).ttlMs;
     // The environment's lock comes first: a second apply fails here, before any work.
     const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
+    let collect: HeldLock | undefined;
     try {
+      collect = await holdAgainstJanitor(this.stateEngine, this.config.stateSchema, plan.id);
       await assertNoProtectedWrites(plan, this.state, (name) => this.settings(name).protected);
       return await applyPlan(
         plan,
@@ -239,13 +252,15 @@ export class Context {
           projectDir: this.config.projectDir,
           stateSharesConnection: this.stateEngine === this.engine,
           reporter: this.options.reporter,
-          now: () => this.now(),
+          now: () => this.executionNow(),
+          clock: () => this.now(),
           maxRowsPerModel: this.settings(plan.environment).policies.maxRowsPerModel,
           crashPoints: this.options.crashPoints,
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );
     } finally {
+      await collect?.release();
       await lock.release();
     }
   }
@@ -287,21 +302,26 @@ export class Context {
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
     await assertStateSchema(this.state);
     const env = await this.requireEnvironment(environment);
-    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, `run-${randomBytes(6).toString('hex')}`);
+    const runId = `run-${randomBytes(6).toString('hex')}`;
+    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, runId);
+    let collect: HeldLock | undefined;
     try {
+      collect = await holdAgainstJanitor(this.stateEngine, this.config.stateSchema, runId);
       const reporter = this.options.reporter ?? {};
       return await runEnvironment(env, {
         engine: this.engine,
         state: this.state,
         projectDir: this.config.projectDir,
         reporter,
-        now: () => this.now(),
+        now: () => this.executionNow(),
+        clock: () => this.now(),
         atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
-        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.now()),
+        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.executionNow()),
         isProtected: (name) => this.settings(name).protected,
         crashPoints: this.options.crashPoints,
       });
     } finally {
+      await collect?.release();
       await lock.release();
     }
   }
@@ -332,7 +352,13 @@ export class Context {
   janitor(options: JanitorOptions = {}): Promise<JanitorReport> {
     const holder = `janitor-${randomBytes(6).toString('hex')}`;
     return runJanitor(
-      { engine: this.engine, state: this.state, now: this.now(), lockEnvironment: (env) => lockEnvironment(this.stateEngine, this.config.stateSchema, env, holder) },
+      {
+        engine: this.engine,
+        state: this.state,
+        now: this.now(),
+        lockEnvironment: (env) => lockEnvironment(this.stateEngine, this.config.stateSchema, env, holder),
+        tryCollect: () => tryCollect(this.stateEngine, this.config.stateSchema, holder),
+      },
       options,
     );
   }

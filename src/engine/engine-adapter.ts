@@ -42,8 +42,8 @@ export interface HeldLock {
 export interface EngineLocks {
   /** Takes `key` without waiting; when another process holds it, says who (its label, if known). */
   tryLock(key: string, label: string): Promise<{ lock: HeldLock } | { heldBy: string | null }>;
-  /** Waits for `key`. */
-  lock(key: string, label: string): Promise<HeldLock>;
+  /** Waits for `key`; `shared`: held by many at once, excluding only the exclusive holder. */
+  lock(key: string, label: string, options?: { shared?: boolean }): Promise<HeldLock>;
 }
 
 /**

@@ -16,6 +16,12 @@ export interface JanitorDeps {
    * environment and the janitor removing it never interleave. Throws ConflictError when held.
    */
   lockEnvironment?: (environment: string) => Promise<HeldLock>;
+  /**
+   * Takes the lock applies and runs hold (shared) while they work, exclusively and without
+   * waiting; `heldBy` when one is in progress: its new tables are not garbage, so the
+   * unused tables are left for the next run of the janitor.
+   */
+  tryCollect?: () => Promise<{ lock: HeldLock } | { heldBy: string | null }>;
 }
 
 export interface JanitorOptions {
@@ -72,7 +78,19 @@ export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}
   }
   const catalog = new Map((await deps.engine.listObjects()).map((o) => [tableKey(o.name), o]));
   for (const env of all.filter((e) => isExpired(e, run.now))) await removeEnvironment(run, env, catalog, liveViews);
-  await removeUnusedTables(run);
+  const collect = (await deps.tryCollect?.()) ?? { lock: undefined };
+  if (!('lock' in collect)) {
+    run.report.failures.push({
+      object: 'unused tables',
+      message: `skipped: ${collect.heldBy ? `'${collect.heldBy}'` : 'an apply or run'} is in progress and may record tables no environment references yet; run the janitor again when it finishes`,
+    });
+    return run.report;
+  }
+  try {
+    await removeUnusedTables(run);
+  } finally {
+    await collect.lock?.release();
+  }
   return run.report;
 }
 

@@ -16,7 +16,10 @@ export interface BackfillDeps {
   projectDir: string;
   parentOf: (name: string) => Snapshot | undefined;
   reporter: ApplyReporter;
+  /** The execution time: what the batches render as now (`--execution-time`). */
   now: () => Date;
+  /** The wall clock, for recorded facts (built_at); the execution time when absent. */
+  clock?: () => Date;
   /** State shares the engine's transactions: a batch and its interval record commit together. */
   atomic: boolean;
   /** Runs after each batch, before its intervals are recorded (blocking audits throw). */
@@ -52,7 +55,7 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
   if (!tableBuilt) {
     if (kindStrategy(snapshot.model.kind).intervals?.buildsWholeInOneStatement && work.batches.length === 1) return buildWhole(snapshot, work.batches[0], deps);
     await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
-    await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
+    await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: (deps.clock ?? deps.now)().getTime() });
   } else {
     done = (await state.getIntervals([key])).get(key) ?? [];
     // Still recorded until the first batch commits, but to be computed again.
@@ -134,7 +137,7 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
     await deps.afterBatch?.(snapshot, batch);
   };
   const record = async () => {
-    await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: deps.now().getTime() });
+    await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: (deps.clock ?? deps.now)().getTime() });
     // Stale intervals of a dropped table were forgotten before the build: none to merge.
     await deps.state.addIntervals(snapshot.name, snapshot.version, batch.intervals, { fresh: true });
   };

@@ -19,7 +19,10 @@ export interface EvaluatorDeps {
   /** State lives on the engine's own connection: promotion and its record share a transaction. */
   stateSharesConnection: boolean;
   reporter?: ApplyReporter;
+  /** The execution time: what queries render as now (`--execution-time`). */
   now?: () => Date;
+  /** The wall clock, for recorded facts (built_at, when the environment was applied). */
+  clock?: () => Date;
   /** `policies.maxRowsPerModel` of the plan's environment. */
   maxRowsPerModel?: number;
   /** Test hooks (ContextOptions.crashPoints). */
@@ -46,6 +49,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const now = deps.now ?? (() => new Date());
   const points = deps.crashPoints ?? NO_CRASH_POINTS;
   const crashPoint = (point: string) => points.reach(point);
+  const clock = deps.clock ?? now;
   if (await assertNotStale(plan, state)) return { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true };
   // Before any write: a forward-only change that would lose columns is refused here.
   const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now());
@@ -74,6 +78,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     parentOf,
     reporter,
     now,
+    clock,
     atomic: deps.stateSharesConnection && engine.capabilities.transactionalDdl,
     afterBatch: batchAuditor(audits, now),
     crashPoints: points,
@@ -96,7 +101,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await crashPoint('after-build');
       // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
       await auditBuiltSnapshot(snapshot, audits, fullRefreshTimes(snapshot, now()));
-      await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: now().getTime() });
+      await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: clock().getTime() });
     };
     // Where state shares the engine's transactions, the object, its audits and its record
     // commit together: a failed audit leaves nothing behind.
@@ -123,7 +128,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const view of dropped) await engine.dropView(view);
   };
   const record = async () => {
-    const at = now().getTime();
+    const at = clock().getTime();
     const current = await state.getEnvironment(plan.environment);
     await state.setEnvironment(
       {

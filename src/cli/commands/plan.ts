@@ -45,7 +45,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
   const environment = opts.environment ?? 'prod';
   wantsMarkdown(opts);
   const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now: executionClock(opts.executionTime) }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), executionTime: executionClock(opts.executionTime) }, environment);
   try {
     const planOptions = {
       createFrom: opts.createFrom,

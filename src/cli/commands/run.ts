@@ -19,14 +19,13 @@ export interface RunCommandOptions extends GlobalOptions {
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   const showProgress = io.interactive && !opts.json;
-  const now = executionClock(opts.executionTime);
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), now }, environment);
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), executionTime: executionClock(opts.executionTime) }, environment);
   try {
     const started = Date.now();
     const result = await ctx.run(environment);
     const seconds = (Date.now() - started) / 1000;
-    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.now(), seconds), null, 2));
-    else io.out(renderRun(result, ctx.now(), seconds));
+    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.executionNow(), seconds), null, 2));
+    else io.out(renderRun(result, ctx.executionNow(), seconds));
     return 0;
   } finally {
     await ctx.close();

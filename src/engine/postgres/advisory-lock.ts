@@ -38,10 +38,10 @@ export class AdvisoryLocks implements EngineLocks {
     }
   }
 
-  async lock(key: string, label: string): Promise<HeldLock> {
+  async lock(key: string, label: string, options: { shared?: boolean } = {}): Promise<HeldLock> {
     const client = await this.connect(label);
     try {
-      await client.query('SELECT pg_advisory_lock($1::bigint)', [advisoryKey(key).key]);
+      await client.query(options.shared ? 'SELECT pg_advisory_lock_shared($1::bigint)' : 'SELECT pg_advisory_lock($1::bigint)', [advisoryKey(key).key]);
       return held(client);
     } catch (err) {
       await client.end().catch(() => undefined);
