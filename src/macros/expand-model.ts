@@ -41,6 +41,13 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   let queryIndex = statements.findIndex(isQuery);
   let inVirtual: Token | undefined;
   statements.forEach((st, i) => {
+    if (st[0].type === 'word' && /^JINJA_(QUERY_BEGIN|STATEMENT_BEGIN|END)$/i.test(st[0].text)) {
+      throw new MacroError(`${st[0].text.toUpperCase()}: Jinja blocks are not supported by planner; write the model with SQLMesh macros (@IF, @EACH, @DEF) or TypeScript macros in macros/*.ts`, st[0].start);
+    }
+    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN')) {
+      // Parsed and hashed, but planner does not yet run statements when views are swapped: refused rather than skipped.
+      throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN: statements run on virtual update are not supported by planner yet', st[0].start);
+    }
     if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN')) {
       if (inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN inside another ON_VIRTUAL_UPDATE_BEGIN block', st[0].start);
       inVirtual = st[0];

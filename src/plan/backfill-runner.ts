@@ -4,7 +4,7 @@ import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
-import { buildSnapshot, computeBatch, insertableColumns } from './build-snapshot.js';
+import { buildSnapshot, computeBatch, insertableColumns, runStatements } from './build-snapshot.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { renderSnapshot } from './render-snapshot.js';
 import type { BackfillBatch, SnapshotBackfill } from './plan.js';
@@ -133,7 +133,9 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
     // State says this version is not built, and we hold its table: anything there is a
     // leftover of a killed run, never kept (it may hold an older day's data).
     await ops.dropTable(snapshot.physical);
+    await runStatements(snapshot, 'pre', deps.engine, times, 'evaluating');
     await ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
+    await runStatements(snapshot, 'post', deps.engine, times, 'evaluating');
     await deps.afterBatch?.(snapshot, batch);
   };
   const record = async () => {

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
-import type { RenderTimes } from '../model/render.js';
+import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { isValidIdentifier } from '../util/identifiers.js';
+import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
 import type { BackfillBatch } from './plan.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
 
@@ -27,6 +27,8 @@ export async function buildSnapshot(
   now: Date,
 ): Promise<void> {
   const m = snapshot.model;
+  const times = fullRefreshTimes(snapshot, now);
+  await runStatements(snapshot, 'pre', deps.engine, times, 'creating');
   await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
@@ -35,6 +37,17 @@ export async function buildSnapshot(
     seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
     columns: m.columns,
   });
+  await runStatements(snapshot, 'post', deps.engine, times, 'creating');
+}
+
+/**
+ * Runs a model's statements before (`pre`) or after (`post`) its query, in the build's
+ * session, with runtime variables of this build (@this_model is the physical table).
+ */
+export async function runStatements(snapshot: Snapshot, which: 'pre' | 'post', engine: EngineAdapter, times: RenderTimes, stage: RuntimeStage): Promise<void> {
+  const statements = snapshot.model.statements?.[which];
+  if (!statements?.length) return;
+  for (const sql of renderStatements(statements, snapshot.model.dialect, times, quoteTable(snapshot.physical), stage)) await engine.execute(sql);
 }
 
 /**
@@ -52,7 +65,8 @@ export async function computeBatch(
   const intervals = kindStrategy(kind).intervals;
   if (!intervals) throw new Error(`${kind.name} models have no intervals to compute`);
   const times: RenderTimes = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.execution };
-  return intervals.land({
+  await runStatements(snapshot, 'pre', deps.engine, times, 'evaluating');
+  const written = await intervals.land({
     kind,
     table: snapshot.physical,
     ops: deps.engine.ops,
@@ -63,6 +77,8 @@ export async function computeBatch(
     count: deps.count,
     column: (name, property) => checkedColumn(snapshot, name, property),
   });
+  await runStatements(snapshot, 'post', deps.engine, times, 'evaluating');
+  return written;
 }
 
 /**
