@@ -46,7 +46,7 @@ function directScript(plan: Plan): string[] {
   }
   for (const name of plan.views) {
     const s = parentOf(name);
-    out.push(`CREATE VIEW ${quoteTable(viewName(s.model.schema, s.model.table, plan.environment))} AS SELECT * FROM ${quoteTable(s.physical)}`);
+    out.push(`CREATE VIEW ${quoteTable(viewName(s.model.schema, s.model.table, plan.environment, plan.layout))} AS SELECT * FROM ${quoteTable(s.physical)}`);
   }
   return out;
 }

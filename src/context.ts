@@ -15,6 +15,7 @@ import { assertReferencesExist, schemasToList, undeclaredReferences } from './mo
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
 import { holdAgainstJanitor, tryCollect } from './plan/collect-lock.js';
+import { kindStrategy } from './kinds/registry.js';
 import { lockEnvironment, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
@@ -30,7 +31,7 @@ import { restrictProject, selectedModels } from './plan/select-models.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
 import type { Snapshot } from './snapshot/snapshot.js';
-import { PROD } from './snapshot/virtual-names.js';
+import { assertEnvironmentFits, PROD, type LayoutModel } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
@@ -170,6 +171,8 @@ export class Context {
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
     await this.assertExternalTablesExist(project);
+    const layout = this.config.virtualLayout;
+    assertEnvironmentFits(environment, layout, viewedModels(project), this.config.stateSchema);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
     let base: EnvironmentRecord | undefined;
@@ -213,6 +216,7 @@ export class Context {
       prod,
       known,
       includeUnmodified: options.includeUnmodified ?? false,
+      layout,
       kept: new Set(kept.keys()),
       forwardOnly: options.forwardOnly,
       allowDestructive: options.allowDestructive,
@@ -380,4 +384,9 @@ export class Context {
     if (this.stateEngine !== this.engine) await this.stateEngine.close();
     await this.engine.close();
   }
+}
+
+/** The models that get a view: every one but those without a table of their own. */
+function viewedModels(project: Project): LayoutModel[] {
+  return [...project.models.values()].filter((m) => kindStrategy(m.kind).physical);
 }

@@ -8,6 +8,8 @@ export interface EnvironmentSettings {
   ttlMs: number | null;
   protected: boolean;
   variables: Record<string, unknown>;
+  /** Views only for the models the environment changes (prod always has every view). */
+  changedOnly: boolean;
   /** The `environments` key that applied (the name itself or a pattern), or null for defaults only. */
   matchedBy: string | null;
   policies: EnvironmentPolicies;
@@ -31,6 +33,7 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     ttlMs: isProd ? null : entry?.ttl !== undefined ? parseDuration(entry.ttl) : WEEK,
     protected: entry?.protected ?? isProd,
     variables: { ...config.variables, ...entry?.variables },
+    changedOnly: !isProd && (entry?.changedOnly ?? config.changedOnly ?? false),
     matchedBy: key ?? null,
     policies: entry?.policies ?? {},
   };

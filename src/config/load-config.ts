@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
+import { DEFAULT_LAYOUT } from '../snapshot/virtual-names.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { redact, type SecretRegistry } from '../util/secrets.js';
 import type { ConfigContext } from './define-config.js';
@@ -110,6 +111,8 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     project: config.project ?? defaultProjectName(projectDir),
     sharedState: config.sharedState ?? false,
     secrets: gatewaySecrets(gateways),
+    virtualLayout: config.virtualLayout ?? DEFAULT_LAYOUT,
+    changedOnly: config.changedOnly ?? false,
   };
 }
 

@@ -1,4 +1,6 @@
 import type { ValidationThresholds } from '../governance/metrics.js';
+import type { VirtualLayout } from '../snapshot/virtual-names.js';
+
 /** A DuckDB database file (or `:memory:`). `path` is relative to the project folder. */
 export interface DuckDBGatewayConfig {
   type: 'duckdb';
@@ -41,6 +43,8 @@ export interface EnvironmentConfig {
   variables?: Record<string, unknown>;
   /** Limits on what plans and runs of the environment may do. */
   policies?: EnvironmentPolicies;
+  /** Views only for the models this environment changes, instead of one for every model (the default). */
+  changedOnly?: boolean;
 }
 
 /** Runtime policies of an environment (or a pattern of them). */
@@ -72,6 +76,10 @@ export interface PlannerConfig {
    * the projects that share it. By default a state belongs to the project that created it.
    */
   sharedState?: boolean | string[];
+  /** Where environments' views live: 'schema-suffix' (default), 'environment-schema' or 'table-suffix'. */
+  virtualLayout?: VirtualLayout;
+  /** Project-wide default of `environments.<name>.changedOnly`. */
+  changedOnly?: boolean;
 }
 
 /** The config after defaults are applied. */
@@ -89,4 +97,6 @@ export interface ResolvedConfig {
   sharedState: boolean | string[];
   /** The gateways' secret values (passwords, secret URL parts), for a SecretRegistry. */
   secrets: string[];
+  virtualLayout: VirtualLayout;
+  changedOnly: boolean;
 }

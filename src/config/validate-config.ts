@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from './environment-settings.js';
+import { VIRTUAL_LAYOUTS } from '../snapshot/virtual-names.js';
 import type { PlannerConfig } from './types.js';
 
 /**
@@ -77,12 +78,14 @@ const shape: Shape = {
   },
   variables,
   environments: {
-    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies } } },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean' } },
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',
   validation: { shape: { rowCountChangePct: 'number', nullRateIncreasePct: 'number', hashTotalChangePct: 'number', uniqueGrain: 'boolean' } },
   project: { base: 'string', check: (v) => (PROJECT_NAME.test(v as string) ? undefined : 'a project name (1 to 200 letters, digits, and . _ - @ /)') },
+  virtualLayout: { oneOf: [...VIRTUAL_LAYOUTS] },
+  changedOnly: 'boolean',
   sharedState: {
     custom: (v) =>
       v === true || v === false || (Array.isArray(v) && v.every((p) => typeof p === 'string' && PROJECT_NAME.test(p)))

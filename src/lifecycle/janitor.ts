@@ -1,6 +1,6 @@
 import type { CatalogObject, EngineAdapter, HeldLock } from '../engine/engine-adapter.js';
 import { ConflictError } from '../errors.js';
-import { viewName } from '../snapshot/virtual-names.js';
+import { DEFAULT_LAYOUT, modelViewName } from '../snapshot/virtual-names.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
 import type { TableName } from '../util/identifiers.js';
@@ -74,7 +74,7 @@ export async function runJanitor(deps: JanitorDeps, options: JanitorOptions = {}
   const all = await deps.state.listEnvironments();
   const liveViews = new Set<string>();
   for (const env of all.filter((e) => !isExpired(e, run.now))) {
-    for (const v of env.views) liveViews.add(tableKey(viewOf(v, env.name)));
+    for (const v of env.views) liveViews.add(tableKey(viewOf(v, env)));
   }
   const catalog = new Map((await deps.engine.listObjects()).map((o) => [tableKey(o.name), o]));
   for (const env of all.filter((e) => isExpired(e, run.now))) await removeEnvironment(run, env, catalog, liveViews);
@@ -135,7 +135,7 @@ async function removeEnvironment(run: Run, stale: EnvironmentRecord, catalog: Ma
     if (!env || env.planId !== stale.planId || !isExpired(env, run.now)) return;
     let clean = true;
     for (const model of env.views) {
-      const name = viewOf(model, env.name);
+      const name = viewOf(model, env);
       const key = tableKey(name);
       const object = catalog.get(key);
       if (!object || liveViews.has(key)) continue;
@@ -212,17 +212,19 @@ async function removeUnusedTables(run: Run): Promise<void> {
   if (ids.length && (await attempt(run, 'state: snapshot rows', () => state.deleteSnapshots(ids)))) report.snapshotsDeleted = ids.length;
 }
 
-function viewOf(model: string, environment: string): TableName {
-  const dot = model.indexOf('.');
-  return viewName(model.slice(0, dot), model.slice(dot + 1), environment);
+/** An environment's view of a model, in the layout its record says its views are in. */
+function viewOf(model: string, env: EnvironmentRecord): TableName {
+  return modelViewName(model, env.name, env.layout ?? DEFAULT_LAYOUT);
 }
 
-/** The schemas an environment's views live in, for every model schema it has ever held. */
+/** The schemas of an environment's own that its views live in, for every model schema it has ever held. */
 function environmentSchemas(env: EnvironmentRecord): string[] {
+  // Table-suffixed views live in the model schemas, which are prod's, not the environment's.
+  if (env.layout === 'table-suffix') return [];
   const schemas = new Set<string>();
   for (const model of [...Object.keys(env.snapshots), ...env.views]) {
     try {
-      schemas.add(viewOf(model, env.name).schema);
+      schemas.add(viewOf(model, env).schema);
     } catch {
       // A name too long for a view schema never had one.
     }

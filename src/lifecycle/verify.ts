@@ -1,7 +1,7 @@
 import type { CatalogObject, EngineAdapter } from '../engine/engine-adapter.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { viewName } from '../snapshot/virtual-names.js';
+import { DEFAULT_LAYOUT, modelViewName, PROD, viewName, VIRTUAL_LAYOUTS, type VirtualLayout } from '../snapshot/virtual-names.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
 import { physicalTablesRead, readsTable, tableKey } from './catalog-references.js';
 
@@ -16,6 +16,7 @@ export type ProblemCode =
   | 'not_a_view'
   | 'wrong_target'
   | 'unexpected_view'
+  | 'old_layout_view'
   | 'missing_built_table'
   | 'state_schema';
 
@@ -29,7 +30,7 @@ export interface Problem {
 }
 
 export interface VerifyReport {
-  environments: { name: string; expired: boolean; models: number; views: number }[];
+  environments: { name: string; expired: boolean; models: number; views: number; layout: VirtualLayout }[];
   /** Views and physical objects looked at in the catalog. */
   checked: { views: number; tables: number };
   problems: Problem[];
@@ -82,8 +83,10 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
     }
   }
 
+  const expected = new Set(live.flatMap((e) => e.views.map((m) => tableKey(modelViewName(m, e.name, layoutOf(e))))));
   for (const env of live) {
     const viewed = new Set(env.views);
+    problems.push(...oldLayoutViews(env, catalog, expected));
     for (const model of env.views) {
       if (!env.snapshots[model]) {
         problems.push({ code: 'view_without_snapshot', environment: env.name, object: model, message: `${model} has a view but no snapshot in environment ${env.name}` });
@@ -96,7 +99,7 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
         continue;
       }
       if (!kindStrategy(s.model.kind).physical) continue;
-      const name = viewName(s.model.schema, s.model.table, env.name);
+      const name = viewName(s.model.schema, s.model.table, env.name, layoutOf(env));
       const object = catalog.get(tableKey(name));
       if (viewed.has(model)) {
         checked.views++;
@@ -121,10 +124,41 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
     }
   }
   return {
-    environments: envs.map((e) => ({ name: e.name, expired: isExpired(e, deps.now.getTime()), models: Object.keys(e.snapshots).length, views: e.views.length })),
+    environments: envs.map((e) => ({ name: e.name, expired: isExpired(e, deps.now.getTime()), models: Object.keys(e.snapshots).length, views: e.views.length, layout: layoutOf(e) })),
     checked: { views: checked.views, tables: checked.tables.size },
     problems,
   };
+}
+
+const layoutOf = (env: EnvironmentRecord): VirtualLayout => env.layout ?? DEFAULT_LAYOUT;
+
+/**
+ * Views of the environment's models where another layout would put them, still reading
+ * planner's tables: left behind by a layout change that did not finish (a plan moves
+ * them all in one transaction, the janitor drops an expired environment's where it recorded them).
+ */
+function oldLayoutViews(env: EnvironmentRecord, catalog: Map<string, CatalogObject>, expected: Set<string>): Problem[] {
+  if (env.name === PROD) return [];
+  const out: Problem[] = [];
+  for (const layout of VIRTUAL_LAYOUTS.filter((l) => l !== layoutOf(env))) {
+    for (const model of Object.keys(env.snapshots)) {
+      let key: string;
+      try {
+        key = tableKey(modelViewName(model, env.name, layout));
+      } catch {
+        continue; // too long for that layout: it never had a view there
+      }
+      const object = catalog.get(key);
+      if (object?.type !== 'view' || expected.has(key) || !physicalTablesRead(object.definition ?? '').length) continue;
+      out.push({
+        code: 'old_layout_view',
+        environment: env.name,
+        object: key,
+        message: `view ${key} is where layout '${layout}' puts ${model}, but environment ${env.name}'s views are in layout '${layoutOf(env)}': drop it`,
+      });
+    }
+  }
+  return out;
 }
 
 function checkView(environment: string, model: string, key: string, object: CatalogObject | undefined, s: Snapshot): Problem[] {

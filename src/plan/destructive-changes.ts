@@ -1,6 +1,6 @@
 import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { viewName } from '../snapshot/virtual-names.js';
+import { modelViewName } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { columnMigration, parentsExist } from './forward-only.js';
 import { planParentOf, type Plan } from './plan.js';
@@ -22,8 +22,7 @@ export async function findDestructiveChanges(plan: Plan, current: EnvironmentRec
   const removed = await state.getSnapshots(removedIds);
   for (const name of plan.removed) {
     const snapshot = removed.get(current?.snapshots[name] ?? '');
-    const [schema, table] = name.split('.');
-    const view = viewName(schema, table, plan.environment);
+    const view = modelViewName(name, plan.environment, plan.previousLayout ?? plan.layout);
     out.push({
       type: 'removed-model',
       model: name,

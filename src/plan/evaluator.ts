@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { viewName } from '../snapshot/virtual-names.js';
+import { modelViewName, viewName } from '../snapshot/virtual-names.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
@@ -113,10 +113,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   await migrations.applyDeferred(now());
 
   const promote = async () => {
-    const dropped = plan.viewChanges.drop.map((name) => {
-      const [schema, table] = name.split('.');
-      return viewName(schema, table, plan.environment);
-    });
+    // Views being dropped are where the environment's views are now: in the previous layout if it moves.
+    const dropped = plan.viewChanges.drop.map((name) => modelViewName(name, plan.environment, plan.previousLayout ?? plan.layout));
     await engine.lockViews?.([...plan.viewChanges.upsert.map((n) => viewOf(plan, n)), ...dropped]);
     const envSchemas = new Set(plan.viewChanges.upsert.map((n) => viewOf(plan, n).schema));
     for (const schema of envSchemas) await engine.createSchema(schema);
@@ -126,6 +124,10 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await crashPoint('mid-promotion');
     }
     for (const view of dropped) await engine.dropView(view);
+    // A move out of a layout with schemas of the environment's own leaves them empty: they go too.
+    if (plan.previousLayout && plan.previousLayout !== 'table-suffix') {
+      for (const schema of new Set(dropped.map((v) => v.schema))) await engine.dropSchemaIfEmpty(schema);
+    }
   };
   const record = async () => {
     const at = clock().getTime();
@@ -135,6 +137,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
         name: plan.environment,
         snapshots: plan.target,
         views: plan.views,
+        layout: plan.layout,
         // A new environment (also one recreated over an expired record) starts afresh.
         createdFrom: plan.isNewEnvironment ? plan.base : current?.createdFrom ?? null,
         planId: plan.id,
@@ -194,7 +197,7 @@ async function assertNotStale(plan: Plan, state: StateStore): Promise<boolean> {
 
 function viewOf(plan: Plan, name: string) {
   const s = plan.snapshots[plan.target[name]];
-  return viewName(s.model.schema, s.model.table, plan.environment);
+  return viewName(s.model.schema, s.model.table, plan.environment, plan.layout);
 }
 
 export function planSummary(plan: Plan): Record<string, unknown> {

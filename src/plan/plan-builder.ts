@@ -2,6 +2,7 @@ import type { Project } from '../model/load-project.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
 import type { Fingerprint, Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord } from '../state/state-store.js';
+import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
 import { applyForwardOnly, categorize, chooseVersion, isPreviewed, listedCategory, planViews, type Effect, type ModelState } from './plan-steps.js';
 import { asPreview, isPreview, previewId } from './preview.js';
@@ -26,6 +27,8 @@ export interface PlanInput {
   /** Snapshots from state: those with the local ids, and the base's snapshots that differ. */
   known: Map<string, Snapshot>;
   includeUnmodified: boolean;
+  /** Where the environment's views go (the project's `virtualLayout`). */
+  layout: VirtualLayout;
   /** `--select-model`: models planned with their stored definition, so never directly modified. */
   kept?: ReadonlySet<string>;
   now: number;
@@ -95,7 +98,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const removed = Object.keys(before).filter((n) => !project.models.has(n)).sort();
   const previous = input.current ?? input.replaces;
-  const { views, upsert, drop } = planViews(input, target, snapshots);
+  const { views, upsert, drop, previousLayout } = planViews(input, target, snapshots);
 
   return {
     id: input.planId,
@@ -111,6 +114,8 @@ export function buildPlan(input: PlanInput): Plan {
     diffs,
     target,
     views,
+    layout: input.layout,
+    ...(previousLayout ? { previousLayout } : {}),
     snapshots,
     newSnapshotIds,
     builds: [],

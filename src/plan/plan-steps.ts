@@ -3,7 +3,7 @@ import type { Model } from '../model/model.js';
 import { categorizeDirectChange } from '../snapshot/categorize.js';
 import { versionOf } from '../snapshot/make-snapshot.js';
 import type { ChangeCategory, Fingerprint, Snapshot } from '../snapshot/snapshot.js';
-import { PROD } from '../snapshot/virtual-names.js';
+import { DEFAULT_LAYOUT, PROD, type VirtualLayout } from '../snapshot/virtual-names.js';
 import type { PlanInput } from './plan-builder.js';
 import { isPreview } from './preview.js';
 
@@ -119,19 +119,22 @@ export function isPreviewed(environment: string, s: ModelState, c: Categorized, 
  * other environments only for the models whose snapshot differs from prod's.
  */
 export function planViews(
-  input: Pick<PlanInput, 'project' | 'environment' | 'includeUnmodified' | 'prod' | 'current' | 'replaces' | 'known'>,
+  input: Pick<PlanInput, 'project' | 'environment' | 'includeUnmodified' | 'prod' | 'current' | 'replaces' | 'known' | 'layout'>,
   target: Readonly<Record<string, string>>,
   snapshots: Readonly<Record<string, Snapshot>>,
-): { views: string[]; upsert: string[]; drop: string[] } {
+): { views: string[]; upsert: string[]; drop: string[]; previousLayout?: VirtualLayout } {
   const all = input.project.order.filter((n) => kindStrategy(snapshots[target[n]].model.kind).physical !== null);
   const prod = input.prod?.snapshots ?? {};
   const views = input.environment === PROD || input.includeUnmodified ? all : all.filter((n) => prod[n] !== target[n]);
   const previous = input.current ?? input.replaces;
   const oldViews = new Set(previous?.views ?? []);
   const oldTargets = previous?.snapshots ?? {};
+  // Prod's views are named alike in every layout; another environment's all move when the layout changed.
+  const previousLayout = previous && input.environment !== PROD ? previous.layout ?? DEFAULT_LAYOUT : input.layout;
+  const moved = previousLayout !== input.layout;
   const upsert = views.filter((n) => {
     // An expired record's views may be half dropped by a janitor: recreate them all.
-    if (!input.current || !oldViews.has(n)) return true;
+    if (!input.current || !oldViews.has(n) || moved) return true;
     const oldId = oldTargets[n];
     const old = oldId ? input.known.get(oldId) ?? (oldId === target[n] ? snapshots[oldId] : undefined) : undefined;
     // Unknown old snapshot: repoint to be safe.
@@ -139,6 +142,6 @@ export function planViews(
     return !old || old.version !== snapshots[target[n]].version || (old.id !== target[n] && snapshots[target[n]].category === 'forward-only');
   });
   const viewNames = new Set(views);
-  const drop = [...oldViews].filter((n) => !viewNames.has(n)).sort();
-  return { views, upsert, drop };
+  const drop = [...oldViews].filter((n) => moved || !viewNames.has(n)).sort();
+  return { views, upsert, drop, ...(moved ? { previousLayout } : {}) };
 }

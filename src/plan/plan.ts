@@ -1,5 +1,6 @@
 import type { Interval } from '../intervals/interval.js';
 import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
+import type { VirtualLayout } from '../snapshot/virtual-names.js';
 
 export interface ModelChange {
   name: string;
@@ -55,6 +56,10 @@ export interface Plan {
   target: Record<string, string>;
   /** The models that get a view in the environment. */
   views: string[];
+  /** Where the environment's views go (the project's `virtualLayout`). */
+  layout: VirtualLayout;
+  /** Where its current views are, when that differs: every view moves to `layout`, and `viewChanges.drop` is in this layout. */
+  previousLayout?: VirtualLayout;
   /** The snapshots of `target` (all of them, new and existing), by id. */
   snapshots: Record<string, Snapshot>;
   /** Snapshots that state does not have yet. */

@@ -1,5 +1,5 @@
 import type { EnvironmentSide } from '../lifecycle/environment-diff.js';
-import { viewName } from '../snapshot/virtual-names.js';
+import { viewName, type VirtualLayout } from '../snapshot/virtual-names.js';
 
 /** One view of an environment and the physical table it reads. */
 export interface ReviewView {
@@ -16,11 +16,11 @@ export interface ReviewView {
  * other side also reads (shared) or at one of its own. View names come from the virtual
  * layout only.
  */
-export function environmentViews(environment: string, models: readonly string[], side: EnvironmentSide, other: EnvironmentSide | null): ReviewView[] {
+export function environmentViews(environment: string, layout: VirtualLayout, models: readonly string[], side: EnvironmentSide, other: EnvironmentSide | null): ReviewView[] {
   return [...models].sort().flatMap((model) => {
     const s = side.snapshots.get(model);
     if (!s) return [];
-    const v = viewName(s.model.schema, s.model.table, environment);
+    const v = viewName(s.model.schema, s.model.table, environment, layout);
     const table = `${s.physical.schema}.${s.physical.table}`;
     const theirs = other?.snapshots.get(model);
     const shared = !!theirs && `${theirs.physical.schema}.${theirs.physical.table}` === table;

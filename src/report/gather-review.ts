@@ -1,6 +1,6 @@
 import { environmentSide, planSide, type EnvironmentSide } from '../lifecycle/environment-diff.js';
 import type { Plan } from '../plan/plan.js';
-import { PROD } from '../snapshot/virtual-names.js';
+import { DEFAULT_LAYOUT, PROD } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import type { EnvironmentDiffEntry } from '../table-diff/diff-models.js';
 import { buildReview, type Review } from './review.js';
@@ -19,7 +19,7 @@ export async function planReview(state: StateReader, plan: Plan): Promise<Review
     after: planSide(plan, plan.environment),
     before,
     plan,
-    views: { environment: plan.environment, models: plan.views, sharedWith: prod ?? before },
+    views: { environment: plan.environment, layout: plan.layout, models: plan.views, sharedWith: prod ?? before },
   });
 }
 
@@ -30,7 +30,7 @@ export async function diffReview(state: StateReader, a: EnvironmentRecord | Plan
     return buildReview({ kind: 'diff', title: `Local project compared with ${b.name}`, after: planSide(a, 'local'), before });
   }
   const after = await environmentSide(state, a);
-  return buildReview({ kind: 'diff', title: `Environment ${a.name} compared with ${b.name}`, after, before, views: { environment: a.name, models: a.views, sharedWith: before } });
+  return buildReview({ kind: 'diff', title: `Environment ${a.name} compared with ${b.name}`, after, before, views: { environment: a.name, layout: a.layout ?? DEFAULT_LAYOUT, models: a.views, sharedWith: before } });
 }
 
 /** The review of `planner table-diff`: the two environments' models, with the data diffs that were run. */
@@ -41,7 +41,7 @@ export async function tableDiffReview(state: StateReader, a: EnvironmentRecord, 
     title: `Data diff of ${a.name} and ${b.name}`,
     after,
     before,
-    views: { environment: a.name, models: a.views, sharedWith: before },
+    views: { environment: a.name, layout: a.layout ?? DEFAULT_LAYOUT, models: a.views, sharedWith: before },
     tableDiffs: entries.map((entry) => ({ model: entry.model, entry })),
   });
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_LAYOUT } from '../snapshot/virtual-names.js';
 import { formatInterval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord, type StateReader } from '../state/state-store.js';
@@ -28,7 +29,7 @@ export async function modelDetails(state: StateReader, env: EnvironmentRecord, m
   if (!snapshot) return null;
   const key = builtKey(snapshot.name, snapshot.version);
   const [intervals, built] = [await state.getIntervals([key]), await state.getBuiltTables([key])];
-  const [view] = env.views.includes(model) ? environmentViews(env.name, [model], side, null) : [];
+  const [view] = env.views.includes(model) ? environmentViews(env.name, env.layout ?? DEFAULT_LAYOUT, [model], side, null) : [];
   return {
     environment: env.name,
     snapshot,

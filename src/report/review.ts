@@ -1,3 +1,4 @@
+import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import { formatInterval, mergeIntervals } from '../intervals/interval.js';
 import { compareEnvironments, type EnvironmentSide } from '../lifecycle/environment-diff.js';
 import type { Plan } from '../plan/plan.js';
@@ -85,7 +86,7 @@ export interface ReviewInput {
   /** A plan adds its categories, builds and intervals. */
   plan?: Plan;
   /** The environment whose views are pictured, the models it has views of, and the side whose tables count as shared. */
-  views?: { environment: string; models: string[]; sharedWith: EnvironmentSide | null };
+  views?: { environment: string; layout: VirtualLayout; models: string[]; sharedWith: EnvironmentSide | null };
   tableDiffs?: ReviewTableDiff[];
 }
 
@@ -149,7 +150,7 @@ export function buildReview(input: ReviewInput): Review {
     changes,
     builds: input.plan ? planBuilds(input.plan) : [],
     views: input.views
-      ? { environment: input.views.environment, sharedWith: input.views.sharedWith?.label ?? null, rows: environmentViews(input.views.environment, input.views.models, input.after, input.views.sharedWith) }
+      ? { environment: input.views.environment, sharedWith: input.views.sharedWith?.label ?? null, rows: environmentViews(input.views.environment, input.views.layout, input.views.models, input.after, input.views.sharedWith) }
       : null,
     tableDiffs: input.tableDiffs ?? [],
   };

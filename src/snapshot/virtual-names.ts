@@ -4,19 +4,96 @@ import { MAX_IDENTIFIER_BYTES, type TableName } from '../util/identifiers.js';
 export const PROD = 'prod';
 
 /**
- * The one place that decides how an environment's views are named: prod's view of
- * `analytics.customers` is `analytics.customers`; environment `dev`'s is
- * `analytics__dev.customers`. Another layout (one schema per environment) would change
- * only this function.
+ * Where an environment's views live (prod's are always `<schema>.<table>`):
+ * - `schema-suffix`: `analytics__dev.customers`, one schema per model schema and environment (SQLMesh's default);
+ * - `environment-schema`: `dev.customers`, the whole environment in one schema named after it;
+ * - `table-suffix`: `analytics.customers__dev`, next to prod's views, no schema of its own.
  */
-export function viewName(schema: string, table: string, environment: string): TableName {
+export const VIRTUAL_LAYOUTS = ['schema-suffix', 'environment-schema', 'table-suffix'] as const;
+export type VirtualLayout = (typeof VIRTUAL_LAYOUTS)[number];
+
+/** The layout of projects that do not choose one, and of environments recorded before layouts existed. */
+export const DEFAULT_LAYOUT: VirtualLayout = 'schema-suffix';
+
+/**
+ * The one place that decides how an environment's views are named, for every layout:
+ * prod's view of `analytics.customers` is `analytics.customers`; environment `dev`'s is
+ * `analytics__dev.customers`, `dev.customers` or `analytics.customers__dev`.
+ */
+export function viewName(schema: string, table: string, environment: string, layout: VirtualLayout): TableName {
   if (environment === PROD) return { schema, table };
-  const envSchema = `${schema}__${environment}`;
-  if (Buffer.byteLength(envSchema) > MAX_IDENTIFIER_BYTES) {
+  switch (layout) {
+    case 'schema-suffix':
+      return { schema: fits(`${schema}__${environment}`, environment, `schema '${schema}'`), table };
+    case 'environment-schema':
+      return { schema: environment, table };
+    case 'table-suffix':
+      return { schema, table: fits(`${table}__${environment}`, environment, `table '${table}'`) };
+    default: {
+      const never: never = layout;
+      throw new InputError(`unknown virtual layout '${String(never)}'`, { code: 'invalid_config' });
+    }
+  }
+}
+
+/** `viewName` of a model given as `schema.table`. */
+export function modelViewName(model: string, environment: string, layout: VirtualLayout): TableName {
+  const dot = model.indexOf('.');
+  return viewName(model.slice(0, dot), model.slice(dot + 1), environment, layout);
+}
+
+function fits(name: string, environment: string, what: string): string {
+  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
+    throw new InputError(`environment '${environment}' is too long for ${what}: '${name}' passes ${MAX_IDENTIFIER_BYTES} bytes`, {
+      code: 'invalid_environment',
+      hint: 'use a shorter environment name',
+    });
+  }
+  return name;
+}
+
+/** What a layout check needs to know of a model. */
+export interface LayoutModel {
+  name: string;
+  schema: string;
+  table: string;
+  file: string;
+}
+
+/**
+ * Refuses an environment that cannot live in `layout` beside this project's models:
+ * under `environment-schema` every view of an environment shares one schema, so two
+ * models with one table name cannot both have a view there, and an environment named
+ * like a model schema, a physical schema or the state schema would mix its views with
+ * prod's, planner's tables or its state.
+ */
+export function assertEnvironmentFits(environment: string, layout: VirtualLayout, models: readonly LayoutModel[], stateSchema: string): void {
+  if (environment === PROD || layout !== 'environment-schema') return;
+  const others = VIRTUAL_LAYOUTS.filter((l) => l !== layout).map((l) => `'${l}'`).join(' or ');
+  const schemas = new Set(models.map((m) => m.schema));
+  const reserved = schemas.has(environment)
+    ? `the model schema '${environment}' (prod's views live there)`
+    : environment === stateSchema
+      ? `the state schema '${stateSchema}'`
+      : environment.startsWith('planner__')
+        ? `planner's physical schemas ('planner__<schema>')`
+        : undefined;
+  if (reserved) {
+    throw new InputError(`environment '${environment}' is named like ${reserved}: under virtualLayout 'environment-schema' its views would mix with them`, {
+      code: 'invalid_environment',
+      hint: `pick another environment name, or set virtualLayout to ${others} in planner.config.ts`,
+    });
+  }
+  const byTable = new Map<string, LayoutModel>();
+  for (const m of [...models].sort((a, b) => a.name.localeCompare(b.name))) {
+    const first = byTable.get(m.table);
+    if (!first) {
+      byTable.set(m.table, m);
+      continue;
+    }
     throw new InputError(
-      `environment '${environment}' is too long for schema '${schema}': '${envSchema}' passes ${MAX_IDENTIFIER_BYTES} bytes`,
-      { code: 'invalid_environment', hint: 'use a shorter environment name' },
+      `models ${first.name} (${first.file}) and ${m.name} (${m.file}) both need the view ${environment}.${m.table}: under virtualLayout 'environment-schema' an environment's views share one schema`,
+      { code: 'layout_name_clash', hint: `rename one of the tables, or set virtualLayout to ${others} in planner.config.ts` },
     );
   }
-  return { schema: envSchema, table };
 }

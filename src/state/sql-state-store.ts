@@ -100,6 +100,11 @@ export class SqlStateStore implements StateStore {
     return rows.map(decodeEnvironment);
   }
 
+  async listPlans(environment: string): Promise<PlanRecord[]> {
+    const rows = await this.db.selectFrom('plans').selectAll().where('environment', '=', environment).orderBy('applied_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, environment: r.environment, appliedAt: toNumber(r.applied_at, `plan ${r.id}`), summary: JSON.parse(r.summary) as Record<string, unknown> }));
+  }
+
   async getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>> {
     const out = new Map<string, Snapshot>();
     for (let i = 0; i < ids.length; i += CHUNK) {
@@ -233,7 +238,7 @@ export class SqlStateStore implements StateStore {
 
   async setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void> {
     const values = {
-      payload: JSON.stringify({ snapshots: env.snapshots, views: env.views, createdFrom: env.createdFrom }),
+      payload: JSON.stringify({ snapshots: env.snapshots, views: env.views, createdFrom: env.createdFrom, ...(env.layout ? { layout: env.layout } : {}) }),
       plan_id: env.planId,
       previous_plan_id: env.previousPlanId,
       created_at: env.createdAt,

@@ -1,3 +1,4 @@
+import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../snapshot/virtual-names.js';
 import type { ColumnType, Selectable } from 'kysely';
 import { PlannerError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -78,11 +79,13 @@ export function decodeEnvironment(row: Row<'environments'>): EnvironmentRecord {
   if (!isObject(p) || !isStringRecord(p.snapshots)) throw corruptState(what, 'its payload has no snapshot map');
   if (!Array.isArray(p.views) || !p.views.every((v) => typeof v === 'string')) throw corruptState(what, 'its payload has no view list');
   if (p.createdFrom !== undefined && p.createdFrom !== null && typeof p.createdFrom !== 'string') throw corruptState(what, 'its createdFrom is not a name');
+  if (p.layout !== undefined && !(VIRTUAL_LAYOUTS as readonly unknown[]).includes(p.layout)) throw corruptState(what, 'its layout is not a virtual layout');
   return {
     name: row.name,
     snapshots: p.snapshots,
     views: p.views as string[],
     createdFrom: (p.createdFrom as string | null | undefined) ?? null,
+    ...(p.layout ? { layout: p.layout as VirtualLayout } : {}),
     planId: row.plan_id,
     previousPlanId: row.previous_plan_id ?? null,
     createdAt: toNumber(row.created_at, what),

@@ -1,5 +1,6 @@
 import type { Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { VirtualLayout } from '../snapshot/virtual-names.js';
 
 /** An environment as recorded: the snapshots its views point at, and which plan set them. */
 export interface EnvironmentRecord {
@@ -8,6 +9,8 @@ export interface EnvironmentRecord {
   snapshots: Record<string, string>;
   /** The models that have a view in this environment (a dev environment views only what it changed). */
   views: string[];
+  /** Where its views live; records made before layouts existed have none: 'schema-suffix'. */
+  layout?: VirtualLayout;
   /** The environment this one was first created from (prod unless `--create-from`). */
   createdFrom: string | null;
   planId: string;
@@ -53,6 +56,8 @@ export interface StateSchemaProblem {
 /** Read side of state: what planning needs. */
 export interface StateReader {
   getEnvironment(name: string): Promise<EnvironmentRecord | undefined>;
+  /** The plans applied to an environment, oldest first. */
+  listPlans(environment: string): Promise<PlanRecord[]>;
   listEnvironments(): Promise<EnvironmentRecord[]>;
   /** The snapshots with these ids that exist, keyed by id. */
   getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>>;

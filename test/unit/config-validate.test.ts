@@ -51,6 +51,8 @@ describe('planner.config.ts validation', () => {
     ['environment on an unknown gateway', `{ environments: { 'tenant_*': { gateway: 'nowhere' } } }`, /config key 'environments\.tenant_\*\.gateway' names unknown gateway 'nowhere'/],
     ['environment variable of a wrong type', `{ environments: { dev: { variables: { x: [1] } } } }`, /config key 'environments\.dev\.variables\.x' must be a string/],
     ['bad state schema', `{ stateSchema: 'State-Schema' }`, /config key 'stateSchema' 'State-Schema' is not a valid name/],
+    ['unknown virtual layout', `{ virtualLayout: 'one-schema' }`, /config key 'virtualLayout' must be one of 'schema-suffix', 'environment-schema', 'table-suffix'/],
+    ['wrong type of changedOnly', `{ environments: { 'dev_*': { changedOnly: 'yes' } } }`, /config key 'environments\.dev_\*\.changedOnly' must be a boolean/],
     ['not an object', `42`, /config key '\(root\)' must be an object/],
   ];
   for (const [what, body, message] of cases) {

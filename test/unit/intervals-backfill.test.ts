@@ -36,7 +36,7 @@ const view = snap('a.report', { name: 'VIEW' }, { parents: ['a.totals'] });
 function plan(environment: string, snapshots: Snapshot[]): Plan {
   return {
     id: 'p', environment, base: null, expectedPlanId: null, isNewEnvironment: true, createdAt: NOW,
-    added: [], removed: [], directlyModified: [], indirectlyModified: [], diffs: [],
+    layout: 'schema-suffix', added: [], removed: [], directlyModified: [], indirectlyModified: [], diffs: [],
     target: Object.fromEntries(snapshots.map((s) => [s.name, s.id])),
     views: [], snapshots: Object.fromEntries(snapshots.map((s) => [s.id, s])), newSnapshotIds: [], builds: [],
     viewChanges: { upsert: [], drop: [] }, backfill: {}, migrations: [], allowDestructive: false,

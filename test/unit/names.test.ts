@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { physicalTableName } from '../../src/snapshot/physical-names.js';
-import { viewName } from '../../src/snapshot/virtual-names.js';
+import { assertEnvironmentFits, viewName, VIRTUAL_LAYOUTS } from '../../src/snapshot/virtual-names.js';
+import type { InputError } from '../../src/errors.js';
 import { quoteIdent, quoteTable, validateEnvironmentName, validateIdentifier } from '../../src/util/identifiers.js';
 
 describe('physical names', () => {
@@ -24,13 +25,46 @@ describe('physical names', () => {
 });
 
 describe('view names', () => {
-  it('put prod in the model schema and other environments in <schema>__<env>', () => {
-    expect(viewName('analytics', 'customers', 'prod')).toEqual({ schema: 'analytics', table: 'customers' });
-    expect(viewName('analytics', 'customers', 'dev__alice')).toEqual({ schema: 'analytics__dev__alice', table: 'customers' });
+  it('put prod in the model schema in every layout', () => {
+    for (const layout of VIRTUAL_LAYOUTS) expect(viewName('analytics', 'customers', 'prod', layout)).toEqual({ schema: 'analytics', table: 'customers' });
   });
 
-  it('refuse an environment whose schema would pass 63 bytes', () => {
-    expect(() => viewName('s'.repeat(50), 't', 'e'.repeat(20))).toThrow(/passes 63 bytes/);
+  it('place another environment by the layout', () => {
+    expect(viewName('analytics', 'customers', 'dev__alice', 'schema-suffix')).toEqual({ schema: 'analytics__dev__alice', table: 'customers' });
+    expect(viewName('analytics', 'customers', 'dev__alice', 'environment-schema')).toEqual({ schema: 'dev__alice', table: 'customers' });
+    expect(viewName('analytics', 'customers', 'dev__alice', 'table-suffix')).toEqual({ schema: 'analytics', table: 'customers__dev__alice' });
+  });
+
+  it('refuse an environment whose schema or table would pass 63 bytes', () => {
+    expect(() => viewName('s'.repeat(50), 't', 'e'.repeat(20), 'schema-suffix')).toThrow(/passes 63 bytes/);
+    expect(() => viewName('s', 't'.repeat(50), 'e'.repeat(20), 'table-suffix')).toThrow(/passes 63 bytes/);
+    expect(viewName('s'.repeat(50), 't', 'e'.repeat(20), 'environment-schema').schema).toBe('e'.repeat(20));
+  });
+
+  const model = (name: string) => ({ name, schema: name.split('.')[0], table: name.split('.')[1], file: `models/${name.replace('.', '/')}.sql` });
+
+  it('refuse, under environment-schema, two models with one table name, naming both files and the other layouts', () => {
+    const models = [model('staging.orders'), model('analytics.orders'), model('analytics.customers')];
+    expect(() => assertEnvironmentFits('dev', 'environment-schema', models, 'planner_state')).toThrow(
+      /analytics\.orders \(models\/analytics\/orders\.sql\) and staging\.orders \(models\/staging\/orders\.sql\)/,
+    );
+    try {
+      assertEnvironmentFits('dev', 'environment-schema', models, 'planner_state');
+    } catch (err) {
+      expect((err as InputError).hint).toMatch(/'schema-suffix' or 'table-suffix'/);
+      expect((err as InputError).exitCode).toBe(2);
+    }
+    for (const layout of ['schema-suffix', 'table-suffix'] as const) expect(() => assertEnvironmentFits('dev', layout, models, 'planner_state')).not.toThrow();
+    expect(() => assertEnvironmentFits('prod', 'environment-schema', models, 'planner_state')).not.toThrow();
+  });
+
+  it('refuse, under environment-schema, an environment named like a model, physical or state schema', () => {
+    const models = [model('analytics.customers'), model('raw.orders')];
+    expect(() => assertEnvironmentFits('analytics', 'environment-schema', models, 'planner_state')).toThrow(/named like the model schema 'analytics'/);
+    expect(() => assertEnvironmentFits('planner_state', 'environment-schema', models, 'planner_state')).toThrow(/state schema/);
+    expect(() => assertEnvironmentFits('planner__raw', 'environment-schema', models, 'planner_state')).toThrow(/physical schemas/);
+    expect(() => assertEnvironmentFits('dev__alice', 'environment-schema', models, 'planner_state')).not.toThrow();
+    expect(() => assertEnvironmentFits('analytics', 'schema-suffix', models, 'planner_state')).not.toThrow();
   });
 });
 

@@ -86,10 +86,18 @@ describe('plan steps', () => {
     const target = { 's.orders': a.id, 's.items': b.id, 's.ext': e.id };
     const snapshots = { [a.id]: a, [b.id]: b, [e.id]: e };
     const prodRecord = { name: 'prod', snapshots: { 's.orders': a.id, 's.items': 'old' }, views: ['s.orders', 's.items', 's.gone'] } as never;
-    const base = { project, known: new Map<string, Snapshot>(), prod: prodRecord, includeUnmodified: false };
+    const base = { project, known: new Map<string, Snapshot>(), prod: prodRecord, includeUnmodified: false, layout: 'schema-suffix' as const };
     expect(planViews({ ...base, environment: 'prod', current: prodRecord }, target, snapshots)).toEqual({ views: ['s.items', 's.orders'], upsert: ['s.items'], drop: ['s.gone'] });
     // An expired record's views may be half dropped: all are recreated.
     expect(planViews({ ...base, environment: 'prod', replaces: prodRecord }, target, snapshots).upsert).toEqual(['s.items', 's.orders']);
     expect(planViews({ ...base, environment: 'dev' }, target, snapshots)).toEqual({ views: ['s.items'], upsert: ['s.items'], drop: [] });
+    // A layout change moves every view of an environment: all are created anew, all old ones dropped.
+    const dev = { name: 'dev', snapshots: target, views: ['s.items', 's.orders'], layout: 'schema-suffix' } as never;
+    expect(planViews({ ...base, includeUnmodified: true, layout: 'environment-schema', environment: 'dev', current: dev }, target, snapshots)).toEqual({
+      views: ['s.items', 's.orders'],
+      upsert: ['s.items', 's.orders'],
+      drop: ['s.items', 's.orders'],
+      previousLayout: 'schema-suffix',
+    });
   });
 });

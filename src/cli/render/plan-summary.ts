@@ -3,7 +3,7 @@ import { structuredPatch } from 'diff';
 import type { Plan } from '../../plan/plan.js';
 import { backfillJson, backfillNote, migrationLines } from './backfill-summary.js';
 import type { ChangeCategory } from '../../snapshot/snapshot.js';
-import { viewName } from '../../snapshot/virtual-names.js';
+import { modelViewName } from '../../snapshot/virtual-names.js';
 
 const categoryColor: Record<ChangeCategory, (s: string) => string> = {
   breaking: chalk.red,
@@ -56,7 +56,7 @@ export function renderPlan(plan: Plan): string {
   lines.push(...migrationLines(plan));
   const { upsert, drop } = plan.viewChanges;
   if (upsert.length || drop.length) {
-    const schemas = [...new Set([...upsert, ...drop].map((n) => viewName(n.split('.')[0], n.split('.')[1], plan.environment).schema))];
+    const schemas = [...new Set([...upsert.map((n) => modelViewName(n, plan.environment, plan.layout).schema), ...drop.map((n) => modelViewName(n, plan.environment, plan.previousLayout ?? plan.layout).schema)])];
     lines.push(
       chalk.bold(`Update ${upsert.length} ${upsert.length === 1 ? 'view' : 'views'}${drop.length ? `, drop ${drop.length}` : ''}`) +
         (schemas.length ? chalk.gray(` in ${schemas.join(', ')}`) : ''),
