@@ -27,6 +27,9 @@ import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
+import { viewSharing } from './plan/view-sharing.js';
+import { catchUpWithProd } from './plan/catch-up.js';
+import { findReverts, modelsBehind, ReplacementHistory, type BehindModel, type Revert } from './plan/environment-history.js';
 import { restrictProject, selectedModels } from './plan/select-models.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
@@ -59,11 +62,16 @@ export interface ContextOptions {
 
 export interface PlanOptions extends IntervalOptions {
   createFrom?: string;
+  /** Accepted for compatibility: every model gets a view unless `changedOnly`. */
   includeUnmodified?: boolean;
+  /** Views only for the models this environment changes (default: the environment's `changedOnly` setting). */
+  changedOnly?: boolean;
   /** Keep existing tables: changes apply from now on (in dev: previewed in a table of their own). */
   forwardOnly?: boolean;
   /** Let a forward-only change drop or retype columns of the table it keeps. */
   allowDestructive?: boolean;
+  /** Let a protected environment go back to a definition it replaced (the local project is older than it for that model). */
+  allowRevert?: boolean;
   /** Take only these models' local changes (names or `*` patterns), and what they read from. */
   selectModels?: string[];
 }
@@ -167,6 +175,10 @@ export class Context {
     }
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
     await assertStateSchema(this.state);
+    if (options.changedOnly && options.includeUnmodified) {
+      throw new InputError('--changed-only and --include-unmodified contradict each other: pick one', { code: 'invalid_option' });
+    }
+    const changedOnly = options.includeUnmodified ? false : options.changedOnly ?? this.settings(environment).changedOnly;
     let project = await this.loadProject(environment);
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
@@ -205,7 +217,7 @@ export class Context {
     // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
     assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => known.get(id) ?? []));
 
-    const draft = buildPlan({
+    let draft = buildPlan({
       planId: randomBytes(6).toString('hex'),
       environment,
       project,
@@ -215,7 +227,7 @@ export class Context {
       replaces: current ? undefined : stored,
       prod,
       known,
-      includeUnmodified: options.includeUnmodified ?? false,
+      includeUnmodified: !changedOnly,
       layout,
       kept: new Set(kept.keys()),
       forwardOnly: options.forwardOnly,
@@ -226,6 +238,13 @@ export class Context {
     const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
+    draft = await this.keepInStep(draft, project, current, prod, !changedOnly);
+    if (this.settings(environment).protected && !options.allowRevert) {
+      const reverts = findReverts(draft, current, new ReplacementHistory(await this.state.listPlans(environment)));
+      if (reverts.length) throw revertRefused(environment, reverts);
+    }
+    const sharedWith = environment === PROD ? undefined : base ?? this.live(await this.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
+    draft.viewSharing = await viewSharing(this.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
     return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.executionNow().getTime(), isProtected: (name) => this.settings(name).protected, options });
   }
 
@@ -235,6 +254,25 @@ export class Context {
     if (!refs.length) return;
     const objects = await this.engine.listObjects(schemasToList(refs));
     assertReferencesExist(project, refs, new Set(objects.map((o) => `${o.name.schema}.${o.name.table}`.toLowerCase())));
+  }
+
+  /** Moves the models where an environment is behind prod, and the local project does not change them, to prod's tables. */
+  private async keepInStep(draft: Plan, project: Project, current: EnvironmentRecord | undefined, prod: EnvironmentRecord | undefined, completeViews: boolean): Promise<Plan> {
+    if (draft.environment === PROD || !current || !prod) return draft;
+    const differing = Object.entries(current.snapshots).filter(([m, id]) => prod.snapshots[m] && prod.snapshots[m] !== id);
+    if (!differing.length) return draft;
+    const prodHistory = new ReplacementHistory(await this.state.listPlans(PROD));
+    const prodSnapshots = await this.state.getSnapshots(differing.map(([m]) => prod.snapshots[m]));
+    const children = new Map<string, string[]>();
+    for (const m of project.models.values()) for (const p of m.parents) children.set(p, [...(children.get(p) ?? []), m.name]);
+    return catchUpWithProd(draft, { current, prod, prodHistory, prodSnapshots, children, completeViews });
+  }
+
+  /** The models where `env` reads prod's older tables: prod replaced the definitions it holds. */
+  async behindProd(env: EnvironmentRecord, prodHistory?: ReplacementHistory): Promise<BehindModel[]> {
+    if (env.name === PROD) return [];
+    const prod = await this.state.getEnvironment(PROD);
+    return modelsBehind(env, prod, prodHistory ?? new ReplacementHistory(await this.state.listPlans(PROD)));
   }
 
   /** Builds what the plan needs and promotes the environment. */
@@ -389,4 +427,13 @@ export class Context {
 /** The models that get a view: every one but those without a table of their own. */
 function viewedModels(project: Project): LayoutModel[] {
   return [...project.models.values()].filter((m) => kindStrategy(m.kind).physical);
+}
+
+/** The revert guard's refusal: each model, the plan that replaced its local definition, and when. */
+function revertRefused(environment: string, reverts: Revert[]): InputError {
+  const lines = reverts.map((r) => `${r.model}: the local definition is one ${environment} replaced in plan ${r.planId} (applied ${new Date(r.appliedAt).toISOString()})`);
+  return new InputError(`refusing to put back definitions ${environment} replaced; the local project is older than ${environment}:\n  ${lines.join('\n  ')}`, {
+    code: 'revert_refused',
+    hint: 'pull first (bring the local project up to date), or pass --allow-revert to put these definitions back on purpose',
+  });
 }

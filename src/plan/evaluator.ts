@@ -148,7 +148,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       },
       plan.expectedPlanId,
     );
-    await state.recordPlan({ id: plan.id, environment: plan.environment, appliedAt: at, summary: planSummary(plan) });
+    await state.recordPlan({ id: plan.id, environment: plan.environment, appliedAt: at, summary: planSummary(plan, current?.snapshots) });
   };
   if (deps.stateSharesConnection && engine.capabilities.transactionalDdl) {
     await engine.transaction(async () => {
@@ -200,8 +200,15 @@ function viewOf(plan: Plan, name: string) {
   return viewName(s.model.schema, s.model.table, plan.environment, plan.layout);
 }
 
-export function planSummary(plan: Plan): Record<string, unknown> {
+/**
+ * What a plan record keeps. `replaced` (model -> the snapshot id the environment held
+ * before) is the environment's history: which definitions it moved away from, and when,
+ * for "behind prod" and the revert guard.
+ */
+export function planSummary(plan: Plan, before: Record<string, string> = {}): Record<string, unknown> {
+  const replaced = Object.fromEntries(Object.entries(before).filter(([name, id]) => plan.target[name] !== id));
   return {
+    replaced,
     added: plan.added,
     removed: plan.removed,
     directlyModified: plan.directlyModified,

@@ -1,6 +1,8 @@
 import type { Interval } from '../intervals/interval.js';
 import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
+import type { BehindModel } from './environment-history.js';
+import type { ViewSharing } from './view-sharing.js';
 
 export interface ModelChange {
   name: string;
@@ -56,6 +58,8 @@ export interface Plan {
   target: Record<string, string>;
   /** The models that get a view in the environment. */
   views: string[];
+  /** How many of `views` read the tables of the environment it came from, and how many its own. */
+  viewSharing?: ViewSharing;
   /** Where the environment's views go (the project's `virtualLayout`). */
   layout: VirtualLayout;
   /** Where its current views are, when that differs: every view moves to `layout`, and `viewChanges.drop` is in this layout. */
@@ -72,13 +76,15 @@ export interface Plan {
   backfill: Record<string, SnapshotBackfill>;
   /** Forward-only snapshots that keep an existing table: its columns are migrated (ALTER) on apply. */
   migrations: string[];
+  /** Models the environment moves to prod's current snapshot, which replaced the one it held (no build). */
+  caughtUp?: BehindModel[];
   /** Let a forward-only migration drop or retype columns (`--allow-destructive`). */
   allowDestructive: boolean;
 }
 
 /** True when applying would change nothing at all. */
 export function isEmptyPlan(plan: Plan): boolean {
-  return !plan.isNewEnvironment && !plan.builds.length && !plan.viewChanges.upsert.length && !plan.viewChanges.drop.length && !plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length;
+  return !plan.isNewEnvironment && !plan.caughtUp?.length && !plan.builds.length && !plan.viewChanges.upsert.length && !plan.viewChanges.drop.length && !plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length;
 }
 
 /** The parent snapshots a plan's builds read: each model's snapshot in the plan's target. */

@@ -1,4 +1,7 @@
+import chalk from 'chalk';
 import { Context } from '../../context.js';
+import type { BehindModel } from '../../plan/environment-history.js';
+import { PROD } from '../../snapshot/virtual-names.js';
 import { compareEnvironments, environmentSide, hasDifferences, planSide } from '../../lifecycle/environment-diff.js';
 import { validateEnvironmentName } from '../../util/identifiers.js';
 import { defineCommand } from '../command-spec.js';
@@ -25,9 +28,10 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
   try {
     let diff;
     let review;
+    const behind: Record<string, BehindModel[]> = {};
     if (opts.b === undefined) {
       const env = await ctx.requireEnvironment(opts.a);
-      const plan = await ctx.plan(opts.a);
+      const plan = await ctx.plan(opts.a, { allowRevert: true });
       diff = compareEnvironments(planSide(plan, 'local'), await environmentSide(ctx.state, env));
       review = () => diffReview(ctx.state, plan, env);
     } else {
@@ -35,9 +39,17 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
       const b = await ctx.requireEnvironment(opts.b);
       diff = compareEnvironments(await environmentSide(ctx.state, a), await environmentSide(ctx.state, b));
       review = () => diffReview(ctx.state, a, b);
+      for (const env of [a, b]) if (env.name !== PROD) behind[env.name] = await ctx.behindProd(env);
     }
     const different = hasDifferences(diff);
-    if (!(await showReview(opts, review, io))) io.out(opts.json ? JSON.stringify({ ...diff, different }, null, 2) : renderEnvironmentDiff(diff));
+    const behindText = Object.entries(behind).filter(([, list]) => list.length).flatMap(([name, list]) => [
+      '',
+      chalk.bold(`${name} is behind prod on ${list.length} ${list.length === 1 ? 'model' : 'models'}`) + chalk.gray(` (it holds definitions prod replaced; \`planner plan ${name}\` catches up where the project does not change them)`),
+      ...list.map((m) => `  ${m.model}  since prod plan ${m.since} (${new Date(m.at).toISOString().slice(0, 16).replace('T', ' ')} UTC)`),
+    ]);
+    if (!(await showReview(opts, review, io))) {
+      io.out(opts.json ? JSON.stringify({ ...diff, different, behindProd: behind }, null, 2) : [renderEnvironmentDiff(diff), ...behindText].join('\n'));
+    }
     return opts.exitCode && different ? 1 : 0;
   } finally {
     await ctx.close();

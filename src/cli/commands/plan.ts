@@ -21,10 +21,14 @@ export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
   dryRun?: boolean;
   createFrom?: string;
   includeUnmodified?: boolean;
+  /** Views only for the models this environment changes. */
+  changedOnly?: boolean;
   /** Save the plan to this file for `planner apply FILE` instead of applying it. */
   out?: string;
   /** Do not run the unit tests in tests/*.yaml first. */
   skipTests?: boolean;
+  /** Let a plan for a protected environment put back a definition it replaced. */
+  allowRevert?: boolean;
   /** Let a plan for a protected environment remove models or drop columns. */
   allowDestructive?: boolean;
   /** Keep existing tables: changes apply from now on (in dev: previewed in a table of their own). */
@@ -50,8 +54,10 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const planOptions = {
       createFrom: opts.createFrom,
       includeUnmodified: opts.includeUnmodified,
+      changedOnly: opts.changedOnly,
       forwardOnly: opts.forwardOnly,
       allowDestructive: opts.allowDestructive,
+      allowRevert: opts.allowRevert,
       restateModels: opts.restateModel,
       selectModels: opts.selectModel,
       start: opts.start,
@@ -117,10 +123,12 @@ export const planSpec = defineCommand({
       .option('auto-apply', { alias: 'yes', type: 'boolean', describe: 'apply without asking' })
       .option('dry-run', { type: 'boolean', describe: 'print the plan, apply nothing' })
       .option('create-from', { type: 'string', describe: 'environment a new environment starts from (default prod)' })
-      .option('include-unmodified', { type: 'boolean', describe: 'give the environment a view of every model, not only the changed ones' })
+      .option('changed-only', { type: 'boolean', describe: 'give the environment views only for the models it changes (default: a view of every model)' })
+      .option('include-unmodified', { type: 'boolean', describe: 'a view of every model (the default; kept as an alias)' })
       .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' })
       .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
       .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
+      .option('allow-revert', { type: 'boolean', describe: 'let a plan for a protected environment put back a definition it replaced (the local project is older)' })
       .option('forward-only', { type: 'boolean', describe: 'keep existing tables: changes apply from now on (in dev: previewed in a table of their own)' })
       .option('select-model', { type: 'string', array: true, describe: "plan only these models' changes (names or patterns such as 'analytics.*') and what they read from" })
       .option('restate-model', { type: 'string', array: true, describe: 'recompute the intervals of model M (and the models downstream) in place, within --start/--end' })

@@ -38,7 +38,7 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, environment);
   try {
     if (opts.environment) await ctx.requireEnvironment(environment);
-    const plan = await ctx.plan(environment);
+    const plan = await ctx.plan(environment, { allowRevert: true });
     const { snapshot, query } = renderPlannedModel(plan, opts.model, ctx.now(), range && { ...range, execution: ctx.now() });
     const kind = snapshot.model.kind;
     if (opts.json) {

@@ -31,7 +31,11 @@ export function renderPlan(plan: Plan): string {
     'Indirectly modified',
     plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
   );
-  if (!plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length) {
+  section(
+    `Kept in step with prod (metadata only, no build): ${plan.caughtUp?.length ?? 0} ${plan.caughtUp?.length === 1 ? 'model reads' : 'models read'} prod's current tables again`,
+    (plan.caughtUp ?? []).map((c) => `= ${c.model}${chalk.gray(`  (prod replaced it in plan ${c.since}, ${new Date(c.at).toISOString().slice(0, 16).replace('T', ' ')} UTC)`)}`),
+  );
+  if (!plan.added.length && !plan.removed.length && !plan.directlyModified.length && !plan.indirectlyModified.length && !plan.caughtUp?.length) {
     const base = plan.isNewEnvironment ? plan.base : plan.environment;
     lines.push(
       '',
@@ -62,6 +66,11 @@ export function renderPlan(plan: Plan): string {
         (schemas.length ? chalk.gray(` in ${schemas.join(', ')}`) : ''),
     );
   }
+  if (plan.previousLayout) {
+    lines.push(`Move the views from layout ${plan.previousLayout} to ${plan.layout} (virtualLayout changed), in one transaction.`);
+  }
+  const sharing = viewSharingLine(plan);
+  if (sharing) lines.push(sharing);
   return lines.join('\n');
 }
 
@@ -77,6 +86,14 @@ function renderDiff(file: string, before: string, after: string): string[] {
     }
   }
   return out;
+}
+
+/** "12 views: 9 read prod's tables, 3 this environment's own." */
+export function viewSharingLine(plan: Plan): string | undefined {
+  const s = plan.viewSharing;
+  if (!s || !s.with) return undefined;
+  const total = s.shared + s.own;
+  return chalk.gray(`${total} ${total === 1 ? 'view' : 'views'} in ${plan.environment}: ${s.shared} read ${s.with}'s tables, ${s.own} this environment's own.`);
 }
 
 /** The plan as data, for `--json`. */
@@ -95,5 +112,9 @@ export function planJson(plan: Plan): Record<string, unknown> {
       return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name, ...backfillJson(plan, id) };
     }),
     views: plan.viewChanges,
+    layout: plan.layout,
+    ...(plan.previousLayout ? { previousLayout: plan.previousLayout } : {}),
+    ...(plan.viewSharing ? { viewSharing: plan.viewSharing } : {}),
+    ...(plan.caughtUp?.length ? { caughtUp: plan.caughtUp } : {}),
   };
 }

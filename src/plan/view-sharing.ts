@@ -1,0 +1,41 @@
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { PROD } from '../snapshot/virtual-names.js';
+import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
+
+/** How an environment's views split between tables it shares with the environment it came from and tables of its own. */
+export interface ViewSharing {
+  /** The environment whose tables the shared views read (prod, or what it was created from); null for prod. */
+  with: string | null;
+  /** Views reading the very physical table that environment's view reads. */
+  shared: number;
+  /** Views reading a table built for this environment's own definitions. */
+  own: number;
+}
+
+/**
+ * Counts `views` (model names, with `target` model -> snapshot id) by whether each reads
+ * the same physical table as `base`'s view of that model. `known` holds snapshots already
+ * loaded; the base's others are read from state.
+ */
+export async function viewSharing(
+  state: StateReader,
+  environment: string,
+  views: readonly string[],
+  target: Record<string, string>,
+  known: Map<string, Snapshot> | Record<string, Snapshot>,
+  base: EnvironmentRecord | undefined,
+): Promise<ViewSharing> {
+  if (environment === PROD || !base) return { with: null, shared: 0, own: views.length };
+  const get = (id: string) => (known instanceof Map ? known.get(id) : known[id]);
+  const ids = views.flatMap((m) => [target[m], base.snapshots[m]]).filter((id): id is string => Boolean(id));
+  const missing = [...new Set(ids.filter((id) => !get(id)))];
+  const loaded = missing.length ? await state.getSnapshots(missing) : new Map<string, Snapshot>();
+  const snapshot = (id: string | undefined) => (id ? get(id) ?? loaded.get(id) : undefined);
+  let shared = 0;
+  for (const model of views) {
+    const mine = snapshot(target[model]);
+    const theirs = snapshot(base.snapshots[model]);
+    if (mine && theirs && mine.physical.schema === theirs.physical.schema && mine.physical.table === theirs.physical.table) shared++;
+  }
+  return { with: base.name, shared, own: views.length - shared };
+}
