@@ -234,11 +234,11 @@ export class Context {
       allowDestructive: options.allowDestructive,
       now: this.now().getTime(),
     });
+    draft = await this.keepInStep(draft, project, current, prod, !changedOnly);
     const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
     const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
     const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
     const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-    draft = await this.keepInStep(draft, project, current, prod, !changedOnly);
     if (this.settings(environment).protected && !options.allowRevert) {
       const reverts = findReverts(draft, current, new ReplacementHistory(await this.state.listPlans(environment)));
       if (reverts.length) throw revertRefused(environment, reverts);

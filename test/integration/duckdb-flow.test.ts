@@ -33,14 +33,16 @@ describe('plan and promote on DuckDB', () => {
     ]);
     const builtNames = dev.result.built.map((id) => dev.plan.snapshots[id].name).sort();
     expect(builtNames).toEqual(['analytics.customers', 'analytics.daily_revenue', 'analytics.order_totals']);
-    // Dev views exist only for what changed, in analytics__dev.
+    // Dev is complete: a view of every model; only the 3 changed ones got new tables.
     const after = await tables(p);
     const added = after.filter((t) => !tablesBefore.includes(t));
     expect(added.filter((t) => t.startsWith('analytics__dev.')).sort()).toEqual([
       'analytics__dev.customers VIEW',
       'analytics__dev.daily_revenue VIEW',
       'analytics__dev.order_totals VIEW',
+      'analytics__dev.product_sales VIEW',
     ]);
+    expect(dev.plan.viewSharing).toEqual({ with: 'prod', shared: 9, own: 3 });
     expect(added.filter((t) => t.startsWith('planner__')).length).toBe(3);
 
     // Prod still answers with the old data; dev with the new.

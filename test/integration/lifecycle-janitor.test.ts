@@ -9,6 +9,9 @@ import { captureIO } from '../helpers/capture-io.js';
 import { breakOrderTotals, catalog, prodAnswers, query, schemas } from '../helpers/lifecycle-fixtures.js';
 import { TempProject } from '../helpers/project.js';
 
+/** These tests count what dev leaves behind: dev is planned lean (views only for what it changes), so each view is named; complete environments are cleaned up in virtual-layouts.test.ts. */
+const LEAN = { changedOnly: true };
+
 const DAY = 86_400_000;
 
 /** Physical tables (as `schema.table`) the environment's snapshots name. */
@@ -22,7 +25,7 @@ async function tablesOf(ctx: Context, environment: string): Promise<string[]> {
 async function prodAndBrokenDev(p: TempProject): Promise<string[]> {
   await p.planAndApply('prod');
   breakOrderTotals(p);
-  await p.planAndApply('dev');
+  await p.planAndApply('dev', LEAN);
   return p.with(async (ctx) => {
     const prod = await tablesOf(ctx, 'prod');
     return (await tablesOf(ctx, 'dev')).filter((t) => !prod.includes(t));
@@ -41,7 +44,7 @@ describe('invalidate and janitor on DuckDB', () => {
   it('removes every __dev schema and every table only dev used, and nothing prod uses', async () => {
     await p.planAndApply('prod');
     breakOrderTotals(p);
-    await p.planAndApply('dev');
+    await p.planAndApply('dev', LEAN);
     const before = await prodAnswers(p);
     const { prodTables, devOnly } = await p.with(async (ctx) => {
       const prodTables = await tablesOf(ctx, 'prod');
@@ -117,9 +120,9 @@ describe('invalidate and janitor on DuckDB', () => {
     breakOrderTotals(p);
     const productSales = p.read('models/analytics/product_sales.sql');
     p.edit('models/analytics/product_sales.sql', /WHERE o\.status = 'completed'/, "WHERE o.status IN ('completed', 'shipped')");
-    await p.planAndApply('dev');
+    await p.planAndApply('dev', LEAN);
     p.write('models/analytics/product_sales.sql', productSales);
-    await p.planAndApply('staging');
+    await p.planAndApply('staging', LEAN);
     const shared = await p.with(async (ctx) => {
       const staging = await tablesOf(ctx, 'staging');
       const prod = await tablesOf(ctx, 'prod');
@@ -194,7 +197,7 @@ describe('invalidate and janitor on DuckDB', () => {
   it('never drops an unused table that a view outside state still reads', async () => {
     await p.planAndApply('prod');
     breakOrderTotals(p);
-    await p.planAndApply('dev');
+    await p.planAndApply('dev', LEAN);
     const devOrderTotals = await p.with(async (ctx) => (await tablesOf(ctx, 'dev')).find((t) => t.includes('order_totals'))!);
     const [schema, table] = devOrderTotals.split('.');
     await query(p, `CREATE SCHEMA reports; CREATE VIEW reports.kept_orders AS SELECT * FROM "${schema}"."${table}"`);
@@ -215,12 +218,12 @@ describe('invalidate and janitor on DuckDB', () => {
   it('a plan of an expired environment recreates it from prod and replaces the expired views', async () => {
     await p.planAndApply('prod');
     breakOrderTotals(p);
-    const first = await p.planAndApply('dev');
+    const first = await p.planAndApply('dev', LEAN);
     await invalidateCommand({ project: p.dir, environment: 'dev' }, captureIO());
     // Undo the change, make another one: the new dev views only product_sales.
     p.edit('models/analytics/order_totals.sql', "WHERE o.status <> 'cancelled'\n", '');
     p.edit('models/analytics/product_sales.sql', /description '[^']*'/, "description 'Units and revenue per product'");
-    const { plan } = await p.planAndApply('dev');
+    const { plan } = await p.planAndApply('dev', LEAN);
     expect(plan).toMatchObject({ isNewEnvironment: true, base: 'prod', expectedPlanId: first.plan.id });
     expect(plan.directlyModified).toEqual([{ name: 'analytics.product_sales', category: 'metadata' }]);
     await p.with(async (ctx) => {

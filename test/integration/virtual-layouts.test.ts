@@ -1,54 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { physicalTablesRead, tableKey } from '../../src/lifecycle/catalog-references.js';
+import { invalidateEnvironment } from '../../src/lifecycle/invalidate.js';
 import { verifyState } from '../../src/lifecycle/verify.js';
 import { InjectedFailure } from '../../src/plan/crash-points.js';
 import { modelViewName, VIRTUAL_LAYOUTS, type VirtualLayout } from '../../src/snapshot/virtual-names.js';
 import { engineCases, type EngineProject } from '../helpers/engines.js';
+import { LAYOUT_MODEL_NAMES, layoutProject, setLayout, viewTargets } from '../helpers/layout-project.js';
 import { postgresServer } from '../helpers/postgres.js';
-import { ROOT } from '../helpers/project.js';
-
-/** Four models with distinct table names, so every layout (one schema per environment too) can hold them. */
-export const LAYOUT_MODELS: Record<string, string> = {
-  'models/shop/orders.sql': `MODEL (name shop.orders, kind FULL);
-SELECT * FROM (VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5)) AS t(id, customer_id, amount)`,
-  'models/shop/customers.sql': `MODEL (name shop.customers, kind VIEW);
-SELECT * FROM (VALUES (1, 'ann'), (2, 'bob')) AS t(id, name)`,
-  'models/marts/revenue.sql': `MODEL (name marts.revenue, kind FULL);
-SELECT customer_id, SUM(amount) AS total FROM shop.orders GROUP BY customer_id`,
-  'models/marts/order_count.sql': `MODEL (name marts.order_count, kind FULL);
-SELECT COUNT(*) AS n FROM shop.orders`,
-};
-export const LAYOUT_MODEL_NAMES = ['marts.order_count', 'marts.revenue', 'shop.customers', 'shop.orders'];
-
-/** A project of LAYOUT_MODELS on the engine, with `virtualLayout` set in its config. */
-export async function layoutProject(engine: { setup: (source?: string, files?: string[]) => Promise<EngineProject> }, layout: VirtualLayout): Promise<EngineProject> {
-  const env = await engine.setup(ROOT, []);
-  for (const [path, text] of Object.entries(LAYOUT_MODELS)) {
-    mkdirSync(dirname(env.project.path(path)), { recursive: true });
-    writeFileSync(env.project.path(path), text);
-  }
-  setLayout(env, layout);
-  return env;
-}
-
-export function setLayout(env: EngineProject, layout: VirtualLayout): void {
-  const config = env.project.read('planner.config.ts').replace(/\n {2}virtualLayout: '[a-z-]+',/, '');
-  env.project.write('planner.config.ts', config.replace('export default {', `export default {\n  virtualLayout: '${layout}',`));
-}
-
-/** The physical tables each view of `environment` reads, keyed by model, from the catalog. */
-export async function viewTargets(env: EngineProject, environment: string, layout: VirtualLayout): Promise<Record<string, string[] | undefined>> {
-  const objects = await env.project.with(async (ctx) => ctx.engine.listObjects());
-  const byKey = new Map(objects.map((o) => [tableKey(o.name), o]));
-  return Object.fromEntries(
-    LAYOUT_MODEL_NAMES.map((m) => {
-      const o = byKey.get(tableKey(modelViewName(m, environment, layout)));
-      return [m, o?.type === 'view' ? physicalTablesRead(o.definition ?? '') : undefined];
-    }),
-  );
-}
 
 const next = (layout: VirtualLayout) => VIRTUAL_LAYOUTS[(VIRTUAL_LAYOUTS.indexOf(layout) + 1) % VIRTUAL_LAYOUTS.length];
 
@@ -62,7 +19,7 @@ for (const engine of engineCases(await postgresServer())) {
         });
         afterEach(() => env.cleanup());
 
-        it('a new environment answers every model, its unchanged views read prod tables, promotion builds nothing, a layout change moves every view atomically', async () => {
+        it('a new environment answers every model, its unchanged views read prod tables, promotion builds nothing, a layout change moves every view atomically', { timeout: 180_000 }, async () => {
           await env.project.planAndApply('prod');
           env.project.edit('models/marts/revenue.sql', 'GROUP BY customer_id', 'WHERE amount > 5 GROUP BY customer_id');
           const { plan, result } = await env.project.planAndApply('dev__alice');
@@ -116,6 +73,13 @@ for (const engine of engineCases(await postgresServer())) {
           const report = await env.project.with((ctx) => verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() }));
           expect(report.problems).toEqual([]);
           expect(report.environments.find((e) => e.name === 'dev__alice')?.layout).toBe(moved);
+
+          // Expired and cleaned up: no view of dev__alice is left in any layout.
+          await env.project.with(async (ctx) => {
+            await invalidateEnvironment(ctx.state, await ctx.requireEnvironment('dev__alice'), ctx.now().getTime());
+            expect((await ctx.janitor()).failures).toEqual([]);
+          });
+          for (const l of VIRTUAL_LAYOUTS) expect(Object.values(await viewTargets(env, 'dev__alice', l)).filter(Boolean)).toEqual([]);
         });
       });
     }
