@@ -37,7 +37,10 @@ describe.skipIf(!server.available)(`plan and promote on PostgreSQL${server.note}
       'analytics__dev_alice.customers view',
       'analytics__dev_alice.daily_revenue view',
       'analytics__dev_alice.order_totals view',
+      'analytics__dev_alice.product_sales view',
     ]);
+    // Complete by default: a view of every model, the 9 unchanged ones on prod's tables.
+    expect(dev.plan.viewSharing).toEqual({ with: 'prod', shared: 9, own: 3 });
     expect(added.filter((o) => o.startsWith('planner__'))).toHaveLength(3);
     expect(await db.query(`SELECT sum(revenue)::text AS r, count(*)::int AS n FROM analytics.daily_revenue`)).toEqual(prodRevenue);
     const completed = await db.query(`SELECT count(*)::int AS n FROM staging.orders WHERE status = 'completed'`);

@@ -3,7 +3,9 @@ import { invalidateEnvironment } from '../../src/lifecycle/invalidate.js';
 import { verifyState } from '../../src/lifecycle/verify.js';
 import { InjectedFailure } from '../../src/plan/crash-points.js';
 import { modelViewName, VIRTUAL_LAYOUTS, type VirtualLayout } from '../../src/snapshot/virtual-names.js';
-import { engineCases, type EngineProject } from '../helpers/engines.js';
+import { existsSync } from 'node:fs';
+import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
+import { TempProject } from '../helpers/project.js';
 import { LAYOUT_MODEL_NAMES, layoutProject, setLayout, viewTargets } from '../helpers/layout-project.js';
 import { postgresServer } from '../helpers/postgres.js';
 
@@ -70,8 +72,15 @@ for (const engine of engineCases(await postgresServer())) {
             const old = new Set(LAYOUT_MODEL_NAMES.map((m) => modelViewName(m, 'dev__alice', layout).schema));
             expect(schemata.filter((s) => old.has(s))).toEqual([]);
           }
-          const report = await env.project.with((ctx) => verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() }));
+          const verify = () => env.project.with((ctx) => verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() }));
+          const report = await verify();
           expect(report.problems).toEqual([]);
+          // verify knows the old layout too: a view left where it put one is reported.
+          const stale = modelViewName('shop.orders', 'dev__alice', layout);
+          await env.sql(`CREATE SCHEMA IF NOT EXISTS "${stale.schema}"`);
+          await env.sql(`CREATE VIEW "${stale.schema}"."${stale.table}" AS SELECT * FROM ${devTables['shop.orders']![0]}`);
+          expect((await verify()).problems.map((p) => [p.code, p.object])).toEqual([['old_layout_view', `${stale.schema}.${stale.table}`]]);
+          await env.sql(`DROP VIEW "${stale.schema}"."${stale.table}"`);
           expect(report.environments.find((e) => e.name === 'dev__alice')?.layout).toBe(moved);
 
           // Expired and cleaned up: no view of dev__alice is left in any layout.
@@ -85,3 +94,22 @@ for (const engine of engineCases(await postgresServer())) {
     }
   });
 }
+
+describe('environment-schema refuses what cannot share one schema', () => {
+  it('exits 2 naming both files of a table-name clash, and an environment named like a model schema, changing nothing', async () => {
+    const project = new TempProject();
+    try {
+      project.edit('planner.config.ts', 'export default defineConfig({', "export default defineConfig({\n  virtualLayout: 'environment-schema',");
+      const clash = await runCli(['plan', 'dev__alice', '--dry-run', '-p', project.dir]);
+      expect(clash.code).toBe(2);
+      expect(clash.text).toMatch(/models analytics\.customers \(.*models\/analytics\/customers\.sql\) and raw\.customers \(.*models\/raw\/customers\.sql\) both need the view dev__alice\.customers/);
+      expect(clash.text).toContain("'schema-suffix' or 'table-suffix'");
+      const named = await runCli(['plan', 'analytics', '--dry-run', '-p', project.dir]);
+      expect(named.code).toBe(2);
+      expect(named.text).toContain("environment 'analytics' is named like the model schema 'analytics'");
+      expect(existsSync(project.path('.planner/warehouse.duckdb')) ? await project.with((ctx) => ctx.state.listEnvironments()) : []).toEqual([]);
+    } finally {
+      project.remove();
+    }
+  });
+});

@@ -27,6 +27,14 @@ const config = resolveConfig(
 );
 
 describe('environment settings', () => {
+  it('give every environment a view of every model unless changedOnly says so (never prod), with the project default under its entry', () => {
+    const lean = resolveConfig({ changedOnly: true, environments: { prod: { protected: true }, 'full_*': { changedOnly: false } } }, '/tmp/project');
+    expect([environmentSettings(config, 'dev_alice').changedOnly, environmentSettings(lean, 'dev_alice').changedOnly]).toEqual([false, true]);
+    expect(environmentSettings(lean, 'full_x').changedOnly).toBe(false);
+    expect(environmentSettings(lean, 'prod').changedOnly).toBe(false);
+    expect([config.virtualLayout, resolveConfig({ virtualLayout: 'table-suffix' }, '/tmp/project').virtualLayout]).toEqual(['schema-suffix', 'table-suffix']);
+  });
+
   it('resolves exact names, then the most specific pattern, over the defaults', () => {
     expect(environmentSettings(config, 'prod')).toMatchObject({ gateway: 'local', protected: true, ttlMs: null, matchedBy: 'prod' });
     expect(environmentSettings(config, 'staging')).toMatchObject({ gateway: 'staging_db', protected: false, ttlMs: null, variables: { region: 'eu', seed_size: 'full' } });
