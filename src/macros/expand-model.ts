@@ -12,10 +12,9 @@ export interface ExpandedModel {
   changed: boolean;
   /** Source offset (in the text after the header) of a position in `query`. */
   sourceOffset(offset: number): number;
-  /** Statements before the query (run before each build), after it, and on virtual update. */
+  /** Statements before the query (run before each build) and after it. */
   pre: string[];
   post: string[];
-  onVirtualUpdate: string[];
 }
 
 const QUERY_START = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE']);
@@ -37,28 +36,17 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   }
   const statements = splitTokens(tokens, ';').map(trimTokens).filter((s) => s.length);
   const ev = new MacroEvaluator(ctx);
-  const result: ExpandedModel = { query: '', queryStart: 0, changed: false, sourceOffset: (o) => o, pre: [], post: [], onVirtualUpdate: [] };
+  const result: ExpandedModel = { query: '', queryStart: 0, changed: false, sourceOffset: (o) => o, pre: [], post: [] };
   let queryIndex = statements.findIndex(isQuery);
-  let inVirtual: Token | undefined;
   statements.forEach((st, i) => {
     if (st[0].type === 'word' && /^JINJA_(QUERY_BEGIN|STATEMENT_BEGIN|END)$/i.test(st[0].text)) {
       throw new MacroError(`${st[0].text.toUpperCase()}: Jinja blocks are not supported by planner; write the model with SQLMesh macros (@IF, @EACH, @DEF) or TypeScript macros in macros/*.ts`, st[0].start);
     }
-    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN')) {
-      // Parsed and hashed, but planner does not yet run statements when views are swapped: refused rather than skipped.
-      throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN: statements run on virtual update are not supported by planner yet', st[0].start);
+    if (st.length === 1 && (isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN') || isWord(st[0], 'ON_VIRTUAL_UPDATE_END'))) {
+      // Planner does not yet run statements when views are swapped: refused rather than skipped.
+      throw new MacroError(`${st[0].text.toUpperCase()}: statements run on virtual update are not supported by planner yet`, st[0].start);
     }
-    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN')) {
-      if (inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN inside another ON_VIRTUAL_UPDATE_BEGIN block', st[0].start);
-      inVirtual = st[0];
-      return;
-    }
-    if (st.length === 1 && isWord(st[0], 'ON_VIRTUAL_UPDATE_END')) {
-      if (!inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_END without ON_VIRTUAL_UPDATE_BEGIN', st[0].start);
-      inVirtual = undefined;
-      return;
-    }
-    if (i === queryIndex && !inVirtual) {
+    if (i === queryIndex) {
       const edits: Edit[] = [];
       ev.keepVarCalls = true;
       result.query = ev.expand(st, ev.scope, edits).trim();
@@ -72,11 +60,9 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
     if (i === queryIndex) queryIndex = -1;
     const expanded = ev.expand(st, ev.scope).trim();
     if (!expanded) return;
-    if (inVirtual) result.onVirtualUpdate.push(expanded);
-    else if (queryIndex < 0 || i < queryIndex) result.pre.push(expanded);
+    if (queryIndex < 0 || i < queryIndex) result.pre.push(expanded);
     else result.post.push(expanded);
   });
-  if (inVirtual) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN has no ON_VIRTUAL_UPDATE_END', inVirtual.start);
   return result;
 }
 

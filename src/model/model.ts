@@ -174,11 +174,9 @@ export interface Model extends ModelDefinition {
 
 /**
  * SQL a model file holds besides its query: `pre` runs before each build in the same
- * session, `post` after it, `onVirtualUpdate` when an environment's views are swapped
- * (@this_model then names the view).
+ * session, `post` after it (statements run when views are swapped are refused for now).
  */
 export interface ModelStatements {
   pre: string[];
   post: string[];
-  onVirtualUpdate: string[];
 }

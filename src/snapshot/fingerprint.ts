@@ -48,8 +48,6 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         forwardOnly: model.forwardOnly,
         kind: nonEmpty(pick(model.kind, KIND_METADATA_FIELDS)),
         properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
-        // On-virtual-update statements run at promotion only (SQLMesh: metadata hash).
-        ...(model.statements?.onVirtualUpdate.length ? { onVirtualUpdate: model.statements.onVirtualUpdate } : {}),
       }),
     ),
   };

@@ -77,7 +77,7 @@ describe('macros in model files', () => {
     const project = await projects.load(model("@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)"));
     const a = project.models.get('s.a')!;
     expect(a.query).toBe('SELECT 3 AS x');
-    expect(a.statements).toEqual({ pre: ['SET threads = 2'], post: ["@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)"], onVirtualUpdate: [] });
+    expect(a.statements).toEqual({ pre: ['SET threads = 2'], post: ["@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)"] });
     const fp = async (post: string) => (await fingerprintProject(await projects.load(model(post)))).get('s.a')!.fingerprint;
     expect((await fp('ANALYZE')).data).not.toBe((await fp('ANALYZE @this_model')).data);
     const virtual = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\nGRANT SELECT ON @this_model TO public;\nON_VIRTUAL_UPDATE_END;' });
