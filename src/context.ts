@@ -331,7 +331,10 @@ export class Context {
         hint: `plan again with \`planner plan ${environment} --out FILE\` and review that`,
       });
     }
-    const plan = { ...derived, id: saved.plan.id };
+    // The saved builds, in their order: after a killed run of this plan some are recorded
+    // already (the evaluator skips those), and the record of the plan lists them all, as a
+    // clean run's does. Each build's work still comes from the derived plan.
+    const plan = { ...derived, id: saved.plan.id, builds: saved.plan.builds.filter((id) => derived.snapshots[id]) };
     beforeApply?.(plan);
     return { plan, result: await this.apply(plan) };
   }

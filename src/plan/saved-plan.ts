@@ -89,7 +89,9 @@ function checksumOf(gateway: string, plan: Plan, options: SavedPlanOptions): str
  * How a plan derived now differs from a saved one, in what it promises: the environment it
  * replaces, the snapshot of every model (its fingerprint, version, definition and
  * category), what is built, and which views change. Empty when they agree. Intervals are
- * not compared: they follow the clock, and the derived plan computes what is due now.
+ * not compared: they follow the clock, and the derived plan computes what is due now. The
+ * derived builds and new snapshots may be fewer than the file's (a rerun after a crash),
+ * never others.
  */
 export function planDifferences(saved: Plan, derived: Plan): string[] {
   const out: string[] = [];
@@ -107,8 +109,11 @@ export function planDifferences(saved: Plan, derived: Plan): string[] {
   }
   const categories = (p: Plan) => [...(p.directlyModified ?? []), ...(p.indirectlyModified ?? [])].map((c) => `${c.name}:${c.category}`).sort();
   if (!same(categories(saved), categories(derived))) out.push('change categories differ');
-  if (!same(sorted(saved.builds), sorted(derived.builds))) out.push('the tables to build differ');
-  if (!same(sorted(saved.newSnapshotIds), sorted(derived.newSnapshotIds))) out.push('the new snapshots differ');
+  // A killed run of this very plan (or another environment's apply) may have built tables and
+  // stored snapshots since: what is left to do may shrink, but never holds anything new.
+  const beyond = (derivedIds: readonly string[], savedIds: readonly string[] | undefined) => derivedIds.some((id) => !(savedIds ?? []).includes(id));
+  if (beyond(derived.builds, saved.builds)) out.push('the tables to build differ');
+  if (beyond(derived.newSnapshotIds, saved.newSnapshotIds)) out.push('the new snapshots differ');
   if (!same(sorted(saved.views), sorted(derived.views))) out.push('the views differ');
   if (!same(sorted(saved.viewChanges?.upsert), sorted(derived.viewChanges.upsert)) || !same(sorted(saved.viewChanges?.drop), sorted(derived.viewChanges.drop))) out.push('the view changes differ');
   if (!same(sorted(saved.migrations), sorted(derived.migrations)) || Boolean(saved.allowDestructive) !== derived.allowDestructive) out.push('the column migrations differ');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { PgTestDatabase, pgProject, postgresConfig, postgresServer } from '../helpers/postgres.js';
-import { ROOT, type TempProject } from '../helpers/project.js';
+import { ROOT, TempProject } from '../helpers/project.js';
 import { spawnPlanner } from '../helpers/spawn-planner.js';
 
 const server = await postgresServer();
@@ -39,6 +39,8 @@ async function snapshotOf(db: PgTestDatabase): Promise<Record<string, unknown>> 
  */
 describe.skipIf(!server.available)(`killed applies on PostgreSQL${server.note}`, () => {
   let project: TempProject;
+  /** The project as it was when the first plan was saved: a saved plan applies only to the project it was made from. */
+  let projectFirst: TempProject;
   let reference: Record<string, unknown>;
   let afterFirst: Record<string, unknown>;
   let first: string;
@@ -56,7 +58,9 @@ describe.skipIf(!server.available)(`killed applies on PostgreSQL${server.note}`,
     databases.push(ref);
     project = pgProject(ref, join(ROOT, 'examples/postgres-team'), ['models', 'seeds']);
     // Every database of this file is reached through PLANNER_PG_URL, set per test.
-    project.write('planner.config.ts', postgresConfig('PLANNER_PG_URL'));
+    // One project name for both copies, so they may share each database's state.
+    project.write('planner.config.ts', postgresConfig('PLANNER_PG_URL').replace('export default {', "export default {\n  project: 'postgres-team',"));
+    projectFirst = new TempProject(project.dir, ['models', 'seeds', 'planner.config.ts']);
     use(ref);
     // Two saved plans: prod from nothing, then a change that rebuilds three models and
     // removes a column from a view (so promotion drops and recreates it).
@@ -77,6 +81,7 @@ describe.skipIf(!server.available)(`killed applies on PostgreSQL${server.note}`,
   afterAll(async () => {
     delete process.env.PLANNER_PG_URL;
     project?.remove();
+    projectFirst?.remove();
     for (const db of databases) await db.drop();
   });
 
@@ -94,10 +99,11 @@ describe.skipIf(!server.available)(`killed applies on PostgreSQL${server.note}`,
   it.each(points)('killed at $point of the $plan plan, the rerun completes as a clean run does', async ({ point, plan, viewsAsBefore }) => {
     const db = await database();
     use(db);
-    if (plan === 'second') expect(await cli(['apply', first, '-p', project.dir])).toBe(0);
+    if (plan === 'second') expect(await cli(['apply', first, '-p', projectFirst.dir])).toBe(0);
     const file = plan === 'first' ? first : second;
+    const dir = plan === 'first' ? projectFirst.dir : project.dir;
 
-    const killed = await spawnPlanner(['apply', file, '-p', project.dir], { PLANNER_PG_URL: db.url, PLANNER_TEST_CRASH_AT: point });
+    const killed = await spawnPlanner(['apply', file, '-p', dir], { PLANNER_PG_URL: db.url, PLANNER_TEST_CRASH_AT: point });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     if (viewsAsBefore) {
       // The environment's views (not the new physical objects, built before promotion) are as before.
@@ -107,7 +113,7 @@ describe.skipIf(!server.available)(`killed applies on PostgreSQL${server.note}`,
       expect((now.state as { environments: unknown }).environments).toEqual((afterFirst.state as { environments: unknown }).environments);
     }
 
-    expect(await cli(['apply', file, '-p', project.dir])).toBe(0);
+    expect(await cli(['apply', file, '-p', dir])).toBe(0);
     if (plan === 'first') expect(await cli(['apply', second, '-p', project.dir])).toBe(0);
     expect(await snapshotOf(db)).toEqual(reference);
     expect(await cli(['verify', '-p', project.dir])).toBe(0);
