@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
-import { DEFAULT_LAYOUT } from '../snapshot/virtual-names.js';
+import { DEFAULT_LAYOUT } from '../util/virtual-layouts.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { redact, type SecretRegistry } from '../util/secrets.js';
 import type { ConfigContext } from './define-config.js';

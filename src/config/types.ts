@@ -1,5 +1,5 @@
 import type { ValidationThresholds } from '../governance/metrics.js';
-import type { VirtualLayout } from '../snapshot/virtual-names.js';
+import type { VirtualLayout } from '../util/virtual-layouts.js';
 
 /** A DuckDB database file (or `:memory:`). `path` is relative to the project folder. */
 export interface DuckDBGatewayConfig {

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from './environment-settings.js';
-import { VIRTUAL_LAYOUTS } from '../snapshot/virtual-names.js';
+import { VIRTUAL_LAYOUTS } from '../util/virtual-layouts.js';
 import type { PlannerConfig } from './types.js';
 
 /**

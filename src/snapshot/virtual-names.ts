@@ -1,19 +1,10 @@
 import { InputError } from '../errors.js';
 import { MAX_IDENTIFIER_BYTES, type TableName } from '../util/identifiers.js';
+import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../util/virtual-layouts.js';
 
 export const PROD = 'prod';
 
-/**
- * Where an environment's views live (prod's are always `<schema>.<table>`):
- * - `schema-suffix`: `analytics__dev.customers`, one schema per model schema and environment (SQLMesh's default);
- * - `environment-schema`: `dev.customers`, the whole environment in one schema named after it;
- * - `table-suffix`: `analytics.customers__dev`, next to prod's views, no schema of its own.
- */
-export const VIRTUAL_LAYOUTS = ['schema-suffix', 'environment-schema', 'table-suffix'] as const;
-export type VirtualLayout = (typeof VIRTUAL_LAYOUTS)[number];
-
-/** The layout of projects that do not choose one, and of environments recorded before layouts existed. */
-export const DEFAULT_LAYOUT: VirtualLayout = 'schema-suffix';
+export { DEFAULT_LAYOUT, VIRTUAL_LAYOUTS, type VirtualLayout } from '../util/virtual-layouts.js';
 
 /**
  * The one place that decides how an environment's views are named, for every layout:

@@ -1,4 +1,4 @@
-import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../snapshot/virtual-names.js';
+import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../util/virtual-layouts.js';
 import type { ColumnType, Selectable } from 'kysely';
 import { PlannerError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';

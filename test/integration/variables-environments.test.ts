@@ -61,11 +61,12 @@ describe('variables per environment (DuckDB)', () => {
     expect((await query(`SELECT count(*) AS n FROM analytics__dev_alice.customers`))[0].n).toBe(5);
   });
 
-  it('an environment whose variables no model reads builds nothing and gets no view', async () => {
-    await p.planAndApply('prod');
+  it("an environment whose variables no model reads builds nothing: every view reads prod's tables", async () => {
+    const prod = await p.planAndApply('prod');
     const staging = await p.planAndApply('staging');
     expect(staging.plan.builds).toEqual([]);
-    expect(staging.plan.viewChanges.upsert).toEqual([]);
+    // Complete by default: a view of every model, each on the very snapshot (and table) prod uses.
+    expect(staging.plan.target).toEqual(prod.plan.target);
     expect(staging.plan.directlyModified).toEqual([]);
     // A new global variable nobody uses changes nothing in prod either.
     p.write('planner.config.ts', CONFIG(', brand_new: 42'));
