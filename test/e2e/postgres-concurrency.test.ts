@@ -25,6 +25,8 @@ describe.skipIf(!server.available)(`concurrent applies on PostgreSQL${server.not
   const projects: TempProject[] = [];
   const project = () => {
     const p = pgProject(db, EXAMPLE, EXAMPLE_FILES);
+    // Copies of one project (a team's clones): one project name, so they share the state.
+    p.edit('planner.config.ts', 'export default {', "export default {\n  project: 'postgres-team',");
     projects.push(p);
     return p;
   };
