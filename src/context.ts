@@ -14,9 +14,9 @@ import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migr
 import { assertReferencesExist, schemasToList, undeclaredReferences } from './model/external-references.js';
 import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
 import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
-import { holdAgainstJanitor, tryCollect } from './plan/collect-lock.js';
+import { CollectLocks } from './plan/collect-lock.js';
 import { kindStrategy } from './kinds/registry.js';
-import { lockEnvironment, migrateState } from './plan/environment-lock.js';
+import { EnvironmentLocks, migrateState } from './plan/environment-lock.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
 import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
@@ -58,6 +58,10 @@ export interface ContextOptions {
   secrets?: SecretRegistry;
   /** Test hooks that crash or fail an apply at a named point; by default read from PLANNER_TEST_CRASH_AT / PLANNER_TEST_FAIL_AT. */
   crashPoints?: CrashPoints;
+  /** The environment locks this context takes in its process; a new set per context when absent. */
+  environmentLocks?: EnvironmentLocks;
+  /** The applies, runs and janitor of this context against one another; new per context when absent. */
+  collectLocks?: CollectLocks;
 }
 
 export interface PlanOptions extends IntervalOptions {
@@ -87,7 +91,7 @@ export class Context {
     readonly gatewayName: string,
     readonly engine: EngineAdapter,
     readonly state: StateStore,
-    private readonly options: ContextOptions,
+    private readonly options: ContextOptions & Required<Pick<ContextOptions, 'crashPoints' | 'environmentLocks' | 'collectLocks'>>,
     /** The connection state lives on: the engine itself, or the gateway's separate `state` connection. */
     private readonly stateEngine: EngineAdapter = engine,
   ) {}
@@ -104,7 +108,12 @@ export class Context {
       await migrateState(stateEngine, state, config.stateSchema);
       // A state whose tables do not match is reported by verify and refused by plan, apply and run.
       if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
-      return new Context(config, gatewayName, engine, state, { ...options, crashPoints: options.crashPoints ?? crashPointsFromEnv() }, stateEngine);
+      const injected = {
+        crashPoints: options.crashPoints ?? crashPointsFromEnv(),
+        environmentLocks: options.environmentLocks ?? new EnvironmentLocks(),
+        collectLocks: options.collectLocks ?? new CollectLocks(),
+      };
+      return new Context(config, gatewayName, engine, state, { ...options, ...injected }, stateEngine);
     } catch (err) {
       if (stateEngine !== engine) await stateEngine.close();
       await engine.close();
@@ -275,16 +284,24 @@ export class Context {
     return modelsBehind(env, prod, prodHistory ?? new ReplacementHistory(await this.state.listPlans(PROD)));
   }
 
+  /**
+   * Takes `environment`'s lock for `holder` (a plan or run id), as an apply does first: in
+   * this context, and on PostgreSQL between processes. Fails at once when it is held.
+   */
+  lockEnvironment(environment: string, holder: string): Promise<HeldLock> {
+    return this.options.environmentLocks.lock(this.stateEngine, this.config.stateSchema, environment, holder);
+  }
+
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
     assertGatewayAllowed(this.settings(plan.environment), this.gatewayName);
     await assertStateSchema(this.state);
     const ttl = this.settings(plan.environment).ttlMs;
     // The environment's lock comes first: a second apply fails here, before any work.
-    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, plan.environment, plan.id);
+    const lock = await this.lockEnvironment(plan.environment, plan.id);
     let collect: HeldLock | undefined;
     try {
-      collect = await holdAgainstJanitor(this.stateEngine, this.config.stateSchema, plan.id);
+      collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, plan.id);
       await assertNoProtectedWrites(plan, this.state, (name) => this.settings(name).protected);
       return await applyPlan(
         plan,
@@ -348,10 +365,10 @@ export class Context {
     await assertStateSchema(this.state);
     const env = await this.requireEnvironment(environment);
     const runId = `run-${randomBytes(6).toString('hex')}`;
-    const lock = await lockEnvironment(this.stateEngine, this.config.stateSchema, environment, runId);
+    const lock = await this.lockEnvironment(environment, runId);
     let collect: HeldLock | undefined;
     try {
-      collect = await holdAgainstJanitor(this.stateEngine, this.config.stateSchema, runId);
+      collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, runId);
       const reporter = this.options.reporter ?? {};
       return await runEnvironment(env, {
         engine: this.engine,
@@ -401,8 +418,8 @@ export class Context {
         engine: this.engine,
         state: this.state,
         now: this.now(),
-        lockEnvironment: (env) => lockEnvironment(this.stateEngine, this.config.stateSchema, env, holder),
-        tryCollect: () => tryCollect(this.stateEngine, this.config.stateSchema, holder),
+        lockEnvironment: (env) => this.lockEnvironment(env, holder),
+        tryCollect: () => this.options.collectLocks.tryCollect(this.stateEngine, this.config.stateSchema, holder),
       },
       options,
     );

@@ -5,32 +5,40 @@ import type { StateStore } from '../state/state-store.js';
 import { LATEST_STATE_VERSION } from '../state/migrations/index.js';
 import { assertKnownStateVersion } from '../state/state-guard.js';
 
-/** Locks taken in this process, for engines that leave exclusion to the process (DuckDB). */
-const local = new Set<string>();
-
 /**
- * Takes the lock of one environment in one state schema before any work of an apply, on
- * the connection that holds state (several warehouses may share one state). When another
- * apply holds it, fails at once naming that apply's plan, and nothing is written.
- * @example const lock = await lockEnvironment(stateEngine, 'planner_state', plan.environment, plan.id)
+ * The environment locks one context holds (ContextOptions.environmentLocks; tests pass their
+ * own, never module state). Engines that leave exclusion to the process (DuckDB: one
+ * process opens the file, one context the engine) rely on it alone; PostgreSQL adds its
+ * advisory lock between processes.
  */
-export async function lockEnvironment(engine: EngineAdapter, stateSchema: string, environment: string, planId: string): Promise<HeldLock> {
-  const key = `environment ${stateSchema}.${environment}`;
-  const localKey = `${engine.description}\0${key}`;
-  if (local.has(localKey)) throw lockedError(environment, null);
-  let remote: HeldLock | undefined;
-  if (engine.locks) {
-    const outcome = await engine.locks.tryLock(key, holderLabel(planId));
-    if (!('lock' in outcome)) throw lockedError(environment, outcome.heldBy);
-    remote = outcome.lock;
+export class EnvironmentLocks {
+  private readonly held = new Set<string>();
+
+  /**
+   * Takes the lock of one environment in one state schema before any work of an apply, on
+   * the connection that holds state (several warehouses may share one state). When another
+   * apply holds it, fails at once naming that apply's plan, and nothing is written.
+   * @example const lock = await locks.lock(stateEngine, 'planner_state', plan.environment, plan.id)
+   */
+  async lock(engine: EngineAdapter, stateSchema: string, environment: string, planId: string): Promise<HeldLock> {
+    const key = `environment ${stateSchema}.${environment}`;
+    const localKey = `${engine.description}\0${key}`;
+    if (this.held.has(localKey)) throw lockedError(environment, null);
+    let remote: HeldLock | undefined;
+    if (engine.locks) {
+      const outcome = await engine.locks.tryLock(key, holderLabel(planId));
+      if (!('lock' in outcome)) throw lockedError(environment, outcome.heldBy);
+      remote = outcome.lock;
+    }
+    const held = this.held;
+    held.add(localKey);
+    return {
+      async release() {
+        held.delete(localKey);
+        await remote?.release();
+      },
+    };
   }
-  local.add(localKey);
-  return {
-    async release() {
-      local.delete(localKey);
-      await remote?.release();
-    },
-  };
 }
 
 /**

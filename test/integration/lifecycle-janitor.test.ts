@@ -3,7 +3,6 @@ import { invalidateCommand } from '../../src/cli/commands/invalidate.js';
 import { janitorCommand } from '../../src/cli/commands/janitor.js';
 import type { Context } from '../../src/context.js';
 import { runJanitor } from '../../src/lifecycle/janitor.js';
-import { lockEnvironment } from '../../src/plan/environment-lock.js';
 import { verifyState } from '../../src/lifecycle/verify.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { breakOrderTotals, catalog, prodAnswers, query, schemas } from '../helpers/lifecycle-fixtures.js';
@@ -182,7 +181,7 @@ describe('invalidate and janitor on DuckDB', () => {
     const devOnly = await prodAndBrokenDev(p);
     await invalidateCommand({ project: p.dir, environment: 'dev' }, captureIO());
     await p.with(async (ctx) => {
-      const lock = await lockEnvironment(ctx.engine, ctx.config.stateSchema, 'dev', 'a1b2c3');
+      const lock = await ctx.lockEnvironment('dev', 'a1b2c3');
       const first = await ctx.janitor({ ignoreTtl: true });
       expect(first.failures).toEqual([{ object: 'environment dev', message: expect.stringContaining("skipped: environment 'dev' is locked") }]);
       expect([first.views, first.tables, first.environments]).toEqual([[], [], []]);
