@@ -26,6 +26,12 @@ export interface PhysicalOps {
   replaceRange(table: TableName, columns: readonly string[], range: TimeRange, query: string, count: boolean): Promise<number | undefined>;
   /** `query`'s rows replace the rows with the same `keys` (NULL keys match NULL keys); counts the rows merged. */
   mergeByKeys(table: TableName, columns: readonly string[], keys: readonly string[], query: string, count: boolean): Promise<number | undefined>;
+  /**
+   * INCREMENTAL_BY_PARTITION: every partition (value of `partition`'s columns, NULL
+   * matching NULL) that `query` brings loses all its rows to `query`'s; other partitions
+   * stay. Counts the rows written.
+   */
+  replacePartitions(table: TableName, columns: readonly string[], partition: readonly string[], query: string, count: boolean): Promise<number | undefined>;
   countRows(table: TableName): Promise<number>;
   /** The columns `query` outputs, with the catalog's type names (read from an empty scratch table next to `near`). */
   queryColumns(near: TableName, query: string): Promise<{ name: string; type: string }[]>;
@@ -68,6 +74,17 @@ function stagingName(table: TableName, purpose = 'stage'): TableName {
  */
 export function physicalOps(engine: EngineAdapter): PhysicalOps {
   const count = async (sql: string) => Number((await engine.query(sql)).rows[0]?.n ?? 0);
+  // Staged first, so the query is run once and may read the table it replaces rows of.
+  async function replaceMatching(table: TableName, columns: readonly string[], keys: readonly string[], query: string, wantCount: boolean) {
+    const staging = stagingName(table);
+    await engine.dropTable(staging);
+    await engine.createTableAs(staging, query);
+    await engine.execute(deleteMatchingKeys(table, staging, keys));
+    await engine.execute(insertColumns(table, columns, `SELECT * FROM ${quoteTable(staging)}`));
+    const rows = wantCount ? await count(countRows(staging)) : undefined;
+    await engine.dropTable(staging);
+    return rows;
+  }
   return {
     createTableAs: (table, query) => engine.createTableAs(table, query),
     createEmptyTable: (table, query) => engine.createTableAs(table, emptyOf(query)),
@@ -85,16 +102,9 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
       await engine.execute(insertColumns(table, columns, rowsInRange(query, column, start, end, format)));
       return wantCount ? count(countRows(table, inRange(column, start, end, format))) : undefined;
     },
-    async mergeByKeys(table, columns, keys, query, wantCount) {
-      const staging = stagingName(table);
-      await engine.dropTable(staging);
-      await engine.createTableAs(staging, query);
-      await engine.execute(deleteMatchingKeys(table, staging, keys));
-      await engine.execute(insertColumns(table, columns, `SELECT * FROM ${quoteTable(staging)}`));
-      const rows = wantCount ? await count(countRows(staging)) : undefined;
-      await engine.dropTable(staging);
-      return rows;
-    },
+    mergeByKeys: replaceMatching,
+    // The same statements as a merge by key: a partition's key matches all its rows.
+    replacePartitions: replaceMatching,
     countRows: (table) => count(countRows(table)),
     async queryColumns(near, query) {
       const scratch = stagingName(near, 'shape');

@@ -12,8 +12,8 @@ export interface KindArgs {
   has(key: string): boolean;
   /** A single value as text. */
   text(key: string): string;
-  /** A name or a list of names. */
-  names(key: string): string[];
+  /** A name or a list of names; `hint` follows the message when an item is not a name. */
+  names(key: string, hint?: string): string[];
   /** A list of names, or `'*'` when the value is a lone `*` (every column). */
   namesOrStar(key: string): string[] | '*';
   /** A whole number >= 0, or undefined when not written. */
@@ -99,8 +99,11 @@ export interface IntervalStrategy<K extends ModelKind> {
  */
 export interface KindStrategy<K extends ModelKind = ModelKind> {
   readonly name: K['name'];
-  /** Arguments inside `kind NAME (...)`. */
-  readonly properties: { readonly required: readonly string[]; readonly optional: readonly string[] };
+  /**
+   * Arguments inside `kind NAME (...)`; `model`: MODEL properties the kind reads as well
+   * (INCREMENTAL_BY_PARTITION's partitioned_by), handed to `parse` with the arguments.
+   */
+  readonly properties: { readonly required: readonly string[]; readonly optional: readonly string[]; readonly model?: readonly string[] };
   /** The kind from its arguments (already checked against `properties`). */
   parse(args: KindArgs): K;
   /** Whether a query follows the header (SEED and EXTERNAL have none). */

@@ -2,6 +2,7 @@ import type { KindName, ModelKind } from '../model/model.js';
 import { embeddedKind } from './embedded.js';
 import { externalKind } from './external.js';
 import { fullKind } from './full.js';
+import { incrementalByPartitionKind } from './incremental-by-partition.js';
 import { incrementalByTimeRangeKind } from './incremental-by-time-range.js';
 import { incrementalByUniqueKeyKind } from './incremental-by-unique-key.js';
 import { incrementalUnmanagedKind } from './incremental-unmanaged.js';
@@ -23,6 +24,7 @@ const KINDS: KindRegistry = {
   SEED: seedKind,
   INCREMENTAL_BY_TIME_RANGE: incrementalByTimeRangeKind,
   INCREMENTAL_BY_UNIQUE_KEY: incrementalByUniqueKeyKind,
+  INCREMENTAL_BY_PARTITION: incrementalByPartitionKind,
   SCD_TYPE_2_BY_TIME: scdType2ByTimeKind,
   SCD_TYPE_2_BY_COLUMN: scdType2ByColumnKind,
   INCREMENTAL_UNMANAGED: incrementalUnmanagedKind,

@@ -12,7 +12,16 @@ export function kindArgs(r: PhraseReader, args: Map<string, Phrase>, name: strin
   return {
     has: (k) => args.has(k),
     text: (k) => r.scalar(value(k), k),
-    names: (k) => r.names(value(k), k),
+    names(k, hint) {
+      const v = value(k);
+      if (hint) {
+        const group = v.atoms[0];
+        const items = v.atoms.length === 1 && group.type === 'group' ? group.items : [v];
+        const notName = items.find((item) => item.atoms.length !== 1 || item.atoms[0].type === 'group' || item.atoms[0].type === 'op');
+        if (notName) r.fail(`${k} must be a name or a list of names; ${hint}`, notName.start);
+      }
+      return r.names(v, k);
+    },
     namesOrStar(k) {
       const v = value(k);
       const star = (p: Phrase) => p.atoms.length === 1 && p.atoms[0].type === 'op' && p.atoms[0].value === '*';

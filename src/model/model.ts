@@ -20,6 +20,8 @@ export type ModelKind =
       partitionByTimeColumn?: boolean;
     }
   | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number }
+  /** `partitionedBy`: the MODEL's partitioned_by columns. */
+  | { name: 'INCREMENTAL_BY_PARTITION'; partitionedBy: string[] }
   | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_TIME'; updatedAtName: string; updatedAtAsValidFrom: boolean })
   | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_COLUMN'; columns: string[] | '*'; executionTimeAsValidFrom: boolean; updatedAtName?: string })
   | { name: 'INCREMENTAL_UNMANAGED'; insertOverwrite: boolean };

@@ -22,8 +22,6 @@ const REFUSED_KINDS: Record<string, string> = {
     'CUSTOM kinds are materializations written as Python classes in SQLMesh; planner runs no Python, so a materialization cannot be plugged in: use FULL, VIEW or an INCREMENTAL_* kind, with statements around the query for extra steps',
   MANAGED: 'MANAGED models need an engine that maintains tables itself (Snowflake dynamic tables, Databricks); DuckDB and PostgreSQL have none: use FULL or INCREMENTAL_BY_TIME_RANGE',
   DBT: 'dbt materializations are not supported: use a planner kind (FULL, VIEW, INCREMENTAL_*)',
-  INCREMENTAL_BY_PARTITION:
-    'INCREMENTAL_BY_PARTITION is not implemented yet: use INCREMENTAL_BY_TIME_RANGE when partitions are time ranges, or INCREMENTAL_BY_UNIQUE_KEY to replace rows by key',
 };
 
 /** Kind arguments SQLMesh knows that planner refuses, with the reason. */
@@ -65,7 +63,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   const table = validateIdentifier(parts[1], 'table name', loc);
 
   const kindP = prop('kind');
-  const kind: ModelKind = kindP ? readKind(r, kindP) : { name: 'VIEW' };
+  const kind: ModelKind = kindP ? readKind(r, kindP, header.properties) : { name: 'VIEW' };
   const dialectText = prop('dialect') ? r.scalar(prop('dialect')!, 'dialect').toLowerCase() : defaults.dialect;
   if (dialectText !== 'duckdb' && dialectText !== 'postgres') r.fail(`unknown dialect '${dialectText}' (use duckdb or postgres)`, prop('dialect')!.start);
 
@@ -106,7 +104,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   };
 }
 
-function readKind(r: PhraseReader, p: Phrase): ModelKind {
+function readKind(r: PhraseReader, p: Phrase, header: Map<string, Phrase>): ModelKind {
   const { name: raw, args, start } = r.call(p, 'kind');
   const name = raw.toUpperCase();
   if (REFUSED_KINDS[name]) r.fail(`model kind ${name} is not supported: ${REFUSED_KINDS[name]}`, start);
@@ -118,6 +116,7 @@ function readKind(r: PhraseReader, p: Phrase): ModelKind {
     r.fail(`unknown ${name} property '${k}'; ${suggestion(k, [...required, ...optional])}`, v.start);
   }
   for (const k of required) if (!args.has(k)) r.fail(`${name} needs '${k}'`, start);
+  for (const k of strategy.properties.model ?? []) if (header.has(k)) args.set(k, header.get(k)!);
   return strategy.parse(kindArgs(r, args, name, start));
 }
 

@@ -15,7 +15,7 @@ describe('the kind registry', () => {
       if (s.intervals) expect(s.physical).toBe('table');
     }
     expect(kindNamed('FULLL')).toBeUndefined();
-    expect(restatableKinds()).toEqual(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY']);
+    expect(restatableKinds()).toEqual(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY', 'INCREMENTAL_BY_PARTITION']);
   });
 
   it.each([
@@ -26,10 +26,11 @@ describe('the kind registry', () => {
     ["kind SEED (path 'x.csv')", { name: 'SEED', path: 'x.csv' }, ''],
     ['kind INCREMENTAL_BY_TIME_RANGE (time_column ds, batch_size 2, lookback 1)', { name: 'INCREMENTAL_BY_TIME_RANGE', timeColumn: 'ds', batchSize: 2, lookback: 1 }, 'SELECT 1 AS ds'],
     ['kind incremental_by_unique_key (unique_key (a, b))', { name: 'INCREMENTAL_BY_UNIQUE_KEY', uniqueKey: ['a', 'b'] }, 'SELECT 1 AS a, 2 AS b'],
+    ['kind INCREMENTAL_BY_PARTITION, partitioned_by [a, b]', { name: 'INCREMENTAL_BY_PARTITION', partitionedBy: ['a', 'b'] }, 'SELECT 1 AS a, 2 AS b'],
   ])('parses %s through its strategy', (header, kind, query) => {
     const def = readModelFile(`MODEL (name s.t, ${header});\n${query}`, 'models/t.sql', defaults);
     expect(JSON.parse(JSON.stringify(def.kind))).toEqual(kind);
     expect(kindStrategy(def.kind).hasQuery).toBe(query !== '');
-    expect(tracksIntervals(def.kind)).toBe(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY'].includes(kind.name));
+    expect(tracksIntervals(def.kind)).toBe(['FULL', 'INCREMENTAL_BY_TIME_RANGE', 'INCREMENTAL_BY_UNIQUE_KEY', 'INCREMENTAL_BY_PARTITION'].includes(kind.name));
   });
 });

@@ -93,7 +93,9 @@ describe("SQLMesh's model properties", () => {
     [`MODEL (name s.t, kind INCREMENTL_BY_TIME_RANGE (time_column d)); SELECT 1`, 'did you mean INCREMENTAL_BY_TIME_RANGE?', 1, 23],
     [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_colum d)); SELECT 1`, 'did you mean time_column?', 1, 61],
     [`MODEL (name s.t, kind CUSTOM (materialization 'x')); SELECT 1`, 'CUSTOM kinds are materializations written as Python classes', 1, 23],
-    [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION); SELECT 1`, 'INCREMENTAL_BY_PARTITION is not implemented yet', 1, 23],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION); SELECT 1`, 'INCREMENTAL_BY_PARTITION needs partitioned_by in MODEL (...)', 1, 23],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION (forward_only true), partitioned_by r); SELECT 1`, 'always forward-only', 1, 62],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION,\n  partitioned_by date_trunc('month', d)); SELECT 1`, 'partitioned_by must be a name or a list of names; here partitions are named by columns', 2, 18],
     [`MODEL (name s.t, kind FULL, signals [x()]); SELECT 1`, 'planner runs no Python', 1, 29],
     [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '@daily')); SELECT 1`, 'restate on a schedule with', 1, 87],
     [`MODEL (name s.t, kind FULL, cron '@daily', interval_unit hour); SELECT 1`, "interval_unit 'hour' differs from the intervals of cron '@daily' (day)", 1, 58],
@@ -218,6 +220,10 @@ describe('SCD Type 2 and unmanaged kinds', () => {
     expect(byColumn.kind).toMatchObject({ columns: '*', uniqueKey: ['a', 'b'], validFromName: 'start_at', timeDataType: 'TIMESTAMPTZ', executionTimeAsValidFrom: true });
     expect(byColumn.forwardOnly).toBe(false);
     expect(read(`MODEL (name s.t, kind INCREMENTAL_UNMANAGED); SELECT 1`).kind).toEqual({ name: 'INCREMENTAL_UNMANAGED', insertOverwrite: false });
+    // INCREMENTAL_BY_PARTITION reads the MODEL's partitioned_by, and is always forward-only.
+    const byPartition = read(`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION, partitioned_by (region, dept)); SELECT 1`);
+    expect(byPartition.kind).toEqual({ name: 'INCREMENTAL_BY_PARTITION', partitionedBy: ['region', 'dept'] });
+    expect(byPartition.forwardOnly).toBe(true);
   });
 
   it.each([
