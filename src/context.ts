@@ -6,6 +6,7 @@ import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
 import { ConflictError, EngineError, InputError } from './errors.js';
+import { assertApproved } from './governance/approvals.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
@@ -22,7 +23,7 @@ import type { Plan } from './plan/plan.js';
 import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
 import { buildPlan } from './plan/plan-builder.js';
 import { previewId } from './plan/preview.js';
-import { planDifferences, type SavedPlanOptions } from './plan/saved-plan.js';
+import { planDifferences, type ReadPlan } from './plan/saved-plan.js';
 import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
@@ -330,9 +331,10 @@ export class Context {
    * plan differs from the saved one (`planDifferences`), and applies the plan it derived,
    * under the saved plan's id. Nothing of the file is executed.
    */
-  async applySaved(saved: { plan: Plan; options: SavedPlanOptions }, beforeApply?: (plan: Plan) => void): Promise<{ plan: Plan; result: ApplyResult }> {
+  async applySaved(saved: ReadPlan, beforeApply?: (plan: Plan) => void): Promise<{ plan: Plan; result: ApplyResult }> {
     const environment = saved.plan.environment;
     validateEnvironmentName(environment);
+    await assertApproved(this.state, saved, this.settings(environment));
     if ((await this.state.getEnvironment(environment))?.planId === saved.plan.id) {
       return { plan: saved.plan, result: { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true } };
     }

@@ -1,5 +1,6 @@
 import type { Command } from './command-spec.js';
 import { applySpec } from './commands/apply.js';
+import { approveSpec } from './commands/approve.js';
 import { auditSpec } from './commands/audit.js';
 import { createExternalModelsSpec } from './commands/create-external-models.js';
 import { dagSpec } from './commands/dag.js';
@@ -21,5 +22,5 @@ import { uiSpec } from './commands/ui.js';
 import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [initSpec, planSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
+export const COMMANDS: Command[] = [initSpec, planSpec, approveSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
   diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec, uiSpec];

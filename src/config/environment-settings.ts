@@ -13,6 +13,9 @@ export interface EnvironmentSettings {
   /** The `environments` key that applied (the name itself or a pattern), or null for defaults only. */
   matchedBy: string | null;
   policies: EnvironmentPolicies;
+  /** Only approved saved plans may change it (`planner approve`). */
+  requireApproval: boolean;
+  allowSelfApproval: boolean;
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -36,6 +39,8 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     changedOnly: !isProd && (entry?.changedOnly ?? config.changedOnly ?? false),
     matchedBy: key ?? null,
     policies: entry?.policies ?? {},
+    requireApproval: entry?.requireApproval ?? false,
+    allowSelfApproval: entry?.allowSelfApproval ?? false,
   };
 }
 

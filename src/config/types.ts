@@ -45,6 +45,10 @@ export interface EnvironmentConfig {
   policies?: EnvironmentPolicies;
   /** Views only for the models this environment changes, instead of one for every model (the default). */
   changedOnly?: boolean;
+  /** `planner apply FILE` applies only a saved plan someone approved (`planner approve FILE`); plain `plan --auto-apply` is refused. */
+  requireApproval?: boolean;
+  /** Let the plan's author approve it (default: a second person must). */
+  allowSelfApproval?: boolean;
 }
 
 /** Runtime policies of an environment (or a pattern of them). */

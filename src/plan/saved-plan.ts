@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { hashOf } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
+import type { PlanEvidence } from '../governance/evidence.js';
 import type { Plan } from './plan.js';
 
 const FORMAT = 'planner-plan';
-/** 2: the file keeps the options it was planned with, so `apply` re-derives the plan. */
-const VERSION = 2;
+/**
+ * 2: the file keeps the options it was planned with, so `apply` re-derives the plan.
+ * 3: it also names its author and carries the evidence a reviewer approves it on; both are
+ * in the checksum, which is the hash an approval is bound to. Version 2 files still read.
+ */
+const VERSION = 3;
+const READABLE = [2, 3];
 
 /** The options a plan was made with, as a file keeps them (times as epoch ms). */
 export interface SavedPlanOptions {
@@ -29,25 +35,42 @@ export interface SavedPlanOptions {
  */
 export interface SavedPlan {
   format: typeof FORMAT;
-  version: typeof VERSION;
+  version: number;
   gateway: string;
   savedAt: string;
   checksum: string;
+  /** Who saved it (`--author`, PLANNER_USER, else the OS user); absent in version 2 files. */
+  author?: string;
   options: SavedPlanOptions;
+  /** What a reviewer approves it on: its changes, validation metrics and data diffs. */
+  evidence?: PlanEvidence;
   plan: Plan;
 }
 
+/** A saved plan as read back: what apply re-derives, and what approval binds to. */
+export interface ReadPlan {
+  plan: Plan;
+  gateway: string;
+  options: SavedPlanOptions;
+  /** The file's hash: an approval is of exactly this content. */
+  checksum: string;
+  author: string | null;
+  evidence: PlanEvidence | null;
+}
+
 /** The file's text for `plan`, computed against `gateway` with `options`. */
-export function savedPlanText(plan: Plan, gateway: string, savedAt: Date, options: SavedPlanOptions = {}): string {
+export function savedPlanText(plan: Plan, gateway: string, savedAt: Date, options: SavedPlanOptions = {}, review: { author?: string; evidence?: PlanEvidence } = {}): string {
   // Through JSON once, so the checksum is of exactly what a reader will parse back.
   const canonical = JSON.parse(JSON.stringify(plan)) as Plan;
   const opts = JSON.parse(JSON.stringify(options)) as SavedPlanOptions;
-  const saved: SavedPlan = { format: FORMAT, version: VERSION, gateway, savedAt: savedAt.toISOString(), checksum: checksumOf(gateway, canonical, opts), options: opts, plan: canonical };
+  const extra = JSON.parse(JSON.stringify(review)) as Pick<SavedPlan, 'author' | 'evidence'>;
+  const checksum = checksumOf(VERSION, gateway, canonical, opts, extra);
+  const saved: SavedPlan = { format: FORMAT, version: VERSION, gateway, savedAt: savedAt.toISOString(), checksum, author: extra.author, options: opts, evidence: extra.evidence, plan: canonical };
   return `${JSON.stringify(saved, null, 2)}\n`;
 }
 
 /** Reads a saved plan; a file that is not one, or whose content no longer matches its checksum, is bad input. */
-export function readSavedPlan(file: string): { plan: Plan; gateway: string; options: SavedPlanOptions } {
+export function readSavedPlan(file: string): ReadPlan {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -63,7 +86,7 @@ export function readSavedPlan(file: string): { plan: Plan; gateway: string; opti
   if (saved?.format !== FORMAT || typeof saved.plan !== 'object' || saved.plan === null || typeof saved.gateway !== 'string') {
     throw new InputError('not a saved plan: expected a file written by `planner plan ENV --out FILE`', { location: { file }, code: 'invalid_plan_file' });
   }
-  if (saved.version !== VERSION) {
+  if (!READABLE.includes(saved.version as number)) {
     throw new InputError(`saved plan format version ${saved.version} is not supported (this planner reads version ${VERSION})`, {
       location: { file },
       code: 'invalid_plan_file',
@@ -71,18 +94,21 @@ export function readSavedPlan(file: string): { plan: Plan; gateway: string; opti
     });
   }
   const options = saved.options ?? {};
-  if (saved.checksum !== checksumOf(saved.gateway, saved.plan, options)) {
+  const extra = { author: saved.author, evidence: saved.evidence };
+  if (saved.checksum !== checksumOf(saved.version as number, saved.gateway, saved.plan, options, extra)) {
     throw new InputError('plan file was altered after it was saved: its checksum does not match; nothing was done', {
       location: { file },
       code: 'altered_plan',
       hint: 'plan again with `planner plan ENV --out FILE`',
     });
   }
-  return { plan: saved.plan, gateway: saved.gateway, options };
+  return { plan: saved.plan, gateway: saved.gateway, options, checksum: saved.checksum, author: saved.author ?? null, evidence: saved.evidence ?? null };
 }
 
-function checksumOf(gateway: string, plan: Plan, options: SavedPlanOptions): string {
-  return `sha256:${hashOf(FORMAT, String(VERSION), gateway, stableStringify(options), stableStringify(plan))}`;
+function checksumOf(version: number, gateway: string, plan: Plan, options: SavedPlanOptions, extra: Pick<SavedPlan, 'author' | 'evidence'>): string {
+  const parts = [FORMAT, String(version), gateway, stableStringify(options), stableStringify(plan)];
+  if (version >= 3) parts.push(stableStringify({ author: extra.author ?? null, evidence: extra.evidence ?? null }));
+  return `sha256:${hashOf(...parts)}`;
 }
 
 /**

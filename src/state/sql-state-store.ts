@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
 import { decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type StateDatabase } from './state-database.js';
 import { assertKnownStateVersion } from './state-guard.js';
-import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
+import { builtKey, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
 
@@ -271,6 +271,31 @@ export class SqlStateStore implements StateStore {
       .values({ id: plan.id, environment: plan.environment, applied_at: plan.appliedAt, summary: JSON.stringify(plan.summary) })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+  }
+
+  async recordApproval(a: ApprovalRecord): Promise<void> {
+    const row = { plan_hash: a.planHash, approved_by: a.approvedBy, plan_id: a.planId, environment: a.environment, author: a.author, approved_at: a.approvedAt, comment: a.comment };
+    await this.db
+      .insertInto('approvals')
+      .values(row)
+      .onConflict((oc) => oc.columns(['plan_hash', 'approved_by']).doUpdateSet({ approved_at: a.approvedAt, comment: a.comment }))
+      .execute();
+  }
+
+  async listApprovals(filter: { planHash?: string; environment?: string }): Promise<ApprovalRecord[]> {
+    let q = this.db.selectFrom('approvals').selectAll();
+    if (filter.planHash !== undefined) q = q.where('plan_hash', '=', filter.planHash);
+    if (filter.environment !== undefined) q = q.where('environment', '=', filter.environment);
+    const rows = await q.orderBy('approved_at').orderBy('approved_by').execute();
+    return rows.map((r) => ({
+      planHash: r.plan_hash,
+      planId: r.plan_id,
+      environment: r.environment,
+      author: r.author,
+      approvedBy: r.approved_by,
+      approvedAt: toNumber(r.approved_at, `approval of ${r.plan_id}`),
+      comment: r.comment ?? null,
+    }));
   }
 
   async deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean> {

@@ -46,6 +46,18 @@ export interface PlanRecord {
   summary: Record<string, unknown>;
 }
 
+/** One person's approval of a saved plan file, bound to the file's hash. */
+export interface ApprovalRecord {
+  planHash: string;
+  planId: string;
+  environment: string;
+  /** Who saved the plan (from the file). */
+  author: string;
+  approvedBy: string;
+  approvedAt: number;
+  comment: string | null;
+}
+
 /** A state table or column that the recorded state version has and the database lacks. */
 export interface StateSchemaProblem {
   /** `schema.table` */
@@ -71,6 +83,8 @@ export interface StateReader {
   schemaProblems(): Promise<StateSchemaProblem[]>;
   /** The projects registered in this state, the owner first. */
   listProjects(): Promise<string[]>;
+  /** The approvals of one saved plan (by its hash), or of every plan of `environment`; oldest first. */
+  listApprovals(filter: { planHash?: string; environment?: string }): Promise<ApprovalRecord[]>;
   /** Every snapshot row, without payloads (for the janitor). */
   listSnapshotRefs(): Promise<SnapshotRef[]>;
   /** Every built physical table recorded. */
@@ -101,6 +115,8 @@ export interface StateStore extends StateReader {
    */
   setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void>;
   recordPlan(plan: PlanRecord): Promise<void>;
+  /** Records an approval; a second approval of the same plan by the same person replaces the first. */
+  recordApproval(approval: ApprovalRecord): Promise<void>;
   /** Deletes an environment's row if its plan id is still `expectedPlanId`; false when it moved. */
   deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean>;
   /** Deletes the rows of physical tables that have been dropped. */

@@ -50,7 +50,7 @@ for (const engine of engineCases(server)) {
       const verify = await cli(['verify', '--json']);
       expect(verify.code).toBe(1);
       expect(JSON.parse(verify.text).problems).toEqual([
-        { code: 'state_schema', object: 'planner_state.plans', message: 'state table planner_state.plans has no column summary (state version 3 has it)' },
+        { code: 'state_schema', object: 'planner_state.plans', message: 'state table planner_state.plans has no column summary (state version 4 has it)' },
       ]);
       w.project.edit('models/analytics/customers.sql', /lifetime_revenue/, 'lifetime_revenue, 1 AS marker');
       const before = await w.objects();

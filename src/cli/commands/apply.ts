@@ -33,8 +33,9 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
       if (!opts.json) io.out(renderPlan(derived));
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
-    if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), seconds: Number(seconds) }, null, 2));
-    else io.out(appliedMessage(plan, result, seconds));
+    const approvedBy = (await ctx.state.listApprovals({ planHash: saved.checksum })).map((a) => a.approvedBy);
+    if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), approvedBy, seconds: Number(seconds) }, null, 2));
+    else io.out(appliedMessage(plan, result, seconds) + (approvedBy.length ? `\nApproved by ${approvedBy.join(', ')}.` : ''));
     return 0;
   } finally {
     await ctx.close();

@@ -13,6 +13,10 @@ import type { GlobalOptions } from './global-options.js';
 import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from './plan-safeguards.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 import { planReview } from '../../report/gather-review.js';
+import { assertDirectApplyAllowed } from '../../governance/approvals.js';
+import { gatherEvidence } from '../../governance/evidence.js';
+import { renderEvidence } from '../render/evidence.js';
+import { currentUser } from './user.js';
 import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
 
 export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
@@ -42,6 +46,10 @@ export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
   end?: string;
   /** Plan as if the clock read this time. */
   executionTime?: string;
+  /** Who saved the plan (`--out`); default PLANNER_USER, else the OS user. */
+  author?: string;
+  /** Measure this environment against the planned one for the saved plan's evidence. */
+  evidenceFrom?: string;
 }
 
 /** `planner plan [ENV]`: print the plan, then apply it on confirmation or with --auto-apply. */
@@ -70,7 +78,11 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     await guardProtected(ctx, plan, opts, io);
     if (opts.out) {
-      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions));
+      const from = opts.evidenceFrom ? await ctx.requireEnvironment(opts.evidenceFrom) : undefined;
+      const baseline = await ctx.state.getEnvironment(environment);
+      const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation });
+      if (!opts.json && from) io.out(`\n${renderEvidence(evidence)}`);
+      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions, { author: currentUser(opts.author), evidence }));
       if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false, savedTo: opts.out }, null, 2));
       else io.out(`\nSaved plan ${plan.id} to ${opts.out}; apply it with \`planner apply ${opts.out}\`.`);
       return 0;
@@ -79,6 +91,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
       return 0;
     }
+    assertDirectApplyAllowed(ctx.settings(environment));
     let apply = opts.autoApply ?? false;
     if (!apply) {
       if (!io.interactive || opts.json) {
@@ -126,6 +139,8 @@ export const planSpec = defineCommand({
       .option('changed-only', { type: 'boolean', describe: 'give the environment views only for the models it changes (default: a view of every model)' })
       .option('include-unmodified', { type: 'boolean', describe: 'a view of every model (the default; kept as an alias)' })
       .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' })
+      .option('author', { type: 'string', describe: 'who saves the plan (--out), for approvals (default: PLANNER_USER, else the OS user)' })
+      .option('evidence-from', { type: 'string', describe: "with --out: measure ENV's build of the changes against the planned environment (validation metrics, data diffs) as the plan's evidence" })
       .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
       .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
       .option('allow-revert', { type: 'boolean', describe: 'let a plan for a protected environment put back a definition it replaced (the local project is older)' })

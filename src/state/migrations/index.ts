@@ -3,6 +3,7 @@ import type { StateDatabase } from '../state-database.js';
 import * as initial from './001-initial.js';
 import * as intervals from './002-intervals.js';
 import * as projects from './003-projects.js';
+import * as approvals from './004-approvals.js';
 
 /** One step of the state schema, with the columns of the tables it creates (for the schema check). */
 export interface Migration {
@@ -31,6 +32,12 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 2, name: 'intervals', up: intervals.up, columns: { intervals: ['name', 'version', 'start_ms', 'end_ms'] } },
   { version: 3, name: 'projects', up: projects.up, columns: { projects: ['name', 'registered_at'] } },
+  {
+    version: 4,
+    name: 'approvals',
+    up: approvals.up,
+    columns: { approvals: ['plan_hash', 'approved_by', 'plan_id', 'environment', 'author', 'approved_at', 'comment'] },
+  },
 ];
 
 export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
