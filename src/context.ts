@@ -35,7 +35,7 @@ import { restrictProject, selectedModels } from './plan/select-models.js';
 import { fingerprintProject } from './snapshot/fingerprint-project.js';
 import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
 import type { Snapshot } from './snapshot/snapshot.js';
-import { assertEnvironmentFits, PROD, type LayoutModel } from './snapshot/virtual-names.js';
+import { assertEnvironmentFits, assertNoViewClash, PROD, type LayoutModel } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
@@ -195,6 +195,7 @@ export class Context {
     await this.assertExternalTablesExist(project);
     const layout = this.config.virtualLayout;
     assertEnvironmentFits(environment, layout, viewedModels(project), this.config.stateSchema);
+    await this.assertNoViewClash(environment, project);
     const stored = await this.state.getEnvironment(environment);
     const current = this.live(stored);
     let base: EnvironmentRecord | undefined;
@@ -256,6 +257,13 @@ export class Context {
     const sharedWith = environment === PROD ? undefined : base ?? this.live(await this.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
     draft.viewSharing = await viewSharing(this.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
     return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.executionNow().getTime(), isProtected: (name) => this.settings(name).protected, options });
+  }
+
+  /** No view of this plan may land on another's name (suffix layouts): see `assertNoViewClash`. */
+  private async assertNoViewClash(environment: string, project: Project): Promise<void> {
+    const others = environment === PROD ? (await this.state.listEnvironments()).filter((e) => this.live(e)) : [];
+    const views = others.map((e) => ({ name: e.name, views: e.views, layout: e.layout ?? 'schema-suffix' as const }));
+    assertNoViewClash(environment, this.config.virtualLayout, viewedModels(project), views);
   }
 
   /** Tables the models read that are neither models nor declared must be in the warehouse: refused at plan time otherwise. */

@@ -88,3 +88,39 @@ export function assertEnvironmentFits(environment: string, layout: VirtualLayout
     );
   }
 }
+
+/** An environment's views as state records them: which models, and where its layout put them. */
+export interface EnvironmentViews {
+  name: string;
+  views: readonly string[];
+  layout: VirtualLayout;
+}
+
+/**
+ * Refuses a plan whose views would land on another view's name. Under the suffix layouts an
+ * environment's view can be named like a model's view in prod: environment `dev`'s view of
+ * `s.t` is `s.t__dev` under `table-suffix`, which is prod's view of a model `s.t__dev`
+ * (`analytics__dev.customers` likewise under `schema-suffix`). One of them would silently
+ * replace the other, so the plan is refused, naming both models. A plan of `environment`
+ * checks its own views against prod's (the project's models); a plan of prod checks the
+ * project's models against the views the other environments hold (`others`).
+ */
+export function assertNoViewClash(environment: string, layout: VirtualLayout, models: readonly LayoutModel[], others: readonly EnvironmentViews[]): void {
+  const key = (n: TableName) => `${n.schema}.${n.table}`.toLowerCase();
+  const prodViews = new Map(models.map((m) => [key(m), m]));
+  const clash = (env: string, envLayout: VirtualLayout, model: string, file: string | undefined) => {
+    const view = key(modelViewName(model, env, envLayout));
+    const prodModel = prodViews.get(view);
+    if (!prodModel) return;
+    const others = VIRTUAL_LAYOUTS.filter((l) => l !== envLayout).map((l) => `'${l}'`).join(' or ');
+    throw new InputError(
+      `models ${prodModel.name} (${prodModel.file}) and ${model}${file ? ` (${file})` : ''} both need the view ${view}: prod's view of ${prodModel.name}, and environment ${env}'s view of ${model} under virtualLayout '${envLayout}'`,
+      { code: 'layout_name_clash', hint: `rename one of the tables, or set virtualLayout to ${others} in planner.config.ts` },
+    );
+  };
+  if (environment !== PROD) {
+    for (const m of models) clash(environment, layout, m.name, m.file);
+    return;
+  }
+  for (const env of others) if (env.name !== PROD) for (const model of env.views) clash(env.name, env.layout, model, prodViews.get(model.toLowerCase())?.file);
+}

@@ -113,3 +113,40 @@ describe('environment-schema refuses what cannot share one schema', () => {
     }
   });
 });
+
+describe('table-suffix refuses a view named like another model', () => {
+  const duckdb = engineCases({ available: false, note: '' })[0];
+  const clashing = `MODEL (name shop.orders__dev, kind FULL);
+SELECT 1 AS id`;
+  let env: EngineProject;
+  beforeEach(async () => {
+    env = await layoutProject(duckdb, 'table-suffix');
+  });
+  afterEach(() => env.cleanup());
+  const cli = (args: string[]) => runCli([...args, '-p', env.project.dir]);
+
+  it("exits 2 when dev's view of shop.orders would be prod's view of a model shop.orders__dev, changing nothing", async () => {
+    env.project.write('models/shop/orders__dev.sql', clashing);
+    expect((await cli(['plan', '--yes'])).code).toBe(0);
+    const before = await env.objects();
+    const clash = await cli(['plan', 'dev', '--yes']);
+    expect(clash.code).toBe(2);
+    expect(clash.text).toMatch(/models shop\.orders__dev \(models\/shop\/orders__dev\.sql\) and shop\.orders \(models\/shop\/orders\.sql\) both need the view shop\.orders__dev/);
+    expect(clash.text).toContain("'schema-suffix' or 'environment-schema'");
+    expect(clash.text).not.toMatch(/\n\s+at /);
+    expect(await env.objects()).toEqual(before);
+    expect(await env.project.with((ctx) => ctx.state.getEnvironment('dev'))).toBeUndefined();
+  });
+
+  it("exits 2 when prod would add a model whose view is dev's view of shop.orders, changing nothing", async () => {
+    expect((await cli(['plan', '--yes'])).code).toBe(0);
+    expect((await cli(['plan', 'dev', '--yes'])).code).toBe(0);
+    const before = await env.objects();
+    env.project.write('models/shop/orders__dev.sql', clashing);
+    const clash = await cli(['plan', '--yes']);
+    expect(clash.code).toBe(2);
+    expect(clash.text).toMatch(/models shop\.orders__dev \(models\/shop\/orders__dev\.sql\) and shop\.orders \(models\/shop\/orders\.sql\) both need the view shop\.orders__dev: prod's view of shop\.orders__dev, and environment dev's view of shop\.orders/);
+    expect(await env.objects()).toEqual(before);
+    expect(Object.keys((await env.project.with((ctx) => ctx.state.getEnvironment('prod')))!.snapshots)).not.toContain('shop.orders__dev');
+  });
+});

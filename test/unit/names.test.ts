@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { physicalTableName } from '../../src/snapshot/physical-names.js';
-import { assertEnvironmentFits, viewName, VIRTUAL_LAYOUTS } from '../../src/snapshot/virtual-names.js';
+import { assertEnvironmentFits, assertNoViewClash, viewName, VIRTUAL_LAYOUTS } from '../../src/snapshot/virtual-names.js';
 import type { InputError } from '../../src/errors.js';
 import { quoteIdent, quoteTable, validateEnvironmentName, validateIdentifier } from '../../src/util/identifiers.js';
 
@@ -65,6 +65,23 @@ describe('view names', () => {
     expect(() => assertEnvironmentFits('planner__raw', 'environment-schema', models, 'planner_state')).toThrow(/physical schemas/);
     expect(() => assertEnvironmentFits('dev__alice', 'environment-schema', models, 'planner_state')).not.toThrow();
     expect(() => assertEnvironmentFits('analytics', 'schema-suffix', models, 'planner_state')).not.toThrow();
+  });
+
+  it("refuse, under the suffix layouts, an environment's view named like a model's view in prod, both ways", () => {
+    const models = [model('s.t'), model('s.t__dev'), model('a__dev.c'), model('a.c')];
+    expect(() => assertNoViewClash('dev', 'table-suffix', models, [])).toThrow(/models s\.t__dev \(models\/s\/t__dev\.sql\) and s\.t \(models\/s\/t\.sql\) both need the view s\.t__dev/);
+    expect(() => assertNoViewClash('dev', 'schema-suffix', models, [])).toThrow(/models a__dev\.c .* and a\.c .* both need the view a__dev\.c/);
+    expect(() => assertNoViewClash('qa', 'table-suffix', models, [])).not.toThrow();
+    expect(() => assertNoViewClash('dev', 'environment-schema', [model('s.t'), model('s.u')], [])).not.toThrow();
+    // Prod adding s.t__dev while environment dev holds a view of s.t there.
+    expect(() => assertNoViewClash('prod', 'table-suffix', models, [{ name: 'dev', views: ['s.t'], layout: 'table-suffix' }])).toThrow(/environment dev's view of s\.t under virtualLayout 'table-suffix'/);
+    expect(() => assertNoViewClash('prod', 'table-suffix', models, [{ name: 'dev', views: ['s.t'], layout: 'environment-schema' }])).not.toThrow();
+    try {
+      assertNoViewClash('dev', 'table-suffix', models, []);
+    } catch (err) {
+      expect((err as InputError).exitCode).toBe(2);
+      expect((err as InputError).hint).toMatch(/'schema-suffix' or 'environment-schema'/);
+    }
   });
 });
 
