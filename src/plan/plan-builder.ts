@@ -1,6 +1,6 @@
 import type { Project } from '../model/load-project.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
-import type { Fingerprint, Snapshot } from '../snapshot/snapshot.js';
+import type { Fingerprint, Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord } from '../state/state-store.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
@@ -78,7 +78,7 @@ export function buildPlan(input: PlanInput): Plan {
     if (c.change === 'added') added.push(name);
     if (c.change === 'direct') {
       directlyModified.push({ name, category: listedCategory(c) });
-      diffs.push({ name, file: model.file, before: prev!.model.source, after: model.source });
+      diffs.push(definitionDiff(name, prev!.model, model));
     }
     if (c.change === 'indirect') indirectlyModified.push({ name, category: listedCategory(c), causes: c.causes });
     if (c.effect) effect.set(name, c.effect);
@@ -124,4 +124,16 @@ export function buildPlan(input: PlanInput): Plan {
     migrations,
     allowDestructive: input.allowDestructive ?? false,
   };
+}
+
+/**
+ * A hand edit shows as the file's diff. A change that only a macro file, a config
+ * variable or a blueprint made leaves the file as it was: it shows as the diff of the SQL
+ * that runs (statements and query after macro expansion), so the plan never shows an
+ * empty diff for a modified model.
+ */
+function definitionDiff(name: string, before: SnapshotModel, after: SnapshotModel): DefinitionDiff {
+  if (before.source !== after.source) return { name, file: after.file, before: before.source, after: after.source };
+  const expanded = (m: SnapshotModel) => [...(m.statements?.pre ?? []), m.query, ...(m.statements?.post ?? [])].map((s) => `${s};\n`).join('');
+  return { name, file: `${after.file} (after macro expansion)`, before: expanded(before), after: expanded(after) };
 }

@@ -16,18 +16,21 @@ export function renderSnapshot(
   times: RenderTimes,
 ): string {
   const m = snapshot.model;
+  const unaliased = m.references.filter((r) => !r.alias).map((r) => r.table.toLowerCase());
   return renderQuery(
     m,
     (ref) => {
       const parent = parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
       if (!parent) return undefined;
       const reference = kindStrategy(parent.model.kind).reference;
-      if (reference === 'inline') {
-        const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
-        return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
-      }
       if (reference === 'as-written') return undefined;
-      return quoteTable(parent.physical);
+      // Without an alias the model's own table name stays the qualifier, as SQLMesh keeps
+      // it: `orders.id` and @STAR's `"orders"."id"` read the physical table.
+      // (Not where two unaliased references share a table name: DuckDB reads `a.t, b.t`.)
+      const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
+      if (reference === 'inline') return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
+      const unique = unaliased.filter((t) => t === ref.table.toLowerCase()).length === 1;
+      return `${quoteTable(parent.physical)}${unique ? alias : ''}`;
     },
     times,
     quoteTable(snapshot.physical),

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/engines.js';
+import { ROOT, TempProject } from '../helpers/project.js';
+
+describe('examples/macros', () => {
+  let p: TempProject | undefined;
+  afterEach(() => p?.remove());
+
+  it('plans with --auto-apply on DuckDB and holds the rows its README shows', async () => {
+    p = new TempProject(join(ROOT, 'examples/macros'), ['models', 'seeds', 'macros', 'planner.config.ts']);
+    const applied = await runCli(['plan', '--auto-apply', '--execution-time', '2024-03-05', '-p', p.dir]);
+    expect(applied.text).toContain('built 4 tables, updated 4 views');
+    expect(applied.code).toBe(0);
+    const rows = await p.with(async (ctx) => ({
+      customers: (await ctx.engine.query('SELECT * FROM analytics.customer_orders ORDER BY customer_id')).rows,
+      paid: (await ctx.engine.query('SELECT order_id, amount_cents FROM analytics.paid_orders ORDER BY order_id')).rows,
+      enriched: (await ctx.engine.query('SELECT * FROM analytics.orders_enriched ORDER BY order_id LIMIT 1')).rows,
+      log: (await ctx.engine.query('SELECT * FROM ops.build_log')).rows,
+    }));
+    const n = (v: unknown) => (v === null ? null : Number(v));
+    expect(rows.customers.map((r) => [r.customer_id, r.paid_orders, r.refunded_orders, r.cancelled_orders, r.paid_cents, r.refunded_cents, r.cancelled_cents, r.large_orders].map(n))).toEqual([
+      [101, 2, 1, 0, 21999, 8000, null, 3],
+      [102, 1, 0, 1, 3550, null, 1500, 0],
+      [103, 2, 0, 0, 22225, null, null, 1],
+      [104, 1, 0, 0, 6490, null, null, 1],
+    ]);
+    expect(rows.paid.map((r) => [n(r.order_id), n(r.amount_cents)])).toEqual([[1, 12000], [2, 3550], [4, 21025], [6, 6490], [7, 1200], [8, 9999]]);
+    // @STAR dropped the note; the surrogate key is SQLMesh's MD5 of the joined columns.
+    expect(Object.keys(rows.enriched[0])).toEqual(['order_key', 'order_id', 'customer_id', 'status', 'amount', 'ordered_at', 'amount_cents']);
+    expect(rows.enriched[0].order_key).toBe('49b8726dcc5680488fda6692ecd74598');
+    expect(rows.log.map((r) => [r.model, r.stage, n(r.row_count)])).toEqual([['analytics.customer_orders', 'evaluating', 4]]);
+
+    // A config variable changes no file: the plan shows the diff of the SQL after expansion.
+    p.edit('planner.config.ts', 'min_amount: 50', 'min_amount: 100');
+    const changed = await runCli(['plan', 'dev', '--dry-run', '--execution-time', '2024-03-05', '-p', p.dir]);
+    expect(changed.code).toBe(0);
+    expect(changed.text).toContain('~ analytics.customer_orders  breaking');
+    expect(changed.text).toContain('models/analytics/customer_orders.sql (after macro expansion)');
+    expect(changed.text).toContain('-  COUNT(*) FILTER (WHERE amount >= 50) AS large_orders\n+  COUNT(*) FILTER (WHERE amount >= 100) AS large_orders');
+  });
+});
