@@ -323,6 +323,7 @@ export class Context {
           now: () => this.executionNow(),
           clock: () => this.now(),
           maxRowsPerModel: this.settings(plan.environment).policies.maxRowsPerModel,
+          maxBuildMinutes: this.settings(plan.environment).policies.maxBuildMinutes,
           crashPoints: this.options.crashPoints,
         },
         ttl === null ? null : this.now().getTime() + ttl,

@@ -72,6 +72,14 @@ export interface EngineAdapter {
    */
   readOnly<T>(fn: () => Promise<T>): Promise<T>;
 
+  /**
+   * Runs `fn` with a time limit on its statements (a build's `policies.maxBuildMinutes`):
+   * PostgreSQL sets statement_timeout in every transaction `fn` runs in or opens; DuckDB
+   * interrupts the connection once `ms` have passed and refuses `fn`'s later statements.
+   * A statement past the limit fails with an EngineError of code 'statement_timeout'.
+   */
+  withStatementTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T>;
+
   createSchema(schema: string): Promise<void>;
   dropSchemaIfEmpty(schema: string): Promise<boolean>;
   /** Creates `name` from `query`, replacing a leftover of a killed run. */

@@ -1,6 +1,6 @@
 import type { EnvironmentSettings } from '../config/environment-settings.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { InputError, PlannerError } from '../errors.js';
+import { EngineError, InputError, PlannerError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
@@ -38,4 +38,22 @@ export async function assertRowLimit(snapshot: Snapshot, engine: EngineAdapter, 
     code: 'max_rows_exceeded',
     hint: 'limit the backfill (--start/--end), sample the sources, or raise the policy',
   });
+}
+
+/**
+ * `policies.maxBuildMinutes`: runs one model's build with its statements limited to the
+ * policy's time (EngineAdapter.withStatementTimeout). A statement past it is cancelled and
+ * the build fails in its transaction, so nothing of it is recorded or promoted.
+ */
+export async function withBuildTimeLimit<T>(snapshot: Snapshot, engine: EngineAdapter, minutes: number | undefined, fn: () => Promise<T>): Promise<T> {
+  if (minutes === undefined) return fn();
+  try {
+    return await engine.withStatementTimeout(minutes * 60_000, fn);
+  } catch (err) {
+    if (!(err instanceof EngineError && err.code === 'statement_timeout')) throw err;
+    throw new PolicyError(`${snapshot.name} ran past the environment's limit of ${minutes} minutes per build (policies.maxBuildMinutes): it was cancelled and rolled back, and nothing was recorded or promoted`, {
+      code: 'max_build_minutes_exceeded',
+      hint: 'limit the backfill (--start/--end), sample the sources, or raise the policy',
+    });
+  }
 }

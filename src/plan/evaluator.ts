@@ -6,6 +6,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { withBuildTimeLimit } from '../governance/policies.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
@@ -25,6 +26,8 @@ export interface EvaluatorDeps {
   clock?: () => Date;
   /** `policies.maxRowsPerModel` of the plan's environment. */
   maxRowsPerModel?: number;
+  /** `policies.maxBuildMinutes` of the plan's environment. */
+  maxBuildMinutes?: number;
   /** Test hooks (ContextOptions.crashPoints). */
   crashPoints?: CrashPoints;
 }
@@ -92,12 +95,14 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       // Another environment may be filling the same version right now: take turns on the
       // table, and read what is recorded only once it is ours, so no interval is written twice.
       const builtBefore = recorded.has(builtKey(snapshot.name, snapshot.version));
-      await withTableTurn(snapshot, deps, `planner apply ${plan.id} pid ${process.pid}`, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built));
+      await withBuildTimeLimit(snapshot, engine, deps.maxBuildMinutes, () =>
+        withTableTurn(snapshot, deps, `planner apply ${plan.id} pid ${process.pid}`, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built)),
+      );
       reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
       continue;
     }
     const build = async () => {
-      await buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now());
+      await withBuildTimeLimit(snapshot, engine, deps.maxBuildMinutes, () => buildSnapshot(snapshot, parentOf, { engine, projectDir: deps.projectDir }, now()));
       await crashPoint('after-build');
       // Audits pass before the table is recorded: a failed one is rebuilt and re-audited next time.
       await auditBuiltSnapshot(snapshot, audits, fullRefreshTimes(snapshot, now()));

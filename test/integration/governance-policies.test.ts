@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { breakOrderTotals } from '../helpers/lifecycle-fixtures.js';
@@ -74,6 +74,43 @@ for (const engine of engineCases(server)) {
       expect(await e.sql('SELECT count(*) AS n FROM planner_state.physical_tables')).toEqual(before.built);
       expect(Number((await e.sql(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_x'`))[0].n)).toBe(0);
       expect((await runCli(['plan', '--auto-apply', '--skip-tests', '-p', e.project.dir])).code).toBe(0);
+    });
+  });
+}
+
+// 10^10 rows to multiply: minutes on any machine, so a limit of a few milliseconds always cuts it.
+const SLOW_MODEL = `MODEL (name analytics.slow_total, kind FULL);
+SELECT sum(a.x * b.y) AS total FROM generate_series(1, 100000) AS a(x) CROSS JOIN generate_series(1, 100000) AS b(y)
+`;
+
+for (const engine of engineCases(server)) {
+  describe.skipIf(!engine.available)(`maxBuildMinutes on ${engine.name}`, () => {
+    let e: EngineProject;
+    beforeEach(async () => {
+      e = await engine.setup();
+      e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', policies: { maxBuildMinutes: 0.0001 } }");
+      await e.project.planAndApply('prod');
+    });
+    afterEach(() => e.cleanup());
+
+    it('cancels a build past the limit: exit 1, nothing built, recorded or promoted; state stays consistent for the next apply', async () => {
+      const tables = async () => (await e.objects()).filter((o) => o.startsWith('planner__analytics.'));
+      const built = () => e.sql('SELECT count(*) AS n FROM planner_state.physical_tables');
+      const before = { tables: await tables(), built: await built() };
+      e.project.write('models/analytics/slow_total.sql', SLOW_MODEL);
+      const refused = await runCli(['plan', 'dev_x', '--auto-apply', '--skip-tests', '-p', e.project.dir]);
+      expect(refused.code, refused.text).toBe(1);
+      expect(refused.text).toContain("analytics.slow_total ran past the environment's limit of 0.0001 minutes per build (policies.maxBuildMinutes): it was cancelled and rolled back, and nothing was recorded or promoted");
+      expect(await tables()).toEqual(before.tables);
+      expect(await built()).toEqual(before.built);
+      expect(Number((await e.sql(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_x'`))[0].n)).toBe(0);
+
+      rmSync(e.project.path('models/analytics/slow_total.sql'));
+      e.project.edit('planner.config.ts', 'maxBuildMinutes: 0.0001', 'maxBuildMinutes: 10');
+      breakOrderTotals(e.project);
+      const applied = await runCli(['plan', 'dev_x', '--auto-apply', '--skip-tests', '-p', e.project.dir]);
+      expect(applied.code, applied.text).toBe(0);
+      expect(Number((await e.sql(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_x'`))[0].n)).toBe(1);
     });
   });
 }

@@ -6,6 +6,7 @@ import { quoteIdent, quoteLiteral, quoteTable, validateIdentifier, type TableNam
 import { physicalOps, type PhysicalOps } from '../physical-ops.js';
 import { refuseSavepoint, rollbackFailed, type TransactionOptions } from '../transactions.js';
 import { DuckDBSession } from './connection.js';
+import { EngineError } from '../../errors.js';
 import { duckdbKyselyDialect } from './kysely-dialect.js';
 
 /** The embedded DuckDB engine: one file, one connection, transactional DDL. */
@@ -36,8 +37,32 @@ export class DuckDBAdapter implements EngineAdapter {
   }
 
   query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    const deadline = this.deadlines.getStore();
+    if (deadline && deadline.passed) return Promise.reject(timedOut(deadline.ms));
     return this.readOnlyDepth ? this.session.runSelect(sql, params) : this.session.run(sql, params);
   }
+
+  /**
+   * See EngineAdapter.withStatementTimeout. DuckDB has no statement timeout: a timer
+   * interrupts the connection once `ms` have passed, and `fn`'s later statements are refused.
+   * The one connection runs one statement at a time, so what it interrupts is `fn`'s.
+   */
+  async withStatementTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    const deadline = { ms, passed: false };
+    const timer = setTimeout(() => {
+      deadline.passed = true;
+      this.session.interrupt();
+    }, ms);
+    try {
+      return await this.deadlines.run(deadline, fn);
+    } catch (err) {
+      if (deadline.passed && !(err instanceof EngineError && err.code === 'statement_timeout')) throw timedOut(ms, err);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  private readonly deadlines = new AsyncLocalStorage<{ ms: number; passed: boolean }>();
 
   /** SELECTs only, in a transaction that is always rolled back (see EngineAdapter.readOnly). */
   async readOnly<T>(fn: () => Promise<T>): Promise<T> {
@@ -182,4 +207,8 @@ export class DuckDBAdapter implements EngineAdapter {
   async close(): Promise<void> {
     this.session.close();
   }
+}
+
+function timedOut(ms: number, cause?: unknown): EngineError {
+  return new EngineError(`a statement ran past the limit of ${ms}ms and was interrupted`, { cause, code: 'statement_timeout' });
 }

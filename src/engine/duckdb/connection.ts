@@ -74,6 +74,11 @@ export class DuckDBSession {
     }
   }
 
+  /** Stops the statement running now, if any (DuckDB raises an INTERRUPT error in it). */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

@@ -74,6 +74,11 @@ export class PostgresAdapter implements EngineAdapter {
     return this.session.transaction(fn, outermost ? { ...options, retryLocksForMs: this.lockTimeoutMs } : options);
   }
 
+  /** See EngineAdapter.withStatementTimeout: statement_timeout, local to each transaction. */
+  withStatementTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    return this.session.withStatementTimeout(ms, fn);
+  }
+
   /** A READ ONLY transaction (see EngineAdapter.readOnly). */
   readOnly<T>(fn: () => Promise<T>): Promise<T> {
     return this.session.transaction(fn, { readOnly: true });

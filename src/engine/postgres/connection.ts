@@ -57,6 +57,8 @@ const LOCK_GAVE_UP = new Set(['55P03', '40P01']);
  */
 export class PostgresSession {
   private readonly pinned = new AsyncLocalStorage<pg.PoolClient>();
+  /** The statement_timeout (ms) that transactions opened in this async scope take. */
+  private readonly timeouts = new AsyncLocalStorage<number>();
   /** Clients inside a read-only transaction (see SessionTransactionOptions.readOnly). */
   private readonly readOnlyClients = new WeakSet<pg.PoolClient>();
   /** Checked-out clients that have an 'error' listener of ours. */
@@ -130,6 +132,8 @@ export class PostgresSession {
       await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
       if (options.readOnly) this.readOnlyClients.add(client);
       if (options.lockTimeoutMs !== undefined) await setLockTimeout(client, options.lockTimeoutMs);
+      const limit = this.timeouts.getStore();
+      if (limit !== undefined) await setStatementTimeout(client, limit);
       const result = options.retryLocksForMs === undefined ? await this.pinned.run(client, fn) : await this.retrying(client, fn, options.retryLocksForMs);
       // A read-only transaction is rolled back: what some functions do despite READ ONLY (lo_import) is undone.
       await client.query(options.readOnly ? 'ROLLBACK' : 'COMMIT');
@@ -212,6 +216,30 @@ export class PostgresSession {
     }
   }
 
+  /**
+   * `fn` with statement_timeout `ms` in the transaction it runs in (restored after it) and
+   * in every transaction it opens; set with set_config(..., true), so it never outlives
+   * the transaction. A statement cancelled by it fails with code 'statement_timeout'.
+   */
+  async withStatementTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    const client = this.pinned.getStore();
+    const before = client ? String((await client.query(`SELECT current_setting('statement_timeout') AS v`)).rows[0].v) : undefined;
+    if (client) await setStatementTimeout(client, ms);
+    try {
+      return await this.timeouts.run(ms, fn);
+    } catch (err) {
+      if (sqlState(err) !== '57014' || !/statement timeout/i.test((err as Error).message)) throw err;
+      throw new EngineError(`a statement ran past the limit of ${ms}ms and was cancelled`, { cause: err, code: 'statement_timeout' });
+    } finally {
+      // An aborted transaction takes no statement; it is rolled back anyway.
+      if (client && before !== undefined) {
+        await client.query(`SELECT set_config('statement_timeout', $1, true)`, [before]).catch((err: unknown) => {
+          if (sqlState(err) !== '25P02') throw err;
+        });
+      }
+    }
+  }
+
   /** Turns a driver error into an EngineError that keeps the SQLSTATE and hides secrets. */
   wrap(err: unknown): EngineError {
     if (err instanceof EngineError) return err;
@@ -231,6 +259,10 @@ export function sqlState(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: unknown } })?.cause?.code;
   for (const c of [cause, direct]) if (typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) return c;
   return undefined;
+}
+
+function setStatementTimeout(client: pg.PoolClient, ms: number): Promise<unknown> {
+  return client.query(`SELECT set_config('statement_timeout', $1, true)`, [`${Math.max(1, Math.round(ms))}ms`]);
 }
 
 function setLockTimeout(client: pg.PoolClient, ms: number): Promise<unknown> {
