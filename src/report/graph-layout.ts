@@ -1,5 +1,6 @@
 import elkBundle from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import { layeredLayout } from './layered-layout.js';
 
 /** A box placed by the layout; `id` is the model (or schema) name. */
 export interface PlacedNode {
@@ -34,13 +35,17 @@ export function labelWidth(label: string): number {
   return Math.ceil(label.length * CHAR_WIDTH + PADDING);
 }
 
+/** Above this many nodes planner's own linear layout replaces ELK, whose time grows much faster. */
+export const ELK_MAX_NODES = 400;
+
 /**
- * Lays a DAG out left to right, parents before children, with ELK's layered algorithm
- * (crossing minimisation kept to one cheap sweep so a few thousand models stay fast).
+ * Lays a DAG out left to right, parents before children: ELK's layered algorithm for a
+ * graph a reader takes in at once, planner's own linear layered layout above ELK_MAX_NODES.
  * @example await layoutGraph([{ id: 'a', label: 'raw.a' }, { id: 'b', label: 'staging.b' }], [['a', 'b']])
  */
 export async function layoutGraph(nodes: readonly { id: string; label: string }[], edges: readonly (readonly [string, string])[]): Promise<GraphLayout> {
   if (!nodes.length) return { width: 0, height: 0, nodes: [], edges: [] };
+  if (nodes.length > ELK_MAX_NODES) return layeredLayout(nodes.map((n) => ({ id: n.id, width: labelWidth(n.label), height: NODE_HEIGHT })), edges);
   // elkjs is CommonJS: Node's default import is module.exports, whose `default` is the constructor.
   const elk = new elkBundle.default();
   const graph: ElkNode = {
