@@ -25,6 +25,7 @@ import { buildPlan } from './plan/plan-builder.js';
 import { previewId } from './plan/preview.js';
 import { planDifferences, type ReadPlan } from './plan/saved-plan.js';
 import { runEnvironment, type RunResult } from './plan/run-environment.js';
+import type { ModelSelection } from './model/selectors.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
@@ -77,8 +78,10 @@ export interface PlanOptions extends IntervalOptions {
   allowDestructive?: boolean;
   /** Let a protected environment go back to a definition it replaced (the local project is older than it for that model). */
   allowRevert?: boolean;
-  /** Take only these models' local changes (names or `*` patterns), and what they read from. */
+  /** Take only these models' local changes (selectors: model/selectors.ts), and what they read from. */
   selectModels?: string[];
+  /** Selectors of models whose local changes wait (they keep the environment's definition). */
+  excludeModels?: string[];
 }
 
 /**
@@ -207,8 +210,8 @@ export class Context {
     const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
     const compareWith = current ?? base;
     let kept = new Map<string, Snapshot>();
-    if (options.selectModels?.length) {
-      const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels);
+    if (options.selectModels?.length || options.excludeModels?.length) {
+      const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels ?? [], options.excludeModels);
       const keep = Object.entries(compareWith?.snapshots ?? {}).filter(([name]) => !selected.has(name));
       kept = new Map([...(await this.state.getSnapshots(keep.map(([, id]) => id))).values()].map((s) => [s.name, s]));
       project = restrictProject(project, selected, kept);
@@ -371,7 +374,7 @@ export class Context {
    * `planner run`: computes, in DAG order, the intervals of `environment`'s models that
    * became due since they were last computed. Does nothing when nothing is due.
    */
-  async run(environment = PROD): Promise<RunResult> {
+  async run(environment = PROD, selection: ModelSelection = {}): Promise<RunResult> {
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
     await assertStateSchema(this.state);
     const env = await this.requireEnvironment(environment);
@@ -392,7 +395,7 @@ export class Context {
         afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.executionNow()),
         isProtected: (name) => this.settings(name).protected,
         crashPoints: this.options.crashPoints,
-      });
+      }, selection);
     } finally {
       await collect?.release();
       await lock.release();
@@ -405,10 +408,12 @@ export class Context {
    */
   async fetch(query: string, environment = PROD, options: { write?: boolean } = {}): Promise<QueryResult> {
     if (!options.write) refuseSideEffects(query, 'the query');
-    const env = await this.requireEnvironment(environment);
-    const snapshots = await this.state.getSnapshots(Object.values(env.snapshots));
+    // Before prod exists, plain SQL runs; a query of the project's models is refused with what to do.
+    const env = environment === PROD && !this.live(await this.state.getEnvironment(PROD)) ? undefined : await this.requireEnvironment(environment);
+    const snapshots = await this.state.getSnapshots(Object.values(env?.snapshots ?? {}));
     const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
-    const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now());
+    const unbuilt = env ? undefined : { names: new Set((await this.loadProject(PROD)).models.keys()), refuse: notBuiltYet };
+    const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now(), unbuilt);
     try {
       return options.write ? await this.engine.query(sql) : await this.engine.readOnly(() => this.engine.query(sql));
     } catch (err) {
@@ -458,6 +463,14 @@ export class Context {
 /** The models that get a view: every one but those without a table of their own. */
 function viewedModels(project: Project): LayoutModel[] {
   return [...project.models.values()].filter((m) => kindStrategy(m.kind).physical);
+}
+
+/** A query read a model of the project before any environment holds it. */
+function notBuiltYet(model: string): InputError {
+  return new InputError(`${model} is a model of this project, but it is built nowhere yet: environment prod does not exist`, {
+    code: 'not_built',
+    hint: '`planner plan --auto-apply` builds prod (or `planner plan dev` and query it with --env dev); SQL that reads no model runs now',
+  });
 }
 
 /** The revert guard's refusal: each model, the plan that replaced its local definition, and when. */

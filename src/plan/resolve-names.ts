@@ -15,6 +15,8 @@ export async function resolveEnvironmentNames(
   models: Map<string, Snapshot>,
   dialect: Dialect,
   now: Date,
+  /** Names the query may not read (models of the project that the environment does not have): each refused with `unbuilt`'s message. */
+  unbuilt?: { names: ReadonlySet<string>; refuse: (name: string) => InputError },
 ): Promise<string> {
   const text = query.trim().replace(/;\s*$/, '');
   let macros;
@@ -36,6 +38,10 @@ export async function resolveEnvironmentNames(
     throw new InputError(`query does not parse: ${outcome.message}${outcome.offset !== undefined ? ` (at character ${outcome.offset + 1})` : ''}`, { code: 'invalid_sql' });
   }
   const { references } = analyzeQuery(outcome.tree, template);
+  for (const r of references) {
+    const name = `${r.schema}.${r.table}`.toLowerCase();
+    if (unbuilt?.names.has(name) && !models.has(name)) throw unbuilt.refuse(name);
+  }
   const pseudo = {
     id: 'adhoc',
     name: 'adhoc',

@@ -2,6 +2,7 @@ import { mergeIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
+import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
 import { tracksIntervals } from '../kinds/registry.js';
 import { snapshotBackfill } from './backfill-planner.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
@@ -27,17 +28,22 @@ export interface RunResult {
  * `planner run`: for every model of the environment that tracks intervals, in DAG order,
  * computes the intervals that became due after its last computed one. Outside prod, a
  * table that prod, a protected environment, or another snapshot of the same version uses
- * is never written (see blockingHolders).
+ * is never written (see blockingHolders). With a selection, only the selected models run.
  */
 export async function runEnvironment(
   env: EnvironmentRecord,
   deps: Omit<BackfillDeps, 'parentOf'> & { isProtected: (environment: string) => boolean },
+  selection: ModelSelection = {},
 ): Promise<RunResult> {
   const { state } = deps;
   const snapshots = await state.getSnapshots(Object.values(env.snapshots));
   const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
   const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
-  const order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
+  let order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
+  if (isSelective(selection)) {
+    const picked = selectModels(graphOf([...byName.values()].map(snapshotNode)), selection.select, selection.exclude);
+    order = order.filter((n) => picked.has(n));
+  }
 
   const heldElsewhere = await versionsHeldElsewhere(state, env.name, deps.now().getTime(), deps.isProtected);
   const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && !blockingHolders(heldElsewhere, s).length);

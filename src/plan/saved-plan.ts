@@ -21,6 +21,7 @@ export interface SavedPlanOptions {
   forwardOnly?: boolean;
   allowDestructive?: boolean;
   selectModels?: string[];
+  excludeModels?: string[];
   restateModels?: string[];
   start?: number | string;
   end?: number | string;

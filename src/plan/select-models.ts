@@ -2,27 +2,23 @@ import { InputError } from '../errors.js';
 import type { Project } from '../model/load-project.js';
 import type { Model } from '../model/model.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { selectModels } from '../model/selectors.js';
 import { reachable, topologicalOrder } from '../util/dag.js';
 
 /**
- * `plan --select-model`: which models' local definitions a plan takes. The selected ones
- * (names, or patterns with `*` such as `analytics.*`) and the models they read from;
- * every other model keeps the definition the environment holds, so its local edits wait
- * for a later plan, while a change upstream still reaches it as an indirect change.
+ * `plan --select` (or `--select-model`): which models' local definitions a plan takes. The
+ * selected ones (model/selectors.ts: names, globs, tags, +upstream, downstream+, less
+ * `--exclude`) and the models they read from; every other model keeps the definition the
+ * environment holds, so its local edits wait for a later plan, while a change upstream
+ * still reaches it as an indirect change. An excluded model is never added back as a
+ * parent: it keeps the environment's definition.
  */
-export function selectedModels(project: Project, before: Record<string, string>, patterns: readonly string[]): Set<string> {
-  const names = new Set([...project.models.keys(), ...Object.keys(before)]);
-  const picked = new Set<string>();
-  for (const pattern of patterns) {
-    const re = new RegExp(`^${pattern.toLowerCase().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    const hits = [...names].filter((n) => re.test(n));
-    if (!hits.length) {
-      throw new InputError(`--select-model '${pattern}' matches no model`, { code: 'unknown_model', hint: `models: ${[...names].sort().slice(0, 12).join(', ')}` });
-    }
-    for (const h of hits) picked.add(h);
-  }
-  const parents = (n: string) => project.models.get(n)?.parents ?? [];
-  for (const up of reachable(picked, parents)) picked.add(up);
+export function selectedModels(project: Project, before: Record<string, string>, select: readonly string[], exclude: readonly string[] = []): Set<string> {
+  const names = [...new Set([...project.models.keys(), ...Object.keys(before)])].sort();
+  const graph = { names, parents: (n: string) => project.models.get(n)?.parents ?? [], tags: (n: string) => project.models.get(n)?.tags ?? [] };
+  const picked = selectModels(graph, select, exclude);
+  const excluded = exclude.length ? selectModels(graph, exclude, [], { select: '--exclude' }) : new Set<string>();
+  for (const up of reachable(picked, graph.parents)) if (!excluded.has(up)) picked.add(up);
   return picked;
 }
 
@@ -38,7 +34,7 @@ export function restrictProject(project: Project, selected: ReadonlySet<string>,
   for (const [name, model] of models) {
     const missing = model.parents.find((p) => !models.has(p));
     if (missing) {
-      throw new InputError(`--select-model: ${name} (not selected) still reads ${missing}, which the selection removes or leaves out`, {
+      throw new InputError(`--select: ${name} (not selected) still reads ${missing}, which the selection removes or leaves out`, {
         code: 'invalid_selection',
         hint: `select ${name} too, or leave ${missing} out of the selection`,
       });

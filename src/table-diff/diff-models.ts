@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { diffTables } from './diff-tables.js';
+import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
 import type { DiffSide, TableDiffOptions, TableDiffResult } from './types.js';
 
 /** What a model diff reads: the engine the tables live in and the state that names them. */
@@ -84,8 +85,15 @@ export async function diffEnvironments(
   envB: EnvironmentRecord,
   options: Omit<ModelDiffOptions, 'on' | 'where'> = {},
   onModel?: (model: string, index: number, total: number) => void,
+  selection: ModelSelection = {},
 ): Promise<EnvironmentDiffEntry[]> {
-  const names = [...new Set([...Object.keys(envA.snapshots), ...Object.keys(envB.snapshots)])].sort();
+  let names = [...new Set([...Object.keys(envA.snapshots), ...Object.keys(envB.snapshots)])].sort();
+  if (isSelective(selection)) {
+    // Selectors read both environments' models: a model only one of them has can be named too.
+    const all = await deps.state.getSnapshots([...new Set([...Object.values(envA.snapshots), ...Object.values(envB.snapshots)])]);
+    const picked = selectModels(graphOf([...all.values()].map(snapshotNode)), selection.select, selection.exclude);
+    names = names.filter((n) => picked.has(n));
+  }
   const candidates = names.filter((n) => envA.snapshots[n] !== envB.snapshots[n]);
   const snapshots = await deps.state.getSnapshots(candidates.flatMap((n) => [envA.snapshots[n], envB.snapshots[n]].filter(Boolean)));
   const get = (env: EnvironmentRecord, name: string) => (env.snapshots[name] ? snapshots.get(env.snapshots[name]) : undefined);
@@ -95,7 +103,10 @@ export async function diffEnvironments(
     const a = get(envA, name);
     const b = get(envB, name);
     if (!a || !b) entries.push({ model: name, status: 'skipped', reason: `only in ${a ? envA.name : envB.name}` });
-    else if (a.version !== b.version) todo.push(name);
+    else if (a.version !== b.version) {
+      if (sameTable(a, b)) entries.push({ model: name, status: 'skipped', reason: sharedTableReason(a, envA, envB) });
+      else todo.push(name);
+    }
   }
   for (const [i, name] of todo.entries()) {
     onModel?.(name, i, todo.length);
@@ -113,6 +124,27 @@ export async function diffEnvironments(
     }
   }
   return entries.sort((x, y) => x.model.localeCompare(y.model));
+}
+
+/**
+ * The table both environments read for `model` when it is one physical table (views of
+ * two environments on one table hold the same rows by construction), else null. Reads
+ * state only: nothing is scanned.
+ */
+export async function sharedTable(deps: ModelDiffDeps, model: string, envA: EnvironmentRecord, envB: EnvironmentRecord): Promise<string | null> {
+  const [idA, idB] = [envA.snapshots[model], envB.snapshots[model]];
+  if (!idA || !idB) return null;
+  const snapshots = await deps.state.getSnapshots([idA, idB]);
+  const [a, b] = [snapshots.get(idA), snapshots.get(idB)];
+  return a && b && sameTable(a, b) && !tableless(a) ? sharedTableReason(a, envA, envB) : null;
+}
+
+function sameTable(a: Snapshot, b: Snapshot): boolean {
+  return a.physical.schema === b.physical.schema && a.physical.table === b.physical.table;
+}
+
+function sharedTableReason(a: Snapshot, envA: EnvironmentRecord, envB: EnvironmentRecord): string {
+  return `${envA.name} and ${envB.name} read the same physical table ${a.physical.schema}.${a.physical.table}: identical, not scanned`;
 }
 
 function side(snapshot: Snapshot, env: EnvironmentRecord): DiffSide {

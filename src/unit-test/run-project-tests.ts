@@ -1,10 +1,12 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { loadProject, type Project } from '../model/load-project.js';
+import { graphOf, isSelective, selectModels, type ModelSelection } from '../model/selectors.js';
 import { loadUnitTests, type UnitTest } from './load-tests.js';
 import { runUnitTests, type UnitTestResult } from './run-unit-tests.js';
 
 /**
- * Loads the project's `tests/*.yaml`, keeps those `select` picks, and runs them against
+ * Loads the project's `tests/*.yaml`, keeps those `select` picks (and, with `models`, the
+ * tests of the selected models), and runs them against
  * the project's models as an environment sees them (`variables`: its values, which
  * may pick a SEED's file or a model's @VAR; a test's own `vars` win). A project without
  * tests costs nothing: its models are not even loaded.
@@ -14,11 +16,18 @@ export async function runProjectTests(
   select: readonly string[] = [],
   variables = config.variables,
   loaded?: () => Promise<Project>,
+  models: ModelSelection = {},
 ): Promise<UnitTestResult[]> {
-  const tests = loadUnitTests(config.projectDir).filter((t) => selected(t, select));
+  let tests = loadUnitTests(config.projectDir).filter((t) => selected(t, select));
   if (!tests.length) return [];
   // `loaded`: a project the caller already read (a plan), instead of reading it again.
   const project = await (loaded ? loaded() : loadProject(config, variables));
+  if (isSelective(models)) {
+    // `--select` / `--exclude`: the tests of the models the selectors pick in the local project.
+    const picked = selectModels(graphOf(project.models.values()), models.select, models.exclude);
+    tests = tests.filter((t) => picked.has(t.model));
+    if (!tests.length) return [];
+  }
   // Macros expand when a project loads, so a test whose `vars` set model variables runs
   // against the project loaded with them (once per distinct set).
   const groups = new Map<string, UnitTest[]>();

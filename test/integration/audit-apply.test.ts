@@ -110,7 +110,7 @@ describe('audits during apply on DuckDB', () => {
 
     const unknown = captureIO();
     expect(await main(['audit', '--model', 'analytics.nope', '-p', p.dir], unknown)).toBe(2);
-    expect(unknown.stderr[0]).toContain("environment 'prod' has no model analytics.nope");
+    expect(unknown.stderr[0]).toContain("--select 'analytics.nope' matches no model");
   });
 });
 

@@ -1,19 +1,23 @@
 import chalk from 'chalk';
 import { customAuditsFor, describeFailure, runAudits, type AuditResult } from '../../audit/run-audits.js';
 import { Context } from '../../context.js';
-import { InputError } from '../../errors.js';
+import { graphOf, selectModels, snapshotNode } from '../../model/selectors.js';
 import { fullRefreshTimes } from '../../plan/render-snapshot.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
 
 export interface AuditCommandOptions extends GlobalOptions {
   environment?: string;
+  /** Selectors (model/selectors.ts); `--model` is the old name of `--select`. */
+  select?: string[];
   models?: string[];
+  exclude?: string[];
 }
 
 /**
- * `planner audit [--env ENV] [--model M..]`: runs the audits of the environment's models
+ * `planner audit [--env ENV] [--select S..] [--exclude S..]`: runs the audits of the environment's models
  * on the tables its views point at. Exit 1 when a blocking audit finds bad rows.
  */
 export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promise<number> {
@@ -21,13 +25,10 @@ export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promis
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, environment);
   try {
     const env = await ctx.requireEnvironment(environment);
-    const wanted = (opts.models ?? []).map((m) => m.toLowerCase());
-    const unknown = wanted.filter((m) => !env.snapshots[m]);
-    if (unknown.length) {
-      throw new InputError(`environment '${environment}' has no model ${unknown.join(', ')}`, { code: 'unknown_model', hint: `models: ${Object.keys(env.snapshots).sort().join(', ')}` });
-    }
-    const snapshots = [...(await ctx.state.getSnapshots(Object.values(env.snapshots))).values()]
-      .filter((s) => !wanted.length || wanted.includes(s.name))
+    const all = [...(await ctx.state.getSnapshots(Object.values(env.snapshots))).values()];
+    const picked = selectModels(graphOf(all.map(snapshotNode)), [...(opts.select ?? []), ...(opts.models ?? [])], opts.exclude);
+    const snapshots = all
+      .filter((s) => picked.has(s.name))
       .filter((s) => s.model.audits.length && s.model.kind.name !== 'EMBEDDED' && s.model.kind.name !== 'EXTERNAL')
       .sort((a, b) => a.name.localeCompare(b.name));
     const custom = customAuditsFor(snapshots, ctx.config.projectDir);
@@ -78,11 +79,14 @@ export const auditSpec = defineCommand({
   describe: "run the audits of an environment's models on their tables",
   examples: [
     ["planner audit", "run every audit on prod's tables"],
-    ["planner audit --env dev --model analytics.orders", "audit one model in dev"],
+    ["planner audit --env dev --select analytics.orders", "audit one model in dev"],
+    ["planner audit --select tag:finance+", "audit the finance models and everything downstream of them"],
   ],
   builder: (y) =>
     y
       .option('env', { type: 'string', describe: 'environment (default prod)' })
-      .option('model', { type: 'string', array: true, describe: 'only these models' }),
+      .option('select', SELECT_OPTION)
+      .option('model', { type: 'string', array: true, describe: 'the old name of --select' })
+      .option('exclude', EXCLUDE_OPTION),
   handler: (args, io) => auditCommand({ ...args, environment: args.env, models: args.model }, io),
 });

@@ -39,8 +39,12 @@ export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
   forwardOnly?: boolean;
   /** Recompute the intervals of these models, and of the models downstream, in place. */
   restateModel?: string[];
-  /** Plan only these models' changes (and what they read from). */
+  /** Plan only these models' changes (and what they read from): selectors (model/selectors.ts). */
+  select?: string[];
+  /** The old name of --select, kept working. */
   selectModel?: string[];
+  /** Selectors of models whose local changes wait. */
+  exclude?: string[];
   /** Limit a dev backfill or a restatement (YYYY-MM-DD; an end date is included). */
   start?: string;
   end?: string;
@@ -67,7 +71,8 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       allowDestructive: opts.allowDestructive,
       allowRevert: opts.allowRevert,
       restateModels: opts.restateModel,
-      selectModels: opts.selectModel,
+      selectModels: opts.select || opts.selectModel ? [...(opts.select ?? []), ...(opts.selectModel ?? [])] : undefined,
+      excludeModels: opts.exclude,
       start: opts.start,
       end: opts.end,
     };
@@ -127,7 +132,8 @@ export const planSpec = defineCommand({
   examples: [
     ["planner plan", "plan prod and apply it on confirmation"],
     ["planner plan dev --auto-apply", "create or update environment dev without asking"],
-    ["planner plan dev --dry-run --select-model 'analytics.*'", "only print the plan of the analytics models"],
+    ["planner plan dev --dry-run --select 'analytics.*'", "only print the plan of the analytics models"],
+    ["planner plan dev --select +analytics.customers --exclude tag:slow", "take the changes of a model and its upstream, except the slow ones"],
     ["planner plan dev --dry-run --format markdown --report plan.html", "a pull-request comment on stdout and an HTML report with the lineage graph"],
   ],
   builder: (y) =>
@@ -145,7 +151,9 @@ export const planSpec = defineCommand({
       .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
       .option('allow-revert', { type: 'boolean', describe: 'let a plan for a protected environment put back a definition it replaced (the local project is older)' })
       .option('forward-only', { type: 'boolean', describe: 'keep existing tables: changes apply from now on (in dev: previewed in a table of their own)' })
-      .option('select-model', { type: 'string', array: true, describe: "plan only these models' changes (names or patterns such as 'analytics.*') and what they read from" })
+      .option('select', { type: 'string', array: true, describe: "plan only these models' changes and what they read from: NAME, 'schema.*', tag:NAME, +NAME (upstream), NAME+ (downstream)" })
+      .option('select-model', { type: 'string', array: true, describe: 'the old name of --select' })
+      .option('exclude', { type: 'string', array: true, describe: 'models (same selectors) whose local changes wait for a later plan' })
       .option('restate-model', { type: 'string', array: true, describe: 'recompute the intervals of model M (and the models downstream) in place, within --start/--end' })
       .option('start', { type: 'string', describe: 'first day of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })
       .option('end', { type: 'string', describe: 'last day (included) of a dev backfill or a restatement (YYYY-MM-DD, UTC)' })

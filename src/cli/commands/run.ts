@@ -8,11 +8,15 @@ import { progressReporter } from '../render/progress.js';
 import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
+import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
 
 export interface RunCommandOptions extends GlobalOptions {
   environment?: string;
   /** Act as if the clock read this time. */
   executionTime?: string;
+  /** Only these models (selectors, model/selectors.ts), less the excluded ones. */
+  select?: string[];
+  exclude?: string[];
 }
 
 /** `planner run [ENV]`: compute the intervals that became due since the last run, in DAG order. */
@@ -22,7 +26,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), executionTime: executionClock(opts.executionTime) }, environment);
   try {
     const started = Date.now();
-    const result = await ctx.run(environment);
+    const result = await ctx.run(environment, { select: opts.select, exclude: opts.exclude });
     const seconds = (Date.now() - started) / 1000;
     if (opts.json) io.out(JSON.stringify(runJson(result, ctx.executionNow(), seconds), null, 2));
     else io.out(renderRun(result, ctx.executionNow(), seconds));
@@ -63,7 +67,13 @@ export const runSpec = defineCommand({
   examples: [
     ["planner run", "compute prod's intervals that became due"],
     ["planner run dev --execution-time 2024-02-01", "run dev as if it were 1 February"],
+    ["planner run --select 'staging.*+' --exclude tag:slow", "run the staging models and what reads them, except the slow ones"],
   ],
-  builder: (y) => y.positional('environment', { type: 'string', describe: 'environment to run' }).option('execution-time', EXECUTION_TIME_OPTION),
+  builder: (y) =>
+    y
+      .positional('environment', { type: 'string', describe: 'environment to run' })
+      .option('select', SELECT_OPTION)
+      .option('exclude', EXCLUDE_OPTION)
+      .option('execution-time', EXECUTION_TIME_OPTION),
   handler: (args, io) => runCommand(args, io),
 });

@@ -1,11 +1,12 @@
 import chalk from 'chalk';
 import { Context } from '../../context.js';
 import { InputError } from '../../errors.js';
-import { diffEnvironments, diffModel, type ModelDiffOptions } from '../../table-diff/diff-models.js';
+import { diffEnvironments, diffModel, sharedTable, type ModelDiffOptions } from '../../table-diff/diff-models.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentDiffJson, renderEnvironmentDiff, renderTableDiff, tableDiffJson } from '../render/table-diff-report.js';
 import type { GlobalOptions } from './global-options.js';
+import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
 import { tableDiffReview } from '../../report/gather-review.js';
 import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
 
@@ -19,6 +20,9 @@ export interface TableDiffCommandOptions extends GlobalOptions, ReviewOutputOpti
   limit?: number;
   showSample?: boolean;
   allowDuplicateKeys?: boolean;
+  /** With ENV_A ENV_B: only these models (selectors, model/selectors.ts), less the excluded ones. */
+  select?: string[];
+  exclude?: string[];
 }
 
 /**
@@ -52,6 +56,14 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
     const progress = io.interactive && !opts.json;
 
     if (model) {
+      if (opts.select?.length || opts.exclude?.length) throw new InputError('--select and --exclude go with two environments: planner table-diff ENV_A ENV_B --select ...', { code: 'invalid_option' });
+      const shared = await sharedTable(deps, model, a, b);
+      if (shared) {
+        // Views of both environments on one table: the rows are the same, nothing to scan.
+        const entries = [{ model, status: 'skipped' as const, reason: shared }];
+        if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, entries), io))) io.out(opts.json ? JSON.stringify({ model, sameTable: true, identical: true, reason: shared }, null, 2) : `${model}: ${shared}.`);
+        return 0;
+      }
       if (progress) io.err(chalk.gray(`diffing ${model} between ${envA} and ${envB}...`));
       const result = await diffModel(deps, model, a, b, options);
       if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, [{ model, status: 'diffed', result }]), io))) io.out(opts.json ? JSON.stringify(tableDiffJson(result), null, 2) : renderTableDiff(result));
@@ -63,7 +75,7 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
     }
     const entries = await diffEnvironments(deps, a, b, options, (name, i, total) => {
       if (progress) io.err(chalk.gray(`[${i + 1}/${total}] diffing ${name}`));
-    });
+    }, { select: opts.select, exclude: opts.exclude });
     if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, entries), io))) io.out(opts.json ? JSON.stringify(environmentDiffJson(envA, envB, entries), null, 2) : renderEnvironmentDiff(envA, envB, entries));
     return entries.some((e) => e.status === 'failed' || (e.status === 'diffed' && e.result.refused)) ? 1 : 0;
   } finally {
@@ -95,6 +107,7 @@ export const tableDiffSpec = defineCommand({
   examples: [
     ["planner table-diff analytics.customers prod dev", "compare one model's rows in prod and dev"],
     ["planner table-diff prod dev", "compare every model whose version differs"],
+    ["planner table-diff prod dev --select 'analytics.*' --exclude tag:large", "compare the changed analytics models, except the large ones"],
   ],
   builder: (y) =>
     y
@@ -106,6 +119,8 @@ export const tableDiffSpec = defineCommand({
       .option('limit', { type: 'number', describe: 'sample rows per category (default 20)' })
       .option('show-sample', { type: 'boolean', describe: 'print sample rows: only in A, only in B, and differing' })
       .option('allow-duplicate-keys', { type: 'boolean', describe: 'compare rows even when the key repeats or is NULL' })
+      .option('select', SELECT_OPTION)
+      .option('exclude', EXCLUDE_OPTION)
       .option('report', REPORT_OPTION)
       .option('format', FORMAT_OPTION),
   handler: (args, io) => tableDiffCommand(args, io),
