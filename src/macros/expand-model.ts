@@ -15,6 +15,8 @@ export interface ExpandedModel {
   /** Statements before the query (run before each build) and after it. */
   pre: string[];
   post: string[];
+  /** Statements between ON_VIRTUAL_UPDATE_BEGIN and ON_VIRTUAL_UPDATE_END: run once the environment's views are swapped. */
+  onVirtualUpdate: string[];
 }
 
 const QUERY_START = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE']);
@@ -36,15 +38,19 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   }
   const statements = splitTokens(tokens, ';').map(trimTokens).filter((s) => s.length);
   const ev = new MacroEvaluator(ctx);
-  const result: ExpandedModel = { query: '', queryStart: 0, changed: false, sourceOffset: (o) => o, pre: [], post: [] };
-  let queryIndex = statements.findIndex(isQuery);
+  const result: ExpandedModel = { query: '', queryStart: 0, changed: false, sourceOffset: (o) => o, pre: [], post: [], onVirtualUpdate: [] };
+  // Statements of an ON_VIRTUAL_UPDATE block are never the query.
+  const virtual = virtualUpdateBlock(statements);
+  let queryIndex = statements.findIndex((st, i) => !virtual.inside(i) && isQuery(st));
   statements.forEach((st, i) => {
     if (st[0].type === 'word' && /^JINJA_(QUERY_BEGIN|STATEMENT_BEGIN|END)$/i.test(st[0].text)) {
       throw new MacroError(`${st[0].text.toUpperCase()}: Jinja blocks are not supported by planner; write the model with SQLMesh macros (@IF, @EACH, @DEF) or TypeScript macros in macros/*.ts`, st[0].start);
     }
-    if (st.length === 1 && (isWord(st[0], 'ON_VIRTUAL_UPDATE_BEGIN') || isWord(st[0], 'ON_VIRTUAL_UPDATE_END'))) {
-      // Planner does not yet run statements when views are swapped: refused rather than skipped.
-      throw new MacroError(`${st[0].text.toUpperCase()}: statements run on virtual update are not supported by planner yet`, st[0].start);
+    if (i === virtual.begin || i === virtual.end) return;
+    if (virtual.inside(i)) {
+      const expanded = ev.expand(st, ev.scope).trim();
+      if (expanded) result.onVirtualUpdate.push(expanded);
+      return;
     }
     if (i === queryIndex) {
       const edits: Edit[] = [];
@@ -64,6 +70,28 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
     else result.post.push(expanded);
   });
   return result;
+}
+
+/**
+ * Where the one ON_VIRTUAL_UPDATE_BEGIN; ... ON_VIRTUAL_UPDATE_END; block is (SQLMesh
+ * allows one, after the query). A marker without its pair, a second block or a nested
+ * BEGIN is an error at the marker.
+ */
+function virtualUpdateBlock(statements: readonly Token[][]): { begin: number; end: number; inside: (i: number) => boolean } {
+  const marker = (st: Token[], word: string) => st.length === 1 && isWord(st[0], word);
+  let begin = -1;
+  let end = -1;
+  statements.forEach((st, i) => {
+    if (marker(st, 'ON_VIRTUAL_UPDATE_BEGIN')) {
+      if (begin >= 0) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN: a model has one ON_VIRTUAL_UPDATE block; put all its statements in the first', st[0].start);
+      begin = i;
+    } else if (marker(st, 'ON_VIRTUAL_UPDATE_END')) {
+      if (begin < 0 || end >= 0) throw new MacroError('ON_VIRTUAL_UPDATE_END without an ON_VIRTUAL_UPDATE_BEGIN; before it', st[0].start);
+      end = i;
+    }
+  });
+  if (begin >= 0 && end < 0) throw new MacroError('ON_VIRTUAL_UPDATE_BEGIN is never closed: end the block with ON_VIRTUAL_UPDATE_END;', statements[begin][0].start);
+  return { begin, end, inside: (i) => i > begin && i < end };
 }
 
 function isQuery(st: Token[]): boolean {

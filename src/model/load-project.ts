@@ -85,8 +85,9 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     model.references = e.references.filter((r) => !model.macros.some((m) => r.start >= m.start && r.start < m.end));
     model.shape = e.shape;
     model.variables = e.variables;
-    if (e.expanded.pre.length || e.expanded.post.length) {
-      model.statements = { pre: e.expanded.pre, post: e.expanded.post };
+    const { pre, post, onVirtualUpdate } = e.expanded;
+    if (pre.length || post.length || onVirtualUpdate.length) {
+      model.statements = { pre, post, ...(onVirtualUpdate.length ? { onVirtualUpdate } : {}) };
     }
     const queryAt = (offset: number) => at(def, def.queryOffset + e.expanded.sourceOffset(offset));
     const parents = new Set<string>();

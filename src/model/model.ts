@@ -176,9 +176,12 @@ export interface Model extends ModelDefinition {
 
 /**
  * SQL a model file holds besides its query: `pre` runs before each build in the same
- * session, `post` after it (statements run when views are swapped are refused for now).
+ * session, `post` after it; `onVirtualUpdate` (ON_VIRTUAL_UPDATE_BEGIN ... END) once the
+ * environment's views are swapped, with names resolved to the environment's views.
  */
 export interface ModelStatements {
   pre: string[];
   post: string[];
+  /** Absent when the file has no such block (snapshots stored before it existed have none). */
+  onVirtualUpdate?: string[];
 }

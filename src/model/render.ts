@@ -4,6 +4,7 @@ import { builtinMacros } from '../macros/registry.js';
 import { runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
 import { quoteLiteral } from '../util/identifiers.js';
 import type { MacroCall, TableReference } from './model.js';
+import { resolveStatementNames } from './statement-names.js';
 
 export type { RenderTimes, RuntimeStage };
 
@@ -56,13 +57,21 @@ function macroValue(m: MacroCall, variables: Record<string, unknown>, t: RenderT
 /**
  * Statements around a model's query as they run: a @IF on @runtime_stage or a time
  * variable is decided now, and runtime variables are filled in. Other macros were
- * expanded when the model loaded.
+ * expanded when the model loaded. Model names become what `resolve` gives (statement-names.ts).
  */
-export function renderStatements(statements: readonly string[], dialect: Dialect, times: RenderTimes, thisModel: string, stage: RuntimeStage): string[] {
+export function renderStatements(
+  statements: readonly string[],
+  dialect: Dialect,
+  times: RenderTimes,
+  thisModel: string,
+  stage: RuntimeStage,
+  resolve: (name: string) => string | undefined = () => undefined,
+): string[] {
   const runtime: Record<string, string> = {};
   for (const name of RUNTIME_VARIABLES) runtime[name] = runtimeValue(name, times, thisModel, stage)!;
   const ev = new MacroEvaluator({ dialect, variables: {}, runtime, macros: builtinMacros() });
-  return statements.map((s) => ev.expandText(s).trim()).filter(Boolean);
+  // Names are resolved before @this_model is filled in, so the name it stands for is never resolved twice.
+  return statements.map((s) => ev.expandText(resolveStatementNames(s, resolve)).trim()).filter(Boolean);
 }
 
 /** A JS value as a SQL literal. */

@@ -133,9 +133,9 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
     // State says this version is not built, and we hold its table: anything there is a
     // leftover of a killed run, never kept (it may hold an older day's data).
     await ops.dropTable(snapshot.physical);
-    await runStatements(snapshot, 'pre', deps.engine, times, 'evaluating');
+    await runStatements(snapshot, 'pre', deps, times, 'evaluating');
     await ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
-    await runStatements(snapshot, 'post', deps.engine, times, 'evaluating');
+    await runStatements(snapshot, 'post', deps, times, 'evaluating');
     await deps.afterBatch?.(snapshot, batch);
   };
   const record = async () => {

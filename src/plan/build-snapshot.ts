@@ -6,7 +6,7 @@ import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
 import type { BackfillBatch } from './plan.js';
-import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
+import { fullRefreshTimes, physicalNameOf, renderSnapshot } from './render-snapshot.js';
 
 /** What building needs: the engine, the project (for seed files), and the parent snapshots by name. */
 export interface BuildDeps {
@@ -28,7 +28,7 @@ export async function buildSnapshot(
 ): Promise<void> {
   const m = snapshot.model;
   const times = fullRefreshTimes(snapshot, now);
-  await runStatements(snapshot, 'pre', deps.engine, times, 'creating');
+  await runStatements(snapshot, 'pre', { engine: deps.engine, parentOf }, times, 'creating');
   await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
@@ -37,17 +37,25 @@ export async function buildSnapshot(
     seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
     columns: m.columns,
   });
-  await runStatements(snapshot, 'post', deps.engine, times, 'creating');
+  await runStatements(snapshot, 'post', { engine: deps.engine, parentOf }, times, 'creating');
 }
 
 /**
  * Runs a model's statements before (`pre`) or after (`post`) its query, in the build's
- * session, with runtime variables of this build (@this_model is the physical table).
+ * session, with runtime variables of this build (@this_model is the physical table) and
+ * model names resolved to physical tables as in the query.
  */
-export async function runStatements(snapshot: Snapshot, which: 'pre' | 'post', engine: EngineAdapter, times: RenderTimes, stage: RuntimeStage): Promise<void> {
+export async function runStatements(
+  snapshot: Snapshot,
+  which: 'pre' | 'post',
+  deps: { engine: EngineAdapter; parentOf: (name: string) => Snapshot | undefined },
+  times: RenderTimes,
+  stage: RuntimeStage,
+): Promise<void> {
   const statements = snapshot.model.statements?.[which];
   if (!statements?.length) return;
-  for (const sql of renderStatements(statements, snapshot.model.dialect, times, quoteTable(snapshot.physical), stage)) await engine.execute(sql);
+  const resolve = physicalNameOf(snapshot, deps.parentOf);
+  for (const sql of renderStatements(statements, snapshot.model.dialect, times, quoteTable(snapshot.physical), stage, resolve)) await deps.engine.execute(sql);
 }
 
 /**
@@ -65,7 +73,7 @@ export async function computeBatch(
   const intervals = kindStrategy(kind).intervals;
   if (!intervals) throw new Error(`${kind.name} models have no intervals to compute`);
   const times: RenderTimes = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.execution };
-  await runStatements(snapshot, 'pre', deps.engine, times, 'evaluating');
+  await runStatements(snapshot, 'pre', deps, times, 'evaluating');
   const written = await intervals.land({
     kind,
     table: snapshot.physical,
@@ -77,7 +85,7 @@ export async function computeBatch(
     count: deps.count,
     column: (name, property) => checkedColumn(snapshot, name, property),
   });
-  await runStatements(snapshot, 'post', deps.engine, times, 'evaluating');
+  await runStatements(snapshot, 'post', deps, times, 'evaluating');
   return written;
 }
 

@@ -12,6 +12,7 @@ import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
 import { fullRefreshTimes } from './render-snapshot.js';
 import { silentReporter, type ApplyReporter } from './reporter.js';
+import { runVirtualUpdates } from './virtual-update.js';
 
 export interface EvaluatorDeps {
   engine: EngineAdapter;
@@ -117,6 +118,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   }
   await migrations.applyDeferred(now());
 
+  const before = await state.getEnvironment(plan.environment);
   const promote = async () => {
     // Views being dropped are where the environment's views are now: in the previous layout if it moves.
     const dropped = plan.viewChanges.drop.map((name) => modelViewName(name, plan.environment, plan.previousLayout ?? plan.layout));
@@ -129,6 +131,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await crashPoint('mid-promotion');
     }
     for (const view of dropped) await engine.dropView(view);
+    await runVirtualUpdates(plan, engine, before?.snapshots ?? {}, now());
     // A move out of a layout with schemas of the environment's own leaves them empty: they go too.
     if (plan.previousLayout && plan.previousLayout !== 'table-suffix') {
       for (const schema of new Set(dropped.map((v) => v.schema))) await engine.dropSchemaIfEmpty(schema);

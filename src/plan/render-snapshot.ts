@@ -37,6 +37,19 @@ export function renderSnapshot(
   );
 }
 
+/**
+ * What a model name in one of `snapshot`'s statements reads: its own physical table, or
+ * another model's, as the query's references do. An EMBEDDED model has no table and an
+ * EXTERNAL one is its own name: both are left as written.
+ */
+export function physicalNameOf(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined): (name: string) => string | undefined {
+  return (name) => {
+    if (name === snapshot.name) return quoteTable(snapshot.physical);
+    const parent = parentOf(name);
+    return parent && kindStrategy(parent.model.kind).reference === 'physical' ? quoteTable(parent.physical) : undefined;
+  };
+}
+
 /** Render times for a model that is built whole: from its start to the last complete day. */
 export function fullRefreshTimes(snapshot: Snapshot, now: Date): RenderTimes {
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

@@ -48,6 +48,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         forwardOnly: model.forwardOnly,
         kind: nonEmpty(pick(model.kind, KIND_METADATA_FIELDS)),
         properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
+        // They change no data, only what runs when views are swapped (SQLMesh: metadata).
+        ...(model.statements?.onVirtualUpdate?.length ? { onVirtualUpdate: model.statements.onVirtualUpdate } : {}),
       }),
     ),
   };

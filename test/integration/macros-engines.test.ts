@@ -42,5 +42,71 @@ for (const engine of engineCases(server)) {
         : await e.sql("SELECT schemaname AS s, tablename AS t FROM pg_indexes WHERE indexname = 'nums_id'");
       expect(indexes.map((r) => `${r.s}.${r.t}`)).toEqual([expect.stringMatching(/^planner__core\.core__nums__/)]);
     });
+
+    it('pre- and post-statements read model names as the query does: the physical tables this build reads, not prod\'s views', async () => {
+      const src = (last: number) => `MODEL (name core.src, kind FULL);\nSELECT g.n FROM generate_series(1, ${last}) AS g(n)`;
+      e.project.write('models/src.sql', src(3));
+      e.project.write('models/nums.sql', [
+        'MODEL (name core.nums, kind FULL);',
+        'CREATE SCHEMA IF NOT EXISTS ops;',
+        'CREATE TABLE IF NOT EXISTS ops.build_log (model_rows BIGINT, src_rows BIGINT);',
+        'SELECT n * 10 AS n FROM core.src;',
+        "@IF(@runtime_stage = 'evaluating', INSERT INTO ops.build_log SELECT (SELECT count(*) FROM core.nums), (SELECT count(*) FROM \"core\".\"src\"));",
+      ].join('\n'));
+      await e.project.planAndApply('prod');
+      // dev builds core.src with 5 rows before any dev view exists: prod's view still has 3.
+      e.project.write('models/src.sql', src(5));
+      await e.project.planAndApply('dev');
+      const log = await e.sql('SELECT model_rows, src_rows FROM ops.build_log');
+      expect(log.map((r) => [Number(r.model_rows), Number(r.src_rows)])).toEqual([[3, 3], [5, 5]]);
+    });
+
+    it('runs ON_VIRTUAL_UPDATE statements once views are swapped: @this_model and model names are the environment\'s views', async () => {
+      const src = (last: number) => `MODEL (name core.src, kind FULL);\nSELECT g.n FROM generate_series(1, ${last}) AS g(n)`;
+      const nums = (note: string) => [
+        'MODEL (name core.nums, kind FULL);',
+        'SELECT n FROM core.src;',
+        'ON_VIRTUAL_UPDATE_BEGIN;',
+        'CREATE SCHEMA IF NOT EXISTS ops;',
+        'CREATE TABLE IF NOT EXISTS ops.virtual_log (stage TEXT, own_rows BIGINT, src_rows BIGINT);',
+        'INSERT INTO ops.virtual_log SELECT @runtime_stage, (SELECT count(*) FROM @this_model), (SELECT count(*) FROM core.src);',
+        `COMMENT ON VIEW @this_model IS '${note}';`,
+        'ON_VIRTUAL_UPDATE_END;',
+      ].join('\n');
+      e.project.write('models/src.sql', src(3));
+      e.project.write('models/nums.sql', nums('read me'));
+      await e.project.planAndApply('prod');
+      const log = async () => (await e.sql('SELECT stage, own_rows, src_rows FROM ops.virtual_log')).map((r) => [r.stage, Number(r.own_rows), Number(r.src_rows)]);
+      const comment = (schema: string) => e.sql(engine.name === 'DuckDB'
+        ? `SELECT comment AS c FROM duckdb_views() WHERE schema_name = '${schema}' AND view_name = 'nums'`
+        : `SELECT obj_description('${schema}.nums'::regclass, 'pg_class') AS c`).then((rows) => rows[0]?.c);
+      expect(await log()).toEqual([['promoting', 3, 3]]);
+      expect(await comment('core')).toBe('read me');
+
+      // In dev, core.src has 5 rows: the statements read dev's views, not prod's.
+      e.project.write('models/src.sql', src(5));
+      await e.project.planAndApply('dev');
+      expect(await log()).toEqual([['promoting', 3, 3], ['promoting', 5, 5]]);
+      expect(await comment('core__dev')).toBe('read me');
+
+      // A change to the statements alone is metadata: nothing is built, and they run again.
+      e.project.write('models/nums.sql', nums('read me, dev'));
+      const metadata = await e.project.planAndApply('dev');
+      expect(metadata.result.built).toEqual([]);
+      expect(await comment('core__dev')).toBe('read me, dev');
+      expect(await comment('core')).toBe('read me');
+      expect(await log()).toHaveLength(3);
+
+      // Nothing changed: nothing runs.
+      await e.project.planAndApply('dev');
+      expect(await log()).toHaveLength(3);
+    });
+
+    it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
+      e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
+      await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);
+      expect((await e.objects()).filter((o) => o.startsWith('core.'))).toEqual([]);
+      expect(Number((await e.sql('SELECT count(*) AS n FROM planner_state.environments'))[0].n)).toBe(0);
+    });
   });
 }

@@ -70,7 +70,7 @@ describe('macros in model files', () => {
     expect(changed.get('s.orders')!.id).toBe(before.get('s.orders')!.id);
   });
 
-  it('keeps statements around the query in the data hash; refuses on-virtual-update and Jinja blocks by name', async () => {
+  it('keeps statements around the query in the data hash, on-virtual-update statements in the metadata hash; refuses Jinja blocks by name', async () => {
     const model = (post: string) => ({
       'models/a.sql': `MODEL (name s.a, kind FULL);\n@DEF(n, 3);\nSET threads = 2;\nSELECT @n AS x;\n${post};`,
     });
@@ -80,9 +80,19 @@ describe('macros in model files', () => {
     expect(a.statements).toEqual({ pre: ['SET threads = 2'], post: ["@IF(@runtime_stage = 'evaluating', ANALYZE @this_model)"] });
     const fp = async (post: string) => (await fingerprintProject(await projects.load(model(post)))).get('s.a')!.fingerprint;
     expect((await fp('ANALYZE')).data).not.toBe((await fp('ANALYZE @this_model')).data);
-    const virtual = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\nGRANT SELECT ON @this_model TO public;\nON_VIRTUAL_UPDATE_END;' });
-    expect(virtual.message).toMatch(/^ON_VIRTUAL_UPDATE_BEGIN: statements run on virtual update are not supported/);
-    expect(virtual.location).toMatchObject({ line: 3, column: 1 });
+    const virtual = (grant: string) => ({ 'models/a.sql': `MODEL (name s.a);\n@DEF(role, reader);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\n${grant};\nON_VIRTUAL_UPDATE_END;` });
+    const withBlock = (await projects.load(virtual('GRANT SELECT ON @this_model TO @role'))).models.get('s.a')!;
+    expect(withBlock.query).toBe('SELECT 1 AS x');
+    expect(withBlock.statements).toEqual({ pre: [], post: [], onVirtualUpdate: ['GRANT SELECT ON @this_model TO reader'] });
+    const fpOf = async (grant: string) => (await fingerprintProject(await projects.load(virtual(grant)))).get('s.a')!.fingerprint;
+    const [one, other] = [await fpOf('GRANT SELECT ON @this_model TO @role'), await fpOf('GRANT SELECT ON @this_model TO writer')];
+    expect(one.data).toBe(other.data);
+    expect(one.metadata).not.toBe(other.metadata);
+    const unclosed = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\nGRANT SELECT ON @this_model TO public;' });
+    expect(unclosed.message).toMatch(/^ON_VIRTUAL_UPDATE_BEGIN is never closed/);
+    expect(unclosed.location).toMatchObject({ line: 3, column: 1 });
+    const stray = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_END;' });
+    expect(stray.message).toMatch(/^ON_VIRTUAL_UPDATE_END without an ON_VIRTUAL_UPDATE_BEGIN/);
     const jinja = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nJINJA_QUERY_BEGIN;\nSELECT 1\nJINJA_END;' });
     expect(jinja.message).toMatch(/^JINJA_QUERY_BEGIN: Jinja blocks are not supported by planner/);
   });
