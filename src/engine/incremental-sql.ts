@@ -43,6 +43,11 @@ export function deleteMatchingKeys(table: TableName, staging: TableName, keys: r
   return `DELETE FROM ${quoteTable(table)} AS planner_target WHERE EXISTS (SELECT 1 FROM ${quoteTable(staging)} AS planner_new WHERE ${match})`;
 }
 
+/** One row of NULLs typed as `columns` say (types already validated): a table's shape without a query. */
+export function typedNulls(columns: readonly { name: string; type: string }[]): string {
+  return `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')}`;
+}
+
 export function countRows(table: TableName, where?: string): string {
   return `SELECT count(*) AS n FROM ${quoteTable(table)}${where ? ` WHERE ${where}` : ''}`;
 }

@@ -2,7 +2,7 @@ import { shortHash } from '../util/hash.js';
 import { quoteTable, type TableName } from '../util/identifiers.js';
 import { validateColumnType } from './column-types.js';
 import type { EngineAdapter } from './engine-adapter.js';
-import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange } from './incremental-sql.js';
+import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange, typedNulls } from './incremental-sql.js';
 import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-type-2-sql.js';
 
 /**
@@ -17,6 +17,8 @@ export interface PhysicalOps {
   createTableAs(table: TableName, query: string): Promise<void>;
   /** A new empty table of `query`'s shape. */
   createEmptyTable(table: TableName, query: string): Promise<void>;
+  /** A new empty table of declared columns (a model whose query reads its own table has no shape before it exists). */
+  createTableOfColumns(table: TableName, columns: readonly { name: string; type: string }[]): Promise<void>;
   createView(view: TableName, query: string): Promise<void>;
   loadCsv(table: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void>;
   dropTable(table: TableName): Promise<void>;
@@ -88,6 +90,8 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
   return {
     createTableAs: (table, query) => engine.createTableAs(table, query),
     createEmptyTable: (table, query) => engine.createTableAs(table, emptyOf(query)),
+    createTableOfColumns: (table, columns) =>
+      engine.createTableAs(table, emptyOf(typedNulls(columns.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) }))))),
     createView: (view, query) => engine.createView(view, query),
     loadCsv: (table, file, columns) => engine.loadCsv(table, file, columns),
     dropTable: (table) => engine.dropTable(table),

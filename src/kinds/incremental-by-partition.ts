@@ -24,6 +24,7 @@ export const incrementalByPartitionKind: KindStrategy<PartitionKind> = {
   reference: 'physical',
   bindsParents: false,
   forwardOnlyKeepsTable: true,
+  readsItself: true,
   forwardOnlyByDefault: true,
   headerColumns: (kind) => kind.partitionedBy.map((name) => ({ property: 'partitioned_by', name })),
   create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query()),

@@ -28,6 +28,7 @@ export const incrementalByTimeRangeKind: KindStrategy<TimeRangeKind> = {
   reference: 'physical',
   bindsParents: false,
   forwardOnlyKeepsTable: true,
+  readsItself: true,
   headerColumns: (kind) => [{ property: 'time_column', name: kind.timeColumn }],
   create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query()),
   intervals: {

@@ -19,6 +19,7 @@ export const incrementalByUniqueKeyKind: KindStrategy<UniqueKeyKind> = {
   reference: 'physical',
   bindsParents: false,
   forwardOnlyKeepsTable: true,
+  readsItself: true,
   headerColumns: (kind) => kind.uniqueKey.map((name) => ({ property: 'unique_key', name })),
   create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query()),
   intervals: {

@@ -17,6 +17,7 @@ export const incrementalUnmanagedKind: KindStrategy<UnmanagedKind> = {
   reference: 'physical',
   bindsParents: false,
   forwardOnlyKeepsTable: true,
+  readsItself: true,
   forwardOnlyByDefault: true,
   headerColumns: () => [],
   create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query()),

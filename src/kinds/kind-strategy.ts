@@ -131,6 +131,11 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
   tableShape?(kind: K, query: string): string;
   /** Columns the table has beyond the query's (SCD Type 2's validity columns): a grain or a child may name them. */
   managedColumns?(kind: K): string[];
+  /**
+   * The query may read the model's own table (its rows from earlier runs), as SQLMesh
+   * allows for incremental kinds; the table is then created from the declared columns.
+   */
+  readonly readsItself?: boolean;
   /** Null: built once per version, never computed by interval. */
   readonly intervals: IntervalStrategy<K> | null;
   /** Columns the kind's arguments name, to check against the query's output. */

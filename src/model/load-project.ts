@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
+import { checkSelfReference, isOwnReference } from './self-reference.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
@@ -94,9 +95,8 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     const externals = new Set<string>();
     for (const ref of model.references) {
       const name = `${ref.schema}.${ref.table}`.toLowerCase();
-      if (name === def.name) {
-        throw new InputError(`model ${def.name} reads from itself`, { location: queryAt(ref.start) });
-      }
+      // Its own table, not a parent (checkSelfReference says when that is allowed).
+      if (isOwnReference(def, ref)) continue;
       if (models.has(name)) parents.add(name);
       else if (disabled.has(name)) {
         throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
@@ -109,6 +109,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, models, disabled));
     model.parents = [...parents].sort();
     model.externals = [...externals].sort();
+    checkSelfReference(model, queryAt);
   });
 
   for (const model of models.values()) {

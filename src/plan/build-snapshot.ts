@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
+import { readsItself } from '../model/self-reference.js';
 import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
@@ -29,7 +30,9 @@ export async function buildSnapshot(
   const m = snapshot.model;
   const times = fullRefreshTimes(snapshot, now);
   await runStatements(snapshot, 'pre', { engine: deps.engine, parentOf }, times, 'creating');
-  await kindStrategy(m.kind).create({
+  // A query that reads its own table cannot be described before the table exists.
+  if (readsItself(m)) await deps.engine.ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
+  else await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
     ops: deps.engine.ops,

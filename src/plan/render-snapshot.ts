@@ -1,4 +1,5 @@
 import { kindStrategy } from '../kinds/registry.js';
+import { isOwnReference } from '../model/self-reference.js';
 import { renderQuery, type RenderTimes } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteIdent, quoteTable } from '../util/identifiers.js';
@@ -20,7 +21,8 @@ export function renderSnapshot(
   return renderQuery(
     m,
     (ref) => {
-      const parent = parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
+      // A model reading its own earlier rows reads this version's table.
+      const parent = isOwnReference(m, ref) ? snapshot : parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
       if (!parent) return undefined;
       const reference = kindStrategy(parent.model.kind).reference;
       if (reference === 'as-written') return undefined;

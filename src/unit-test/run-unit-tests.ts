@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { knownColumns } from '../model/external-references.js';
 import type { Project } from '../model/load-project.js';
 import type { Model, TableReference } from '../model/model.js';
+import { readsItself } from '../model/self-reference.js';
 import { renderQuery, sqlLiteral, type RenderTimes } from '../model/render.js';
 import { quoteIdent, quoteTable, type TableName } from '../util/identifiers.js';
 import { compareRows, isSame, type RowDiff } from './compare-rows.js';
@@ -52,7 +53,10 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
   const tables = new Map<string, TableName>();
   let sql: string | undefined;
   try {
-    for (const [j, [name, input]] of [...test.inputs.entries()].entries()) {
+    const inputs = new Map(test.inputs);
+    // As in SQLMesh: a model reading its own table sees an empty one unless the test gives its rows.
+    if (readsItself(model) && !inputs.has(model.name)) inputs.set(model.name, { rows: [], columns: Object.fromEntries((model.columns ?? []).map((c) => [c.name, c.type])) });
+    for (const [j, [name, input]] of [...inputs.entries()].entries()) {
       const table = { schema: INPUT_SCHEMA, table: `t${index}_${j}` };
       await createInput(engine, table, input, knownColumns(project, name));
       tables.set(name, table);
@@ -94,7 +98,8 @@ function renderForTest(model: Model, project: Project, tables: Map<string, Table
       hint: `add it under inputs: (an empty table: ${name}: { rows: [], columns: { col: TYPE } })`,
     });
   };
-  return renderQuery({ ...model, variables: { ...model.variables, ...variables } }, resolve, times, quoteTable({ schema: INPUT_SCHEMA, table: 'this_model' }));
+  const self = tables.get(model.name) ?? { schema: INPUT_SCHEMA, table: 'this_model' };
+  return renderQuery({ ...model, variables: { ...model.variables, ...variables } }, resolve, times, quoteTable(self));
 }
 
 /**

@@ -114,6 +114,24 @@ SELECT b.order_id, b.revenue, r.note FROM analytics.recent_big AS b LEFT JOIN ex
     expect(r.code).toBe(0);
   });
 
+  it('give a self-referencing model an empty table of its columns, or the rows the test gives for it', async () => {
+    p.write('models/analytics/running.sql', `MODEL (name analytics.running, kind INCREMENTAL_BY_UNIQUE_KEY (unique_key order_id), columns (order_id INTEGER, seen INTEGER));
+SELECT o.order_id, COALESCE((SELECT r.seen FROM analytics.running AS r WHERE r.order_id = o.order_id), 0) + 1 AS seen FROM analytics.order_totals AS o`);
+    const test = (name: string, own: string, seen: number) => `${name}:
+  model: analytics.running
+  inputs:
+    analytics.order_totals:
+      - {order_id: 1}
+${own}  outputs:
+    query:
+      - {order_id: 1, seen: ${seen}}
+`;
+    p.write('tests/running.yaml', test('test_first_run', '', 1) + test('test_later_run', '    analytics.running:\n      - {order_id: 1, seen: 4}\n', 5));
+    const r = await cli(p, 'test', 'tests/running.yaml');
+    expect(r.out).toContain('Ran 2 tests: 2 passed, 0 failed.');
+    expect(r.code).toBe(0);
+  });
+
   const bad: [string, string, RegExp][] = [
     ['YAML that does not parse', 'test_x:\n  model: [unclosed\n', /^error: tests\/bad\.yaml:\d+:\d+: YAML does not parse/],
     ['an unknown model', 'test_x:\n  model: analytics.nope\n  outputs:\n    query: []\n', /^error: tests\/bad\.yaml:1: test test_x: unknown model 'analytics\.nope'/],
