@@ -7,6 +7,7 @@ import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
 import { ConflictError, EngineError, InputError } from './errors.js';
 import { assertApproved } from './governance/approvals.js';
+import { environmentMasks, throughMaskingViews, withMasks } from './governance/masking.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
@@ -259,6 +260,7 @@ export class Context {
     }
     const sharedWith = environment === PROD ? undefined : base ?? this.live(await this.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
     draft.viewSharing = await viewSharing(this.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
+    draft = withMasks(draft, environmentMasks(this.config.masking, this.settings(environment), project, this.config.configFile), current);
     return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.executionNow().getTime(), isProtected: (name) => this.settings(name).protected, options });
   }
 
@@ -413,7 +415,7 @@ export class Context {
     const snapshots = await this.state.getSnapshots(Object.values(env?.snapshots ?? {}));
     const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
     const unbuilt = env ? undefined : { names: new Set((await this.loadProject(PROD)).models.keys()), refuse: notBuiltYet };
-    const sql = await resolveEnvironmentNames(query, byName, this.config.modelDefaults.dialect, this.now(), unbuilt);
+    const sql = await resolveEnvironmentNames(query, env ? throughMaskingViews(env, byName) : byName, this.config.modelDefaults.dialect, this.now(), unbuilt);
     try {
       return options.write ? await this.engine.query(sql) : await this.engine.readOnly(() => this.engine.query(sql));
     } catch (err) {

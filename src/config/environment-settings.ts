@@ -16,6 +16,8 @@ export interface EnvironmentSettings {
   /** Only approved saved plans may change it (`planner approve`). */
   requireApproval: boolean;
   allowSelfApproval: boolean;
+  /** Its views apply the config's column masks. */
+  sanitized: boolean;
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -41,6 +43,7 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     policies: entry?.policies ?? {},
     requireApproval: entry?.requireApproval ?? false,
     allowSelfApproval: entry?.allowSelfApproval ?? false,
+    sanitized: entry?.sanitized ?? false,
   };
 }
 

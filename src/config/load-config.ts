@@ -108,6 +108,7 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     environments: config.environments ?? { prod: { protected: true } },
     stateSchema,
     validation: config.validation ?? {},
+    masking: config.masking ?? {},
     project: config.project ?? defaultProjectName(projectDir),
     sharedState: config.sharedState ?? false,
     secrets: gatewaySecrets(gateways),

@@ -49,7 +49,16 @@ export interface EnvironmentConfig {
   requireApproval?: boolean;
   /** Let the plan's author approve it (default: a second person must). */
   allowSelfApproval?: boolean;
+  /** The environment's views apply the config's `masking` (never prod unless set). */
+  sanitized?: boolean;
 }
+
+/**
+ * How a masked column reads in a sanitized environment: `hash` (md5 of its text), `redact`
+ * (a fixed text), `null`, `partial` (keep the first/last characters), or a SQL expression
+ * over the model's columns.
+ */
+export type MaskRule = 'hash' | 'redact' | 'null' | { partial: { first?: number; last?: number } } | { expr: string };
 
 /** Runtime policies of an environment (or a pattern of them). */
 export interface EnvironmentPolicies {
@@ -84,6 +93,8 @@ export interface PlannerConfig {
   virtualLayout?: VirtualLayout;
   /** Project-wide default of `environments.<name>.changedOnly`. */
   changedOnly?: boolean;
+  /** Column masks of sanitized environments, keyed `schema.model.column`. */
+  masking?: Record<string, MaskRule>;
 }
 
 /** The config after defaults are applied. */
@@ -103,4 +114,5 @@ export interface ResolvedConfig {
   secrets: string[];
   virtualLayout: VirtualLayout;
   changedOnly: boolean;
+  masking: Record<string, MaskRule>;
 }

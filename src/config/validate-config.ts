@@ -78,7 +78,7 @@ const shape: Shape = {
   },
   variables,
   environments: {
-    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean' } },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean', sanitized: 'boolean' } },
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',
@@ -86,6 +86,7 @@ const shape: Shape = {
   project: { base: 'string', check: (v) => (PROJECT_NAME.test(v as string) ? undefined : 'a project name (1 to 200 letters, digits, and . _ - @ /)') },
   virtualLayout: { oneOf: [...VIRTUAL_LAYOUTS] },
   changedOnly: 'boolean',
+  masking: { record: { custom: maskProblem }, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a column as schema.model.column' } },
   sharedState: {
     custom: (v) =>
       v === true || v === false || (Array.isArray(v) && v.every((p) => typeof p === 'string' && PROJECT_NAME.test(p)))
@@ -93,6 +94,18 @@ const shape: Shape = {
         : 'true, false, or a list of the project names that share this state',
   },
 };
+
+/** What is wrong with one `masking` rule, or undefined. */
+function maskProblem(v: unknown): string | undefined {
+  const expected = "'hash', 'redact', 'null', { partial: { first, last } } or { expr: 'SQL' }";
+  if (v === 'hash' || v === 'redact' || v === 'null') return undefined;
+  if (!isPlainObject(v) || Object.keys(v).length !== 1) return expected;
+  if ('expr' in v) return typeof v.expr === 'string' && v.expr.trim() && !v.expr.includes(';') ? undefined : 'an { expr } with one SQL expression';
+  if (!('partial' in v) || !isPlainObject(v.partial)) return expected;
+  const counts = Object.entries(v.partial);
+  const ok = counts.every(([k, n]) => (k === 'first' || k === 'last') && Number.isInteger(n) && (n as number) >= 0);
+  return ok ? undefined : 'a { partial: { first, last } } with whole numbers of characters';
+}
 
 /** Validates what `planner.config.ts` default-exports; `file` is named in every error. */
 export function validateConfig(value: unknown, file: string): PlannerConfig {

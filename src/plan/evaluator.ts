@@ -7,6 +7,7 @@ import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
+import { maskedViewQuery } from '../governance/masking.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
@@ -127,7 +128,9 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const schema of envSchemas) await engine.createSchema(schema);
     for (const name of plan.viewChanges.upsert) {
       const target = plan.snapshots[plan.target[name]];
-      await engine.ops.pointView(viewOf(plan, name), target.physical);
+      const masks = plan.masks?.[name];
+      if (masks) await engine.replaceView(viewOf(plan, name), await maskedViewQuery(engine, name, target.physical, masks));
+      else await engine.ops.pointView(viewOf(plan, name), target.physical);
       await crashPoint('mid-promotion');
     }
     for (const view of dropped) await engine.dropView(view);
@@ -146,6 +149,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
         snapshots: plan.target,
         views: plan.views,
         layout: plan.layout,
+        ...(plan.masks ? { masks: plan.masks } : {}),
         // A new environment (also one recreated over an expired record) starts afresh.
         createdFrom: plan.isNewEnvironment ? plan.base : current?.createdFrom ?? null,
         planId: plan.id,

@@ -1,3 +1,4 @@
+import type { MaskRule } from '../config/types.js';
 import type { Interval } from '../intervals/interval.js';
 import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
@@ -80,6 +81,8 @@ export interface Plan {
   caughtUp?: BehindModel[];
   /** Let a forward-only migration drop or retype columns (`--allow-destructive`). */
   allowDestructive: boolean;
+  /** A sanitized environment's column masks, applied by its views (model -> column -> mask). */
+  masks?: Record<string, Record<string, MaskRule>>;
 }
 
 /** True when applying would change nothing at all. */

@@ -143,6 +143,7 @@ export function planDifferences(saved: Plan, derived: Plan): string[] {
   if (beyond(derived.newSnapshotIds, saved.newSnapshotIds)) out.push('the new snapshots differ');
   if (!same(sorted(saved.views), sorted(derived.views))) out.push('the views differ');
   if (!same(sorted(saved.viewChanges?.upsert), sorted(derived.viewChanges.upsert)) || !same(sorted(saved.viewChanges?.drop), sorted(derived.viewChanges.drop))) out.push('the view changes differ');
+  if (!same(saved.masks ?? {}, derived.masks ?? {})) out.push('the column masks differ');
   if (!same(sorted(saved.migrations), sorted(derived.migrations)) || Boolean(saved.allowDestructive) !== derived.allowDestructive) out.push('the column migrations differ');
   return out;
 }

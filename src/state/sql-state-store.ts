@@ -238,7 +238,7 @@ export class SqlStateStore implements StateStore {
 
   async setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void> {
     const values = {
-      payload: JSON.stringify({ snapshots: env.snapshots, views: env.views, createdFrom: env.createdFrom, ...(env.layout ? { layout: env.layout } : {}) }),
+      payload: JSON.stringify({ snapshots: env.snapshots, views: env.views, createdFrom: env.createdFrom, ...(env.layout ? { layout: env.layout } : {}), ...(env.masks && Object.keys(env.masks).length ? { masks: env.masks } : {}) }),
       plan_id: env.planId,
       previous_plan_id: env.previousPlanId,
       created_at: env.createdAt,

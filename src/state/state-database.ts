@@ -87,6 +87,7 @@ export function decodeEnvironment(row: Row<'environments'>): EnvironmentRecord {
     views: p.views as string[],
     createdFrom: (p.createdFrom as string | null | undefined) ?? null,
     ...(p.layout ? { layout: p.layout as VirtualLayout } : {}),
+    ...(isObject(p.masks) ? { masks: p.masks as EnvironmentRecord['masks'] } : {}),
     planId: row.plan_id,
     previousPlanId: row.previous_plan_id ?? null,
     createdAt: toNumber(row.created_at, what),

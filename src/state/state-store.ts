@@ -1,3 +1,4 @@
+import type { MaskRule } from '../config/types.js';
 import type { Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
@@ -11,6 +12,8 @@ export interface EnvironmentRecord {
   views: string[];
   /** Where its views live; records made before layouts existed have none: 'schema-suffix'. */
   layout?: VirtualLayout;
+  /** A sanitized environment's column masks, as its views apply them (model -> column -> mask). */
+  masks?: Record<string, Record<string, MaskRule>>;
   /** The environment this one was first created from (prod unless `--create-from`). */
   createdFrom: string | null;
   planId: string;

@@ -1,0 +1,92 @@
+import type { EnvironmentSettings } from '../config/environment-settings.js';
+import type { MaskRule } from '../config/types.js';
+import { validateColumnType } from '../engine/column-types.js';
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { InputError } from '../errors.js';
+import type { Project } from '../model/load-project.js';
+import type { Plan } from '../plan/plan.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { modelViewName } from '../snapshot/virtual-names.js';
+import type { EnvironmentRecord } from '../state/state-store.js';
+import { stableStringify } from '../util/stable-json.js';
+import { quoteIdent, quoteTable, type TableName } from '../util/identifiers.js';
+
+/** Model -> column -> mask: what a sanitized environment's views apply. */
+export type EnvironmentMasks = Record<string, Record<string, MaskRule>>;
+
+/**
+ * The masks of `settings`' environment: the config's `masking` when it is sanitized, else
+ * none. A mask naming a model the project lacks, or a column its query does not output
+ * (when the query's columns are known without a database), is bad input.
+ */
+export function environmentMasks(masking: Record<string, MaskRule>, settings: EnvironmentSettings, project: Project, configFile?: string): EnvironmentMasks {
+  if (!settings.sanitized) return {};
+  const out: EnvironmentMasks = {};
+  for (const [key, rule] of Object.entries(masking)) {
+    const cut = key.lastIndexOf('.');
+    const [model, column] = [key.slice(0, cut), key.slice(cut + 1).toLowerCase()];
+    const found = project.models.get(model);
+    const where = { location: configFile ? { file: configFile } : undefined, code: 'invalid_masking' };
+    if (!found) throw new InputError(`config key 'masking.${key}' masks a column of '${model}', which is not a model of the project`, where);
+    const columns = found.shape?.columns ?? found.columns?.map((c) => c.name.toLowerCase()) ?? null;
+    if (columns && !columns.includes(column)) {
+      throw new InputError(`config key 'masking.${key}' masks column '${column}', which model '${model}' does not output`, { ...where, hint: `its columns: ${columns.join(', ')}` });
+    }
+    (out[model] ??= {})[column] = rule;
+  }
+  return out;
+}
+
+/**
+ * The plan with the environment's masks, and with the views whose masks changed since the
+ * environment was recorded among its view changes: masking is the environment's metadata,
+ * not the models', so switching it re-creates views and never rebuilds a table.
+ */
+export function withMasks(plan: Plan, masks: EnvironmentMasks, recorded: EnvironmentRecord | undefined): Plan {
+  const before = recorded?.masks ?? {};
+  // A masked model always has a view of the environment (also in a lean one): its readers go through it.
+  const views = [...new Set([...plan.views, ...Object.keys(masks).filter((m) => plan.target[m])])];
+  const changed = views.filter((m) => (stableStringify(masks[m] ?? null) !== stableStringify(before[m] ?? null) || !plan.views.includes(m)) && !plan.viewChanges.upsert.includes(m));
+  if (!Object.keys(masks).length && !changed.length) return plan;
+  return { ...plan, masks, views, viewChanges: { ...plan.viewChanges, upsert: [...plan.viewChanges.upsert, ...changed] } };
+}
+
+/**
+ * The environment's snapshots as its ad-hoc readers (fetchdf) see them: a masked model
+ * reads through the environment's masking view instead of its physical table.
+ */
+export function throughMaskingViews(env: EnvironmentRecord, byName: Map<string, Snapshot>): Map<string, Snapshot> {
+  if (!env.masks || !Object.keys(env.masks).length) return byName;
+  const out = new Map(byName);
+  for (const model of Object.keys(env.masks)) {
+    const s = byName.get(model);
+    if (s) out.set(model, { ...s, physical: modelViewName(model, env.name, env.layout ?? 'schema-suffix') });
+  }
+  return out;
+}
+
+/** The view query over `table` with `masks` applied: every column, masked ones as their mask's expression. */
+export async function maskedViewQuery(engine: EngineAdapter, model: string, table: TableName, masks: Record<string, MaskRule>): Promise<string> {
+  const columns = await engine.columns(table);
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  const missing = Object.keys(masks).filter((c) => !names.has(c));
+  if (missing.length) {
+    throw new InputError(`masking names column '${missing[0]}' of '${model}', which its table does not have; nothing was promoted`, { code: 'invalid_masking', hint: `its columns: ${columns.map((c) => c.name).join(', ')}` });
+  }
+  const select = columns.map((c) => {
+    const rule = masks[c.name.toLowerCase()];
+    return rule === undefined ? quoteIdent(c.name) : `${maskExpression(quoteIdent(c.name), c.type, rule)} AS ${quoteIdent(c.name)}`;
+  });
+  return `SELECT ${select.join(', ')} FROM ${quoteTable(table)}`;
+}
+
+/** SQL both engines read: the masked value of `col` (already quoted). */
+function maskExpression(col: string, type: string, rule: MaskRule): string {
+  const text = `CAST(${col} AS VARCHAR)`;
+  if (rule === 'hash') return `md5(${text})`;
+  if (rule === 'redact') return `CASE WHEN ${col} IS NULL THEN NULL ELSE '[redacted]' END`;
+  if (rule === 'null') return `CAST(NULL AS ${validateColumnType(type, col)})`;
+  if ('expr' in rule) return `(${rule.expr})`;
+  const { first = 0, last = 0 } = rule.partial;
+  return `CASE WHEN ${col} IS NULL THEN NULL ELSE left(${text}, ${first}) || '***' || right(${text}, ${last}) END`;
+}
