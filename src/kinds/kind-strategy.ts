@@ -74,6 +74,19 @@ export interface BatchContext<K extends ModelKind> {
   column(name: string, property: string): string;
 }
 
+/**
+ * A project file a kind loads instead of a query (SEED's CSV). Its path, relative to the
+ * model file, is resolved once when the project loads (variables, `$root/`) and written
+ * back into the kind, so environments reading different files get different versions; the
+ * file's content is hashed into the version as well (`seedHash`).
+ */
+export interface KindDataFile<K extends ModelKind> {
+  /** The path in the kind, relative to the model file. */
+  path(kind: K): string;
+  /** The kind with its path resolved. */
+  withPath(kind: K, path: string): K;
+}
+
 /** How a kind that tracks intervals computes them. */
 export interface IntervalStrategy<K extends ModelKind> {
   /** Intervals before each missing range to compute again (late data). */
@@ -108,6 +121,13 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
   parse(args: KindArgs): K;
   /** Whether a query follows the header (SEED and EXTERNAL have none). */
   readonly hasQuery: boolean;
+  /** The project file the kind loads (SEED), if any. */
+  readonly dataFile?: KindDataFile<K>;
+  /**
+   * The table's columns are the model's declared `columns` (SEED): there is no query output
+   * to check them against, and a grain or a child names those.
+   */
+  readonly columnsDeclared?: boolean;
   /** The object in the physical layer, or null (EMBEDDED, EXTERNAL): null also means no environment view. */
   readonly physical: 'table' | 'view' | null;
   /**

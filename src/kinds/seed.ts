@@ -7,6 +7,8 @@ export const seedKind: KindStrategy<{ name: 'SEED'; path: string }> = {
   properties: { required: ['path'], optional: ['batch_size'] },
   parse: (args) => ({ name: 'SEED', path: args.text('path') }),
   hasQuery: false,
+  dataFile: { path: (kind) => kind.path, withPath: (kind, path) => ({ ...kind, path }) },
+  columnsDeclared: true,
   physical: 'table',
   reference: 'physical',
   bindsParents: false,

@@ -13,7 +13,7 @@ export function checkHeaderColumns(model: Model): void {
   if (!known) return;
   const mentions: { property: string; name: string }[] = model.grain.map((name) => ({ property: 'grain', name }));
   mentions.push(...kindStrategy(model.kind).headerColumns(model.kind));
-  if (model.kind.name !== 'SEED') mentions.push(...(model.columns ?? []).map((c) => ({ property: 'columns', name: c.name })));
+  if (!kindStrategy(model.kind).columnsDeclared) mentions.push(...(model.columns ?? []).map((c) => ({ property: 'columns', name: c.name })));
   for (const { property, name } of mentions) {
     if (!known.includes(name.toLowerCase())) throw unknownColumn(model, property, name, known);
   }
@@ -24,7 +24,7 @@ export function checkHeaderColumns(model: Model): void {
  * 2's valid_from / valid_to), or a SEED's declared ones; null when unknown.
  */
 export function outputColumnsOf(model: Model): string[] | null {
-  if (model.kind.name === 'SEED') return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
+  if (kindStrategy(model.kind).columnsDeclared) return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
   const managed = kindStrategy(model.kind).managedColumns?.(model.kind) ?? [];
   return model.shape?.columns ? [...model.shape.columns, ...managed.filter((c) => !model.shape!.columns!.includes(c))] : null;
 }

@@ -15,6 +15,7 @@ import { expandAndParse } from './expand-queries.js';
 import { projectMacroTable } from '../macros/project-macros.js';
 import { readModelFile } from './read-model-file.js';
 import { resolveSeedPath } from './seed-path.js';
+import { kindStrategy } from '../kinds/registry.js';
 export { parseByDialect } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
@@ -113,13 +114,15 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   });
 
   for (const model of models.values()) {
-    if (model.kind.name === 'SEED') {
+    const dataFile = kindStrategy(model.kind).dataFile;
+    if (dataFile) {
       // The resolved path is part of the kind, so environments reading different files get different tables.
-      const written = model.kind.path;
-      model.kind = { ...model.kind, path: fromProjectRoot(resolveSeedPath(written, variables, at(model, model.source.indexOf(written))), model.file) };
-      const path = resolve(dirname(join(root, model.file)), model.kind.path);
+      const written = dataFile.path(model.kind);
+      model.kind = dataFile.withPath(model.kind, fromProjectRoot(resolveSeedPath(written, variables, at(model, model.source.indexOf(written))), model.file));
+      const resolved = dataFile.path(model.kind);
+      const path = resolve(dirname(join(root, model.file)), resolved);
       if (!existsSync(path)) {
-        throw new InputError(`seed file '${model.kind.path}' does not exist (looked for ${relative(root, path)})`, {
+        throw new InputError(`seed file '${resolved}' does not exist (looked for ${relative(root, path)})`, {
           location: at(model, model.source.indexOf(written)),
           code: 'missing_seed',
         });

@@ -1,4 +1,5 @@
 import { dirname, join, normalize } from 'node:path';
+import { kindStrategy } from '../kinds/registry.js';
 import { FINGERPRINT_FORMAT } from '../model/canonical-query.js';
 import type { Model } from '../model/model.js';
 import { physicalTableName, VERSION_LENGTH } from './physical-names.js';
@@ -29,12 +30,18 @@ export function snapshotModel(model: Model): SnapshotModel {
     macros: model.macros,
     shape: model.shape,
     variables: model.variables,
-    seedPath: model.kind.name === 'SEED' ? normalize(join(dirname(model.file), model.kind.path)).split('\\').join('/') : undefined,
+    seedPath: dataFilePath(model),
     seedHash: model.seedHash,
     statements: model.statements,
     externals: model.externals,
     properties: model.properties,
   };
+}
+
+/** The file a kind loads (a SEED's CSV), relative to the project with `/`; undefined for kinds that load none. */
+function dataFilePath(model: Model): string | undefined {
+  const file = kindStrategy(model.kind).dataFile;
+  return file && normalize(join(dirname(model.file), file.path(model.kind))).split('\\').join('/');
 }
 
 /** A version for new data: the leading digits of the data hash. */

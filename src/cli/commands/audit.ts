@@ -3,6 +3,7 @@ import { customAuditsFor, describeFailure, runAudits, type AuditResult } from '.
 import { Context } from '../../context.js';
 import { graphOf, selectModels, snapshotNode } from '../../model/selectors.js';
 import { fullRefreshTimes } from '../../plan/render-snapshot.js';
+import { kindStrategy } from '../../kinds/registry.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
@@ -29,7 +30,7 @@ export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promis
     const picked = selectModels(graphOf(all.map(snapshotNode)), [...(opts.select ?? []), ...(opts.models ?? [])], opts.exclude);
     const snapshots = all
       .filter((s) => picked.has(s.name))
-      .filter((s) => s.model.audits.length && s.model.kind.name !== 'EMBEDDED' && s.model.kind.name !== 'EXTERNAL')
+      .filter((s) => s.model.audits.length && kindStrategy(s.model.kind).physical !== null)
       .sort((a, b) => a.name.localeCompare(b.name));
     const custom = customAuditsFor(snapshots, ctx.config.projectDir);
     const results: AuditResult[] = [];

@@ -44,8 +44,9 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
     if (opts.json) {
       io.out(JSON.stringify({ model: snapshot.name, environment, kind: kind.name, table: `${snapshot.physical.schema}.${snapshot.physical.table}`, query }, null, 2));
     } else if (query === null) {
-      const source = kind.name === 'SEED' ? `: it loads ${snapshot.model.seedPath}` : ': it is a table outside the project';
-      io.out(`-- ${snapshot.name} is ${kind.name === 'SEED' ? 'a SEED' : 'an EXTERNAL'} model and has no query${source}`);
+      // Kinds without a query load a project file (SEED) or are a table outside the project (EXTERNAL).
+      const source = snapshot.model.seedPath !== undefined ? `: it loads ${snapshot.model.seedPath}` : ': it is a table outside the project';
+      io.out(`-- ${snapshot.name} is ${/^[AEIOU]/.test(kind.name) ? 'an' : 'a'} ${kind.name} model and has no query${source}`);
     } else {
       io.out(query.trim());
     }
