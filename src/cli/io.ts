@@ -10,6 +10,8 @@ export interface CliIO {
   /** A person is at a terminal: prompts and progress are allowed. */
   interactive: boolean;
   confirm(question: string): Promise<boolean>;
+  /** Redraws one status line in place (a progress bar); '' clears it. Absent off a terminal. */
+  status?(line: string): void;
 }
 
 export function processIO(): CliIO {
@@ -18,6 +20,7 @@ export function processIO(): CliIO {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     interactive,
+    ...(process.stderr.isTTY ? { status: (line: string) => process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 100) - 1)}`) } : {}),
     async confirm(question) {
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       try {

@@ -11,7 +11,11 @@ describe('planner CLI on the demo project', () => {
 
   it('plans and applies prod, then reports no changes, and fetchdf reads the result', () => {
     const first = planner(['plan', '--auto-apply', '-p', p.dir]);
-    expect(first.stderr).toBe('');
+    // Off a terminal, progress is plain lines on stderr: one per model built (and per batch), nothing else.
+    const lines = first.stderr.trim().split('\n');
+    expect(lines.filter((l) => / built \S+ \(\w+\) in \d+\.\d\ds$/.test(l))).toHaveLength(12);
+    expect(lines.every((l) => / built | batch \d+\/\d+ /.test(l))).toBe(true);
+    expect(first.stderr).not.toMatch(/error|warning/);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Added');
     expect(first.stdout).toMatch(/Applied plan \w+ to prod: built 12 tables/);

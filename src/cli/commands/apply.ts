@@ -4,7 +4,7 @@ import type { CliIO } from '../io.js';
 import { appliedMessage } from '../render/apply-summary.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
 import { withAuditWarnings } from './plan-safeguards.js';
-import { progressReporter } from '../render/progress.js';
+import { progressMode, progressReporter } from '../render/progress.js';
 import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -22,11 +22,14 @@ export interface ApplyCommandOptions extends GlobalOptions {
 export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promise<number> {
   const saved = readSavedPlan(opts.file);
   const { gateway } = saved;
-  const showProgress = io.interactive && !opts.json;
+  const progress = progressReporter(io, progressMode(opts.progress, io, opts.json));
   const ctx = await Context.open(
-    { projectDir: opts.project, gateway: opts.gateway ?? gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined) },
+    { projectDir: opts.project, gateway: opts.gateway ?? gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter) },
     saved.plan.environment,
-  );
+  ).catch((err) => {
+    progress.stop();
+    throw err;
+  });
   try {
     const started = Date.now();
     const { plan, result } = await ctx.applySaved(saved, (derived) => {
@@ -34,10 +37,11 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     const approvedBy = (await ctx.state.listApprovals({ planHash: saved.checksum })).map((a) => a.approvedBy);
-    if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), approvedBy, seconds: Number(seconds) }, null, 2));
+    if (opts.json) io.out(JSON.stringify({ ...planJson(plan, progress.seconds), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), approvedBy, seconds: Number(seconds) }, null, 2));
     else io.out(appliedMessage(plan, result, seconds) + (approvedBy.length ? `\nApproved by ${approvedBy.join(', ')}.` : ''));
     return 0;
   } finally {
+    progress.stop();
     await ctx.close();
   }
 }

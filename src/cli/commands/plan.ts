@@ -6,7 +6,7 @@ import { isEmptyPlan } from '../../plan/plan.js';
 import { savedPlanText } from '../../plan/saved-plan.js';
 import type { CliIO } from '../io.js';
 import { appliedMessage } from '../render/apply-summary.js';
-import { progressReporter } from '../render/progress.js';
+import { progressMode, progressReporter } from '../render/progress.js';
 import { planJson, renderPlan } from '../render/plan-summary.js';
 import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
@@ -60,8 +60,11 @@ export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
 export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   wantsMarkdown(opts);
-  const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), executionTime: executionClock(opts.executionTime) }, environment);
+  const progress = progressReporter(io, progressMode(opts.progress, io, opts.json));
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime) }, environment).catch((err) => {
+    progress.stop();
+    throw err;
+  });
   try {
     const planOptions = {
       createFrom: opts.createFrom,
@@ -116,12 +119,13 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const result = await ctx.apply(plan);
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     if (opts.json) {
-      io.out(JSON.stringify({ ...planJson(plan), applied: true, seconds: Number(seconds) }, null, 2));
+      io.out(JSON.stringify({ ...planJson(plan, progress.seconds), applied: true, seconds: Number(seconds) }, null, 2));
     } else {
       io.out(appliedMessage(plan, result, seconds));
     }
     return 0;
   } finally {
+    progress.stop();
     await ctx.close();
   }
 }

@@ -4,7 +4,7 @@ import type { RunResult } from '../../plan/run-environment.js';
 import type { CliIO } from '../io.js';
 import { formatRanges } from '../render/backfill-summary.js';
 import { withAuditWarnings } from './plan-safeguards.js';
-import { progressReporter } from '../render/progress.js';
+import { progressMode, progressReporter } from '../render/progress.js';
 import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
@@ -22,16 +22,20 @@ export interface RunCommandOptions extends GlobalOptions {
 /** `planner run [ENV]`: compute the intervals that became due since the last run, in DAG order. */
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
-  const showProgress = io.interactive && !opts.json;
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, showProgress ? progressReporter(io) : undefined), executionTime: executionClock(opts.executionTime) }, environment);
+  const progress = progressReporter(io, progressMode(opts.progress, io, opts.json));
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime) }, environment).catch((err) => {
+    progress.stop();
+    throw err;
+  });
   try {
     const started = Date.now();
     const result = await ctx.run(environment, { select: opts.select, exclude: opts.exclude });
     const seconds = (Date.now() - started) / 1000;
-    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.executionNow(), seconds), null, 2));
+    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.executionNow(), seconds, progress.seconds), null, 2));
     else io.out(renderRun(result, ctx.executionNow(), seconds));
     return 0;
   } finally {
+    progress.stop();
     await ctx.close();
   }
 }
@@ -46,7 +50,7 @@ function renderRun(result: RunResult, now: Date, seconds: number): string {
   return [chalk.bold(`Ran ${result.environment} as of ${asOf} UTC:`), ...lines, chalk.green(`Computed ${result.models.length} ${result.models.length === 1 ? 'model' : 'models'} in ${seconds.toFixed(2)}s.`)].join('\n');
 }
 
-function runJson(result: RunResult, now: Date, seconds: number): Record<string, unknown> {
+function runJson(result: RunResult, now: Date, seconds: number, took: ReadonlyMap<string, number>): Record<string, unknown> {
   return {
     environment: result.environment,
     executionTime: now.toISOString(),
@@ -57,6 +61,7 @@ function runJson(result: RunResult, now: Date, seconds: number): Record<string, 
       batches: m.batches,
       intervals: m.intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
       ...(m.rows === undefined ? {} : { rows: m.rows }),
+      seconds: Number((took.get(m.model) ?? 0).toFixed(3)),
     })),
   };
 }

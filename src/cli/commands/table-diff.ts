@@ -4,6 +4,7 @@ import { InputError } from '../../errors.js';
 import { diffEnvironments, diffModel, sharedTable, type ModelDiffOptions } from '../../table-diff/diff-models.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
+import { progressMode } from '../render/progress.js';
 import { environmentDiffJson, renderEnvironmentDiff, renderTableDiff, tableDiffJson } from '../render/table-diff-report.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
@@ -53,7 +54,8 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
       samples: opts.showSample,
       allowDuplicateKeys: opts.allowDuplicateKeys,
     };
-    const progress = io.interactive && !opts.json;
+    // A line per model of an environment diff wherever progress shows; the one-model line only on a terminal.
+    const progress = progressMode(opts.progress, io, opts.json);
 
     if (model) {
       if (opts.select?.length || opts.exclude?.length) throw new InputError('--select and --exclude go with two environments: planner table-diff ENV_A ENV_B --select ...', { code: 'invalid_option' });
@@ -64,7 +66,7 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
         if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, entries), io))) io.out(opts.json ? JSON.stringify({ model, sameTable: true, identical: true, reason: shared }, null, 2) : `${model}: ${shared}.`);
         return 0;
       }
-      if (progress) io.err(chalk.gray(`diffing ${model} between ${envA} and ${envB}...`));
+      if (progress === 'bar') io.err(chalk.gray(`diffing ${model} between ${envA} and ${envB}...`));
       const result = await diffModel(deps, model, a, b, options);
       if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, [{ model, status: 'diffed', result }]), io))) io.out(opts.json ? JSON.stringify(tableDiffJson(result), null, 2) : renderTableDiff(result));
       return result.refused ? 1 : 0;
@@ -74,7 +76,7 @@ export async function tableDiffCommand(opts: TableDiffCommandOptions, io: CliIO)
       if (value !== undefined && value !== false) throw new InputError(`${flag} needs a model: planner table-diff MODEL ${envA} ${envB} ${flag} ...`, { code: 'invalid_option' });
     }
     const entries = await diffEnvironments(deps, a, b, options, (name, i, total) => {
-      if (progress) io.err(chalk.gray(`[${i + 1}/${total}] diffing ${name}`));
+      if (progress !== 'none') io.err(chalk.gray(`[${i + 1}/${total}] diffing ${name}`));
     }, { select: opts.select, exclude: opts.exclude });
     if (!(await showReview(opts, () => tableDiffReview(ctx.state, a, b, entries), io))) io.out(opts.json ? JSON.stringify(environmentDiffJson(envA, envB, entries), null, 2) : renderEnvironmentDiff(envA, envB, entries));
     return entries.some((e) => e.status === 'failed' || (e.status === 'diffed' && e.result.refused)) ? 1 : 0;

@@ -97,7 +97,7 @@ export function viewSharingLine(plan: Plan): string | undefined {
 }
 
 /** The plan as data, for `--json`. */
-export function planJson(plan: Plan): Record<string, unknown> {
+export function planJson(plan: Plan, seconds?: ReadonlyMap<string, number>): Record<string, unknown> {
   return {
     id: plan.id,
     environment: plan.environment,
@@ -109,7 +109,8 @@ export function planJson(plan: Plan): Record<string, unknown> {
     indirectlyModified: plan.indirectlyModified,
     builds: plan.builds.map((id) => {
       const s = plan.snapshots[id];
-      return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name, ...backfillJson(plan, id) };
+      const took = seconds?.get(s.name);
+      return { model: s.name, version: s.version, table: `${s.physical.schema}.${s.physical.table}`, kind: s.model.kind.name, ...backfillJson(plan, id), ...(took === undefined ? {} : { seconds: Number(took.toFixed(3)) }) };
     }),
     views: plan.viewChanges,
     layout: plan.layout,
