@@ -45,7 +45,7 @@ export async function resolveEnvironmentNames(
   const pseudo = {
     id: 'adhoc',
     name: 'adhoc',
-    model: { query: text, references, macros, variables: {} },
+    model: { name: 'adhoc', query: text, references, macros, variables: {} },
     physical: { schema: '', table: '' },
   } as unknown as Snapshot;
   return renderSnapshot(pseudo, (name) => models.get(name), { start: now, end: now, execution: now });
