@@ -19,6 +19,7 @@ import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
 import { CollectLocks } from './plan/collect-lock.js';
 import { kindStrategy } from './kinds/registry.js';
 import { EnvironmentLocks, migrateState } from './plan/environment-lock.js';
+import { prepareEnvironmentStatements, runEnvironmentStatements } from './plan/environment-statements.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
 import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
@@ -317,7 +318,15 @@ export class Context {
     try {
       collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, plan.id);
       await assertNoProtectedWrites(plan, this.state, (name) => this.settings(name).protected);
-      return await applyPlan(
+      const statements = await prepareEnvironmentStatements(plan, {
+        config: this.config,
+        engine: this.engine,
+        variables: this.settings(plan.environment).variables,
+        gateway: this.gatewayName,
+        execution: this.executionNow(),
+      });
+      await runEnvironmentStatements(this.engine, statements.before);
+      const result = await applyPlan(
         plan,
         {
           engine: this.engine,
@@ -333,6 +342,8 @@ export class Context {
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );
+      await runEnvironmentStatements(this.engine, statements.after);
+      return result;
     } finally {
       await collect?.release();
       await lock.release();

@@ -114,6 +114,8 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     secrets: gatewaySecrets(gateways),
     virtualLayout: config.virtualLayout ?? DEFAULT_LAYOUT,
     changedOnly: config.changedOnly ?? false,
+    beforeAll: config.beforeAll ?? [],
+    afterAll: config.afterAll ?? [],
   };
 }
 

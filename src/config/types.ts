@@ -95,6 +95,9 @@ export interface PlannerConfig {
   changedOnly?: boolean;
   /** Column masks of sanitized environments, keyed `schema.model.column`. */
   masking?: Record<string, MaskRule>;
+  /** SQL (macros allowed) run once per apply before anything is built, and after the views are swapped (SQLMesh's before_all / after_all). */
+  beforeAll?: string[];
+  afterAll?: string[];
 }
 
 /** The config after defaults are applied. */
@@ -115,4 +118,6 @@ export interface ResolvedConfig {
   virtualLayout: VirtualLayout;
   changedOnly: boolean;
   masking: Record<string, MaskRule>;
+  beforeAll: string[];
+  afterAll: string[];
 }

@@ -87,6 +87,8 @@ const shape: Shape = {
   virtualLayout: { oneOf: [...VIRTUAL_LAYOUTS] },
   changedOnly: 'boolean',
   masking: { record: { custom: maskProblem }, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a column as schema.model.column' } },
+  beforeAll: { list: 'string' },
+  afterAll: { list: 'string' },
   sharedState: {
     custom: (v) =>
       v === true || v === false || (Array.isArray(v) && v.every((p) => typeof p === 'string' && PROJECT_NAME.test(p)))

@@ -70,6 +70,8 @@ export interface MacroContext {
   macros: Map<string, { impl: MacroImpl; file?: string }>;
   /** Called for every config variable read, so the model can record what it depends on. */
   onVariable?: (name: string, value: unknown) => void;
+  /** For `beforeAll`/`afterAll` only: the environment, its views and their schemas (quoted). */
+  environment?: { name: string; views: string[]; schemas: string[] };
 }
 
 const MAX_DEPTH = 64;

@@ -64,6 +64,10 @@ export interface MacroEvaluatorApi {
   /** Helpers: a double-quoted identifier, a SQL literal. */
   quoteIdentifier(name: string): string;
   literal(value: unknown): string;
+  /** In `beforeAll`/`afterAll` only (SQLMesh's evaluator.this_env, .views, .schemas): the environment, its views and their schemas, quoted. */
+  readonly thisEnv: string;
+  readonly views: string[];
+  readonly schemas: string[];
 }
 
 export function macroApi(ev: MacroEvaluator, scope: Scope): MacroEvaluatorApi {
@@ -90,7 +94,21 @@ export function macroApi(ev: MacroEvaluator, scope: Scope): MacroEvaluatorApi {
     },
     quoteIdentifier: quoteIdent,
     literal: (v) => valueSql(fromJs(v)),
+    get thisEnv() {
+      return environmentOf(ev, 'thisEnv').name;
+    },
+    get views() {
+      return environmentOf(ev, 'views').views;
+    },
+    get schemas() {
+      return environmentOf(ev, 'schemas').schemas;
+    },
   };
+}
+
+function environmentOf(ev: MacroEvaluator, what: string) {
+  if (!ev.ctx.environment) throw new Error(`evaluator.${what} is only available in the config's beforeAll and afterAll statements`);
+  return ev.ctx.environment;
 }
 
 /** A macro's return value as SQL: text, an argument, a list of those, or a JavaScript literal. */

@@ -14,7 +14,7 @@ export const TIME_VARIABLES: ReadonlySet<string> = new Set(PREFIXES.flatMap((p) 
 export const RUNTIME_VARIABLES: ReadonlySet<string> = new Set([...TIME_VARIABLES, 'this_model', 'runtime_stage']);
 
 /** The stages SQLMesh names in @runtime_stage that planner has. */
-export type RuntimeStage = 'loading' | 'creating' | 'evaluating' | 'promoting' | 'auditing' | 'testing';
+export type RuntimeStage = 'loading' | 'creating' | 'evaluating' | 'promoting' | 'auditing' | 'testing' | 'before_all' | 'after_all';
 
 /** The time range a query is rendered for: `end` is exclusive. */
 export interface RenderTimes {

@@ -4,7 +4,7 @@ import { builtinMacros } from '../macros/registry.js';
 import { runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
 import { quoteLiteral } from '../util/identifiers.js';
 import type { MacroCall, TableReference } from './model.js';
-import { resolveStatementNames } from './statement-names.js';
+import { resolveStatementNames } from '../macros/statement-names.js';
 
 export type { RenderTimes, RuntimeStage };
 

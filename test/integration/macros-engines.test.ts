@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineCases, type EngineProject } from '../helpers/engines.js';
+import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
+const src = (last: number) => `MODEL (name core.src, kind FULL);\nSELECT g.n FROM generate_series(1, ${last}) AS g(n)`;
 
 // The same model on both engines: only SQL both accept (generate_series with a column alias).
 for (const engine of engineCases(server)) {
@@ -44,7 +45,6 @@ for (const engine of engineCases(server)) {
     });
 
     it('pre- and post-statements read model names as the query does: the physical tables this build reads, not prod\'s views', async () => {
-      const src = (last: number) => `MODEL (name core.src, kind FULL);\nSELECT g.n FROM generate_series(1, ${last}) AS g(n)`;
       e.project.write('models/src.sql', src(3));
       e.project.write('models/nums.sql', [
         'MODEL (name core.nums, kind FULL);',
@@ -62,7 +62,6 @@ for (const engine of engineCases(server)) {
     });
 
     it('runs ON_VIRTUAL_UPDATE statements once views are swapped: @this_model and model names are the environment\'s views', async () => {
-      const src = (last: number) => `MODEL (name core.src, kind FULL);\nSELECT g.n FROM generate_series(1, ${last}) AS g(n)`;
       const nums = (note: string) => [
         'MODEL (name core.nums, kind FULL);',
         'SELECT n FROM core.src;',
@@ -100,6 +99,47 @@ for (const engine of engineCases(server)) {
       // Nothing changed: nothing runs.
       await e.project.planAndApply('dev');
       expect(await log()).toHaveLength(3);
+    });
+
+    it('runs the config\'s beforeAll and afterAll once per apply, in the environment\'s context; a bad entry stops the apply before anything runs', async () => {
+      const config = (afterAll: string) => e.project.edit('planner.config.ts', /\n};\n$/, `
+  beforeAll: [
+    'CREATE SCHEMA IF NOT EXISTS ops; CREATE TABLE IF NOT EXISTS ops.runs (env TEXT, stage TEXT, src_rows BIGINT)',
+    "INSERT INTO ops.runs SELECT @this_env, @runtime_stage, NULL",
+  ],
+  afterAll: [${afterAll}],
+};
+`);
+      e.project.write('macros/grants.ts', [
+        '// One statement per view of the environment, as a grant macro would return them.',
+        'export function comment_views(evaluator) {',
+        "  return evaluator.views.map((v) => `COMMENT ON VIEW ${v} IS ${evaluator.literal('in ' + evaluator.thisEnv)}`);",
+        '}',
+      ].join('\n'));
+      e.project.write('models/src.sql', src(3));
+      config(`"INSERT INTO ops.runs SELECT @this_env, @runtime_stage, (SELECT count(*) FROM core.src)", '@comment_views()'`);
+      await e.project.planAndApply('prod');
+      e.project.write('models/src.sql', src(5));
+      await e.project.planAndApply('dev');
+      const runs = await e.sql('SELECT env, stage, src_rows FROM ops.runs');
+      // afterAll reads core.src's physical table in each plan: 3 rows in prod's, 5 in dev's.
+      expect(runs.map((r) => [r.env, r.stage, r.src_rows === null ? null : Number(r.src_rows)])).toEqual([
+        ['prod', 'before_all', null],
+        ['prod', 'after_all', 3],
+        ['dev', 'before_all', null],
+        ['dev', 'after_all', 5],
+      ]);
+      const comment = engine.name === 'DuckDB'
+        ? "SELECT comment AS c FROM duckdb_views() WHERE schema_name = 'core__dev' AND view_name = 'src'"
+        : "SELECT obj_description('core__dev.src'::regclass, 'pg_class') AS c";
+      expect((await e.sql(comment))[0].c).toBe('in dev');
+
+      e.project.edit('planner.config.ts', "'@comment_views()'", "'@nope()'");
+      e.project.write('models/src.sql', src(7));
+      const bad = await runCli(['plan', 'dev', '--auto-apply', '-p', e.project.dir]);
+      expect(bad.code).toBe(2);
+      expect(bad.text).toContain("config key 'afterAll[1]': unknown macro @nope");
+      expect(await e.sql('SELECT count(*) AS n FROM ops.runs').then((r) => Number(r[0].n))).toBe(4);
     });
 
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {

@@ -1,4 +1,4 @@
-import { tokenize, type Token } from '../macros/tokens.js';
+import { tokenize, type Token } from './tokens.js';
 
 /**
  * A statement around a query (`CREATE INDEX`, `GRANT`, `INSERT ... SELECT`) with each
