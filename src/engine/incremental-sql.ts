@@ -48,6 +48,11 @@ export function typedNulls(columns: readonly { name: string; type: string }[]): 
   return `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')}`;
 }
 
+/** The query's columns followed by `extra` columns of NULLs, typed (validated): the shape of a table a kind adds columns to. */
+export function withNullColumns(query: string, extra: readonly { name: string; type: string }[]): string {
+  return `SELECT planner_q.*, ${extra.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} FROM (${query}) AS planner_q`;
+}
+
 export function countRows(table: TableName, where?: string): string {
   return `SELECT count(*) AS n FROM ${quoteTable(table)}${where ? ` WHERE ${where}` : ''}`;
 }

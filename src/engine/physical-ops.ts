@@ -1,8 +1,8 @@
 import { shortHash } from '../util/hash.js';
 import { quoteTable, type TableName } from '../util/identifiers.js';
-import { validateColumnType } from './column-types.js';
+import { validateColumnType } from '../util/column-types.js';
 import type { EngineAdapter } from './engine-adapter.js';
-import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange, typedNulls } from './incremental-sql.js';
+import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange, typedNulls, withNullColumns } from './incremental-sql.js';
 import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-type-2-sql.js';
 
 /**
@@ -15,8 +15,8 @@ import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-ty
 export interface PhysicalOps {
   /** A new table holding `query`'s rows (a leftover of a killed run is replaced). */
   createTableAs(table: TableName, query: string): Promise<void>;
-  /** A new empty table of `query`'s shape. */
-  createEmptyTable(table: TableName, query: string): Promise<void>;
+  /** A new empty table of `query`'s shape, followed by `extra` columns the kind manages (SCD Type 2's validity columns). */
+  createEmptyTable(table: TableName, query: string, extra?: readonly ColumnDef[]): Promise<void>;
   /** A new empty table of declared columns (a model whose query reads its own table has no shape before it exists). */
   createTableOfColumns(table: TableName, columns: readonly { name: string; type: string }[]): Promise<void>;
   createView(view: TableName, query: string): Promise<void>;
@@ -35,8 +35,11 @@ export interface PhysicalOps {
    */
   replacePartitions(table: TableName, columns: readonly string[], partition: readonly string[], query: string, count: boolean): Promise<number | undefined>;
   countRows(table: TableName): Promise<number>;
-  /** The columns `query` outputs, with the catalog's type names (read from an empty scratch table next to `near`). */
-  queryColumns(near: TableName, query: string): Promise<{ name: string; type: string }[]>;
+  /**
+   * The columns `query` outputs, followed by `extra`, with the catalog's type names (read
+   * from an empty scratch table next to `near`).
+   */
+  queryColumns(near: TableName, query: string, extra?: readonly ColumnDef[]): Promise<{ name: string; type: string }[]>;
   /** Points a view (environment or physical layer) at a table, whatever its columns. */
   pointView(view: TableName, table: TableName): Promise<void>;
   addColumn(table: TableName, column: string, type: string): Promise<void>;
@@ -51,6 +54,12 @@ export interface PhysicalOps {
   mergeHistory(merge: Scd2Merge, count: boolean): Promise<number | undefined>;
 }
 
+/** A column and its SQL type (validated before it reaches DDL). */
+export interface ColumnDef {
+  name: string;
+  type: string;
+}
+
 /** [start, end) of a time column; `format` when its values are text or numbers written in one (`'%Y%m%d'`). */
 export interface TimeRange {
   column: string;
@@ -62,6 +71,11 @@ export interface TimeRange {
 /** A query's shape without its rows. */
 function emptyOf(query: string): string {
   return `SELECT * FROM (${query}) AS planner_shape LIMIT 0`;
+}
+
+/** `query`, followed by the kind's extra columns (types validated), when it has any. */
+function shaped(query: string, extra: readonly ColumnDef[] | undefined): string {
+  return extra?.length ? withNullColumns(query, extra.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) }))) : query;
 }
 
 /** A work table next to `table`, for a batch's rows or a query's shape. */
@@ -89,7 +103,7 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
   }
   return {
     createTableAs: (table, query) => engine.createTableAs(table, query),
-    createEmptyTable: (table, query) => engine.createTableAs(table, emptyOf(query)),
+    createEmptyTable: (table, query, extra) => engine.createTableAs(table, emptyOf(shaped(query, extra))),
     createTableOfColumns: (table, columns) =>
       engine.createTableAs(table, emptyOf(typedNulls(columns.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) }))))),
     createView: (view, query) => engine.createView(view, query),
@@ -110,11 +124,11 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
     // The same statements as a merge by key: a partition's key matches all its rows.
     replacePartitions: replaceMatching,
     countRows: (table) => count(countRows(table)),
-    async queryColumns(near, query) {
+    async queryColumns(near, query, extra) {
       const scratch = stagingName(near, 'shape');
       return engine.transaction(async () => {
         await engine.dropTable(scratch);
-        await engine.createTableAs(scratch, emptyOf(query));
+        await engine.createTableAs(scratch, emptyOf(shaped(query, extra)));
         const columns = await engine.columns(scratch);
         await engine.dropTable(scratch);
         return columns;

@@ -99,8 +99,3 @@ SELECT ${m.columns.map((c) => `j.${q(c)}`).join(', ')}, ${newValidFrom} AS ${vf}
 export function deleteCurrentRows(table: TableName, validTo: string): string {
   return `DELETE FROM ${quoteTable(table)} WHERE ${quoteIdent(validTo)} IS NULL`;
 }
-
-/** The query's columns plus the two validity columns, typed, for the empty table of a new version. */
-export function withValidityColumns(query: string, validFrom: string, validTo: string, timeType: string): string {
-  return `SELECT planner_q.*, CAST(NULL AS ${timeType}) AS ${quoteIdent(validFrom)}, CAST(NULL AS ${timeType}) AS ${quoteIdent(validTo)} FROM (${query}) AS planner_q`;
-}

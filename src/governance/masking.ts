@@ -1,6 +1,6 @@
 import type { EnvironmentSettings } from '../config/environment-settings.js';
 import type { MaskRule } from '../config/types.js';
-import { validateColumnType } from '../engine/column-types.js';
+import { validateColumnType } from '../util/column-types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import type { Project } from '../model/load-project.js';

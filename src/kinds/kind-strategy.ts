@@ -145,12 +145,11 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
   /** Changes are forward-only unless the model says `forward_only false` (SQLMesh: SCD Type 2, unmanaged). */
   readonly forwardOnlyByDefault?: boolean;
   /**
-   * The table's shape for a rendered query, when the table has columns the query does not
-   * output (SCD Type 2's validity columns); forward-only changes compare against it.
+   * Columns the table has beyond the query's, typed (SCD Type 2's validity columns): the
+   * strategy creates its table with them, a grain or a child may name them, and a
+   * forward-only change compares the kept table with the query's columns plus these.
    */
-  tableShape?(kind: K, query: string): string;
-  /** Columns the table has beyond the query's (SCD Type 2's validity columns): a grain or a child may name them. */
-  managedColumns?(kind: K): string[];
+  managedColumns?(kind: K): { name: string; type: string }[];
   /**
    * The query may read the model's own table (its rows from earlier runs), as SQLMesh
    * allows for incremental kinds; the table is then created from the declared columns.

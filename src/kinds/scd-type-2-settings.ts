@@ -1,6 +1,5 @@
-import { validateColumnType } from '../engine/column-types.js';
 import type { Scd2Change, Scd2Merge } from '../engine/scd-type-2-sql.js';
-import { withValidityColumns } from '../engine/scd-type-2-sql.js';
+import { validateColumnType } from '../util/column-types.js';
 import { InputError } from '../errors.js';
 import type { ModelKind, ScdType2Settings } from '../model/model.js';
 import type { BatchContext, KindArgs, KindBatch, KindStrategy } from './kind-strategy.js';
@@ -32,8 +31,11 @@ export function readScd2Settings(args: KindArgs): ScdType2Settings {
 /** The parts both SCD Type 2 strategies share: the table has the query's columns plus the two validity columns. */
 export function scd2Common<K extends Extract<ModelKind, { name: 'SCD_TYPE_2_BY_TIME' | 'SCD_TYPE_2_BY_COLUMN' }>>(
   change: (ctx: BatchContext<K>) => Scd2Change,
-): Pick<KindStrategy<K>, 'hasQuery' | 'physical' | 'reference' | 'bindsParents' | 'forwardOnlyKeepsTable' | 'forwardOnlyByDefault' | 'tableShape' | 'managedColumns' | 'create' | 'intervals'> {
-  const shape = (kind: K, query: string) => withValidityColumns(query, kind.validFromName, kind.validToName, kind.timeDataType);
+): Pick<KindStrategy<K>, 'hasQuery' | 'physical' | 'reference' | 'bindsParents' | 'forwardOnlyKeepsTable' | 'forwardOnlyByDefault' | 'managedColumns' | 'create' | 'intervals'> {
+  const validity = (kind: K) => [
+    { name: kind.validFromName, type: kind.timeDataType },
+    { name: kind.validToName, type: kind.timeDataType },
+  ];
   return {
     hasQuery: true,
     physical: 'table',
@@ -42,9 +44,8 @@ export function scd2Common<K extends Extract<ModelKind, { name: 'SCD_TYPE_2_BY_T
     // History cannot be recomputed from the source: a change keeps the table, as in SQLMesh.
     forwardOnlyKeepsTable: true,
     forwardOnlyByDefault: true,
-    tableShape: shape,
-    managedColumns: (kind) => [kind.validFromName, kind.validToName],
-    create: (ctx) => ctx.ops.createEmptyTable(ctx.table, shape(ctx.kind, ctx.query())),
+    managedColumns: validity,
+    create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query(), validity(ctx.kind)),
     intervals: {
       lookback: () => undefined,
       // The query reads the source as it is now: one merge per run, however many intervals are due.

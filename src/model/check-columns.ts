@@ -25,7 +25,7 @@ export function checkHeaderColumns(model: Model): void {
  */
 export function outputColumnsOf(model: Model): string[] | null {
   if (kindStrategy(model.kind).columnsDeclared) return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
-  const managed = kindStrategy(model.kind).managedColumns?.(model.kind) ?? [];
+  const managed = (kindStrategy(model.kind).managedColumns?.(model.kind) ?? []).map((c) => c.name);
   return model.shape?.columns ? [...model.shape.columns, ...managed.filter((c) => !model.shape!.columns!.includes(c))] : null;
 }
 

@@ -21,8 +21,8 @@ export interface ColumnMigration {
 export async function columnMigration(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, engine: EngineAdapter, now: Date): Promise<ColumnMigration> {
   const existing = await engine.columns(snapshot.physical);
   const query = renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now));
-  const shape = kindStrategy(snapshot.model.kind).tableShape?.(snapshot.model.kind, query) ?? query;
-  const next = await engine.ops.queryColumns(snapshot.physical, shape);
+  const managed = kindStrategy(snapshot.model.kind).managedColumns?.(snapshot.model.kind);
+  const next = await engine.ops.queryColumns(snapshot.physical, query, managed);
   const before = new Map(existing.map((c) => [c.name, c.type]));
   const after = new Map(next.map((c) => [c.name, c.type]));
   return {

@@ -2,7 +2,7 @@ import { kindStrategy } from '../kinds/registry.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { validateColumnType } from '../engine/column-types.js';
+import { validateColumnType } from '../util/column-types.js';
 import { InputError } from '../errors.js';
 import { knownColumns } from '../model/external-references.js';
 import type { Project } from '../model/load-project.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { CsvError, parseCsv, type CsvField } from '../../util/csv.js';
 import { MAX_IDENTIFIER_BYTES, validateIdentifier } from '../../util/identifiers.js';
-import { validateColumnType } from '../column-types.js';
+import { validateColumnType } from '../../util/column-types.js';
 
 /** A seed CSV ready to load: column names and types, and the data rows as text. */
 export interface SeedData {
