@@ -1,0 +1,21 @@
+// Governed promotion: a sanitized dev, a plan with evidence, an approval by a second person.
+export default {
+  project: 'governed-example',
+  gateways: {
+    local: { type: 'duckdb', path: '.planner/warehouse.duckdb' },
+  },
+  defaultGateway: 'local',
+  modelDefaults: { dialect: 'duckdb', start: '2024-03-01', cron: '@daily' },
+  // What a sanitized environment's views show instead of these columns.
+  masking: {
+    'raw.customers.email': 'hash',
+    'raw.customers.name': { partial: { first: 1 } },
+    'analytics.customer_revenue.email': 'hash',
+  },
+  environments: {
+    // Prod changes only through a saved plan that someone other than its author approved.
+    prod: { protected: true, requireApproval: true },
+    // Developers never see a customer's email or name; a build may run for 5 minutes at most.
+    'dev_*': { ttl: '7d', sanitized: true, policies: { maxBuildMinutes: 5, maxRowsPerModel: 100000 } },
+  },
+};

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/engines.js';
+import { ROOT, TempProject } from '../helpers/project.js';
+
+describe('examples/governed', () => {
+  let p: TempProject | undefined;
+  afterEach(() => p?.remove());
+
+  it('runs its README: a second person approves, the sanitized dev masks, the release applies without building', async () => {
+    p = new TempProject(join(ROOT, 'examples/governed'), ['models', 'seeds', 'planner.config.ts']);
+    const project = p;
+    const cli = (...args: string[]) => runCli([...args, '-p', project.dir]);
+    const sql = async (q: string) => project.with(async (ctx) => (await ctx.engine.query(q)).rows);
+    const first = p.path('first.json');
+    expect((await cli('plan', 'prod', '--out', first, '--author', 'alice')).code).toBe(0);
+    expect((await cli('apply', first)).code).toBe(2);
+    expect((await cli('approve', first, '--by', 'alice')).code).toBe(2);
+    expect((await cli('approve', first, '--by', 'bob')).code).toBe(0);
+    expect((await cli('apply', first)).code).toBe(0);
+
+    expect((await cli('plan', 'dev_alice', '--yes')).code).toBe(0);
+    const dev = await sql('SELECT name, email FROM raw__dev_alice.customers ORDER BY id LIMIT 1');
+    expect(dev).toEqual([{ name: 'A***', email: (await sql(`SELECT md5('alice.lefevre@mail.example.org') AS h`))[0].h }]);
+
+    p.edit('models/analytics/customer_revenue.sql', 'ON o.customer_id = c.id', "ON o.customer_id = c.id AND o.status = 'completed'");
+    expect((await cli('plan', 'dev_alice', '--yes')).code).toBe(0);
+    const release = p.path('release.json');
+    expect((await cli('plan', 'prod', '--out', release, '--author', 'alice', '--evidence-from', 'dev_alice')).code).toBe(0);
+    expect((await cli('plan', 'prod', '--yes')).code).toBe(2);
+    expect((await cli('approve', release, '--by', 'bob')).code).toBe(0);
+    const applied = await cli('apply', release);
+    expect(applied.text).toContain('built 0 tables, updated 1 view');
+    expect(await sql('SELECT customer_id, orders, revenue FROM analytics.customer_revenue ORDER BY customer_id LIMIT 2')).toEqual([
+      { customer_id: 1, orders: 2, revenue: 62.5 },
+      { customer_id: 2, orders: 1, revenue: 18 },
+    ]);
+  });
+});
