@@ -13,7 +13,8 @@ import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { expandAndParse } from './expand-queries.js';
 import { projectMacroTable } from '../macros/project-macros.js';
-import { readModelFile } from './read-model-file.js';
+import type { MacroValue } from '../macros/values.js';
+import { readFileModels } from './blueprints.js';
 import { resolveSeedPath } from './seed-path.js';
 import { kindStrategy } from '../kinds/registry.js';
 export { parseByDialect } from './sql-parser.js';
@@ -49,16 +50,20 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   const definitions: ModelDefinition[] = [];
   const byName = new Map<string, ModelDefinition>();
   const disabled = new Map<string, ModelDefinition>();
+  const blueprints = new Map<ModelDefinition, Record<string, MacroValue>>();
   for (const abs of files) {
     const file = relative(root, abs).split(sep).join('/');
-    const def = readModelFile(readFileSync(abs, 'utf8'), file, config.modelDefaults);
-    const existing = byName.get(def.name);
-    if (existing) {
-      throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
+    // A file with `blueprints` defines several models (blueprints.ts).
+    for (const { def, blueprint } of readFileModels(readFileSync(abs, 'utf8'), file, config.modelDefaults)) {
+      if (blueprint) blueprints.set(def, blueprint);
+      const existing = byName.get(def.name);
+      if (existing) {
+        throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
+      }
+      byName.set(def.name, def);
+      if (def.enabled) definitions.push(def);
+      else disabled.set(def.name, def);
     }
-    byName.set(def.name, def);
-    if (def.enabled) definitions.push(def);
-    else disabled.set(def.name, def);
   }
   checkModelProperties(definitions, config);
 
@@ -68,6 +73,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   const cache = AnalysisCache.open(options.cache === false ? undefined : join(root, '.planner', 'cache'));
   const expanded = await expandAndParse(withQuery, byName, config, variables, {
     macros: macroTable,
+    blueprints,
     analyze: (dialects, templates) => cache.analyze(dialects, templates),
     externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
   });

@@ -142,6 +142,20 @@ for (const engine of engineCases(server)) {
       expect(await e.sql('SELECT count(*) AS n FROM ops.runs').then((r) => Number(r[0].n))).toBe(4);
     });
 
+    it('blueprints build one model per entry, each with its own variables', async () => {
+      e.project.write('models/tenants.sql', [
+        'MODEL (',
+        '  name @tenant.totals,',
+        '  kind FULL,',
+        "  blueprints ((tenant := north, rows := 2, label := 'North'), (tenant := south, rows := 4, label := 'South')),",
+        ');',
+        "SELECT @label AS label, count(*) AS n, @BLUEPRINT_VAR('rows') * 10 AS cap FROM generate_series(1, @rows) AS g(n)",
+      ].join('\n'));
+      await e.project.planAndApply('prod');
+      const rows = await e.sql('SELECT label, n, cap FROM north.totals UNION ALL SELECT label, n, cap FROM south.totals ORDER BY label');
+      expect(rows.map((r) => [r.label, Number(r.n), Number(r.cap)])).toEqual([['North', 2, 20], ['South', 4, 40]]);
+    });
+
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
       e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
       await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);

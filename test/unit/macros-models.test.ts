@@ -97,6 +97,34 @@ describe('macros in model files', () => {
     expect(jinja.message).toMatch(/^JINJA_QUERY_BEGIN: Jinja blocks are not supported by planner/);
   });
 
+  it('blueprints: one file defines a model per entry, its name and query written with the entry\'s variables', async () => {
+    const file = [
+      'MODEL (',
+      '  name @customer.orders,',
+      '  kind FULL,',
+      "  blueprints ((customer := acme, min_amount := 10, label := 'Acme'), (customer := globex, min_amount := 20, label := 'Globex')),",
+      ');',
+      "SELECT @label AS label, @{customer}_id AS id, @BLUEPRINT_VAR('min_amount') AS floor FROM raw.@{customer}_orders",
+    ].join('\n');
+    const project = await projects.load({ 'models/orders.sql': file });
+    expect([...project.models.keys()].sort()).toEqual(['acme.orders', 'globex.orders']);
+    const acme = project.models.get('acme.orders')!;
+    expect(acme.query).toBe("SELECT 'Acme' AS label, acme_id AS id, 10 AS floor FROM raw.acme_orders");
+    expect(acme.externals).toEqual(['raw.acme_orders']);
+    expect(project.models.get('globex.orders')!.query).toBe("SELECT 'Globex' AS label, globex_id AS id, 20 AS floor FROM raw.globex_orders");
+    const fps = await fingerprintProject(project);
+    expect(fps.get('acme.orders')!.fingerprint.data).not.toBe(fps.get('globex.orders')!.fingerprint.data);
+
+    const missing = await loadError({ 'models/orders.sql': file.replace('(customer := globex,', '(client := globex,') });
+    expect(missing.message).toBe('blueprint 2 has no variable \'customer\' for the model name @customer.orders');
+    expect(missing.location).toMatchObject({ file: 'models/orders.sql', line: 2, column: 8 });
+    const clash = await loadError({ 'models/orders.sql': file.replace('customer := globex', 'customer := acme') });
+    expect(clash.message).toMatch(/^blueprints 1 and 2 both name the model acme\.orders/);
+    // Offsets stay the file's: a bad query in a blueprint model is reported where it is written.
+    const bad = await loadError({ 'models/orders.sql': file.replace('FROM raw', 'FROM FROM raw') });
+    expect(bad.location).toMatchObject({ line: 6 });
+  });
+
   it('reports macro problems at the model file:line:col, naming the macro file', async () => {
     const thrown = await loadError({
       'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT\n  @boom(1) AS x',
