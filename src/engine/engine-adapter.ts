@@ -1,3 +1,4 @@
+import type { CsvSettings } from '../util/csv.js';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../config/types.js';
 import type { TableName } from '../util/identifiers.js';
@@ -102,7 +103,8 @@ export interface EngineAdapter {
   dropTable(name: TableName): Promise<void>;
   objectType(name: TableName): Promise<ObjectType | undefined>;
   /** Loads a CSV file into a new table; column types come from `columns` or are inferred. */
-  loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void>;
+  /** `csv`: the seed's csv_settings, when the model gives them. */
+  loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void>;
   columns(name: TableName): Promise<{ name: string; type: string }[]>;
   /** The definition SQL of a view, to check what it points at. */
   viewDefinition(name: TableName): Promise<string | undefined>;

@@ -1,3 +1,4 @@
+import type { CsvSettings } from '../util/csv.js';
 import { shortHash } from '../util/hash.js';
 import { quoteTable, type TableName } from '../util/identifiers.js';
 import { validateColumnType } from '../util/column-types.js';
@@ -20,7 +21,7 @@ export interface PhysicalOps {
   /** A new empty table of declared columns (a model whose query reads its own table has no shape before it exists). */
   createTableOfColumns(table: TableName, columns: readonly { name: string; type: string }[]): Promise<void>;
   createView(view: TableName, query: string): Promise<void>;
-  loadCsv(table: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void>;
+  loadCsv(table: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void>;
   dropTable(table: TableName): Promise<void>;
   /** Every row replaced by `query`'s, inserted by column name (views on the table stay valid). */
   replaceRows(table: TableName, columns: readonly string[], query: string, count: boolean): Promise<number | undefined>;
@@ -107,7 +108,7 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
     createTableOfColumns: (table, columns) =>
       engine.createTableAs(table, emptyOf(typedNulls(columns.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) }))))),
     createView: (view, query) => engine.createView(view, query),
-    loadCsv: (table, file, columns) => engine.loadCsv(table, file, columns),
+    loadCsv: (table, file, columns, csv) => engine.loadCsv(table, file, columns, csv),
     dropTable: (table) => engine.dropTable(table),
     async replaceRows(table, columns, query, wantCount) {
       // DELETE + INSERT rather than a new table: views on it stay valid on every engine.

@@ -1,3 +1,4 @@
+import type { CsvSettings } from '../util/csv.js';
 import type { PhysicalOps } from '../engine/physical-ops.js';
 import type { CronSchedule } from '../intervals/cron.js';
 import type { Interval } from '../intervals/interval.js';
@@ -22,6 +23,11 @@ export interface KindArgs {
   boolean(key: string): boolean | undefined;
   /** `ds` or SQLMesh's `(ds, '%Y-%m-%d')`: a column and the format its values are written in. */
   columnWithFormat(key: string): { column: string; format?: string };
+  /**
+   * `(name = value, ...)`: each value as text (a string's content, a name, a number,
+   * true/false) or a list of them; `fail` points at the entry.
+   */
+  settings(key: string): { values: Record<string, string | string[]>; fail(message: string, name: string): never };
   /** Bad input at the argument `key` (or the kind itself). */
   fail(message: string, key?: string): never;
 }
@@ -85,6 +91,8 @@ export interface KindDataFile<K extends ModelKind> {
   path(kind: K): string;
   /** The kind with its path resolved. */
   withPath(kind: K, path: string): K;
+  /** How the file is read (SEED's csv_settings), so a malformed file is refused when the project loads. */
+  csvSettings?(kind: K): CsvSettings | undefined;
 }
 
 /** How a kind that tracks intervals computes them. */

@@ -1,7 +1,7 @@
 import { unsupportedDirective } from '../intervals/time-format.js';
 import type { KindArgs } from '../kinds/kind-strategy.js';
 import type { PhraseReader } from './header-parser.js';
-import type { Phrase } from './header-values.js';
+import type { Atom, Phrase } from './header-values.js';
 
 /**
  * The arguments of `kind NAME (...)` as a kind strategy reads them: every value is read
@@ -38,6 +38,7 @@ export function kindArgs(r: PhraseReader, args: Map<string, Phrase>, name: strin
       return n;
     },
     columnWithFormat: (k) => readTimeColumn(r, value(k)),
+    settings: (k) => readSettings(r, value(k), k),
     fail: (message, k) => r.fail(message, (k ? args.get(k)?.start : undefined) ?? start),
   };
 }
@@ -53,4 +54,22 @@ function readTimeColumn(r: PhraseReader, p: Phrase): { column: string; format?: 
   const bad = format === undefined ? undefined : unsupportedDirective(format);
   if (bad) r.fail(`the time_column format uses ${bad}; supported: %Y %m %d %H %M %S`, fmt!.start);
   return { column: r.scalar(col, 'time_column'), format };
+}
+
+/** `(name = value, ...)` with scalar or list values, keyed by lowercase name. */
+function readSettings(r: PhraseReader, p: Phrase, what: string): { values: Record<string, string | string[]>; fail(message: string, name: string): never } {
+  const group = p.atoms[0];
+  if (p.atoms.length !== 1 || group.type !== 'group') r.fail(`${what} must be a list: (name = value, ...)`, p.start);
+  const values: Record<string, string | string[]> = {};
+  const at = new Map<string, number>();
+  for (const item of (group as Extract<Atom, { type: 'group' }>).items) {
+    const [k, op, ...rest] = item.atoms;
+    if (!k || k.type !== 'ident' || !op || op.type !== 'op' || (op.value !== '=' && op.value !== ':=') || !rest.length) r.fail(`${what}: expected name = value`, item.start);
+    const name = (k as { value: string }).value.toLowerCase();
+    if (name in values) r.fail(`${what}: '${name}' is set twice`, item.start);
+    const value: Phrase = { atoms: rest, start: rest[0].start, end: rest[rest.length - 1].end };
+    values[name] = rest.length === 1 && rest[0].type === 'group' ? r.names(value, `${what} ${name}`) : r.scalar(value, `${what} ${name}`);
+    at.set(name, item.start);
+  }
+  return { values, fail: (message, name) => r.fail(`${what}: ${message}`, at.get(name) ?? p.start) };
 }

@@ -17,6 +17,7 @@ import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
 import { resolveSeedPath } from './seed-path.js';
 import { kindStrategy } from '../kinds/registry.js';
+import { checkDeclaredColumns, readSeedCsv } from '../util/seed-csv.js';
 export { parseByDialect } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
@@ -133,6 +134,9 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
           code: 'missing_seed',
         });
       }
+      // A malformed CSV is bad input now, at its line, not an engine error at apply time.
+      const shown = relative(root, path);
+      checkDeclaredColumns(readSeedCsv(path, dataFile.csvSettings?.(model.kind), shown, model.name), model.columns, shown, model.name);
       model.seedHash = hashOf(readFileSync(path, 'utf8'));
     }
   }

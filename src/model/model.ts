@@ -1,4 +1,5 @@
 import type { Dialect } from '../config/types.js';
+import type { CsvSettings } from '../util/csv.js';
 
 /** How a model is materialized. A tagged union: switch on `name`. */
 export type ModelKind =
@@ -6,7 +7,8 @@ export type ModelKind =
   | { name: 'VIEW' }
   | { name: 'EMBEDDED' }
   | { name: 'EXTERNAL' }
-  | { name: 'SEED'; path: string }
+  /** `csv`: SQLMesh's csv_settings, when given. */
+  | { name: 'SEED'; path: string; csv?: CsvSettings }
   | {
       name: 'INCREMENTAL_BY_TIME_RANGE';
       timeColumn: string;

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterEach } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/index.js';
 import { PgTestDatabase, pgProject, type PostgresServer } from './postgres.js';
@@ -70,4 +73,27 @@ export async function runCli(args: string[]): Promise<{ code: number; text: stri
   const io: CliIO = { out: (t) => lines.push(t), err: (t) => lines.push(t), interactive: false, confirm: async () => false };
   const code = await main(args, io);
   return { code, text: lines.join('\n') };
+}
+
+/**
+ * A project per test on `engine`, holding `files` (folders made as needed), removed after
+ * the test. Call inside a describe.
+ * @example const projects = projectsOn(engine); const p = await projects.setup({ 'models/a.sql': '...' });
+ */
+export function projectsOn(engine: EngineCase): { setup(files: Record<string, string>): Promise<EngineProject> } {
+  let current: EngineProject | undefined;
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    async setup(files) {
+      current = await engine.setup(undefined, []);
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(current.project.path(path)), { recursive: true });
+        current.project.write(path, text);
+      }
+      return current;
+    },
+  };
 }

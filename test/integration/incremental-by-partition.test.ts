@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { engineCases, type EngineProject } from '../helpers/engines.js';
+import { describe, expect, it } from 'vitest';
+import { engineCases, projectsOn, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
@@ -20,17 +19,11 @@ const rows = 'SELECT region, id, amount FROM core.events_by_region ORDER BY regi
 
 for (const engine of engineCases(server)) {
   describe.skipIf(!engine.available)(`INCREMENTAL_BY_PARTITION on ${engine.name}`, () => {
-    let e: EngineProject | undefined;
-    afterEach(async () => {
-      await e?.cleanup();
-      e = undefined;
-    });
+    const projects = projectsOn(engine);
 
     /** The model applied on day 2 over raw.events holding `values`. */
     async function setup(values: string): Promise<EngineProject> {
-      e = await engine.setup(undefined, []);
-      mkdirSync(e.project.path('models'), { recursive: true });
-      e.project.write('models/by_region.sql', byRegion);
+      const e = await projects.setup({ 'models/by_region.sql': byRegion });
       await e.sql('CREATE SCHEMA raw');
       await e.sql('CREATE TABLE raw.events (region VARCHAR(8), id INTEGER, amount INTEGER, day DATE)');
       await e.sql(`INSERT INTO raw.events VALUES ${values}`);

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
+import { describe, expect, it } from 'vitest';
+import { engineCases, projectsOn, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
@@ -34,16 +33,10 @@ SELECT max(total) AS total FROM core.balances`;
 
 for (const engine of engineCases(server)) {
   describe.skipIf(!engine.available)(`self-referencing models on ${engine.name}`, () => {
-    let e: EngineProject | undefined;
-    afterEach(async () => {
-      await e?.cleanup();
-      e = undefined;
-    });
+    const projects = projectsOn(engine);
 
     async function setup(files: Record<string, string>): Promise<EngineProject> {
-      e = await engine.setup(undefined, []);
-      mkdirSync(e.project.path('models'), { recursive: true });
-      for (const [path, text] of Object.entries(files)) e.project.write(path, text);
+      const e = await projects.setup(files);
       await e.sql('CREATE SCHEMA raw');
       await e.sql('CREATE TABLE raw.deposits (day DATE, amount INTEGER)');
       await e.sql("INSERT INTO raw.deposits VALUES ('2024-01-01', 10), ('2024-01-02', 5)");
@@ -80,12 +73,7 @@ for (const engine of engineCases(server)) {
 }
 
 describe('self-referencing models that cannot be', () => {
-  const duck = engineCases({ available: false, note: '' })[0];
-  let e: EngineProject | undefined;
-  afterEach(async () => {
-    await e?.cleanup();
-    e = undefined;
-  });
+  const { setup } = projectsOn(engineCases({ available: false, note: '' })[0]);
 
   it.each([
     ['a FULL model', `MODEL (name core.t, kind FULL);\nSELECT count(*) AS n FROM core.t`, 'a FULL model cannot: only INCREMENTAL_BY_TIME_RANGE', 2, 27],
@@ -93,9 +81,7 @@ describe('self-referencing models that cannot be', () => {
     ['one without columns', `MODEL (name core.t, kind INCREMENTAL_UNMANAGED);\nSELECT 1 AS n FROM core.t`, 'add columns (name TYPE, ...)', 2, 20],
     ['one that leaves a column undeclared', `MODEL (name core.t, kind INCREMENTAL_UNMANAGED, columns (n INT));\nSELECT 1 AS n, 2 AS m FROM core.t`, 'missing: m', 1, 49],
   ])('refuses %s with exit 2 at the reference, building nothing', async (_what, text, message, line, column) => {
-    e = await duck.setup(undefined, []);
-    mkdirSync(e.project.path('models'), { recursive: true });
-    e.project.write('models/t.sql', text);
+    const e = await setup({ 'models/t.sql': text });
     const result = await runCli(['plan', '--auto-apply', '-p', e.project.dir]);
     expect(result.code).toBe(2);
     expect(result.text).toContain(`models/t.sql:${line}:${column}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferType, readSeedFile } from '../../src/engine/postgres/seed-file.js';
+import { inferType, readSeedFile } from '../../src/engine/seed-file.js';
 import { InputError } from '../../src/errors.js';
 import { CsvError, parseCsv } from '../../src/util/csv.js';
 
@@ -17,6 +17,15 @@ describe('parseCsv', () => {
 
   it('reads a last line without a newline', () => {
     expect(parseCsv('a\n1')).toEqual([['a'], ['1']]);
+  });
+
+  it("follows SQLMesh's csv_settings: delimiter, quote, escape, doubled quotes, initial spaces, line terminator, NA values", () => {
+    expect(parseCsv("a|b\n'x|y'|'it''s'\n", { delimiter: '|', quotechar: "'" })).toEqual([['a', 'b'], ['x|y', "it's"]]);
+    expect(parseCsv('a,b\n"x\\"y",z\\,w\n', { escapechar: '\\', doublequote: false })).toEqual([['a', 'b'], ['x"y', 'z,w']]);
+    expect(parseCsv('a, b\n1,  2\n', { skipinitialspace: true })).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a,b;1,2;', { lineterminator: ';' })).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a,b\nNA,\n', { naValues: ['NA'] })).toEqual([['a', 'b'], [null, null]]);
+    expect(parseCsv('a,b\nNA,\n', { naValues: ['NA'], keepDefaultNa: false })).toEqual([['a', 'b'], [null, '']]);
   });
 
   it('names the line of an unclosed quote and of text after a closing quote', () => {

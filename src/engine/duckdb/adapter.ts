@@ -1,3 +1,5 @@
+import { insertSeedRows, readSeedFile, seedColumnDefs } from '../seed-file.js';
+import type { CsvSettings } from '../../util/csv.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely } from 'kysely';
 import { validateColumnType } from '../../util/column-types.js';
@@ -156,7 +158,16 @@ export class DuckDBAdapter implements EngineAdapter {
     return rows[0].table_type === 'VIEW' ? 'view' : 'table';
   }
 
-  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void> {
+  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void> {
+    if (csv) {
+      // DuckDB's reader has no counterpart for every csv_settings option: planner's parser reads the file.
+      const seed = readSeedFile(file, columns, csv);
+      await this.transaction(async () => {
+        await this.execute(`CREATE OR REPLACE TABLE ${quoteTable(name)} (${seedColumnDefs(seed)})`);
+        await insertSeedRows((sql, params) => this.query(sql, params), name, seed);
+      });
+      return;
+    }
     if (!columns?.length) {
       await this.execute(`CREATE OR REPLACE TABLE ${quoteTable(name)} AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true)`);
       return;

@@ -8,12 +8,12 @@ import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, postgresSettings } from './config.js';
 import { PostgresSession, sqlState } from './connection.js';
 import { postgresKyselyDialect } from './kysely-dialect.js';
-import { readSeedFile } from './seed-file.js';
+import { insertSeedRows, readSeedFile, seedColumnDefs } from '../seed-file.js';
+import type { CsvSettings } from '../../util/csv.js';
 
 /** PostgreSQL refuses `CREATE OR REPLACE VIEW` that drops, renames or retypes a column with these. */
 const VIEW_SHAPE_CHANGED = new Set(['42P16', '42804']);
 /** Bind parameters per INSERT stay well under PostgreSQL's 65,535. */
-const PARAMS_PER_INSERT = 30_000;
 
 const RELATIONS = `FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace`;
 
@@ -179,20 +179,12 @@ export class PostgresAdapter implements EngineAdapter {
    * table, so a killed load leaves no table at all. Values arrive as text and the server
    * casts them to the column types.
    */
-  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[]): Promise<void> {
-    const seed = readSeedFile(file, columns);
+  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void> {
+    const seed = readSeedFile(file, columns, csv);
     await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
       if (await this.objectType(name)) return;
-      const defs = seed.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`);
-      await this.execute(`CREATE TABLE ${quoteTable(name)} (${defs.join(', ')})`);
-      const width = seed.columns.length;
-      const perInsert = Math.max(1, Math.floor(PARAMS_PER_INSERT / width));
-      const into = `INSERT INTO ${quoteTable(name)} (${seed.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
-      for (let i = 0; i < seed.rows.length; i += perInsert) {
-        const batch = seed.rows.slice(i, i + perInsert);
-        const tuples = batch.map((_, r) => `(${seed.columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
-        await this.query(into + tuples.join(', '), batch.flat());
-      }
+      await this.execute(`CREATE TABLE ${quoteTable(name)} (${seedColumnDefs(seed)})`);
+      await insertSeedRows((sql, params) => this.query(sql, params), name, seed);
     });
   }
 

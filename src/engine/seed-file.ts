@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { InputError } from '../../errors.js';
-import { CsvError, parseCsv, type CsvField } from '../../util/csv.js';
-import { MAX_IDENTIFIER_BYTES, validateIdentifier } from '../../util/identifiers.js';
-import { validateColumnType } from '../../util/column-types.js';
+import { InputError } from '../errors.js';
+import type { CsvField, CsvSettings } from '../util/csv.js';
+import { MAX_IDENTIFIER_BYTES, quoteIdent, quoteTable, validateIdentifier, type TableName } from '../util/identifiers.js';
+import { checkDeclaredColumns, readSeedCsv } from '../util/seed-csv.js';
+import { validateColumnType } from '../util/column-types.js';
 
 /** A seed CSV ready to load: column names and types, and the data rows as text. */
 export interface SeedData {
@@ -12,28 +12,14 @@ export interface SeedData {
 
 /**
  * Reads a seed CSV for an engine that loads rows itself (PostgreSQL: COPY from a server
- * file needs superuser rights). The first line names the columns; types come from the
- * model's `columns` (matched by position, as DuckDB's COPY does) or are inferred.
+ * file needs superuser rights; DuckDB when csv_settings are given). The first line names
+ * the columns; types come from the model's `columns` (matched by position, as DuckDB's
+ * COPY does) or are inferred.
  */
-export function readSeedFile(file: string, declared?: { name: string; type: string }[]): SeedData {
-  let parsed: CsvField[][];
-  try {
-    parsed = parseCsv(readFileSync(file, 'utf8'));
-  } catch (err) {
-    if (err instanceof CsvError) throw new InputError(`seed file is not valid CSV: ${err.message}`, { location: { file, line: err.line }, code: 'invalid_seed' });
-    throw new InputError(`cannot read seed file: ${(err as Error).message}`, { location: { file }, code: 'invalid_seed' });
-  }
-  const [header, ...rows] = parsed;
-  if (!header) throw new InputError('seed file is empty: the first line must name the columns', { location: { file, line: 1 }, code: 'invalid_seed' });
-  rows.forEach((r, i) => {
-    if (r.length !== header.length) {
-      throw new InputError(`row has ${r.length} fields, the header names ${header.length}`, { location: { file, line: i + 2 }, code: 'invalid_seed' });
-    }
-  });
+export function readSeedFile(file: string, declared?: { name: string; type: string }[], settings?: CsvSettings): SeedData {
+  const { header, rows } = readSeedCsv(file, settings);
   if (declared?.length) {
-    if (declared.length !== header.length) {
-      throw new InputError(`the model declares ${declared.length} columns, the seed file has ${header.length}`, { location: { file, line: 1 }, code: 'invalid_seed' });
-    }
+    checkDeclaredColumns({ header, rows }, declared, file);
     return {
       columns: declared.map((c) => ({ name: validateIdentifier(c.name, 'column'), type: validateColumnType(c.type, c.name) })),
       rows,
@@ -75,4 +61,27 @@ export function inferType(values: readonly CsvField[]): string {
   if (all(TIMESTAMP)) return 'timestamp';
   if (all(BOOLEAN)) return 'boolean';
   return 'text';
+}
+
+/** Parameters per INSERT statement (PostgreSQL allows 65,535). */
+const PARAMS_PER_INSERT = 30_000;
+
+/**
+ * Inserts a seed's rows into its new table with batched, parameterized INSERTs; values
+ * arrive as text and the engine casts them to the column types.
+ */
+export async function insertSeedRows(query: (sql: string, params: unknown[]) => Promise<unknown>, table: TableName, seed: SeedData): Promise<void> {
+  const width = seed.columns.length;
+  const perInsert = Math.max(1, Math.floor(PARAMS_PER_INSERT / width));
+  const into = `INSERT INTO ${quoteTable(table)} (${seed.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+  for (let i = 0; i < seed.rows.length; i += perInsert) {
+    const batch = seed.rows.slice(i, i + perInsert);
+    const tuples = batch.map((_, r) => `(${seed.columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
+    await query(into + tuples.join(', '), batch.flat());
+  }
+}
+
+/** `CREATE TABLE` column definitions for a seed (names and types already checked). */
+export function seedColumnDefs(seed: SeedData): string {
+  return seed.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
 }
