@@ -10,13 +10,15 @@ describe('examples/macros', () => {
   it('plans with --auto-apply on DuckDB and holds the rows its README shows', async () => {
     p = new TempProject(join(ROOT, 'examples/macros'), ['models', 'seeds', 'macros', 'planner.config.ts']);
     const applied = await runCli(['plan', '--auto-apply', '--execution-time', '2024-03-05', '-p', p.dir]);
-    expect(applied.text).toContain('built 4 tables, updated 4 views');
+    expect(applied.text).toContain('built 6 tables, updated 6 views');
     expect(applied.code).toBe(0);
     const rows = await p.with(async (ctx) => ({
       customers: (await ctx.engine.query('SELECT * FROM analytics.customer_orders ORDER BY customer_id')).rows,
       paid: (await ctx.engine.query('SELECT order_id, amount_cents FROM analytics.paid_orders ORDER BY order_id')).rows,
       enriched: (await ctx.engine.query('SELECT * FROM analytics.orders_enriched ORDER BY order_id LIMIT 1')).rows,
       log: (await ctx.engine.query('SELECT * FROM ops.build_log')).rows,
+      byStatus: (await ctx.engine.query('SELECT (SELECT order_id FROM analytics.orders_refunded) AS refunded, (SELECT count(*) FROM analytics.orders_paid) AS paid')).rows,
+      comments: (await ctx.engine.query('SELECT schema_name, view_name, comment FROM duckdb_views() WHERE comment IS NOT NULL')).rows,
     }));
     const n = (v: unknown) => (v === null ? null : Number(v));
     expect(rows.customers.map((r) => [r.customer_id, r.paid_orders, r.refunded_orders, r.cancelled_orders, r.paid_cents, r.refunded_cents, r.cancelled_cents, r.large_orders].map(n))).toEqual([
@@ -30,6 +32,9 @@ describe('examples/macros', () => {
     expect(Object.keys(rows.enriched[0])).toEqual(['order_key', 'order_id', 'customer_id', 'status', 'amount', 'ordered_at', 'amount_cents']);
     expect(rows.enriched[0].order_key).toBe('49b8726dcc5680488fda6692ecd74598');
     expect(rows.log.map((r) => [r.model, r.stage, n(r.row_count)])).toEqual([['analytics.customer_orders', 'evaluating', 4]]);
+    // The blueprints: one view per status; the on-virtual-update statement: prod's view commented.
+    expect(rows.byStatus.map((r) => [n(r.refunded), n(r.paid)])).toEqual([[3, 6]]);
+    expect(rows.comments).toEqual([{ schema_name: 'analytics', view_name: 'customer_orders', comment: 'Orders per customer and status; see examples/macros' }]);
 
     // A config variable changes no file: the plan shows the diff of the SQL after expansion.
     p.edit('planner.config.ts', 'min_amount: 50', 'min_amount: 100');

@@ -24,3 +24,8 @@ GROUP BY customer_id;
   @runtime_stage = 'evaluating',
   INSERT INTO ops.build_log SELECT 'analytics.customer_orders', @runtime_stage, COUNT(*) FROM @this_model
 );
+
+-- Once the environment's views are swapped: @this_model is this environment's view.
+ON_VIRTUAL_UPDATE_BEGIN;
+COMMENT ON VIEW @this_model IS 'Orders per customer and status; see examples/macros';
+ON_VIRTUAL_UPDATE_END;
