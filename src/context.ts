@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config/types.js';
 import { ConflictError, EngineError, InputError } from './errors.js';
 import { assertApproved } from './governance/approvals.js';
 import { environmentMasks, throughMaskingViews, withMasks } from './governance/masking.js';
+import { sampledProject } from './governance/sampling.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
@@ -194,7 +195,7 @@ export class Context {
       throw new InputError('--changed-only and --include-unmodified contradict each other: pick one', { code: 'invalid_option' });
     }
     const changedOnly = options.includeUnmodified ? false : options.changedOnly ?? this.settings(environment).changedOnly;
-    let project = await this.loadProject(environment);
+    let project = sampledProject(await this.loadProject(environment), this.settings(environment));
     validateProjectAudits(project, this.config.projectDir);
     assertModelGateways(project, this.gatewayName);
     await this.assertExternalTablesExist(project);

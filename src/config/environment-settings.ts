@@ -18,6 +18,8 @@ export interface EnvironmentSettings {
   allowSelfApproval: boolean;
   /** Its views apply the config's column masks. */
   sanitized: boolean;
+  /** Its models read samples of their SEED and EXTERNAL sources, or null. */
+  sample: { rows: number } | null;
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -44,6 +46,7 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     requireApproval: entry?.requireApproval ?? false,
     allowSelfApproval: entry?.allowSelfApproval ?? false,
     sanitized: entry?.sanitized ?? false,
+    sample: entry?.sample ?? null,
   };
 }
 

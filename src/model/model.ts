@@ -158,6 +158,11 @@ export interface QueryShape {
   columns?: string[] | null;
 }
 
+/** How a sampled environment reads its sources (`environments.<name>.sample`). */
+export interface SampleSpec {
+  rows: number;
+}
+
 /** A model after its query is parsed: dependencies known, AST hashed. */
 export interface Model extends ModelDefinition {
   /** Names of the models this one reads from. */
@@ -172,6 +177,12 @@ export interface Model extends ModelDefinition {
   variables: Record<string, unknown>;
   /** Content hash of a SEED's file. */
   seedHash?: string;
+  /**
+   * Set in a sampled environment for models that read a SEED or EXTERNAL model: they read
+   * at most this many rows of each (chosen by the hash of its grain). In the data hash, so
+   * a table built from samples is a version of its own, never one an unsampled environment reads.
+   */
+  sample?: SampleSpec;
   /** Statements around the query (macros expanded; runtime variables filled in when they run). */
   statements?: ModelStatements;
 }

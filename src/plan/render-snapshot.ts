@@ -25,18 +25,35 @@ export function renderSnapshot(
       const parent = isOwnReference(m, ref) ? snapshot : parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
       if (!parent) return undefined;
       const reference = kindStrategy(parent.model.kind).reference;
-      if (reference === 'as-written') return undefined;
+      if (reference === 'as-written') {
+        if (!m.sample || !SAMPLED_KINDS.has(parent.model.kind.name)) return undefined;
+        const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table)}`;
+        return `(${sampleQuery(quoteTable({ schema: ref.schema, table: ref.table }), parent.model.grain, m.sample.rows)})${alias}`;
+      }
       // Without an alias the model's own table name stays the qualifier, as SQLMesh keeps
       // it: `orders.id` and @STAR's `"orders"."id"` read the physical table.
       // (Not where two unaliased references share a table name: DuckDB reads `a.t, b.t`.)
       const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
       if (reference === 'inline') return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
       const unique = unaliased.filter((t) => t === ref.table.toLowerCase()).length === 1;
+      if (m.sample && SAMPLED_KINDS.has(parent.model.kind.name)) return `(${sampleQuery(quoteTable(parent.physical), parent.model.grain, m.sample.rows)})${alias}`;
       return `${quoteTable(parent.physical)}${unique ? alias : ''}`;
     },
     times,
     quoteTable(snapshot.physical),
   );
+}
+
+/** The sources a sampled environment's models read through a sample. */
+const SAMPLED_KINDS = new Set(['SEED', 'EXTERNAL']);
+
+/**
+ * At most `rows` rows of `table`, the same ones every time: those whose grain hashes
+ * lowest (the first rows as stored when the source has no grain). Both engines read it.
+ */
+function sampleQuery(table: string, grain: readonly string[], rows: number): string {
+  const key = grain.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(` || '|' || `);
+  return `SELECT * FROM ${table}${key ? ` ORDER BY md5(${key})` : ''} LIMIT ${Math.floor(rows)}`;
 }
 
 /**

@@ -26,6 +26,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       // query that reads @start_*; elsewhere it is scheduling.
       start: model.kind.name.startsWith('INCREMENTAL') || model.macros.some((m) => m.name.startsWith('start_')) ? model.start ?? null : null,
       externals: model.externals,
+      // Only in sampled environments: everywhere else fingerprints stay as they were.
+      ...(model.sample ? { sample: model.sample } : {}),
       // Left out when none is written, so models without them keep their fingerprints.
       properties: nonEmpty(pick(model.properties, DATA_PROPERTIES)),
       // Statements before and after the query change what a build does (SQLMesh: data hash).

@@ -35,6 +35,7 @@ export function snapshotModel(model: Model): SnapshotModel {
     statements: model.statements,
     externals: model.externals,
     properties: model.properties,
+    ...(model.sample ? { sample: model.sample } : {}),
   };
 }
 

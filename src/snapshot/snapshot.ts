@@ -22,7 +22,7 @@ export type SnapshotModel = Pick<
   Model,
   | 'name' | 'schema' | 'table' | 'file' | 'kind' | 'dialect' | 'cron' | 'start' | 'grain' | 'owner' | 'description'
   | 'tags' | 'columns' | 'audits' | 'forwardOnly' | 'query' | 'source' | 'references' | 'macros' | 'shape'
-  | 'variables' | 'seedHash' | 'properties' | 'statements'
+  | 'variables' | 'seedHash' | 'properties' | 'statements' | 'sample'
 > & {
   /** SEED only: the CSV path relative to the project. */
   seedPath?: string;
