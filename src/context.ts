@@ -361,13 +361,15 @@ export class Context {
     const environment = saved.plan.environment;
     validateEnvironmentName(environment);
     await assertApproved(this.state, saved, this.settings(environment));
-    if ((await this.state.getEnvironment(environment))?.planId === saved.plan.id) {
+    const stored = await this.state.getEnvironment(environment);
+    if (stored?.planId === saved.plan.id) {
       return { plan: saved.plan, result: { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true } };
     }
+    // Stale first: a file made before the environment moved is stale whatever planning it
+    // again would say (for a protected environment, the revert guard would speak first).
+    if ((stored?.planId ?? null) !== saved.plan.expectedPlanId) throw stalePlan(environment, stored?.planId ?? null);
     const derived = await this.plan(environment, saved.options);
-    if (derived.expectedPlanId !== saved.plan.expectedPlanId) {
-      throw new ConflictError(`environment '${environment}' changed since this plan was made; plan is stale, plan again; nothing was done`, { code: 'stale_plan' });
-    }
+    if (derived.expectedPlanId !== saved.plan.expectedPlanId) throw stalePlan(environment, derived.expectedPlanId);
     const differences = planDifferences(saved.plan, derived);
     if (differences.length) {
       const shown = differences.slice(0, 5).join('; ') + (differences.length > 5 ? `; and ${differences.length - 5} more` : '');
@@ -485,6 +487,11 @@ function notBuiltYet(model: string): InputError {
     code: 'not_built',
     hint: '`planner plan --auto-apply` builds prod (or `planner plan dev` and query it with --env dev); SQL that reads no model runs now',
   });
+}
+
+/** A saved plan made against another state of its environment than the one in state now. */
+function stalePlan(environment: string, now: string | null): ConflictError {
+  return new ConflictError(`environment '${environment}' changed since this plan was made (now at plan ${now ?? 'none'}); plan is stale, plan again; nothing was done`, { code: 'stale_plan' });
 }
 
 /** The revert guard's refusal: each model, the plan that replaced its local definition, and when. */

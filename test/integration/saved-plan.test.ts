@@ -127,3 +127,36 @@ for (const engine of engineCases(server)) {
     });
   });
 }
+
+describe('a saved plan for a protected prod that moved on (DuckDB)', () => {
+  let env: EngineProject;
+  beforeEach(async () => {
+    env = await engineCases(server)[0].setup();
+  });
+  afterEach(() => env.cleanup());
+
+  it('is refused as stale (exit 1) before the revert guard speaks, doing nothing', async () => {
+    const bobEdit = ['GROUP BY order_date', 'GROUP BY order_date\nHAVING COUNT(*) > 0'] as const;
+    const aliceEdit = [/GROUP BY/, "WHERE o.status = 'completed'\nGROUP BY"] as const;
+    await env.project.planAndApply('prod');
+    // Bob saves his change for prod; then Alice's change reaches prod first.
+    env.project.edit('models/analytics/daily_revenue.sql', ...bobEdit);
+    const file = env.project.path('bob-prod.json');
+    expect((await run(['plan', 'prod', '--out', file, '-p', env.project.dir])).code).toBe(0);
+    env.project.edit('models/analytics/daily_revenue.sql', bobEdit[1], bobEdit[0]);
+    const beforeAlice = env.project.read('models/analytics/order_totals.sql');
+    env.project.edit('models/analytics/order_totals.sql', ...aliceEdit);
+    const alice = await env.project.planAndApply('prod');
+    // Bob's checkout again: his change, and the order_totals prod replaced.
+    env.project.write('models/analytics/order_totals.sql', beforeAlice);
+    env.project.edit('models/analytics/daily_revenue.sql', ...bobEdit);
+    const before = await env.objects();
+
+    const stale = await run(['apply', file, '-p', env.project.dir]);
+    expect(stale.code).toBe(1);
+    expect(stale.text).toContain(`environment 'prod' changed since this plan was made (now at plan ${alice.plan.id}); plan is stale, plan again`);
+    expect(stale.text).not.toContain('refusing to put back');
+    expect(await env.objects()).toEqual(before);
+    expect((await env.project.with((ctx) => ctx.state.getEnvironment('prod')))?.planId).toBe(alice.plan.id);
+  });
+});
