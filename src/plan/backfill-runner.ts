@@ -53,7 +53,7 @@ export async function backfillSnapshot(snapshot: Snapshot, work: SnapshotBackfil
   }
   let done: Interval[] = [];
   if (!tableBuilt) {
-    if (kindStrategy(snapshot.model.kind).intervals?.buildsWholeInOneStatement && work.batches.length === 1) return buildWhole(snapshot, work.batches[0], deps);
+    if (buildsWhole(snapshot, work)) return buildWhole(snapshot, work.batches[0], deps);
     await buildSnapshot(snapshot, deps.parentOf, { engine, projectDir: deps.projectDir }, deps.now());
     await state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: (deps.clock ?? deps.now)().getTime() });
   } else {
@@ -127,17 +127,7 @@ export async function withTableTurn<T>(
 async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: BackfillDeps): Promise<BackfillOutcome> {
   const started = Date.now();
   deps.reporter.batchStarted?.(snapshot, 0, 1, batch);
-  const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
-  const ops = deps.engine.ops;
-  const build = async () => {
-    // State says this version is not built, and we hold its table: anything there is a
-    // leftover of a killed run, never kept (it may hold an older day's data).
-    await ops.dropTable(snapshot.physical);
-    await runStatements(snapshot, 'pre', deps, times, 'evaluating');
-    await ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
-    await runStatements(snapshot, 'post', deps, times, 'evaluating');
-    await deps.afterBatch?.(snapshot, batch);
-  };
+  const build = () => buildWholeTable(snapshot, batch, deps);
   const record = async () => {
     await deps.state.recordBuilt({ name: snapshot.name, version: snapshot.version, ...snapshot.physical, builtAt: (deps.clock ?? deps.now)().getTime() });
     // Stale intervals of a dropped table were forgotten before the build: none to merge.
@@ -155,7 +145,27 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
     await record();
   }
   await (deps.crashPoints ?? NO_CRASH_POINTS).reach('after-batch');
-  const rows = deps.reporter.batchFinished ? await ops.countRows(snapshot.physical) : undefined;
+  const rows = deps.reporter.batchFinished ? await deps.engine.ops.countRows(snapshot.physical) : undefined;
   deps.reporter.batchFinished?.(snapshot, 0, 1, batch, rows, Date.now() - started);
   return { batches: 1, intervals: batch.intervals, rows };
+}
+
+/**
+ * The statements of a whole build (run them in a transaction): replaces any leftover,
+ * creates the table from the query between the model's statements, and audits it.
+ */
+export async function buildWholeTable(snapshot: Snapshot, batch: BackfillBatch, deps: Pick<BackfillDeps, 'engine' | 'parentOf' | 'now' | 'afterBatch'>): Promise<void> {
+  const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
+  // State says this version is not built, and we hold its table: anything there is a
+  // leftover of a killed run, never kept (it may hold an older day's data).
+  await deps.engine.ops.dropTable(snapshot.physical);
+  await runStatements(snapshot, 'pre', deps, times, 'evaluating');
+  await deps.engine.ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
+  await runStatements(snapshot, 'post', deps, times, 'evaluating');
+  await deps.afterBatch?.(snapshot, batch);
+}
+
+/** Whether a table not built yet is built whole by one CREATE TABLE AS (`buildWhole`). */
+export function buildsWhole(snapshot: Snapshot, work: SnapshotBackfill): boolean {
+  return Boolean(kindStrategy(snapshot.model.kind).intervals?.buildsWholeInOneStatement) && work.batches.length === 1;
 }

@@ -3,7 +3,9 @@
  * (throw `InjectedFailure`) when an apply reaches a point: `<point>` at its first time,
  * `<point>:<n>` at its n-th. Points are named after the last thing done:
  * `after-snapshots`, `after-build`, `after-record-built`, `mid-promotion`,
- * `before-commit`, `after-commit`, `after-batch`. One `CrashPoints` serves one context
+ * `before-commit`, `after-commit`, `after-batch`. Builds committed in groups (plan/build-group.ts)
+ * reach `after-build` per model, inside the group's transaction, and `after-record-built`
+ * once per group, after its commit. One `CrashPoints` serves one context
  * (ContextOptions.crashPoints) and counts its own hits: no state is shared between runs.
  */
 export interface CrashPointSpec {

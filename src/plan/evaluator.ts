@@ -8,6 +8,7 @@ import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audit
 import { buildSnapshot } from './build-snapshot.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
 import { maskedViewQuery } from '../governance/masking.js';
+import { buildGroup, GROUP_SIZE, groupable, type GroupedBuild } from './build-group.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { ForwardOnlyMigrations } from './forward-only.js';
@@ -88,15 +89,31 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     afterBatch: batchAuditor(audits, now),
     crashPoints: points,
   };
+  // Where one process holds the database and state shares its transactions (DuckDB),
+  // consecutive simple builds commit in groups: one commit per group, not per model.
+  const grouping = backfillDeps.atomic && !engine.locks;
+  let group: GroupedBuild[] = [];
+  const groupDeps = { ...backfillDeps, audits, total: builds.length, maxBuildMinutes: deps.maxBuildMinutes };
+  const flush = async () => {
+    const done = group;
+    group = [];
+    await buildGroup(done, groupDeps);
+  };
   for (const [i, id] of builds.entries()) {
     const snapshot = plan.snapshots[id];
+    const work = plan.backfill?.[id];
+    const builtBefore = recorded.has(builtKey(snapshot.name, snapshot.version));
+    if (grouping && groupable(work, builtBefore, snapshot)) {
+      group.push({ snapshot, index: i, work });
+      if (group.length >= GROUP_SIZE) await flush();
+      continue;
+    }
+    await flush();
     reporter.buildStarted?.(snapshot, i, builds.length);
     const started = Date.now();
-    const work = plan.backfill?.[id];
     if (work) {
       // Another environment may be filling the same version right now: take turns on the
       // table, and read what is recorded only once it is ours, so no interval is written twice.
-      const builtBefore = recorded.has(builtKey(snapshot.name, snapshot.version));
       await withBuildTimeLimit(snapshot, engine, deps.maxBuildMinutes, () =>
         withTableTurn(snapshot, deps, `planner apply ${plan.id} pid ${process.pid}`, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built)),
       );
@@ -117,6 +134,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     await crashPoint('after-record-built');
     reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
   }
+  await flush();
   await migrations.applyDeferred(now());
 
   const before = await state.getEnvironment(plan.environment);

@@ -8,6 +8,8 @@ import { assertKnownStateVersion } from './state-guard.js';
 import { builtKey, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
+/** Rows per multi-row INSERT: far below PostgreSQL's 65,535 parameters at five columns a row. */
+const ROWS_PER_INSERT = 500;
 
 /**
  * State in SQL tables of its own schema, through kysely: one implementation for every
@@ -161,12 +163,7 @@ export class SqlStateStore implements StateStore {
   async addIntervals(name: string, version: string, intervals: readonly Interval[], options: { fresh?: boolean } = {}): Promise<void> {
     const added = mergeIntervals(intervals);
     if (!added.length) return;
-    if (options.fresh) {
-      // The table was just built whole: whatever was recorded for this version no longer holds.
-      await this.db.deleteFrom('intervals').where('name', '=', name).where('version', '=', version).execute();
-      await this.db.insertInto('intervals').values(added.map((i) => ({ name, version, start_ms: i.start, end_ms: i.end }))).execute();
-      return;
-    }
+    if (options.fresh) return this.addFreshIntervals([{ name, version, intervals: added }]);
     // Rows touching the span are replaced by their union with the new ranges.
     const touching = await this.intervalRows(name, version, added[0].start, added[added.length - 1].end, true);
     await this.replaceIntervalRows(name, version, touching, mergeIntervals([...touching, ...added]));
@@ -234,6 +231,34 @@ export class SqlStateStore implements StateStore {
           .where((eb) => eb.not(eb.exists(eb.selectFrom('physical_tables').select('name').where('name', '=', values.name).where('version', '=', values.version)))),
       )
       .execute();
+  }
+
+  async recordBuiltTables(tables: readonly PhysicalTableRecord[]): Promise<void> {
+    const keyed = new Map(tables.map((t) => [builtKey(t.name, t.version), t]));
+    if (this.singleWriter) {
+      // No other writer: what is recorded now stays so until we write, so one read tells
+      // which rows to insert, without DuckDB's costly conflict handling.
+      for (const key of (await this.getBuiltTables([...keyed.keys()])).keys()) keyed.delete(key);
+    }
+    const rows = [...keyed.values()].map((t) => ({ name: t.name, version: t.version, schema_name: t.schema, table_name: t.table, built_at: t.builtAt }));
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const insert = this.db.insertInto('physical_tables').values(rows.slice(i, i + ROWS_PER_INSERT));
+      if (this.singleWriter) await insert.execute();
+      else await insert.onConflict((oc) => oc.columns(['name', 'version']).doNothing()).execute();
+    }
+  }
+
+  async addFreshIntervals(entries: readonly { name: string; version: string; intervals: readonly Interval[] }[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
+      const chunk = entries.slice(i, i + ROWS_PER_INSERT);
+      // The versions' tables were just built whole: whatever was recorded for them no longer holds.
+      await this.db
+        .deleteFrom('intervals')
+        .where((eb) => eb.or(chunk.map((e) => eb.and([eb('name', '=', e.name), eb('version', '=', e.version)]))))
+        .execute();
+      const rows = chunk.flatMap((e) => mergeIntervals(e.intervals).map((iv) => ({ name: e.name, version: e.version, start_ms: iv.start, end_ms: iv.end })));
+      if (rows.length) await this.db.insertInto('intervals').values(rows).execute();
+    }
   }
 
   async setEnvironment(env: EnvironmentRecord, expectedPlanId: string | null): Promise<void> {

@@ -103,11 +103,21 @@ export interface StateStore extends StateReader {
   insertSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
   recordBuilt(table: PhysicalTableRecord): Promise<void>;
   /**
+   * Records several built tables at once (those recorded already are kept as they are).
+   * Several statements: wrap in the engine's transaction with the builds it records.
+   */
+  recordBuiltTables(tables: readonly PhysicalTableRecord[]): Promise<void>;
+  /**
    * Records computed intervals of a version, merged with the adjacent ones it has. Several
    * statements: wrap in the engine's transaction to make it atomic with the batch it records.
    * `fresh`: the version's table was just built whole: these intervals replace all recorded.
    */
   addIntervals(name: string, version: string, intervals: readonly Interval[], options?: { fresh?: boolean }): Promise<void>;
+  /**
+   * `addIntervals(..., { fresh: true })` for several versions at once, in two statements
+   * per chunk: each version's tables were just built whole. Wrap in the engine's transaction.
+   */
+  addFreshIntervals(entries: readonly { name: string; version: string; intervals: readonly Interval[] }[]): Promise<void>;
   /** Forgets intervals of a version (restatement), splitting the rows they cut. Several statements. */
   removeIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
   /** Forgets every interval of these versions (their tables were dropped). */
