@@ -37,8 +37,8 @@ export interface HeldLock {
 }
 
 /**
- * Named locks between processes (PostgreSQL: advisory locks, each on a connection of its
- * own, so a killed holder's lock goes with its connection). `label` says who holds a lock.
+ * Named locks between processes (PostgreSQL: advisory locks on one connection of the
+ * engine's own, so a killed holder's locks go with its connection). `label` says who holds a lock.
  */
 export interface EngineLocks {
   /** Takes `key` without waiting; when another process holds it, says who (its label, if known). */

@@ -231,6 +231,7 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   async close(): Promise<void> {
+    await this.locks.close();
     await this.session.close();
   }
 

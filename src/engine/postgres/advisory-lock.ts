@@ -7,22 +7,46 @@ import { connectError } from './connection.js';
 /** PostgreSQL's limit on `application_name` (NAMEDATALEN - 1), printable ASCII only. */
 const MAX_LABEL = 63;
 
+/** One lock held by this process: its mode, for the in-process queue of its key. */
+interface LocalHold {
+  shared: boolean;
+}
+
 /**
- * Session advisory locks, each on a connection of its own opened for it. The holder's
- * label is the connection's `application_name`, so a process that fails to take a lock
- * can name who holds it (pg_locks joined with pg_stat_activity, visible to every role);
- * and when a holder dies its connection closes and the server frees the lock: a killed
+ * Session advisory locks, all on one connection of their own per engine (opened at the
+ * first lock, closed with the engine): an apply takes and releases a lock per table it
+ * fills, and a new connection for each cost more than the table on small models. The
+ * connection's `application_name` is the label of the first lock it took while holding
+ * none (an apply's environment lock), so a process that fails to take a lock can name who
+ * holds it (pg_locks joined with pg_stat_activity, visible to every role); and when a
+ * holder dies its connection closes and the server frees every lock it held: a killed
  * apply never leaves a lock behind.
+ *
+ * A session's own advisory locks never conflict with each other, so holders in this
+ * process queue here first: an exclusive lock waits for every local holder of its key, a
+ * shared one for a local exclusive holder, and a tryLock a local holder refuses. Waits on
+ * other processes block the connection: one command takes its locks one after another.
  */
 export class AdvisoryLocks implements EngineLocks {
+  private client?: Promise<pg.Client>;
+  /** The connected lock connection, once `client` resolved. */
+  private current?: pg.Client;
+  private label?: string;
+  /** Locks this engine holds, by key, and who waits for them in this process. */
+  private readonly holds = new Map<string, { holders: LocalHold[]; labels: string[]; waiters: (() => void)[] }>();
+  private closed = false;
+
   constructor(private readonly settings: PostgresSettings) {}
 
   async tryLock(key: string, label: string): Promise<{ lock: HeldLock } | { heldBy: string | null }> {
+    const local = this.holds.get(key);
+    if (local?.holders.length) return { heldBy: local.labels[0] ?? null };
+    const hold = this.hold(key, { shared: false }, label);
     const id = advisoryKey(key);
-    const client = await this.connect(label);
     try {
+      const client = await this.session(label);
       const { rows } = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [id.key]);
-      if (rows[0].ok) return { lock: held(client) };
+      if (rows[0].ok) return { lock: this.held(key, hold, 'pg_advisory_unlock') };
       const holder = await client.query(
         `SELECT a.application_name FROM pg_locks AS l LEFT JOIN pg_stat_activity AS a ON a.pid = l.pid
           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
@@ -30,49 +54,121 @@ export class AdvisoryLocks implements EngineLocks {
             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [id.classid, id.objid],
       );
-      await client.end().catch(() => undefined);
+      this.forget(key, hold);
       return { heldBy: holder.rows[0]?.application_name ?? null };
     } catch (err) {
-      await client.end().catch(() => undefined);
+      this.forget(key, hold);
       throw err;
     }
   }
 
   async lock(key: string, label: string, options: { shared?: boolean } = {}): Promise<HeldLock> {
-    const client = await this.connect(label);
+    const shared = Boolean(options.shared);
+    // Wait for local holders this lock conflicts with: the server would let them share it.
+    for (;;) {
+      const local = this.holds.get(key);
+      if (!local?.holders.some((h) => !shared || !h.shared)) break;
+      await new Promise<void>((resolve) => local.waiters.push(resolve));
+    }
+    const hold = this.hold(key, { shared }, label);
     try {
-      await client.query(options.shared ? 'SELECT pg_advisory_lock_shared($1::bigint)' : 'SELECT pg_advisory_lock($1::bigint)', [advisoryKey(key).key]);
-      return held(client);
+      const client = await this.session(label);
+      await client.query(shared ? 'SELECT pg_advisory_lock_shared($1::bigint)' : 'SELECT pg_advisory_lock($1::bigint)', [advisoryKey(key).key]);
+      return this.held(key, hold, shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock');
     } catch (err) {
-      await client.end().catch(() => undefined);
+      this.forget(key, hold);
       throw err;
     }
   }
 
+  /** Closes the lock connection: the server frees whatever it still holds. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    if (client) await (await client.catch(() => undefined))?.end().catch(() => undefined);
+  }
+
+  private hold(key: string, hold: LocalHold, label: string): LocalHold {
+    const entry = this.holds.get(key) ?? { holders: [], labels: [], waiters: [] };
+    entry.holders.push(hold);
+    entry.labels.push(label);
+    this.holds.set(key, entry);
+    return hold;
+  }
+
+  private forget(key: string, hold: LocalHold): void {
+    const entry = this.holds.get(key);
+    if (!entry) return;
+    const i = entry.holders.indexOf(hold);
+    if (i >= 0) {
+      entry.holders.splice(i, 1);
+      entry.labels.splice(i, 1);
+    }
+    for (const wake of entry.waiters.splice(0)) wake();
+    if (!entry.holders.length && !entry.waiters.length) this.holds.delete(key);
+  }
+
+  private held(key: string, hold: LocalHold, unlock: 'pg_advisory_unlock' | 'pg_advisory_unlock_shared'): HeldLock {
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          // A connection that dropped took its locks with it: nothing to undo then.
+          const client = await this.client?.catch(() => undefined);
+          await client?.query(`SELECT ${unlock}($1::bigint)`, [advisoryKey(key).key]).catch(() => undefined);
+        } finally {
+          this.forget(key, hold);
+        }
+      },
+    };
+  }
+
+  /** The lock connection, labelled for this lock when it holds no other. */
+  private async session(label: string): Promise<pg.Client> {
+    if (this.closed) throw new Error('advisory locks used after the engine was closed');
+    const wanted = toLabel(label);
+    if (!this.client) {
+      this.label = wanted;
+      const connecting = this.connect(wanted);
+      this.client = connecting;
+      connecting.catch(() => {
+        if (this.client === connecting) this.client = undefined;
+      });
+      return connecting;
+    }
+    const client = await this.client;
+    const holding = [...this.holds.values()].reduce((n, e) => n + e.holders.length, 0) > 1;
+    if (!holding && this.label !== wanted) {
+      await client.query(`SELECT set_config('application_name', $1, false)`, [wanted]);
+      this.label = wanted;
+    }
+    return client;
+  }
+
   private async connect(label: string): Promise<pg.Client> {
-    const client = new pg.Client({ ...this.settings.connection, application_name: toLabel(label) });
-    // A lock connection that drops must not crash the process; its lock is gone with it.
-    client.on('error', () => undefined);
+    const client = new pg.Client({ ...this.settings.connection, application_name: label });
+    // A lock connection that drops must not crash the process; its locks are gone with it,
+    // and the next lock opens a new one.
+    const gone = () => {
+      if (this.current === client) {
+        this.current = undefined;
+        this.client = undefined;
+      }
+    };
+    client.on('error', gone);
+    client.on('end', gone);
     try {
       await client.connect();
     } catch (err) {
       await client.end().catch(() => undefined);
       throw connectError(this.settings, err);
     }
+    this.current = client;
     return client;
   }
-}
-
-function held(client: pg.Client): HeldLock {
-  let released = false;
-  return {
-    async release() {
-      if (released) return;
-      released = true;
-      // Closing the session frees its advisory locks.
-      await client.end().catch(() => undefined);
-    },
-  };
 }
 
 /**
