@@ -1,5 +1,7 @@
 import { MacroError, MacroEvaluator, sourceOffset, type Edit, type MacroContext } from './evaluator.js';
+import { renderJinjaBlocks } from './jinja.js';
 import { RUNTIME_VARIABLES } from './runtime-variables.js';
+import { valueSql } from './values.js';
 import { isWord, splitTokens, tokenize, TokenError, trimTokens, type Token } from './tokens.js';
 
 /** The statements of a model file after its header, with macros expanded. */
@@ -29,6 +31,21 @@ const STATEMENT_MACROS = new Set(['def', 'if']);
  * before the query apply to it and to the statements after it.
  */
 export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
+  const blueprint = Object.fromEntries(Object.entries(ctx.blueprint ?? {}).map(([k, v]) => [k, valueSql(v).replace(/^'(.*)'$/s, '$1')]));
+  const jinja = renderJinjaBlocks(text, { variables: ctx.variables, blueprint, onVariable: ctx.onVariable });
+  if (jinja.text === text) return expandStatements(text, ctx);
+  // Offsets in the rendered text map back to the file: inside a block, to its BEGIN line.
+  try {
+    const result = expandStatements(jinja.text, ctx);
+    const inner = result.sourceOffset;
+    return { ...result, queryStart: jinja.toSource(result.queryStart), sourceOffset: (o) => jinja.toSource(inner(o)), changed: true };
+  } catch (err) {
+    if (err instanceof MacroError) throw new MacroError(err.message, jinja.toSource(err.offset), err.file);
+    throw err;
+  }
+}
+
+function expandStatements(text: string, ctx: MacroContext): ExpandedModel {
   let tokens: Token[];
   try {
     tokens = tokenize(text);
@@ -44,7 +61,8 @@ export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   let queryIndex = statements.findIndex((st, i) => !virtual.inside(i) && isQuery(st));
   statements.forEach((st, i) => {
     if (st[0].type === 'word' && /^JINJA_(QUERY_BEGIN|STATEMENT_BEGIN|END)$/i.test(st[0].text)) {
-      throw new MacroError(`${st[0].text.toUpperCase()}: Jinja blocks are not supported by planner; write the model with SQLMesh macros (@IF, @EACH, @DEF) or TypeScript macros in macros/*.ts`, st[0].start);
+      // Whole blocks were rendered (jinja.ts): what is left is a marker without its pair.
+      throw new MacroError(`${st[0].text.toUpperCase()} without its pair: a Jinja block is JINJA_QUERY_BEGIN; (or JINJA_STATEMENT_BEGIN;) ... JINJA_END; each on a line of its own`, st[0].start);
     }
     if (i === virtual.begin || i === virtual.end) return;
     if (virtual.inside(i)) {

@@ -156,6 +156,23 @@ for (const engine of engineCases(server)) {
       expect(rows.map((r) => [r.label, Number(r.n), Number(r.cap)])).toEqual([['North', 2, 20], ['South', 4, 40]]);
     });
 
+    it('Jinja blocks render with nunjucks: the query and the statements after it', async () => {
+      e.project.write('models/j.sql', [
+        'MODEL (name core.j, kind FULL);',
+        'JINJA_QUERY_BEGIN;',
+        "SELECT {% for i in range(1, 4) %}{{ i * var('factor', 1) }} AS c{{ i }}{% if not loop.last %}, {% endif %}{% endfor %}, '{{ execution_ds }}' AS ran",
+        'JINJA_END;',
+        'JINJA_STATEMENT_BEGIN;',
+        "{% for t in ['one', 'two'] %}CREATE TABLE IF NOT EXISTS public_{{ t }} AS SELECT c3 FROM {{ this_model }};{% endfor %}",
+        'JINJA_END;',
+      ].join('\n'));
+      e.project.edit('planner.config.ts', /\n};\n$/, '\n  variables: { factor: 10 },\n};\n');
+      await e.project.planAndApply('prod');
+      const rows = await e.sql('SELECT c1, c2, c3, ran FROM core.j');
+      expect(rows.map((r) => [Number(r.c1), Number(r.c2), Number(r.c3), typeof r.ran === 'string' || r.ran instanceof Date])).toEqual([[10, 20, 30, true]]);
+      for (const t of ['public_one', 'public_two']) expect((await e.sql(`SELECT c3 FROM ${t}`)).map((r) => Number(r.c3))).toEqual([30]);
+    });
+
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
       e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
       await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);

@@ -70,7 +70,7 @@ describe('macros in model files', () => {
     expect(changed.get('s.orders')!.id).toBe(before.get('s.orders')!.id);
   });
 
-  it('keeps statements around the query in the data hash, on-virtual-update statements in the metadata hash; refuses Jinja blocks by name', async () => {
+  it('keeps statements around the query in the data hash, on-virtual-update statements in the metadata hash; an unclosed Jinja block is refused', async () => {
     const model = (post: string) => ({
       'models/a.sql': `MODEL (name s.a, kind FULL);\n@DEF(n, 3);\nSET threads = 2;\nSELECT @n AS x;\n${post};`,
     });
@@ -93,8 +93,8 @@ describe('macros in model files', () => {
     expect(unclosed.location).toMatchObject({ line: 3, column: 1 });
     const stray = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_END;' });
     expect(stray.message).toMatch(/^ON_VIRTUAL_UPDATE_END without an ON_VIRTUAL_UPDATE_BEGIN/);
-    const jinja = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nJINJA_QUERY_BEGIN;\nSELECT 1\nJINJA_END;' });
-    expect(jinja.message).toMatch(/^JINJA_QUERY_BEGIN: Jinja blocks are not supported by planner/);
+    const jinja = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nJINJA_QUERY_BEGIN;\nSELECT 1' });
+    expect(jinja.message).toMatch(/^JINJA_QUERY_BEGIN without its pair/);
   });
 
   it('blueprints: one file defines a model per entry, its name and query written with the entry\'s variables', async () => {
@@ -123,6 +123,38 @@ describe('macros in model files', () => {
     // Offsets stay the file's: a bad query in a blueprint model is reported where it is written.
     const bad = await loadError({ 'models/orders.sql': file.replace('FROM raw', 'FROM FROM raw') });
     expect(bad.location).toMatchObject({ line: 6 });
+  });
+
+  it('renders Jinja blocks with nunjucks before parsing: the rendered SQL is what is fingerprinted; runtime variables stay for each batch', async () => {
+    const file = (limit: string) => [
+      'MODEL (name s.j, kind INCREMENTAL_BY_TIME_RANGE (time_column d));',
+      'JINJA_STATEMENT_BEGIN;',
+      "{% for t in ['a', 'b'] %}CREATE TEMP TABLE tmp_{{ t }} AS SELECT 1 AS x;{% endfor %}",
+      'JINJA_END;',
+      'JINJA_QUERY_BEGIN;',
+      "{% set cols = ['id', 'amount'] %}",
+      'SELECT {% for c in cols %}{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}, d',
+      "FROM s.orders WHERE d BETWEEN '{{ start_ds }}' AND '{{ end_ds }}'{% if var('limit_rows', 0) > 0 %} LIMIT {{ var('limit_rows') }}{% endif %}",
+      'JINJA_END;',
+      limit,
+    ].join('\n');
+    const load = (limit: string, variables = {}) => projects.load({ 'models/orders.sql': 'MODEL (name s.orders, kind FULL);\nSELECT 1 AS id, 2 AS amount, DATE \'2024-01-01\' AS d', 'models/j.sql': file(limit) }, variables);
+    const j = (await load('')).models.get('s.j')!;
+    expect(j.query).toBe('SELECT id, amount, d\nFROM s.orders WHERE d BETWEEN @start_ds AND @end_ds');
+    expect(j.statements?.pre).toEqual(['CREATE TEMP TABLE tmp_a AS SELECT 1 AS x', 'CREATE TEMP TABLE tmp_b AS SELECT 1 AS x']);
+    expect(j.parents).toEqual(['s.orders']);
+    const limited = await load('', { limit_rows: 5 });
+    expect(limited.models.get('s.j')!.query).toMatch(/LIMIT 5$/);
+    const fp = async (variables: Record<string, unknown>) => (await fingerprintProject(await load('', variables))).get('s.j')!.fingerprint.data;
+    expect(await fp({ limit_rows: 5 })).not.toBe(await fp({}));
+    expect(await fp({ unrelated: 1 })).toBe(await fp({}));
+
+    const broken = await loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT 1 AS x\n{% if %}\nJINJA_END;' });
+    expect(broken.message).toMatch(/^Jinja: .*unexpected token/);
+    expect(broken.location).toMatchObject({ line: 4 });
+    const afterBlock = await loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT {{ 1 + 1 }} AS x\nJINJA_END;\n@nope;' });
+    expect(afterBlock.message).toMatch(/unknown macro @nope/);
+    expect(afterBlock.location).toMatchObject({ line: 5, column: 1 });
   });
 
   it('reports macro problems at the model file:line:col, naming the macro file', async () => {
