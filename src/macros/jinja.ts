@@ -1,4 +1,4 @@
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
 import { MacroError } from './evaluator.js';
 import { RUNTIME_VARIABLES, TIME_VARIABLES } from './runtime-variables.js';
 
@@ -56,8 +56,12 @@ export function renderJinjaBlocks(text: string, ctx: JinjaContext): RenderedJinj
   };
 }
 
+// Loaded on first use: most projects have no Jinja, and every command loads the project.
+let engine: typeof import('nunjucks') | undefined;
+
 function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext): string {
-  const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+  engine ??= createRequire(import.meta.url)('nunjucks') as typeof import('nunjucks');
+  const env = new engine.Environment(null, { autoescape: false, throwOnUndefined: true });
   const values: Record<string, unknown> = {
     var(name: string, fallback?: unknown) {
       const key = Object.keys(ctx.variables).find((k) => k.toLowerCase() === String(name).toLowerCase());
