@@ -8,6 +8,7 @@ import { COMMANDS } from './commands.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import { processIO, type CliIO } from './io.js';
 import { usageError, verb } from './usage-errors.js';
+import { jsonText } from './render/json.js';
 
 /** The version in package.json (two folders up from both src/cli/ and dist/cli/). */
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -84,7 +85,7 @@ function optionNames(y: Argv<unknown>): string[] {
 function report(err: unknown, io: CliIO, opts: { verbose: boolean; json: boolean; secrets: SecretRegistry }): number {
   const redact = (text: string) => opts.secrets.redact(text);
   if (err instanceof PlannerError) {
-    if (opts.json) io.out(JSON.stringify({ error: JSON.parse(redact(JSON.stringify(err.toJSON()))) }, null, 2));
+    if (opts.json) io.out(jsonText({ error: JSON.parse(redact(JSON.stringify(err.toJSON()))) }));
     else {
       io.err(`error: ${redact(err.display)}`);
       if (err.hint) io.err(`hint: ${redact(err.hint)}`);
@@ -93,7 +94,7 @@ function report(err: unknown, io: CliIO, opts: { verbose: boolean; json: boolean
     return err.exitCode;
   }
   const message = redact((err as Error)?.message ?? String(err));
-  if (opts.json) io.out(JSON.stringify({ error: { code: 'internal', message } }, null, 2));
+  if (opts.json) io.out(jsonText({ error: { code: 'internal', message } }));
   else io.err(`internal error: ${message}${opts.verbose ? '' : ' (run with --verbose for details)'}`);
   if (opts.verbose && (err as Error)?.stack) io.err(redact((err as Error).stack!));
   return 1;

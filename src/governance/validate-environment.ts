@@ -1,3 +1,4 @@
+import { unknownModelHint } from '../model/load-project.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
@@ -49,7 +50,7 @@ export async function validateEnvironment(
   const of = (e: EnvironmentRecord | undefined, model: string): Snapshot | undefined => (e?.snapshots[model] ? snapshots.get(e.snapshots[model]) : undefined);
   for (const m of options.models ?? []) {
     if (!env.snapshots[m]) {
-      throw new InputError(`model '${m}' is not in environment '${env.name}'`, { code: 'unknown_model', hint: `models there: ${Object.keys(env.snapshots).sort().slice(0, 20).join(', ')}` });
+      throw new InputError(`model '${m}' is not in environment '${env.name}'`, { code: 'unknown_model', hint: unknownModelHint(m, Object.keys(env.snapshots)) });
     }
   }
   const names = (options.models?.length ? options.models : Object.keys(env.snapshots)).slice().sort();

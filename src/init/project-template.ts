@@ -111,6 +111,11 @@ ${gateway}
   },
   defaultGateway: '${engine === 'duckdb' ? 'local' : 'warehouse'}',
   modelDefaults: { dialect: '${engine}', start: '${start}', cron: '@daily' },
+  // Where an environment's views live (prod's are always schema.table):
+  //   'schema-suffix'       analytics__dev.customers (one schema per model schema and environment)
+  //   'environment-schema'  dev.customers (the whole environment in one schema)
+  //   'table-suffix'        analytics.customers__dev (beside prod's views)
+  virtualLayout: 'schema-suffix',
   environments: {
     prod: { protected: true },
     'dev_*': { ttl: '7d' },

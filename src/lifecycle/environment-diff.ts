@@ -1,3 +1,4 @@
+import { changedFields } from '../snapshot/changed-fields.js';
 import { structuredPatch } from 'diff';
 import { PlannerError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
@@ -126,15 +127,6 @@ function category(prev: Snapshot, next: Snapshot): ChangeCategory {
   const shape = (s: Snapshot) => ({ fingerprint: s.fingerprint, shape: s.model.shape, kindJson: JSON.stringify(s.model.kind) });
   const direct = categorizeDirectChange(shape(prev), shape(next));
   return direct === 'breaking' && prev.version === next.version ? 'forward-only' : direct;
-}
-
-/** Settings compared to explain a change; positions and parse results follow from these. */
-const FIELDS: (keyof SnapshotModel)[] = [
-  'query', 'kind', 'dialect', 'cron', 'start', 'grain', 'owner', 'description', 'tags', 'columns', 'audits', 'forwardOnly', 'variables', 'seedHash', 'file',
-];
-
-function changedFields(prev: SnapshotModel, next: SnapshotModel): string[] {
-  return FIELDS.filter((f) => JSON.stringify(prev[f] ?? null) !== JSON.stringify(next[f] ?? null)).map((f) => (f === 'seedHash' ? 'seed data' : f));
 }
 
 /** A unified diff (`---`/`+++` headers and hunks with 3 lines of context); empty when equal. */

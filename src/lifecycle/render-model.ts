@@ -1,3 +1,4 @@
+import { closeModels } from '../model/load-project.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { RenderTimes } from '../model/render.js';
 import type { Plan } from '../plan/plan.js';
@@ -28,10 +29,12 @@ export function renderPlannedModel(plan: Plan, name: string, now: Date, times?: 
 
 /** An unknown model, with the models whose name shares its table part or prefix as a hint. */
 export function unknownModel(name: string, known: string[]): InputError {
+  // Misspelled names first; then the models whose table part matches (a wrong schema).
   const table = name.toLowerCase().split('.').pop()!;
-  const close = known.filter((k) => k.split('.').pop() === table || k.startsWith(name.toLowerCase())).sort();
+  const sameTable = known.filter((k) => k.split('.').pop() === table || k.startsWith(name.toLowerCase())).sort();
+  const close = closeModels(name, known) ?? (sameTable.length ? `did you mean ${sameTable.join(', ')}?` : undefined);
   return new InputError(`unknown model '${name}'`, {
     code: 'unknown_model',
-    hint: close.length ? `did you mean ${close.join(', ')}?` : `models are named schema.table; \`planner dag\` lists all ${known.length}`,
+    hint: close ?? `models are named schema.table; \`planner dag\` lists all ${known.length}`,
   });
 }

@@ -186,6 +186,12 @@ function checkModelProperties(definitions: readonly ModelDefinition[], config: R
   }
 }
 
+/** The hint for an unknown model: the close names, else the first known ones. */
+export function unknownModelHint(name: string, known: Iterable<string>): string {
+  const names = [...known].sort();
+  return closeModels(name, names) ?? `models: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`;
+}
+
 /** `did you mean a.b?` for model names close to `name`, else undefined (listing thousands of models helps no one). */
 export function closeModels(name: string, known: Iterable<string>): string | undefined {
   const close = closestNames(name, known);

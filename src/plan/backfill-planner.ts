@@ -1,3 +1,4 @@
+import { unknownModelHint } from '../model/load-project.js';
 import { InputError, type SourceLocation } from '../errors.js';
 import { boundaryBefore, lastCompleteEnd, parseCron, type CronSchedule } from '../intervals/cron.js';
 import { clipIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
@@ -155,7 +156,7 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
     if (!s) {
       throw new InputError(`--restate-model: no model '${m}' in environment ${plan.environment}`, {
         code: 'unknown_model',
-        hint: `models: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
+        hint: unknownModelHint(m, names),
       });
     }
     if (!kindStrategy(s.model.kind).intervals?.restatable) {

@@ -241,7 +241,7 @@ export function planSummary(plan: Plan, before: Record<string, string> = {}): Re
     replaced,
     added: plan.added,
     removed: plan.removed,
-    directlyModified: plan.directlyModified,
+    directlyModified: plan.directlyModified.map(({ name, category }) => ({ name, category })),
     indirectlyModified: plan.indirectlyModified.map(({ name, category }) => ({ name, category })),
     built: plan.builds.map((id) => plan.snapshots[id].name),
   };

@@ -1,3 +1,4 @@
+import { changedFields } from '../snapshot/changed-fields.js';
 import type { Project } from '../model/load-project.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
 import type { Fingerprint, Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
@@ -77,7 +78,8 @@ export function buildPlan(input: PlanInput): Plan {
     const { categorized: c, version } = applyForwardOnly(state, categorized, chooseVersion(state, categorized), input.forwardOnly ?? false);
     if (c.change === 'added') added.push(name);
     if (c.change === 'direct') {
-      directlyModified.push({ name, category: listedCategory(c) });
+      const category = listedCategory(c);
+      directlyModified.push({ name, category, ...(category === 'metadata' ? { changed: changedFields(prev!.model, model) } : {}) });
       diffs.push(definitionDiff(name, prev!.model, model));
     }
     if (c.change === 'indirect') indirectlyModified.push({ name, category: listedCategory(c), causes: c.causes });

@@ -8,6 +8,8 @@ import type { ViewSharing } from './view-sharing.js';
 export interface ModelChange {
   name: string;
   category: ChangeCategory;
+  /** A metadata-only change: the settings that differ (cron, owner, ...), so a plan can say why nothing is rebuilt. */
+  changed?: string[];
 }
 
 export interface IndirectChange extends ModelChange {

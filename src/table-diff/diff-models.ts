@@ -1,3 +1,4 @@
+import { unknownModelHint } from '../model/load-project.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError, PlannerError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
@@ -51,7 +52,7 @@ async function diffModelReadOnly(deps: ModelDiffDeps, model: string, envA: Envir
     if (!id) {
       throw new InputError(`model '${model}' is not in environment '${env.name}'`, {
         code: 'unknown_model',
-        hint: `models there: ${Object.keys(env.snapshots).sort().slice(0, 20).join(', ')}`,
+        hint: unknownModelHint(model, Object.keys(env.snapshots)),
       });
     }
     return id;

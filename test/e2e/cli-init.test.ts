@@ -35,6 +35,8 @@ describe('planner init', () => {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(readFileSync(join(dir, 'planner.config.ts'), 'utf8')).toContain("import { defineConfig } from 'sql-planner';");
+    // The default layout written out, the others named in a comment beside it.
+    expect(readFileSync(join(dir, 'planner.config.ts'), 'utf8')).toMatch(/'environment-schema'[\s\S]*'table-suffix'[\s\S]*virtualLayout: 'schema-suffix',/);
     expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['.planner/', '*.duckdb', '.env']));
     expect(await cli(['test', '-p', dir])).toMatchObject({ code: 0 });
     const plan = await cli(['plan', '--auto-apply', '-p', dir]);

@@ -7,6 +7,7 @@ import { withAuditWarnings } from './plan-safeguards.js';
 import { progressMode, progressReporter } from '../render/progress.js';
 import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 /** `planner apply FILE` options. */
 export interface ApplyCommandOptions extends GlobalOptions {
@@ -37,7 +38,7 @@ export async function applyCommand(opts: ApplyCommandOptions, io: CliIO): Promis
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     const approvedBy = (await ctx.state.listApprovals({ planHash: saved.checksum })).map((a) => a.approvedBy);
-    if (opts.json) io.out(JSON.stringify({ ...planJson(plan, progress.seconds), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), approvedBy, seconds: Number(seconds) }, null, 2));
+    if (opts.json) io.out(jsonText({ ...planJson(plan, progress.seconds), applied: !result.alreadyApplied, alreadyApplied: Boolean(result.alreadyApplied), approvedBy, seconds: Number(seconds) }));
     else io.out(appliedMessage(plan, result, seconds) + (approvedBy.length ? `\nApproved by ${approvedBy.join(', ')}.` : ''));
     return 0;
   } finally {

@@ -6,6 +6,7 @@ import type { CliIO } from '../io.js';
 import { renderEvidence } from '../render/evidence.js';
 import type { GlobalOptions } from './global-options.js';
 import { currentUser } from './user.js';
+import { jsonText } from '../render/json.js';
 
 /** `planner approve FILE` options. */
 export interface ApproveCommandOptions extends GlobalOptions {
@@ -27,7 +28,7 @@ export async function approveCommand(opts: ApproveCommandOptions, io: CliIO): Pr
   try {
     const record = await approvePlan(ctx.state, saved, ctx.settings(environment), { by: currentUser(opts.by), comment: opts.comment, at: ctx.now().getTime() });
     if (opts.json) {
-      io.out(JSON.stringify({ approved: true, ...record, evidence: saved.evidence }, null, 2));
+      io.out(jsonText({ approved: true, ...record, evidence: saved.evidence }));
       return 0;
     }
     if (saved.evidence) io.out(renderEvidence(saved.evidence));

@@ -8,6 +8,7 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface AuditCommandOptions extends GlobalOptions {
   environment?: string;
@@ -37,7 +38,7 @@ export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promis
     for (const s of snapshots) results.push(...(await runAudits(s, ctx.engine, custom, fullRefreshTimes(s, ctx.now()), true)));
     const blockingFailed = results.some((r) => (r.count > 0 && r.blocking) || r.error);
     if (opts.json) {
-      io.out(JSON.stringify({ environment, ...tally(results), results }, null, 2));
+      io.out(jsonText({ environment, ...tally(results), results }));
     } else {
       io.out(renderAuditResults(environment, results));
     }

@@ -7,6 +7,7 @@ import { PROD } from '../../snapshot/virtual-names.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface DagOptions extends GlobalOptions {
   format?: string;
@@ -18,7 +19,7 @@ export async function dagCommand(opts: DagOptions, io: CliIO): Promise<number> {
   if (!DAG_FORMATS.includes(format)) throw new InputError(`unknown format '${opts.format}'`, { hint: `formats: ${DAG_FORMATS.join(', ')}` });
   const config = await loadConfig(opts.project, opts.secrets);
   const nodes = dagNodes(await loadProject(config, environmentSettings(config, PROD).variables));
-  io.out(opts.json ? JSON.stringify({ models: nodes }, null, 2) : formatDag(nodes, format));
+  io.out(opts.json ? jsonText({ models: nodes }) : formatDag(nodes, format));
   return 0;
 }
 

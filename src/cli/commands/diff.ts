@@ -10,6 +10,7 @@ import { renderEnvironmentDiff } from '../render/environment-diff.js';
 import type { GlobalOptions } from './global-options.js';
 import { diffReview } from '../../report/gather-review.js';
 import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
+import { jsonText } from '../render/json.js';
 
 export interface DiffOptions extends GlobalOptions, ReviewOutputOptions {
   /** The side compared: an environment, or with `b` absent the local project compared with this environment. */
@@ -48,7 +49,7 @@ export async function diffCommand(opts: DiffOptions, io: CliIO): Promise<number>
       ...list.map((m) => `  ${m.model}  since prod plan ${m.since} (${new Date(m.at).toISOString().slice(0, 16).replace('T', ' ')} UTC)`),
     ]);
     if (!(await showReview(opts, review, io))) {
-      io.out(opts.json ? JSON.stringify({ ...diff, different, behindProd: behind }, null, 2) : [renderEnvironmentDiff(diff), ...behindText].join('\n'));
+      io.out(opts.json ? jsonText({ ...diff, different, behindProd: behind }) : [renderEnvironmentDiff(diff), ...behindText].join('\n'));
     }
     return opts.exitCode && different ? 1 : 0;
   } finally {

@@ -9,6 +9,7 @@ import { redact } from '../../util/secrets.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 /** `planner info`: project, gateway, connection check, models, environments, state version. */
 export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<number> {
@@ -46,7 +47,7 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
       state: { schema: ctx.config.stateSchema, version: await ctx.state.schemaVersion(), latest: LATEST_STATE_VERSION },
     };
     if (opts.json) {
-      io.out(JSON.stringify(info, null, 2));
+      io.out(jsonText(info));
     } else {
       const kinds = 'count' in models ? Object.entries(models.byKind).map(([k, n]) => `${n} ${k}`).join(', ') : '';
       const rows: [string, string][] = [
@@ -73,7 +74,7 @@ async function reportUnreachable(opts: GlobalOptions, io: CliIO, err: EngineErro
   const config = await loadConfig(opts.project, opts.secrets);
   const gateway = opts.gateway ?? config.defaultGateway;
   const info = { project: config.projectDir, config: config.configFile ?? null, gateway, connection: { ok: false, error: redact(err.message, config.secrets) } };
-  if (opts.json) io.out(JSON.stringify(info, null, 2));
+  if (opts.json) io.out(jsonText(info));
   else {
     io.out(`${'project'.padEnd(13)}${info.project}`);
     io.out(`${'gateway'.padEnd(13)}${gateway}`);

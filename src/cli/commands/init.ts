@@ -4,6 +4,7 @@ import { ENGINES, initProject, TEMPLATES } from '../../init/project-template.js'
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface InitCommandOptions extends GlobalOptions {
   engine?: (typeof ENGINES)[number];
@@ -16,7 +17,7 @@ export async function initCommand(opts: InitCommandOptions, io: CliIO): Promise<
   const engine = opts.engine ?? 'duckdb';
   const result = initProject(opts.project, { engine, template: opts.template ?? 'empty', force: opts.force });
   if (opts.json) {
-    io.out(JSON.stringify({ ...result, engine, template: opts.template ?? 'empty' }, null, 2));
+    io.out(jsonText({ ...result, engine, template: opts.template ?? 'empty' }));
     return 0;
   }
   const rel = relative(process.cwd(), result.dir);

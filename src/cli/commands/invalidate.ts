@@ -9,6 +9,7 @@ import { renderJanitorReport } from '../render/janitor-report.js';
 import { formatTime } from '../render/time.js';
 import type { GlobalOptions } from './global-options.js';
 import { janitorWithProgress } from './janitor.js';
+import { jsonText } from '../render/json.js';
 
 export interface InvalidateOptions extends GlobalOptions {
   environment: string;
@@ -28,7 +29,7 @@ export async function invalidateCommand(opts: InvalidateOptions, io: CliIO): Pro
     const result = await invalidateEnvironment(ctx.state, env, ctx.now().getTime());
     const janitor = opts.sync ? await janitorWithProgress(ctx, opts, io) : undefined;
     if (opts.json) {
-      io.out(JSON.stringify({ ...result, janitor: janitor ?? null }, null, 2));
+      io.out(jsonText({ ...result, janitor: janitor ?? null }));
     } else {
       io.out(
         result.alreadyExpired

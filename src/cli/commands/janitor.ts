@@ -5,6 +5,7 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderJanitorReport } from '../render/janitor-report.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface JanitorCommandOptions extends GlobalOptions {
   ignoreTtl?: boolean;
@@ -21,7 +22,7 @@ export async function janitorCommand(opts: JanitorCommandOptions, io: CliIO): Pr
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets });
   try {
     const report = await janitorWithProgress(ctx, opts, io);
-    io.out(opts.json ? JSON.stringify(report, null, 2) : renderJanitorReport(report, ctx.now().getTime()));
+    io.out(opts.json ? jsonText(report) : renderJanitorReport(report, ctx.now().getTime()));
     return report.failures.length ? 1 : 0;
   } finally {
     await ctx.close();

@@ -3,6 +3,7 @@ import { LATEST_STATE_VERSION } from '../../state/migrations/index.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 /**
  * `planner migrate`: brings the state schema to this version of planner (every command
@@ -15,7 +16,7 @@ export async function migrateCommand(opts: GlobalOptions, io: CliIO): Promise<nu
     const version = await ctx.state.schemaVersion();
     const fingerprints = await ctx.migrateFingerprints();
     if (opts.json) {
-      io.out(JSON.stringify({ stateSchema: ctx.config.stateSchema, version, latest: LATEST_STATE_VERSION, fingerprints }, null, 2));
+      io.out(jsonText({ stateSchema: ctx.config.stateSchema, version, latest: LATEST_STATE_VERSION, fingerprints }));
       return 0;
     }
     io.out(`State schema ${ctx.config.stateSchema} is at version ${version} (latest ${LATEST_STATE_VERSION}).`);

@@ -19,6 +19,7 @@ import { assertEvidenceComparable } from '../../governance/sampling.js';
 import { renderEvidence } from '../render/evidence.js';
 import { currentUser } from './user.js';
 import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
+import { jsonText } from '../render/json.js';
 
 export interface PlanCommandOptions extends GlobalOptions, ReviewOutputOptions {
   environment?: string;
@@ -95,12 +96,12 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation });
       if (!opts.json && from) io.out(`\n${renderEvidence(evidence)}`);
       writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions, { author: currentUser(opts.author), evidence }));
-      if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false, savedTo: opts.out }, null, 2));
+      if (opts.json) io.out(jsonText({ ...planJson(plan), applied: false, savedTo: opts.out }));
       else io.out(`\nSaved plan ${plan.id} to ${opts.out}; apply it with \`planner apply ${opts.out}\`.`);
       return 0;
     }
     if (empty || opts.dryRun) {
-      if (opts.json) io.out(JSON.stringify({ ...planJson(plan), applied: false }, null, 2));
+      if (opts.json) io.out(jsonText({ ...planJson(plan), applied: false }));
       return 0;
     }
     assertDirectApplyAllowed(ctx.settings(environment));
@@ -123,7 +124,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const result = await ctx.apply(plan);
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     if (opts.json) {
-      io.out(JSON.stringify({ ...planJson(plan, progress.seconds), applied: true, seconds: Number(seconds) }, null, 2));
+      io.out(jsonText({ ...planJson(plan, progress.seconds), applied: true, seconds: Number(seconds) }));
     } else {
       io.out(appliedMessage(plan, result, seconds));
     }

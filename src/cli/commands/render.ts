@@ -7,6 +7,7 @@ import { validateEnvironmentName } from '../../util/identifiers.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface RenderOptions extends GlobalOptions {
   model: string;
@@ -42,7 +43,7 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
     const { snapshot, query } = renderPlannedModel(plan, opts.model, ctx.now(), range && { ...range, execution: ctx.now() });
     const kind = snapshot.model.kind;
     if (opts.json) {
-      io.out(JSON.stringify({ model: snapshot.name, environment, kind: kind.name, table: `${snapshot.physical.schema}.${snapshot.physical.table}`, query }, null, 2));
+      io.out(jsonText({ model: snapshot.name, environment, kind: kind.name, table: `${snapshot.physical.schema}.${snapshot.physical.table}`, query }));
     } else if (query === null) {
       // Kinds without a query load a project file (SEED) or are a table outside the project (EXTERNAL).
       const source = snapshot.model.seedPath !== undefined ? `: it loads ${snapshot.model.seedPath}` : ': it is a table outside the project';

@@ -9,6 +9,7 @@ import { defineCommand } from '../command-spec.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface RunCommandOptions extends GlobalOptions {
   environment?: string;
@@ -31,7 +32,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
     const started = Date.now();
     const result = await ctx.run(environment, { select: opts.select, exclude: opts.exclude });
     const seconds = (Date.now() - started) / 1000;
-    if (opts.json) io.out(JSON.stringify(runJson(result, ctx.executionNow(), seconds, progress.seconds), null, 2));
+    if (opts.json) io.out(jsonText(runJson(result, ctx.executionNow(), seconds, progress.seconds)));
     else io.out(renderRun(result, ctx.executionNow(), seconds));
     return 0;
   } finally {

@@ -8,6 +8,7 @@ import type { CliIO } from '../io.js';
 import { renderUnitTestReport, unitTestJson } from '../render/unit-test-report.js';
 import type { GlobalOptions } from './global-options.js';
 import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface TestCommandOptions extends GlobalOptions {
   /** `file::name`, test names, model names or parts of file paths; none: every test. */
@@ -30,7 +31,7 @@ export async function testCommand(opts: TestCommandOptions, io: CliIO): Promise<
     throw new InputError(`no unit test matches ${asked.map((s) => `'${s}'`).join(', ')}`, { code: 'unknown_test', hint: 'name a test, a test file, or a model; see tests/*.yaml' });
   }
   const failed = results.some((r) => r.status !== 'passed');
-  if (opts.json) io.out(JSON.stringify(unitTestJson(results), null, 2));
+  if (opts.json) io.out(jsonText(unitTestJson(results)));
   else io.out(results.length ? renderUnitTestReport(results) : 'No unit tests found (tests/*.yaml).');
   return failed ? 1 : 0;
 }

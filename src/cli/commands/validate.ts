@@ -4,6 +4,7 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderValidationReport } from '../render/validation-report.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface ValidateCommandOptions extends GlobalOptions {
   environment: string;
@@ -23,7 +24,7 @@ export async function validateCommand(opts: ValidateCommandOptions, io: CliIO): 
     const againstName = opts.against ?? (opts.environment === 'prod' ? undefined : 'prod');
     const against = againstName ? await ctx.requireEnvironment(againstName) : undefined;
     const report = await validateEnvironment({ engine: ctx.engine, state: ctx.state }, env, against, { models: opts.model, all: opts.all, thresholds: ctx.config.validation });
-    io.out(opts.json ? JSON.stringify({ ...report, ok: !hasFlags(report) }, null, 2) : renderValidationReport(report));
+    io.out(opts.json ? jsonText({ ...report, ok: !hasFlags(report) }) : renderValidationReport(report));
     return hasFlags(report) ? 1 : 0;
   } finally {
     await ctx.close();

@@ -5,6 +5,7 @@ import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { renderVerifyReport } from '../render/verify-report.js';
 import type { GlobalOptions } from './global-options.js';
+import { jsonText } from '../render/json.js';
 
 export interface VerifyOptions extends GlobalOptions {
   environment?: string;
@@ -17,7 +18,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CliIO): Promise<num
   try {
     const only = opts.environment === undefined ? undefined : await ctx.requireEnvironment(opts.environment);
     const report = await verifyState({ engine: ctx.engine, state: ctx.state, now: ctx.now() }, only);
-    io.out(opts.json ? JSON.stringify({ ...report, ok: report.problems.length === 0 }, null, 2) : renderVerifyReport(report));
+    io.out(opts.json ? jsonText({ ...report, ok: report.problems.length === 0 }) : renderVerifyReport(report));
     return report.problems.length ? 1 : 0;
   } finally {
     await ctx.close();

@@ -26,7 +26,7 @@ export function renderPlan(plan: Plan): string {
   };
   section('Added', plan.added.map((n) => chalk.green(`+ ${n}`)));
   section('Removed', plan.removed.map((n) => chalk.red(`- ${n}`)));
-  section('Directly modified', plan.directlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}`));
+  section('Directly modified', plan.directlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${c.category === 'metadata' ? chalk.gray(`  (${metadataReason(c.changed)})`) : ''}`));
   section(
     'Indirectly modified',
     plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
@@ -44,7 +44,8 @@ export function renderPlan(plan: Plan): string {
         : `No model differs from ${base ?? 'the project'}: the environment will read ${base ?? 'its'} tables.`,
     );
   }
-  for (const d of plan.diffs) {
+  // A metadata change may leave the file as it was: its reason is on its line above, not an empty diff.
+  for (const d of plan.diffs.filter((d) => d.before !== d.after)) {
     lines.push('', ...renderDiff(d.file, d.before, d.after));
   }
   lines.push('');
@@ -72,6 +73,12 @@ export function renderPlan(plan: Plan): string {
   const sharing = viewSharingLine(plan);
   if (sharing) lines.push(sharing);
   return lines.join('\n');
+}
+
+/** Why a change is metadata-only: what changed, and that no table is rebuilt for it. */
+function metadataReason(changed: string[] | undefined): string {
+  const what = changed?.length ? `changed: ${changed.join(', ')}` : 'only how planner records the model changed';
+  return `${what}; no data change, nothing rebuilt`;
 }
 
 function renderDiff(file: string, before: string, after: string): string[] {
