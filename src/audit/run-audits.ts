@@ -6,7 +6,7 @@ import { quoteTable } from '../util/identifiers.js';
 import { assertRowLimit } from '../governance/policies.js';
 import { AuditCompileError, compileAudit } from './audit-query.js';
 import { builtinAudit } from './builtin-audits.js';
-import { loadAudits, type AuditDefinition } from './load-audits.js';
+import { loadAudits, withInlineAudits, type AuditDefinition } from './load-audits.js';
 
 /** The outcome of one audit on one model's table. */
 export interface AuditResult {
@@ -39,10 +39,11 @@ export async function runAudits(
   keepGoing = false,
 ): Promise<AuditResult[]> {
   const out: AuditResult[] = [];
+  const defined = withInlineAudits(custom, snapshot.model.inlineAudits);
   for (const ref of snapshot.model.audits) {
     let compiled;
     try {
-      compiled = compileAudit(ref, custom, { table: quoteTable(snapshot.physical), times, variables: snapshot.model.variables });
+      compiled = compileAudit(ref, defined, { table: quoteTable(snapshot.physical), times, variables: snapshot.model.variables });
     } catch (err) {
       if (err instanceof AuditCompileError) throw new InputError(err.message, { location: { file: snapshot.model.file }, code: 'invalid_audit' });
       throw err;

@@ -6,7 +6,7 @@ import { lineColumn } from '../util/text-position.js';
 import { listItems } from './audit-args.js';
 import { AuditCompileError, compileAudit } from './audit-query.js';
 import { builtinAudit } from './builtin-audits.js';
-import { loadAudits, type AuditDefinition } from './load-audits.js';
+import { loadAudits, withInlineAudits, type AuditDefinition } from './load-audits.js';
 
 const CHECK_TIMES = { start: new Date(0), end: new Date(86400000), execution: new Date(86400000) };
 
@@ -20,10 +20,17 @@ export function validateProjectAudits(project: Project, projectDir: string): Map
   const custom = usesCustom ? loadAudits(projectDir) : new Map<string, AuditDefinition>();
   for (const model of project.models.values()) {
     const known = outputColumnsOf(model);
+    for (const audit of model.inlineAudits ?? []) {
+      if (builtinAudit(audit.name)) {
+        const at = model.source.search(new RegExp(`\\bname\\s+${audit.name}\\b`, 'i'));
+        throw new InputError(`model ${model.name}: inline audit ${audit.name} has the name of a built-in audit`, { location: { file: model.file, ...lineColumn(model.source, Math.max(at, 0)) }, code: 'invalid_audit' });
+      }
+    }
+    const defined = withInlineAudits(custom, model.inlineAudits);
     for (const ref of model.audits) {
       if (known && builtinAudit(ref.name)) checkAuditColumns(model, ref.args, known);
       try {
-        compileAudit(ref, custom, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables });
+        compileAudit(ref, defined, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables });
       } catch (err) {
         if (!(err instanceof AuditCompileError)) throw err;
         const at = auditPosition(model.source, ref.name);

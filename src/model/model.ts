@@ -1,5 +1,6 @@
 import type { Dialect } from '../config/types.js';
 import type { CsvSettings } from '../util/csv.js';
+import type { AuditDefinition } from './audit-file.js';
 
 /** How a model is materialized. A tagged union: switch on `name`. */
 export type ModelKind =
@@ -114,6 +115,8 @@ export interface ModelDefinition {
   enabled: boolean;
   /** SQLMesh's further properties that were written; absent when none were. */
   properties?: ModelProperties;
+  /** Audits defined in the model file after its query (SQLMesh's inline audits); they win over audits/ of the same name. */
+  inlineAudits?: AuditDefinition[];
   /** The query text as written (macros not yet rendered); empty for SEED and EXTERNAL. */
   query: string;
   /** Character offset of the query in the file, to turn query positions into file positions. */

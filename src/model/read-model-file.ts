@@ -9,6 +9,8 @@ import { suggestion } from '../util/did-you-mean.js';
 import { parseCron } from '../intervals/cron.js';
 import { kindNamed, kindNames, kindStrategy } from '../kinds/registry.js';
 import { kindArgs } from './kind-args.js';
+import { inlineAuditsStart, readAuditFile, type AuditDefinition } from './audit-file.js';
+import { InputError } from '../errors.js';
 
 const CORE_PROPERTIES = [
   'name', 'kind', 'dialect', 'cron', 'start', 'grain', 'grains', 'owner', 'description',
@@ -68,7 +70,9 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
   if (dialectText !== 'duckdb' && dialectText !== 'postgres') r.fail(`unknown dialect '${dialectText}' (use duckdb or postgres)`, prop('dialect')!.start);
 
   let queryOffset = header.end;
-  let query = source.slice(header.end);
+  // SQLMesh's inline audits follow the query: `AUDIT (name x); SELECT ...`.
+  const auditsAt = inlineAuditsStart(source, header.end);
+  let query = source.slice(header.end, auditsAt < 0 ? undefined : auditsAt);
   const lead = /^\s*/.exec(query)![0].length;
   queryOffset += lead;
   query = query.slice(lead).replace(/[\s;]*$/, '');
@@ -98,6 +102,7 @@ export function readModelFile(source: string, file: string, defaults: ModelDefau
     forwardOnly: prop('forward_only') ? r.boolean(prop('forward_only')!, 'forward_only') : kindForwardOnly(r, kindP) ?? kindStrategy(kind).forwardOnlyByDefault ?? false,
     enabled: prop('enabled') ? r.boolean(prop('enabled')!, 'enabled') : true,
     properties: Object.keys(properties).length ? properties : undefined,
+    ...(auditsAt < 0 ? {} : { inlineAudits: readInlineAudits(source, file, auditsAt) }),
     query,
     queryOffset,
     source,
@@ -163,4 +168,13 @@ function readAudits(r: PhraseReader, p: Phrase): AuditRef[] {
 function kindForwardOnly(r: PhraseReader, kindP: Phrase | undefined): boolean | undefined {
   const arg = kindP ? r.call(kindP, 'kind').args.get('forward_only') : undefined;
   return arg ? r.boolean(arg, 'forward_only') : undefined;
+}
+
+function readInlineAudits(source: string, file: string, from: number): AuditDefinition[] {
+  const seen = new Set<string>();
+  return readAuditFile(source, file, from).map(({ audit, at }) => {
+    if (seen.has(audit.name)) throw new InputError(`audit ${audit.name} is defined twice in this file`, { location: { file, ...at }, code: 'invalid_audit' });
+    seen.add(audit.name);
+    return audit;
+  });
 }

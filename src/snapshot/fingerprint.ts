@@ -52,6 +52,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
         // They change no data, only what runs when views are swapped (SQLMesh: metadata).
         ...(model.statements?.onVirtualUpdate?.length ? { onVirtualUpdate: model.statements.onVirtualUpdate } : {}),
+        // Audits check the table and change nothing in it (SQLMesh: metadata); the file path is not part of them.
+        ...(model.inlineAudits?.length ? { inlineAudits: model.inlineAudits.map(({ file: _file, ...audit }) => audit) } : {}),
       }),
     ),
   };

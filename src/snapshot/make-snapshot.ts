@@ -36,6 +36,7 @@ export function snapshotModel(model: Model): SnapshotModel {
     externals: model.externals,
     properties: model.properties,
     ...(model.sample ? { sample: model.sample } : {}),
+    ...(model.inlineAudits ? { inlineAudits: model.inlineAudits } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ export type SnapshotModel = Pick<
   Model,
   | 'name' | 'schema' | 'table' | 'file' | 'kind' | 'dialect' | 'cron' | 'start' | 'grain' | 'owner' | 'description'
   | 'tags' | 'columns' | 'audits' | 'forwardOnly' | 'query' | 'source' | 'references' | 'macros' | 'shape'
-  | 'variables' | 'seedHash' | 'properties' | 'statements' | 'sample'
+  | 'variables' | 'seedHash' | 'properties' | 'statements' | 'sample' | 'inlineAudits'
 > & {
   /** SEED only: the CSV path relative to the project. */
   seedPath?: string;
