@@ -20,7 +20,7 @@ import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
 import { CollectLocks } from './plan/collect-lock.js';
 import { kindStrategy } from './kinds/registry.js';
 import { EnvironmentLocks, migrateState } from './plan/environment-lock.js';
-import { prepareEnvironmentStatements, runEnvironmentStatements } from './plan/environment-statements.js';
+import { prepareEnvironmentStatements, runEnvironmentStatements, type EnvironmentShape, type EnvironmentStatements } from './plan/environment-statements.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
 import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
@@ -42,6 +42,7 @@ import type { Snapshot } from './snapshot/snapshot.js';
 import { assertEnvironmentFits, assertNoViewClash, PROD, type LayoutModel } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
+import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
 import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
@@ -308,6 +309,21 @@ export class Context {
     return this.options.environmentLocks.lock(this.stateEngine, this.config.stateSchema, environment, holder);
   }
 
+  /** The config's beforeAll / afterAll rendered for a plan, or for an environment as recorded (a run). */
+  private async environmentStatements(target: EnvironmentShape | EnvironmentRecord): Promise<EnvironmentStatements> {
+    if (!this.config.beforeAll.length && !this.config.afterAll.length) return { before: [], after: [] };
+    const shape: EnvironmentShape = 'planId' in target
+      ? { environment: target.name, views: target.views, layout: target.layout ?? DEFAULT_LAYOUT, target: target.snapshots, snapshots: Object.fromEntries(await this.state.getSnapshots(Object.values(target.snapshots))) }
+      : target;
+    return prepareEnvironmentStatements(shape, {
+      config: this.config,
+      engine: this.engine,
+      variables: this.settings(shape.environment).variables,
+      gateway: this.gatewayName,
+      execution: this.executionNow(),
+    });
+  }
+
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
     assertGatewayAllowed(this.settings(plan.environment), this.gatewayName);
@@ -319,13 +335,7 @@ export class Context {
     try {
       collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, plan.id);
       await assertNoProtectedWrites(plan, this.state, (name) => this.settings(name).protected);
-      const statements = await prepareEnvironmentStatements(plan, {
-        config: this.config,
-        engine: this.engine,
-        variables: this.settings(plan.environment).variables,
-        gateway: this.gatewayName,
-        execution: this.executionNow(),
-      });
+      const statements = await this.environmentStatements(plan);
       await runEnvironmentStatements(this.engine, statements.before);
       const result = await applyPlan(
         plan,
@@ -400,7 +410,9 @@ export class Context {
     try {
       collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, runId);
       const reporter = this.options.reporter ?? {};
-      return await runEnvironment(env, {
+      const statements = await this.environmentStatements(env);
+      await runEnvironmentStatements(this.engine, statements.before);
+      const result = await runEnvironment(env, {
         engine: this.engine,
         state: this.state,
         projectDir: this.config.projectDir,
@@ -412,6 +424,8 @@ export class Context {
         isProtected: (name) => this.settings(name).protected,
         crashPoints: this.options.crashPoints,
       }, selection);
+      await runEnvironmentStatements(this.engine, statements.after);
+      return result;
     } finally {
       await collect?.release();
       await lock.release();

@@ -13,6 +13,9 @@ export interface EnvironmentStatements {
   after: string[];
 }
 
+/** What rendering needs of a plan, or of an environment as recorded (`planner run`). */
+export type EnvironmentShape = Pick<Plan, 'environment' | 'views' | 'layout' | 'target' | 'snapshots'>;
+
 /**
  * Renders `beforeAll` and `afterAll` for `plan` before anything runs, so a bad entry
  * stops the apply with nothing done. Model names resolve to the physical tables of the
@@ -20,7 +23,7 @@ export interface EnvironmentStatements {
  * environment's views and schemas.
  */
 export async function prepareEnvironmentStatements(
-  plan: Plan,
+  plan: EnvironmentShape,
   input: { config: ResolvedConfig; engine: EngineAdapter; variables: Record<string, unknown>; gateway: string; execution: Date },
 ): Promise<EnvironmentStatements> {
   const { config } = input;

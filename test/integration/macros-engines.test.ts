@@ -121,11 +121,15 @@ for (const engine of engineCases(server)) {
       await e.project.planAndApply('prod');
       e.project.write('models/src.sql', src(5));
       await e.project.planAndApply('dev');
+      // `planner run` runs them too, with the environment as recorded.
+      await e.project.with((ctx) => ctx.run('dev'));
       const runs = await e.sql('SELECT env, stage, src_rows FROM ops.runs');
       // afterAll reads core.src's physical table in each plan: 3 rows in prod's, 5 in dev's.
       expect(runs.map((r) => [r.env, r.stage, r.src_rows === null ? null : Number(r.src_rows)])).toEqual([
         ['prod', 'before_all', null],
         ['prod', 'after_all', 3],
+        ['dev', 'before_all', null],
+        ['dev', 'after_all', 5],
         ['dev', 'before_all', null],
         ['dev', 'after_all', 5],
       ]);
@@ -139,7 +143,7 @@ for (const engine of engineCases(server)) {
       const bad = await runCli(['plan', 'dev', '--auto-apply', '-p', e.project.dir]);
       expect(bad.code).toBe(2);
       expect(bad.text).toContain("config key 'afterAll[1]': unknown macro @nope");
-      expect(await e.sql('SELECT count(*) AS n FROM ops.runs').then((r) => Number(r[0].n))).toBe(4);
+      expect(await e.sql('SELECT count(*) AS n FROM ops.runs').then((r) => Number(r[0].n))).toBe(6);
     });
 
     it('blueprints build one model per entry, each with its own variables', async () => {
