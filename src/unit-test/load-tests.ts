@@ -12,6 +12,8 @@ export interface TestTable {
   rows: TestRow[];
   /** column -> SQL type, for columns whose type the values do not show (or no rows at all). */
   columns?: Record<string, string>;
+  /** An input given as SQL (SQLMesh's `query:`): its rows are the table's; `rows` is then empty. */
+  query?: string;
 }
 
 /** One unit test, in SQLMesh's shape. */
@@ -81,7 +83,7 @@ export function readTestFile(text: string, file: string): UnitTest[] {
     if (body.inputs !== undefined) {
       if (!isObject(body.inputs)) fail(`test ${name}: 'inputs' maps table names to rows`, where('inputs'));
       for (const [table, rows] of Object.entries(body.inputs as Record<string, unknown>)) {
-        inputs.set(table.toLowerCase(), readTable(rows, (m) => fail(`test ${name}: input ${table}: ${m}`, where('inputs'))));
+        inputs.set(table.toLowerCase(), readTable(rows, (m) => fail(`test ${name}: input ${table}: ${m}`, where('inputs')), true));
       }
     }
     const outputs = body.outputs;
@@ -108,12 +110,19 @@ export function readTestFile(text: string, file: string): UnitTest[] {
   return tests;
 }
 
-/** `rows:` (optionally with `columns:`), or the list of rows itself. */
-function readTable(value: unknown, fail: (m: string) => never): TestTable {
+/** `rows:` (optionally with `columns:`), the list of rows itself, or (an input) `query:` SQL. */
+function readTable(value: unknown, fail: (m: string) => never, input = false): TestTable {
+  if (input && isObject(value) && value.query !== undefined) {
+    const extra = Object.keys(value).filter((k) => k !== 'query');
+    if (extra.length) fail(`'query' gives the rows: '${extra[0]}' cannot be set beside it`);
+    if (typeof value.query !== 'string' || !value.query.trim()) fail("'query' must be SQL text");
+    return { rows: [], query: (value.query as string).trim().replace(/;\s*$/, '') };
+  }
   const rows = Array.isArray(value) ? value : isObject(value) ? value.rows ?? [] : fail('expected a list of rows, or rows: [...]');
   if (isObject(value)) {
-    const extra = Object.keys(value).filter((k) => k !== 'rows' && k !== 'columns');
-    if (extra.length) fail(`unknown key '${extra[0]}' (known: rows, columns)`);
+    const known = input ? ['rows', 'columns', 'query'] : ['rows', 'columns'];
+    const extra = Object.keys(value).filter((k) => !known.includes(k));
+    if (extra.length) fail(`unknown key '${extra[0]}' (known: ${known.join(', ')})`);
   }
   if (!Array.isArray(rows)) fail("'rows' must be a list");
   for (const [i, row] of (rows as unknown[]).entries()) {

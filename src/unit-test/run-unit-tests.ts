@@ -107,6 +107,8 @@ function renderForTest(model: Model, project: Project, tables: Map<string, Table
  * columns (a model's header, or external_models.yaml), then types read off the values.
  */
 async function createInput(engine: EngineAdapter, table: TableName, input: TestTable, parentColumns: { name: string; type?: string }[] | undefined): Promise<void> {
+  // SQL from the project, like the model's own query, run in the test's in-memory DuckDB.
+  if (input.query !== undefined) return engine.createTableAs(table, `SELECT * FROM (${input.query}) AS test_input`);
   const names = [...new Set([...Object.keys(input.columns ?? {}), ...input.rows.flatMap((r) => Object.keys(r))])];
   if (!names.length) throw new Error(`an input with no rows needs 'columns' to give its shape`);
   const declared = new Map((parentColumns ?? []).filter((c) => c.type).map((c) => [c.name.toLowerCase(), c.type!]));

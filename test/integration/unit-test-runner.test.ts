@@ -132,7 +132,26 @@ ${own}  outputs:
     expect(r.code).toBe(0);
   });
 
+  it("take an input given as SQLMesh's query:", async () => {
+    p.write('tests/query_input.yaml', `test_query_input:
+  model: analytics.running
+  inputs:
+    analytics.order_totals:
+      query: SELECT 1 AS order_id UNION ALL SELECT 2
+  outputs:
+    query:
+      - {order_id: 1, seen: 1}
+      - {order_id: 2, seen: 1}
+`);
+    p.write('models/analytics/running.sql', `MODEL (name analytics.running, kind FULL, grain order_id);
+SELECT o.order_id, 1 AS seen FROM analytics.order_totals AS o`);
+    const r = await cli(p, 'test', 'tests/query_input.yaml');
+    expect(r.out).toContain('Ran 1 test: 1 passed, 0 failed.');
+    expect(r.code).toBe(0);
+  });
+
   const bad: [string, string, RegExp][] = [
+    ['an input with query and rows', 'test_x:\n  model: analytics.daily_revenue\n  inputs:\n    analytics.order_totals:\n      query: SELECT 1 AS a\n      rows: []\n  outputs:\n    query: []\n', /input analytics\.order_totals: 'query' gives the rows: 'rows' cannot be set beside it/],
     ['YAML that does not parse', 'test_x:\n  model: [unclosed\n', /^error: tests\/bad\.yaml:\d+:\d+: YAML does not parse/],
     ['an unknown model', 'test_x:\n  model: analytics.nope\n  outputs:\n    query: []\n', /^error: tests\/bad\.yaml:1: test test_x: unknown model 'analytics\.nope'/],
     ['a missing input', 'test_x:\n  model: analytics.daily_revenue\n  outputs:\n    query: []\n', /test test_x: no input rows for analytics\.order_totals, which analytics\.daily_revenue reads/],
