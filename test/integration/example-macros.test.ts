@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/engines.js';
+import { PgTestDatabase, postgresServer } from '../helpers/postgres.js';
 import { ROOT, TempProject } from '../helpers/project.js';
+
+const server = await postgresServer();
 
 describe('examples/macros', () => {
   let p: TempProject | undefined;
@@ -43,5 +46,28 @@ describe('examples/macros', () => {
     expect(changed.text).toContain('~ analytics.customer_orders  breaking');
     expect(changed.text).toContain('models/analytics/customer_orders.sql (after macro expansion)');
     expect(changed.text).toContain('-  COUNT(*) FILTER (WHERE amount >= 50) AS large_orders\n+  COUNT(*) FILTER (WHERE amount >= 100) AS large_orders');
+  });
+
+  it.skipIf(!server.available)(`step 6: on the PostgreSQL gateway the post-statement indexes the table just built${server.note}`, async () => {
+    p = new TempProject(join(ROOT, 'examples/macros'), ['models', 'seeds', 'macros', 'planner.config.ts']);
+    p.edit('models/analytics/customer_orders.sql', /COUNT\(\*\) FROM @this_model\n\);\n/, "$&@IF(@runtime_stage = 'evaluating', @index_on(@this_model, customer_id));\n");
+    const db = await PgTestDatabase.create();
+    process.env.PLANNER_PG_URL = db.url;
+    try {
+      const applied = await runCli(['plan', '--gateway', 'team', '--auto-apply', '--execution-time', '2024-03-05', '-p', p.dir]);
+      expect(applied.text).toContain('built 6 tables, updated 6 views');
+      expect(applied.code).toBe(0);
+      const table = (await db.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'planner__analytics' AND c.relname LIKE 'analytics\\_\\_customer\\_orders\\_\\_%' AND c.relkind = 'r'`))[0].relname;
+      const indexes = await db.query(`SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'planner__analytics'`);
+      expect(indexes).toHaveLength(1);
+      expect(indexes[0].tablename).toBe(table);
+      expect(indexes[0].indexname).toMatch(/^ix_[0-9a-f]{16}$/);
+      expect(indexes[0].indexdef).toContain('(customer_id)');
+      const rows = await db.query('SELECT customer_id, paid_orders, large_orders FROM analytics.customer_orders ORDER BY customer_id');
+      expect(rows.map((r) => [r.customer_id, r.paid_orders, r.large_orders].map(Number))).toEqual([[101, 2, 3], [102, 1, 0], [103, 2, 1], [104, 1, 1]]);
+    } finally {
+      delete process.env.PLANNER_PG_URL;
+      await db.drop();
+    }
   });
 });
