@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJiti } from 'jiti';
 import { InputError } from '../errors.js';
 import { MacroError, type MacroEvaluator, type MacroImpl } from './evaluator.js';
 import { MacroArg, macroApi, resultValue } from './macro-api.js';
@@ -30,6 +29,9 @@ export async function loadProjectMacros(projectDir: string, builtins: ReadonlySe
   const files = readdirSync(dir).filter((f) => EXTENSIONS.some((e) => f.endsWith(e)) && !f.endsWith('.d.ts')).sort();
   const out: ProjectMacro[] = [];
   const seen = new Map<string, string>();
+  if (!files.length) return out;
+  // Loaded only when there are macro files to read (see config/load-config.ts).
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
   for (const f of files) {
     const file = `macros/${f}`;
