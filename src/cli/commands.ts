@@ -7,6 +7,7 @@ import { dagSpec } from './commands/dag.js';
 import { diffSpec } from './commands/diff.js';
 import { environmentsSpec } from './commands/environments.js';
 import { fetchdfSpec } from './commands/fetchdf.js';
+import { grantsSpec } from './commands/grants.js';
 import { initSpec } from './commands/init.js';
 import { infoSpec } from './commands/info.js';
 import { invalidateSpec } from './commands/invalidate.js';
@@ -23,4 +24,4 @@ import { verifySpec } from './commands/verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [initSpec, planSpec, approveSpec, applySpec, runSpec, fetchdfSpec, tableDiffSpec, auditSpec, testSpec,
-  diffSpec, validateSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec, uiSpec];
+  diffSpec, validateSpec, grantsSpec, environmentsSpec, invalidateSpec, janitorSpec, renderSpec, infoSpec, dagSpec, verifySpec, migrateSpec, createExternalModelsSpec, uiSpec];

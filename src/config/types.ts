@@ -51,6 +51,8 @@ export interface EnvironmentConfig {
   allowSelfApproval?: boolean;
   /** The environment's views apply the config's `masking` (never prod unless set). */
   sanitized?: boolean;
+  /** PostgreSQL roles `planner grants` lets read the environment's views (and nothing else). */
+  readRoles?: string[];
   /** Models built for the environment read at most `rows` rows of each SEED or EXTERNAL model (not for prod). */
   sample?: { rows: number };
 }

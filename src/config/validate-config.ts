@@ -78,7 +78,7 @@ const shape: Shape = {
   },
   variables,
   environments: {
-    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean', sanitized: 'boolean', sample: { shape: { rows: { base: 'number', check: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a whole number of rows above 0') } } } } },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean', sanitized: 'boolean', readRoles: { list: 'string' }, sample: { shape: { rows: { base: 'number', check: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a whole number of rows above 0') } } } } },
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',

@@ -1,0 +1,34 @@
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { InputError } from '../errors.js';
+import { modelViewName } from '../snapshot/virtual-names.js';
+import type { EnvironmentRecord } from '../state/state-store.js';
+import { quoteIdent, quoteTable, validateIdentifier } from '../util/identifiers.js';
+
+/** What `planner grants` gave: per role, the schemas (USAGE) and views (SELECT). */
+export interface GrantReport {
+  environment: string;
+  roles: string[];
+  schemas: string[];
+  views: string[];
+}
+
+/**
+ * `planner grants ENV` (PostgreSQL): each role of `environments.<ENV>.readRoles` may read
+ * the environment's views: USAGE on their schemas and SELECT on each view, nothing more.
+ * A view reads its table with its owner's rights, so the roles need (and get) no right on
+ * the physical schemas: a sanitized environment's roles never see unmasked tables.
+ */
+export async function grantEnvironment(engine: EngineAdapter, env: EnvironmentRecord, roles: readonly string[]): Promise<GrantReport> {
+  if (engine.dialect !== 'postgres') throw new InputError('planner grants applies to PostgreSQL gateways: DuckDB has no roles', { code: 'unsupported' });
+  if (!roles.length) throw new InputError(`environment '${env.name}' has no readRoles in the config: nothing to grant`, { code: 'no_roles', hint: `set environments.${env.name}.readRoles: ['analyst']` });
+  for (const r of roles) validateIdentifier(r, 'role name');
+  const views = env.views.map((m) => modelViewName(m, env.name, env.layout ?? 'schema-suffix'));
+  const schemas = [...new Set(views.map((v) => v.schema))].sort();
+  await engine.transaction(async () => {
+    for (const role of roles) {
+      for (const s of schemas) await engine.execute(`GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO ${quoteIdent(role)}`);
+      for (const v of views) await engine.execute(`GRANT SELECT ON ${quoteTable(v)} TO ${quoteIdent(role)}`);
+    }
+  });
+  return { environment: env.name, roles: [...roles], schemas, views: views.map((v) => `${v.schema}.${v.table}`).sort() };
+}
