@@ -37,6 +37,23 @@ describe('--select / --exclude on the command line (DuckDB)', { timeout: 300_000
     expect(planner(['plan', 'dev', '--select-model', 'analytics.product_sales', '--dry-run', '-p', p.dir]).code).toBe(0);
   });
 
+  it('render takes selectors: every selected model under a -- name line, --json as a list; one name prints as before', () => {
+    p = new TempProject();
+    const one = planner(['render', 'staging.orders', '-p', p.dir]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).not.toContain('-- staging.orders');
+    const many = planner(['render', 'staging.*', '--exclude', 'staging.order_items', '-p', p.dir]);
+    expect(many.code).toBe(0);
+    const headers = many.stdout.split('\n').filter((l) => /^-- staging\.[a-z_]+$/.test(l));
+    expect(headers).toEqual(['-- staging.customers', '-- staging.orders', '-- staging.products']);
+    expect(many.stdout).toContain(one.stdout.trim());
+    const listed = json(planner(['render', '+staging.orders', '--json', '-p', p.dir]));
+    expect(listed.models.map((m: { model: string }) => m.model)).toEqual(['raw.orders', 'staging.orders']);
+    expect(listed.models[1].query).toBe(one.stdout.trim());
+    const none = planner(['render', 'stagin.*', '-p', p.dir]);
+    expect(none.code).toBe(2);
+  });
+
   it('a selector that matches nothing is exit 2 with a did-you-mean, on every command, and changes nothing', () => {
     p = new TempProject();
     for (const args of [
