@@ -1,52 +1,43 @@
 import { randomBytes } from 'node:crypto';
 import { auditStage, batchAuditor } from './audit/run-audits.js';
-import { validateProjectAudits } from './audit/validate-audits.js';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
 import type { ResolvedConfig } from './config/types.js';
 import { ConflictError, EngineError, InputError } from './errors.js';
 import { assertApproved } from './governance/approvals.js';
-import { environmentMasks, throughMaskingViews, withMasks } from './governance/masking.js';
-import { sampledProject } from './governance/sampling.js';
+import { throughMaskingViews } from './governance/masking.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
-import { assertReferencesExist, schemasToList, undeclaredReferences } from './model/external-references.js';
-import { assertModelGateways, loadProject, type Project } from './model/load-project.js';
+import { loadProject, type Project } from './model/load-project.js';
 import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
 import { CollectLocks } from './plan/collect-lock.js';
-import { kindStrategy } from './kinds/registry.js';
 import { EnvironmentLocks, migrateState } from './plan/environment-lock.js';
 import { prepareEnvironmentStatements, runEnvironmentStatements, type EnvironmentShape, type EnvironmentStatements } from './plan/environment-statements.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
-import { addBackfill, type IntervalOptions } from './plan/plan-backfill.js';
-import { buildPlan } from './plan/plan-builder.js';
-import { previewId } from './plan/preview.js';
+import { planEnvironment, type PlanningContext, type PlanOptions } from './plan/plan-environment.js';
 import { planDifferences, type ReadPlan } from './plan/saved-plan.js';
 import { runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ModelSelection } from './model/selectors.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
-import { viewSharing } from './plan/view-sharing.js';
-import { catchUpWithProd } from './plan/catch-up.js';
-import { findReverts, modelsBehind, ReplacementHistory, type BehindModel, type Revert } from './plan/environment-history.js';
-import { restrictProject, selectedModels } from './plan/select-models.js';
-import { fingerprintProject } from './snapshot/fingerprint-project.js';
-import { assertCurrentFingerprints } from './snapshot/refingerprint.js';
+import { modelsBehind, ReplacementHistory, type BehindModel } from './plan/environment-history.js';
 import type { Snapshot } from './snapshot/snapshot.js';
-import { assertEnvironmentFits, assertNoViewClash, PROD, type LayoutModel } from './snapshot/virtual-names.js';
+import { PROD } from './snapshot/virtual-names.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
-import { builtKey, isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
+import { isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
 import type { SecretRegistry } from './util/secrets.js';
+
+export type { PlanOptions } from './plan/plan-environment.js';
 
 export interface ContextOptions {
   projectDir: string;
@@ -70,23 +61,6 @@ export interface ContextOptions {
   collectLocks?: CollectLocks;
 }
 
-export interface PlanOptions extends IntervalOptions {
-  createFrom?: string;
-  /** Accepted for compatibility: every model gets a view unless `changedOnly`. */
-  includeUnmodified?: boolean;
-  /** Views only for the models this environment changes (default: the environment's `changedOnly` setting). */
-  changedOnly?: boolean;
-  /** Keep existing tables: changes apply from now on (in dev: previewed in a table of their own). */
-  forwardOnly?: boolean;
-  /** Let a forward-only change drop or retype columns of the table it keeps. */
-  allowDestructive?: boolean;
-  /** Let a protected environment go back to a definition it replaced (the local project is older than it for that model). */
-  allowRevert?: boolean;
-  /** Take only these models' local changes (selectors: model/selectors.ts), and what they read from. */
-  selectModels?: string[];
-  /** Selectors of models whose local changes wait (they keep the environment's definition). */
-  excludeModels?: string[];
-}
 
 /**
  * The facade the CLI and library users call: wires config, models, the engine, state
@@ -184,114 +158,20 @@ export class Context {
   }
 
   /** Plans `environment` against the local project. Reads state; changes nothing. */
-  async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    validateEnvironmentName(environment);
-    if (environment === PROD && options.createFrom) {
-      // Prod holds every interval of every model; another environment's tables may be partial.
-      throw new InputError('--create-from applies to environments other than prod; prod is planned from the project', { code: 'invalid_option' });
-    }
-    assertGatewayAllowed(this.settings(environment), this.gatewayName);
-    await assertStateSchema(this.state);
-    if (options.changedOnly && options.includeUnmodified) {
-      throw new InputError('--changed-only and --include-unmodified contradict each other: pick one', { code: 'invalid_option' });
-    }
-    const changedOnly = options.includeUnmodified ? false : options.changedOnly ?? this.settings(environment).changedOnly;
-    let project = sampledProject(await this.loadProject(environment), this.settings(environment));
-    validateProjectAudits(project, this.config.projectDir);
-    assertModelGateways(project, this.gatewayName);
-    await this.assertExternalTablesExist(project);
-    const layout = this.config.virtualLayout;
-    assertEnvironmentFits(environment, layout, viewedModels(project), this.config.stateSchema);
-    await this.assertNoViewClash(environment, project);
-    const stored = await this.state.getEnvironment(environment);
-    const current = this.live(stored);
-    let base: EnvironmentRecord | undefined;
-    if (!current) {
-      const from = options.createFrom ?? PROD;
-      base = from === environment ? undefined : this.live(await this.state.getEnvironment(from));
-      if (options.createFrom && !base) await this.requireEnvironment(options.createFrom);
-    }
-    const prod = environment === PROD ? current : await this.state.getEnvironment(PROD);
-    const compareWith = current ?? base;
-    let kept = new Map<string, Snapshot>();
-    if (options.selectModels?.length || options.excludeModels?.length) {
-      const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels ?? [], options.excludeModels);
-      const keep = Object.entries(compareWith?.snapshots ?? {}).filter(([name]) => !selected.has(name));
-      kept = new Map([...(await this.state.getSnapshots(keep.map(([, id]) => id))).values()].map((s) => [s.name, s]));
-      project = restrictProject(project, selected, kept);
-    }
-    const fingerprints = fingerprintProject(project, kept);
-
-    // The local snapshots that already exist, what they replace, and what the environment holds now.
-    const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
-    for (const [name, { id }] of fingerprints) {
-      wanted.add(id);
-      // The dev preview of a forward-only change is a snapshot of its own.
-      if (environment !== PROD) wanted.add(previewId(id));
-      const before = compareWith?.snapshots[name];
-      if (before) wanted.add(before);
-    }
-    const known = await this.state.getSnapshots([...wanted]);
-    // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
-    assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => known.get(id) ?? []));
-
-    let draft = buildPlan({
-      planId: randomBytes(6).toString('hex'),
-      environment,
-      project,
-      fingerprints,
-      current,
-      base,
-      replaces: current ? undefined : stored,
-      prod,
-      known,
-      includeUnmodified: !changedOnly,
-      layout,
-      kept: new Set(kept.keys()),
-      forwardOnly: options.forwardOnly,
-      allowDestructive: options.allowDestructive,
-      now: this.now().getTime(),
-    });
-    draft = await this.keepInStep(draft, project, current, prod, !changedOnly);
-    const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
-    const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
-    const built = await this.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
-    const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-    if (this.settings(environment).protected && !options.allowRevert) {
-      const reverts = findReverts(draft, current, new ReplacementHistory(await this.state.listPlans(environment)));
-      if (reverts.length) throw revertRefused(environment, reverts);
-    }
-    const sharedWith = environment === PROD ? undefined : base ?? this.live(await this.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
-    draft.viewSharing = await viewSharing(this.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
-    draft = withMasks(draft, environmentMasks(this.config.masking, this.settings(environment), project, this.config.configFile), current);
-    return addBackfill(draft, { state: this.state, order: project.order, built: builtKeys, held: holds, prod, now: this.executionNow().getTime(), isProtected: (name) => this.settings(name).protected, options });
-  }
-
-  /** No view of this plan may land on another's name (suffix layouts): see `assertNoViewClash`. */
-  private async assertNoViewClash(environment: string, project: Project): Promise<void> {
-    const others = environment === PROD ? (await this.state.listEnvironments()).filter((e) => this.live(e)) : [];
-    const views = others.map((e) => ({ name: e.name, views: e.views, layout: e.layout ?? 'schema-suffix' as const }));
-    assertNoViewClash(environment, this.config.virtualLayout, viewedModels(project), views);
-  }
-
-  /** Tables the models read that are neither models nor declared must be in the warehouse: refused at plan time otherwise. */
-  private async assertExternalTablesExist(project: Project): Promise<void> {
-    const refs = undeclaredReferences(project, this.gatewayName);
-    if (!refs.length) return;
-    const objects = await this.engine.listObjects(schemasToList(refs));
-    assertReferencesExist(project, refs, new Set(objects.map((o) => `${o.name.schema}.${o.name.table}`.toLowerCase())));
-  }
-
-  /** Moves the models where an environment is behind prod, and the local project does not change them, to prod's tables. */
-  private async keepInStep(draft: Plan, project: Project, current: EnvironmentRecord | undefined, prod: EnvironmentRecord | undefined, completeViews: boolean): Promise<Plan> {
-    if (draft.environment === PROD || !current || !prod) return draft;
-    const differing = Object.entries(current.snapshots).filter(([m, id]) => prod.snapshots[m] && prod.snapshots[m] !== id);
-    if (!differing.length) return draft;
-    const prodHistory = new ReplacementHistory(await this.state.listPlans(PROD));
-    const prodSnapshots = await this.state.getSnapshots(differing.map(([m]) => prod.snapshots[m]));
-    const children = new Map<string, string[]>();
-    for (const m of project.models.values()) for (const p of m.parents) children.set(p, [...(children.get(p) ?? []), m.name]);
-    return catchUpWithProd(draft, { current, prod, prodHistory, prodSnapshots, children, completeViews });
+  plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
+    const planning: PlanningContext = {
+      config: this.config,
+      gatewayName: this.gatewayName,
+      engine: this.engine,
+      state: this.state,
+      settings: (e) => this.settings(e),
+      live: (e) => this.live(e),
+      loadProject: (e) => this.loadProject(e),
+      requireEnvironment: (e) => this.requireEnvironment(e),
+      now: () => this.now(),
+      executionNow: () => this.executionNow(),
+    };
+    return planEnvironment(planning, environment, options);
   }
 
   /** The models where `env` reads prod's older tables: prod replaced the definitions it holds. */
@@ -490,10 +370,6 @@ export class Context {
   }
 }
 
-/** The models that get a view: every one but those without a table of their own. */
-function viewedModels(project: Project): LayoutModel[] {
-  return [...project.models.values()].filter((m) => kindStrategy(m.kind).physical);
-}
 
 /** A query read a model of the project before any environment holds it. */
 function notBuiltYet(model: string): InputError {
@@ -508,11 +384,3 @@ function stalePlan(environment: string, now: string | null): ConflictError {
   return new ConflictError(`environment '${environment}' changed since this plan was made (now at plan ${now ?? 'none'}); plan is stale, plan again; nothing was done`, { code: 'stale_plan' });
 }
 
-/** The revert guard's refusal: each model, the plan that replaced its local definition, and when. */
-function revertRefused(environment: string, reverts: Revert[]): InputError {
-  const lines = reverts.map((r) => `${r.model}: the local definition is one ${environment} replaced in plan ${r.planId} (applied ${new Date(r.appliedAt).toISOString()})`);
-  return new InputError(`refusing to put back definitions ${environment} replaced; the local project is older than ${environment}:\n  ${lines.join('\n  ')}`, {
-    code: 'revert_refused',
-    hint: 'pull first (bring the local project up to date), or pass --allow-revert to put these definitions back on purpose',
-  });
-}

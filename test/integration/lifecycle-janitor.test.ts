@@ -224,7 +224,7 @@ describe('invalidate and janitor on DuckDB', () => {
     p.edit('models/analytics/product_sales.sql', /description '[^']*'/, "description 'Units and revenue per product'");
     const { plan } = await p.planAndApply('dev', LEAN);
     expect(plan).toMatchObject({ isNewEnvironment: true, base: 'prod', expectedPlanId: first.plan.id });
-    expect(plan.directlyModified).toEqual([{ name: 'analytics.product_sales', category: 'metadata' }]);
+    expect(plan.directlyModified).toEqual([{ name: 'analytics.product_sales', category: 'metadata', changed: ['description'] }]);
     await p.with(async (ctx) => {
       expect((await catalog(ctx)).filter((t) => t.startsWith('analytics__dev.'))).toEqual(['analytics__dev.product_sales VIEW']);
       const env = (await ctx.state.getEnvironment('dev'))!;
