@@ -40,8 +40,12 @@ export class DuckDBAdapter implements EngineAdapter {
 
   query(sql: string, params: unknown[] = []): Promise<QueryResult> {
     const deadline = this.deadlines.getStore();
-    if (deadline && deadline.passed) return Promise.reject(timedOut(deadline.ms));
-    return this.readOnlyDepth ? this.session.runSelect(sql, params) : this.session.run(sql, params);
+    // Checked when the statement's turn comes: the timer's interrupt only stops a running
+    // statement, so one queued when it fired must not start at all.
+    const before = deadline && (() => {
+      if (deadline.passed) throw timedOut(deadline.ms);
+    });
+    return this.readOnlyDepth ? this.session.runSelect(sql, params, before) : this.session.run(sql, params, before);
   }
 
   /**
@@ -51,9 +55,18 @@ export class DuckDBAdapter implements EngineAdapter {
    */
   async withStatementTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
     const deadline = { ms, passed: false };
+    let repeat: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       deadline.passed = true;
       this.session.interrupt();
+      // A statement handed to DuckDB but not yet started in its thread misses an interrupt:
+      // repeat it while that same statement runs (never one begun later, such as a ROLLBACK).
+      const target = this.session.runningStatement();
+      if (target === undefined) return;
+      repeat = setInterval(() => {
+        if (this.session.runningStatement() === target) this.session.interrupt();
+        else clearInterval(repeat);
+      }, 25);
     }, ms);
     try {
       return await this.deadlines.run(deadline, fn);
@@ -62,6 +75,7 @@ export class DuckDBAdapter implements EngineAdapter {
       throw err;
     } finally {
       clearTimeout(timer);
+      clearInterval(repeat);
     }
   }
   private readonly deadlines = new AsyncLocalStorage<{ ms: number; passed: boolean }>();

@@ -33,8 +33,12 @@ export class DuckDBSession {
     }
   }
 
-  run(sql: string, params: unknown[] = []): Promise<QueryResult> {
-    const next = this.queue.then(() => this.runNow(sql, params));
+  /** Runs `sql` once the statements before it are done; `before` may refuse it at that moment (it throws). */
+  run(sql: string, params: unknown[] = [], before?: () => void): Promise<QueryResult> {
+    const next = this.queue.then(() => {
+      before?.();
+      return this.runNow(sql, params);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -43,8 +47,9 @@ export class DuckDBSession {
    * Runs `sql` only if each of its statements is a SELECT: DuckDB has no read-only
    * transaction on a file opened for writing, so read-only work checks what it runs.
    */
-  runSelect(sql: string, params: unknown[] = []): Promise<QueryResult> {
+  runSelect(sql: string, params: unknown[] = [], before?: () => void): Promise<QueryResult> {
     const next = this.queue.then(async () => {
+      before?.();
       let kinds: StatementType[];
       try {
         const extracted = await this.connection.extractStatements(sql);
@@ -62,7 +67,16 @@ export class DuckDBSession {
     return next;
   }
 
+  /** The statement on the connection now (a number per statement), if any. */
+  runningStatement(): number | undefined {
+    return this.running;
+  }
+  private running: number | undefined;
+  private statements = 0;
+
   private async runNow(sql: string, params: unknown[]): Promise<QueryResult> {
+    const id = ++this.statements;
+    this.running = id;
     try {
       const reader = await this.connection.runAndReadAll(sql, params.length ? (params.map(toDuckValue) as DuckDBValue[]) : undefined);
       const names = reader.columnNames();
@@ -71,6 +85,8 @@ export class DuckDBSession {
       return { columns: names.map((name, i) => ({ name, type: String(types[i]) })), rows };
     } catch (err) {
       throw new EngineError(`DuckDB: ${(err as Error).message}`, { cause: err });
+    } finally {
+      if (this.running === id) this.running = undefined;
     }
   }
 
