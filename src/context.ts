@@ -303,6 +303,7 @@ export class Context {
         afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.executionNow()),
         isProtected: (name) => this.settings(name).protected,
         crashPoints: this.options.crashPoints,
+        maxBuildMinutes: this.settings(environment).policies.maxBuildMinutes,
       }, selection);
       await runEnvironmentStatements(this.engine, statements.after);
       return result;

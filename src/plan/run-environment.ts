@@ -2,6 +2,7 @@ import { mergeIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
 import { topologicalOrder } from '../util/dag.js';
+import { withBuildTimeLimit } from '../governance/policies.js';
 import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
 import { tracksIntervals } from '../kinds/registry.js';
 import { snapshotBackfill } from './backfill-planner.js';
@@ -32,7 +33,11 @@ export interface RunResult {
  */
 export async function runEnvironment(
   env: EnvironmentRecord,
-  deps: Omit<BackfillDeps, 'parentOf'> & { isProtected: (environment: string) => boolean },
+  deps: Omit<BackfillDeps, 'parentOf'> & {
+    isProtected: (environment: string) => boolean;
+    /** `policies.maxBuildMinutes` of the environment: each model's run is held to it, as an apply's builds are. */
+    maxBuildMinutes?: number;
+  },
   selection: ModelSelection = {},
 ): Promise<RunResult> {
   const { state } = deps;
@@ -65,8 +70,8 @@ export async function runEnvironment(
     deps.reporter.buildStarted?.(snapshot, i, due.length);
     const started = Date.now();
     const builtBefore = built.has(builtKey(snapshot.name, snapshot.version));
-    const outcome = await withTableTurn(snapshot, deps, `planner run ${env.name} pid ${process.pid}`, builtBefore, (isBuilt) =>
-      backfillSnapshot(snapshot, work, { ...deps, parentOf }, isBuilt),
+    const outcome = await withBuildTimeLimit(snapshot, deps.engine, deps.maxBuildMinutes, () =>
+      withTableTurn(snapshot, deps, `planner run ${env.name} pid ${process.pid}`, builtBefore, (isBuilt) => backfillSnapshot(snapshot, work, { ...deps, parentOf }, isBuilt)),
     );
     deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
     if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });

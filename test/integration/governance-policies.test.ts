@@ -112,5 +112,32 @@ for (const engine of engineCases(server)) {
       expect(applied.code, applied.text).toBe(0);
       expect(Number((await e.sql(`SELECT count(*) AS n FROM planner_state.environments WHERE name = 'dev_x'`))[0].n)).toBe(1);
     });
+
+    it('holds planner run to the limit too: a due interval past it is cancelled, nothing recorded; the next run within a new limit fills it', async () => {
+      // Slow only for intervals ending after 2024-01-05, so the apply (to 2024-01-03) is quick and the run is not.
+      const size = `CASE WHEN @end_ds > '2024-01-05' THEN 100000 ELSE 1 END`;
+      e.project.write('models/analytics/slow_daily.sql', `MODEL (name analytics.slow_daily, kind INCREMENTAL_BY_TIME_RANGE (time_column ds));
+SELECT CAST(@start_ds AS DATE) AS ds, sum(a.x * b.y) AS total FROM generate_series(1, ${size}) AS a(x) CROSS JOIN generate_series(1, ${size}) AS b(y)
+`);
+      e.project.edit('planner.config.ts', 'maxBuildMinutes: 0.0001', 'maxBuildMinutes: 10');
+      const applied = await runCli(['plan', 'dev_x', '--auto-apply', '--skip-tests', '--execution-time', '2024-01-03', '-p', e.project.dir]);
+      expect(applied.code, applied.text).toBe(0);
+      const intervals = () => e.sql(`SELECT start_ms, end_ms FROM planner_state.intervals WHERE name = 'analytics.slow_daily' ORDER BY start_ms`);
+      const before = await intervals();
+      expect(before.length).toBeGreaterThan(0);
+
+      e.project.edit('planner.config.ts', 'maxBuildMinutes: 10', 'maxBuildMinutes: 0.0001');
+      const refused = await runCli(['run', 'dev_x', '--execution-time', '2024-01-10', '-p', e.project.dir]);
+      expect(refused.code, refused.text).toBe(1);
+      expect(refused.text).toContain("analytics.slow_daily ran past the environment's limit of 0.0001 minutes per build (policies.maxBuildMinutes)");
+      expect(await intervals()).toEqual(before);
+
+      e.project.edit('planner.config.ts', 'maxBuildMinutes: 0.0001', 'maxBuildMinutes: 10');
+      const next = await runCli(['run', 'dev_x', '--execution-time', '2024-01-04', '-p', e.project.dir]);
+      expect(next.code, next.text).toBe(0);
+      const last = (rows: Record<string, unknown>[]) => Math.max(...rows.map((r) => Number(r.end_ms)));
+      expect(last(await intervals())).toBe(Date.UTC(2024, 0, 4));
+      expect(last(before)).toBe(Date.UTC(2024, 0, 3));
+    });
   });
 }
