@@ -230,6 +230,7 @@ export class Context {
           maxRowsPerModel: this.settings(plan.environment).policies.maxRowsPerModel,
           maxBuildMinutes: this.settings(plan.environment).policies.maxBuildMinutes,
           crashPoints: this.options.crashPoints,
+          readRoles: this.settings(plan.environment).readRoles,
         },
         ttl === null ? null : this.now().getTime() + ttl,
       );

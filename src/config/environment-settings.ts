@@ -20,6 +20,8 @@ export interface EnvironmentSettings {
   sanitized: boolean;
   /** Its models read samples of their SEED and EXTERNAL sources, or null. */
   sample: { rows: number } | null;
+  /** Roles that may read its views (PostgreSQL): granted by `planner grants` and on every apply. */
+  readRoles: string[];
 }
 
 const WEEK = 7 * 24 * 3600 * 1000;
@@ -47,6 +49,7 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     allowSelfApproval: entry?.allowSelfApproval ?? false,
     sanitized: entry?.sanitized ?? false,
     sample: entry?.sample ?? null,
+    readRoles: entry?.readRoles ?? [],
   };
 }
 

@@ -6,6 +6,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { planParentOf, type Plan } from './plan.js';
 import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audits.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { grantViews } from '../governance/grants.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
 import { maskedViewQuery } from '../governance/masking.js';
 import { buildGroup, GROUP_SIZE, groupable, type GroupedBuild } from './build-group.js';
@@ -33,6 +34,8 @@ export interface EvaluatorDeps {
   maxBuildMinutes?: number;
   /** Test hooks (ContextOptions.crashPoints). */
   crashPoints?: CrashPoints;
+  /** `readRoles` of the plan's environment: granted on the views the promotion (re)creates (PostgreSQL). */
+  readRoles?: readonly string[];
 }
 
 export interface ApplyResult {
@@ -152,6 +155,8 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       await crashPoint('mid-promotion');
     }
     for (const view of dropped) await engine.dropView(view);
+    // A view made again has lost its grants: the readers keep theirs in the same transaction.
+    if (deps.readRoles?.length && engine.dialect === 'postgres') await grantViews(engine, deps.readRoles, plan.viewChanges.upsert.map((n) => viewOf(plan, n)));
     await runVirtualUpdates(plan, engine, before?.snapshots ?? {}, now());
     // A move out of a layout with schemas of the environment's own leaves them empty: they go too.
     if (plan.previousLayout && plan.previousLayout !== 'table-suffix') {

@@ -42,6 +42,13 @@ describe.skipIf(!postgres.available)('planner grants on PostgreSQL', () => {
       expect(await asRole('SELECT count(*)::int AS n FROM analytics__dev_x.customers')).toEqual([{ n: 30 }]);
       await expect(asRole(`SELECT count(*) FROM ${physical}`)).rejects.toThrow(/permission denied/);
       await expect(asRole('SELECT count(*) FROM analytics.customers')).rejects.toThrow(/permission denied/);
+
+      // An apply that makes the views again (a breaking change upstream) grants them in its promotion: no `planner grants` needed.
+      e.project.edit('models/staging/customers.sql', /SELECT/, 'SELECT 1 AS regranted,');
+      const applied = await runCli(['plan', 'dev_x', '--yes', '--skip-tests', '-p', e.project.dir]);
+      expect(applied.code, applied.text).toBe(0);
+      expect(await asRole('SELECT count(*)::int AS n FROM analytics__dev_x.customers')).toEqual([{ n: 30 }]);
+      expect(await asRole('SELECT max(regranted)::int AS r FROM staging__dev_x.customers')).toEqual([{ r: 1 }]);
     } finally {
       await client.end();
     }

@@ -1,6 +1,5 @@
 import { Context } from '../../context.js';
 import { grantEnvironment } from '../../governance/grants.js';
-import { matchEnvironment } from '../../config/environment-settings.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import type { GlobalOptions } from './global-options.js';
@@ -14,9 +13,7 @@ export async function grantsCommand(opts: GrantsCommandOptions, io: CliIO): Prom
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.environment);
   try {
     const env = await ctx.requireEnvironment(opts.environment);
-    const key = matchEnvironment(ctx.config.environments, opts.environment);
-    const roles = (key && ctx.config.environments[key].readRoles) || [];
-    const report = await grantEnvironment(ctx.engine, env, roles);
+    const report = await grantEnvironment(ctx.engine, env, ctx.settings(opts.environment).readRoles);
     io.out(opts.json ? JSON.stringify(report, null, 2) : `Granted ${report.roles.join(', ')} USAGE on ${report.schemas.join(', ')} and SELECT on ${report.views.length} views of ${report.environment}.`);
     return 0;
   } finally {
