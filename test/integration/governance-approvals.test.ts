@@ -66,6 +66,12 @@ for (const engine of engineCases(server)) {
       expect(applied.code).toBe(0);
       expect(applied.text).toContain('Approved by bob.');
       expect(await prodPlanId()).toBe(json.plan.id);
+      // The trail: environments names who approved the plan each environment is at.
+      const listed = await cli('environments', '--json');
+      const prod = JSON.parse(listed.text).environments.find((x: { name: string }) => x.name === 'prod');
+      expect(prod.approvedBy).toEqual([{ by: 'bob', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), author: 'alice', comment: 'cancelled orders left out on purpose' }]);
+      expect(JSON.parse(listed.text).environments.find((x: { name: string }) => x.name === 'dev_x').approvedBy).toEqual([]);
+      expect((await cli('environments')).text).toMatch(new RegExp(`prod: plan ${json.plan.id} \\(by alice\\) approved by bob .*: cancelled orders left out on purpose`));
       expect((await e.sql(`SELECT count(*) AS n FROM analytics.order_totals`)).map((r) => Number(r.n))).toEqual([74]);
     });
 

@@ -6,7 +6,7 @@ import { PlannerError } from '../../errors.js';
 import { ReplacementHistory, type BehindModel } from '../../plan/environment-history.js';
 import { viewSharing, type ViewSharing } from '../../plan/view-sharing.js';
 import { DEFAULT_LAYOUT, PROD } from '../../snapshot/virtual-names.js';
-import { isExpired, type EnvironmentRecord } from '../../state/state-store.js';
+import { isExpired, type ApprovalRecord, type EnvironmentRecord } from '../../state/state-store.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentConfigJson, renderEnvironmentConfig } from '../render/environment-config.js';
@@ -26,6 +26,8 @@ interface Listed {
   env: EnvironmentRecord;
   sharing: ViewSharing;
   behind: BehindModel[];
+  /** Who approved the plan the environment is at (`planner approve`), oldest first. */
+  approvals: ApprovalRecord[];
 }
 
 /**
@@ -69,7 +71,7 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
   const envs = once(listed, config);
   for (const u of unreachable) io.err(`warning: gateway ${u.gateway} could not be read: ${u.error}`);
   if (opts.json) {
-    const list = envs.map(({ gateway, env: e, sharing, behind }) => ({
+    const list = envs.map(({ gateway, env: e, sharing, behind, approvals }) => ({
       name: e.name,
       gateway,
       models: Object.keys(e.snapshots).length,
@@ -83,6 +85,7 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
       createdAt: isoTime(e.createdAt),
       lastAppliedAt: isoTime(e.updatedAt),
       planId: e.planId,
+      approvedBy: approvals.map((a) => ({ by: a.approvedBy, at: isoTime(a.approvedAt), author: a.author, comment: a.comment })),
       expiresAt: e.expiresAt === null ? null : isoTime(e.expiresAt),
       expired: isExpired(e, now),
     }));
@@ -107,7 +110,7 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
   const columns = Object.keys(rows[0]).map((name) => ({ name, type: 'VARCHAR' }));
   // The table's own footer counts rows; here they are environments.
   const table = renderTable({ columns, rows }).split('\n').slice(0, -1);
-  io.out([...table, `${envs.length} ${envs.length === 1 ? 'environment' : 'environments'}`, ...behindLines(envs.map((e) => [e.env.name, e.behind]))].join('\n'));
+  io.out([...table, `${envs.length} ${envs.length === 1 ? 'environment' : 'environments'}`, ...behindLines(envs.map((e) => [e.env.name, e.behind])), ...approvalLines(envs, now)].join('\n'));
   return unreachable.length ? 1 : 0;
 }
 
@@ -115,11 +118,13 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
 async function listOn(ctx: Context): Promise<Listed[]> {
   const envs = await ctx.state.listEnvironments();
   const prodHistory = new ReplacementHistory(await ctx.state.listPlans(PROD));
+  const approvals = await ctx.state.listApprovals({});
   const byName = new Map(envs.map((e) => [e.name, e]));
   const out: Listed[] = [];
   for (const e of envs) {
     const base = e.name === PROD ? undefined : byName.get(e.createdFrom ?? PROD) ?? byName.get(PROD);
-    out.push({ gateway: ctx.gatewayName, env: e, sharing: await viewSharing(ctx.state, e.name, e.views, e.snapshots, new Map(), base), behind: await ctx.behindProd(e, prodHistory) });
+    const approved = approvals.filter((a) => a.environment === e.name && a.planId === e.planId);
+    out.push({ gateway: ctx.gatewayName, env: e, sharing: await viewSharing(ctx.state, e.name, e.views, e.snapshots, new Map(), base), behind: await ctx.behindProd(e, prodHistory), approvals: approved });
   }
   return out;
 }
@@ -133,6 +138,13 @@ function once(listed: Listed[], config: ResolvedConfig): Listed[] {
     if (!seen || environmentSettings(config, l.env.name).gateway === l.gateway) byRecord.set(key, l);
   }
   return [...byRecord.values()];
+}
+
+/** "prod: plan a1b2c3d4e5f6 (by alice) approved by bob 2026-11-30 14:10 UTC (just now): why" for each approved environment. */
+function approvalLines(envs: Listed[], now: number): string[] {
+  return envs.flatMap(({ env, approvals }) =>
+    approvals.map((a) => `${env.name}: plan ${env.planId} (by ${a.author}) approved by ${a.approvedBy} ${formatWhen(a.approvedAt, now)}${a.comment ? `: ${a.comment}` : ''}`),
+  );
 }
 
 /** "2 since a1b2c3d4e5f6" or "-". */
