@@ -1,3 +1,5 @@
+import { quotedEnd } from '../util/sql-text.js';
+
 /**
  * A tokenizer for model text that knows just enough SQL to find macros safely: string
  * literals (`'...'`, PostgreSQL `$tag$...$tag$`), quoted identifiers and comments are
@@ -74,21 +76,11 @@ export function tokenize(text: string, base = 0): Token[] {
   return out;
 }
 
-/** Index just past the quoted run starting at `i`; a doubled quote escapes itself. */
+/** Index just past the quoted run starting at `i`; an unclosed one is an error at its opening quote. */
 function skipQuote(text: string, i: number): number {
-  const q = text[i];
-  let j = i + 1;
-  while (j < text.length) {
-    if (text[j] === q) {
-      if (text[j + 1] === q) {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  throw new TokenError(q === "'" ? 'string literal is not closed' : 'quoted identifier is not closed', i);
+  const end = quotedEnd(text, i);
+  if (end !== null) return end;
+  throw new TokenError(text[i] === "'" ? 'string literal is not closed' : 'quoted identifier is not closed', i);
 }
 
 export const isTrivia = (t: Token | undefined): boolean => t !== undefined && (t.type === 'ws' || t.type === 'comment');

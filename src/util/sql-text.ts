@@ -3,8 +3,13 @@
  * arguments (`@VAR('a, b', 1)`) and audit arguments (`columns := [a, b]`).
  */
 
-/** Index just past the quoted run that starts at `i` (`'...'` or `"..."`; doubled quotes escape). */
+/** Index just past the quoted run that starts at `i` (`'...'` or `"..."`; doubled quotes escape); the text's end if it never closes. */
 export function skipQuoted(text: string, i: number): number {
+  return quotedEnd(text, i) ?? text.length;
+}
+
+/** Index just past the quoted run that starts at `i`, or null when the quote is never closed. */
+export function quotedEnd(text: string, i: number): number | null {
   const q = text[i];
   let j = i + 1;
   while (j < text.length) {
@@ -17,7 +22,7 @@ export function skipQuoted(text: string, i: number): number {
     }
     j++;
   }
-  return j;
+  return null;
 }
 
 /** Splits at commas outside quotes, `(...)` and `[...]`; each part trimmed. */

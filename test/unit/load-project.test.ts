@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { projectWriter } from '../helpers/write-project.js';
 
 const projects = projectWriter();
 afterEach(() => projects.cleanup());
-
-async function loadError(files: Record<string, string>): Promise<InputError> {
-  try {
-    await projects.load(files);
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 describe('loading a project', () => {
   it('finds dependencies, ignoring CTE names, and keeps unknown tables as external sources', async () => {
@@ -30,7 +19,7 @@ describe('loading a project', () => {
   });
 
   it('reports a cycle with the models involved', async () => {
-    const err = await loadError({
+    const err = await projects.loadError({
       'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT * FROM s.b',
       'models/b.sql': 'MODEL (name s.b, kind FULL);\nSELECT * FROM s.a',
     });
@@ -39,18 +28,18 @@ describe('loading a project', () => {
   });
 
   it('reports SQL that does not parse at its line and column in the file', async () => {
-    const err = await loadError({ 'models/a.sql': 'MODEL (name s.a, kind FULL);\n\nSELECT id,\n  FROM FROM t' });
+    const err = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a, kind FULL);\n\nSELECT id,\n  FROM FROM t' });
     expect(err.message).toContain('SQL does not parse');
     expect(err.location).toMatchObject({ file: 'models/a.sql', line: 4 });
     expect(err.exitCode).toBe(2);
   });
 
   it('reports duplicate model names, missing seeds and unknown macros', async () => {
-    expect((await loadError({ 'models/a.sql': 'MODEL (name s.a); SELECT 1', 'models/b.sql': 'MODEL (name s.a); SELECT 2' })).message).toContain('defined twice');
-    const seed = await loadError({ 'models/a.sql': "MODEL (name s.a, kind SEED (path '../seeds/nope.csv'));" });
+    expect((await projects.loadError({ 'models/a.sql': 'MODEL (name s.a); SELECT 1', 'models/b.sql': 'MODEL (name s.a); SELECT 2' })).message).toContain('defined twice');
+    const seed = await projects.loadError({ 'models/a.sql': "MODEL (name s.a, kind SEED (path '../seeds/nope.csv'));" });
     expect(seed.message).toContain("seed file '../seeds/nope.csv' does not exist");
     expect(seed.location?.file).toBe('models/a.sql');
-    const macro = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @nope AS x' });
+    const macro = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @nope AS x' });
     expect(macro.message).toContain('unknown macro @nope');
     expect(macro.location).toMatchObject({ line: 2, column: 8 });
   });
@@ -65,11 +54,11 @@ describe('loading a project', () => {
   });
 
   it('reports a header column the query does not output, at its line', async () => {
-    const grain = await loadError({ 'models/a.sql': 'MODEL (\n  name s.a,\n  grain order_idx\n);\nSELECT 1 AS order_id' });
+    const grain = await projects.loadError({ 'models/a.sql': 'MODEL (\n  name s.a,\n  grain order_idx\n);\nSELECT 1 AS order_id' });
     expect(grain.message).toBe("grain names column 'order_idx', which model s.a does not output");
     expect(grain.location).toMatchObject({ file: 'models/a.sql', line: 3, column: 9 });
     expect(grain.hint).toContain('order_id');
-    const time = await loadError({ 'models/a.sql': 'MODEL (name s.a, kind INCREMENTAL_BY_TIME_RANGE (time_column ds));\nSELECT 1 AS d' });
+    const time = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a, kind INCREMENTAL_BY_TIME_RANGE (time_column ds));\nSELECT 1 AS d' });
     expect(time.message).toContain("time_column names column 'ds'");
     // Unknown output (SELECT *, UNION BY NAME): nothing to check against.
     await projects.load({ 'models/a.sql': 'MODEL (name s.a, kind FULL, grain (b));\nSELECT 1 AS a UNION ALL BY NAME SELECT 2 AS b' });

@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
 import { projectWriter } from '../helpers/write-project.js';
 
 const projects = projectWriter();
 afterEach(() => projects.cleanup());
-
-async function loadError(files: Record<string, string>): Promise<InputError> {
-  try {
-    await projects.load(files);
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 const parent = 'MODEL (name s.orders, kind FULL);\nSELECT 1 AS id, 2.5 AS amount, \'x\' AS status';
 const addOne = 'export function add_one(evaluator, column) {\n  return `${column} + 1`;\n}\n';
@@ -88,12 +77,12 @@ describe('macros in model files', () => {
     const [one, other] = [await fpOf('GRANT SELECT ON @this_model TO @role'), await fpOf('GRANT SELECT ON @this_model TO writer')];
     expect(one.data).toBe(other.data);
     expect(one.metadata).not.toBe(other.metadata);
-    const unclosed = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\nGRANT SELECT ON @this_model TO public;' });
+    const unclosed = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_BEGIN;\nGRANT SELECT ON @this_model TO public;' });
     expect(unclosed.message).toMatch(/^ON_VIRTUAL_UPDATE_BEGIN is never closed/);
     expect(unclosed.location).toMatchObject({ line: 3, column: 1 });
-    const stray = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_END;' });
+    const stray = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1 AS x;\nON_VIRTUAL_UPDATE_END;' });
     expect(stray.message).toMatch(/^ON_VIRTUAL_UPDATE_END without an ON_VIRTUAL_UPDATE_BEGIN/);
-    const jinja = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nJINJA_QUERY_BEGIN;\nSELECT 1' });
+    const jinja = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nJINJA_QUERY_BEGIN;\nSELECT 1' });
     expect(jinja.message).toMatch(/^JINJA_QUERY_BEGIN without its pair/);
   });
 
@@ -115,13 +104,13 @@ describe('macros in model files', () => {
     const fps = await fingerprintProject(project);
     expect(fps.get('acme.orders')!.fingerprint.data).not.toBe(fps.get('globex.orders')!.fingerprint.data);
 
-    const missing = await loadError({ 'models/orders.sql': file.replace('(customer := globex,', '(client := globex,') });
+    const missing = await projects.loadError({ 'models/orders.sql': file.replace('(customer := globex,', '(client := globex,') });
     expect(missing.message).toBe('blueprint 2 has no variable \'customer\' for the model name @customer.orders');
     expect(missing.location).toMatchObject({ file: 'models/orders.sql', line: 2, column: 8 });
-    const clash = await loadError({ 'models/orders.sql': file.replace('customer := globex', 'customer := acme') });
+    const clash = await projects.loadError({ 'models/orders.sql': file.replace('customer := globex', 'customer := acme') });
     expect(clash.message).toMatch(/^blueprints 1 and 2 both name the model acme\.orders/);
     // Offsets stay the file's: a bad query in a blueprint model is reported where it is written.
-    const bad = await loadError({ 'models/orders.sql': file.replace('FROM raw', 'FROM FROM raw') });
+    const bad = await projects.loadError({ 'models/orders.sql': file.replace('FROM raw', 'FROM FROM raw') });
     expect(bad.location).toMatchObject({ line: 6 });
   });
 
@@ -149,16 +138,16 @@ describe('macros in model files', () => {
     expect(await fp({ limit_rows: 5 })).not.toBe(await fp({}));
     expect(await fp({ unrelated: 1 })).toBe(await fp({}));
 
-    const broken = await loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT 1 AS x\n{% if %}\nJINJA_END;' });
+    const broken = await projects.loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT 1 AS x\n{% if %}\nJINJA_END;' });
     expect(broken.message).toMatch(/^Jinja: .*unexpected token/);
     expect(broken.location).toMatchObject({ line: 4 });
-    const afterBlock = await loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT {{ 1 + 1 }} AS x\nJINJA_END;\n@nope;' });
+    const afterBlock = await projects.loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT {{ 1 + 1 }} AS x\nJINJA_END;\n@nope;' });
     expect(afterBlock.message).toMatch(/unknown macro @nope/);
     expect(afterBlock.location).toMatchObject({ line: 5, column: 1 });
   });
 
   it('reports macro problems at the model file:line:col, naming the macro file', async () => {
-    const thrown = await loadError({
+    const thrown = await projects.loadError({
       'models/a.sql': 'MODEL (name s.a, kind FULL);\nSELECT\n  @boom(1) AS x',
       'macros/bad.ts': 'export function boom(evaluator, n) { throw new Error(`no ${n}`); }\n',
     });
@@ -166,17 +155,17 @@ describe('macros in model files', () => {
     expect(thrown.location).toEqual({ file: 'models/a.sql', line: 3, column: 3 });
     expect(thrown.exitCode).toBe(2);
 
-    const arity = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @add_one(1, 2)', 'macros/util.ts': addOne });
+    const arity = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT @add_one(1, 2)', 'macros/util.ts': addOne });
     expect(arity.message).toMatch(/@add_one \(macros\/util.ts\) takes 1 argument \(column\), got 2/);
 
-    const compile = await loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1', 'macros/broken.ts': 'export function f( {' });
+    const compile = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\nSELECT 1', 'macros/broken.ts': 'export function f( {' });
     expect(compile.message).toMatch(/^macro file macros\/broken.ts does not load/);
 
-    const parse = await loadError({ 'models/a.sql': 'MODEL (name s.a);\n@DEF(cols, [a, b]);\nSELECT @EACH(@cols, c -> c +) FROM t' });
+    const parse = await projects.loadError({ 'models/a.sql': 'MODEL (name s.a);\n@DEF(cols, [a, b]);\nSELECT @EACH(@cols, c -> c +) FROM t' });
     expect(parse.message).toMatch(/SQL does not parse.*after macro expansion/);
     expect(parse.location?.line).toBe(3);
 
-    const deferred = await loadError({ 'models/a.sql': "MODEL (name s.a);\nSELECT 1 AS x @IF(@runtime_stage = 'evaluating', , 2 AS y)" });
+    const deferred = await projects.loadError({ 'models/a.sql': "MODEL (name s.a);\nSELECT 1 AS x @IF(@runtime_stage = 'evaluating', , 2 AS y)" });
     expect(deferred.message).toMatch(/@IF depends on a variable known only when the model runs/);
   });
 });

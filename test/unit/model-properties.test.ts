@@ -22,15 +22,6 @@ function errorOf(fn: () => unknown): InputError {
   throw new Error('expected an error');
 }
 
-async function loadError(files: Record<string, string>): Promise<InputError> {
-  const err = await projects.load(files).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof InputError) return err;
-  throw new Error(`expected an InputError, got ${String(err)}`);
-}
-
 describe("SQLMesh's model properties", () => {
   it('are read with their values', () => {
     const m = read(`MODEL (
@@ -115,7 +106,7 @@ describe('properties in the project', () => {
   it('leave a disabled model out, and refuse a model that reads it', async () => {
     const project = await projects.load({ 'models/parent.sql': parent.replace('kind FULL', 'kind FULL, enabled false') });
     expect([...project.models.keys()]).toEqual([]);
-    const err = await loadError({
+    const err = await projects.loadError({
       'models/parent.sql': parent.replace('kind FULL', 'kind FULL, enabled false'),
       'models/child.sql': `MODEL (name s.child, kind FULL);\nSELECT id FROM s.parent`,
     });
@@ -128,14 +119,14 @@ describe('properties in the project', () => {
     const project = await projects.load({ 'models/parent.sql': parent, 'models/child.sql': child });
     expect(project.models.get('s.child')!.parents).toEqual(['s.parent']);
     expect(project.order).toEqual(['s.parent', 's.child']);
-    const err = await loadError({ 'models/parent.sql': parent, 'models/child.sql': child.replace('[s.parent]', '[s.parnt]') });
+    const err = await projects.loadError({ 'models/parent.sql': parent, 'models/child.sql': child.replace('[s.parent]', '[s.parnt]') });
     expect(err.message).toContain("depends_on names 's.parnt', which is not a model");
     expect(err.hint).toBe('did you mean s.parent?');
     expect(err.location).toMatchObject({ file: 'models/child.sql', line: 1, column: 33 });
   });
 
   it('refuse a gateway the config does not define', async () => {
-    const err = await loadError({ 'models/parent.sql': parent.replace('kind FULL', 'kind FULL, gateway locl') });
+    const err = await projects.loadError({ 'models/parent.sql': parent.replace('kind FULL', 'kind FULL, gateway locl') });
     expect(err.message).toContain("gateway 'locl' is not one of the project's gateways");
     expect(err.hint).toContain('did you mean local?');
     const project = await projects.load({ 'models/parent.sql': parent.replace('kind FULL', 'kind FULL, gateway local') });
