@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
 import { discoverFiles } from '../model/load-project.js';
 
@@ -16,6 +16,16 @@ export interface TestTable {
   query?: string;
 }
 
+/** Expected rows. `partial`: only the listed columns are compared. */
+export type ExpectedTable = TestTable & { partial: boolean };
+
+export interface ExpectedCte {
+  name: string;
+  line: number;
+  column: number;
+  expected: ExpectedTable;
+}
+
 /** One unit test, in SQLMesh's shape. */
 export interface UnitTest {
   name: string;
@@ -25,14 +35,17 @@ export interface UnitTest {
   model: string;
   /** Upstream model or external table name (lowercase) -> its rows. */
   inputs: Map<string, TestTable>;
-  /** Expected rows of the model's query. `partial`: only the listed columns are compared. */
-  expected: TestTable & { partial: boolean };
+  /** Expected rows of the model's query (absent when the test checks only CTEs). */
+  expected?: ExpectedTable;
+  /** Expected rows of named CTEs of the model's query (SQLMesh's `outputs.ctes`), with where each is named. */
+  ctes: ExpectedCte[];
   /** Values for @VAR, and `start`, `end`, `execution_time` for the time macros. */
   vars: Record<string, unknown>;
   description?: string;
 }
 
 const TEST_KEYS = new Set(['model', 'inputs', 'outputs', 'vars', 'description']);
+const OUTPUT_KEYS = ['query', 'ctes', 'partial'];
 
 /** Reads `tests/*.yaml` (and `.yml`). Test names must be unique across files. */
 export function loadUnitTests(projectDir: string): UnitTest[] {
@@ -87,14 +100,27 @@ export function readTestFile(text: string, file: string): UnitTest[] {
       }
     }
     const outputs = body.outputs;
-    if (!isObject(outputs) || outputs.query === undefined) fail(`test ${name}: 'outputs' needs 'query' with the expected rows`, where('outputs'));
-    const outputKeys = Object.keys(outputs as object).filter((k) => k !== 'query');
-    if (outputKeys.length) {
-      fail(`test ${name}: outputs.${outputKeys[0]} is not supported (only outputs.query${outputKeys[0] === 'ctes' ? '; CTE outputs are not supported yet' : ''})`, where('outputs'));
+    if (!isObject(outputs) || (outputs.query === undefined && outputs.ctes === undefined)) fail(`test ${name}: 'outputs' needs 'query' or 'ctes' with the expected rows`, where('outputs'));
+    const out = outputs as Record<string, unknown>;
+    const outputKeys = Object.keys(out).filter((k) => !OUTPUT_KEYS.includes(k));
+    if (outputKeys.length) fail(`test ${name}: unknown key outputs.${outputKeys[0]} (known: ${OUTPUT_KEYS.join(', ')})`, where('outputs'));
+    if (out.partial !== undefined && typeof out.partial !== 'boolean') fail(`test ${name}: outputs.partial must be true or false`, where('outputs'));
+    // As in SQLMesh: `outputs.partial` applies to every output; each output's own `partial` wins.
+    const expected = (value: unknown, what: string): ExpectedTable => {
+      const own = isObject(value) ? value.partial : undefined;
+      if (own !== undefined && typeof own !== 'boolean') fail(`test ${name}: ${what}.partial must be true or false`, where('outputs'));
+      const table = readTable(isObject(value) ? withoutKey(value, 'partial') : value, (m) => fail(`test ${name}: ${what}: ${m}`, where('outputs')));
+      return { ...table, partial: (own as boolean | undefined) ?? out.partial === true };
+    };
+    const ctes: ExpectedCte[] = [];
+    if (out.ctes !== undefined) {
+      if (!isObject(out.ctes)) fail(`test ${name}: outputs.ctes maps CTE names to rows`, where('outputs'));
+      const cteNodes = childMap(childMap(value, 'outputs'), 'ctes');
+      for (const [cte, rows] of Object.entries(out.ctes as Record<string, unknown>)) {
+        const pos = at(cteNodes?.items.find((i) => isScalar(i.key) && i.key.value === cte)?.key ?? where('outputs'));
+        ctes.push({ name: cte, line: pos.line, column: pos.col, expected: expected(rows, `outputs.ctes.${cte}`) });
+      }
     }
-    const query = (outputs as Record<string, unknown>).query;
-    const partial = isObject(query) && query.partial === true;
-    const expected = readTable(isObject(query) ? withoutKey(query, 'partial') : query, (m) => fail(`test ${name}: outputs.query: ${m}`, where('outputs')));
     if (body.vars !== undefined && !isObject(body.vars)) fail(`test ${name}: 'vars' maps variable names to values`, where('vars'));
     tests.push({
       name,
@@ -102,7 +128,8 @@ export function readTestFile(text: string, file: string): UnitTest[] {
       line: at(keyNode).line,
       model: (body.model as string).toLowerCase(),
       inputs,
-      expected: { ...expected, partial },
+      expected: out.query === undefined ? undefined : expected(out.query, 'outputs.query'),
+      ctes,
       vars: (body.vars as Record<string, unknown>) ?? {},
       description: typeof body.description === 'string' ? body.description : undefined,
     });
@@ -135,6 +162,13 @@ function readTable(value: unknown, fail: (m: string) => never, input = false): T
   const columns = isObject(value) ? value.columns : undefined;
   if (columns !== undefined && (!isObject(columns) || Object.values(columns).some((t) => typeof t !== 'string'))) fail("'columns' maps column names to SQL types");
   return { rows: rows as TestRow[], columns: columns as Record<string, string> | undefined };
+}
+
+/** The map node under `key` of a map node, if there is one. */
+function childMap(node: unknown, key: string): YAMLMap<Node, Node> | undefined {
+  if (!isMap(node)) return undefined;
+  const child = (node as YAMLMap<Node, Node>).items.find((i) => isScalar(i.key) && i.key.value === key)?.value;
+  return isMap(child) ? (child as YAMLMap<Node, Node>) : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -11,13 +11,15 @@ import { readsItself } from '../model/self-reference.js';
 import { renderQuery, sqlLiteral, type RenderTimes } from '../model/render.js';
 import { quoteIdent, quoteTable, type TableName } from '../util/identifiers.js';
 import { compareRows, isSame, type RowDiff } from './compare-rows.js';
-import type { TestTable, UnitTest } from './load-tests.js';
+import type { ExpectedTable, TestTable, UnitTest } from './load-tests.js';
+import { queryCtes } from '../model/query-ctes.js';
+import { suggestion } from '../util/did-you-mean.js';
 
 /** The outcome of one unit test. */
 export type UnitTestResult =
   | { test: UnitTest; status: 'passed'; ms: number }
-  | { test: UnitTest; status: 'failed'; ms: number; diff: RowDiff; sql: string }
-  | { test: UnitTest; status: 'error'; ms: number; message: string; sql?: string };
+  | { test: UnitTest; status: 'failed'; ms: number; diff: RowDiff; sql: string; cte?: string }
+  | { test: UnitTest; status: 'error'; ms: number; message: string; sql?: string; cte?: string };
 
 const INPUT_SCHEMA = 'unit_test_inputs';
 
@@ -64,23 +66,47 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
     const { start, end, execution_time: execution, ...vars } = test.vars;
     const times = renderTimes(model, start, end, execution, now);
     sql = renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
-    const result = await engine.query(sql);
-    const actualColumns = result.columns.map((c) => c.name);
-    const expectedColumns = [...new Set([...Object.keys(test.expected.columns ?? {}), ...test.expected.rows.flatMap((r) => Object.keys(r))])];
-    const unknown = expectedColumns.filter((c) => !actualColumns.includes(c));
-    if (unknown.length) {
-      return { test, status: 'error', ms: Date.now() - started, sql, message: `expected column ${unknown.map((c) => `'${c}'`).join(', ')} is not in the output (columns: ${actualColumns.join(', ')})` };
+    // As in SQLMesh: each CTE named under outputs.ctes first, then the query itself.
+    if (test.ctes.length) {
+      const withClause = await queryCtes(sql, model.dialect);
+      for (const cte of test.ctes) {
+        const found = withClause.ctes.find((c) => c.name === cte.name.toLowerCase());
+        if (!found) {
+          const names = withClause.ctes.map((c) => c.name);
+          throw new InputError(`test ${test.name}: model ${model.name} has no CTE named '${cte.name}' (${names.length ? suggestion(cte.name, names) : 'its query has no WITH clause'})`, {
+            location: { file: test.file, line: cte.line, column: cte.column },
+            code: 'invalid_test',
+          });
+        }
+        const cteSql = `${sql.slice(0, withClause.end)}\nSELECT * FROM ${found.text}`;
+        // The grain is the model's, not the CTE's: a CTE's differing rows are not paired.
+        const outcome = await check(engine, cteSql, cte.expected, []);
+        if (outcome) return { test, ms: Date.now() - started, sql: cteSql, cte: found.name, ...outcome };
+      }
     }
-    // As in SQLMesh: a column left out of the expected rows is expected to be NULL, unless `partial: true`.
-    const columns = test.expected.partial ? expectedColumns : actualColumns;
-    const diff = compareRows(test.expected.rows, result.rows, columns, model.grain.map((g) => g.toLowerCase()));
-    return isSame(diff) ? { test, status: 'passed', ms: Date.now() - started } : { test, status: 'failed', ms: Date.now() - started, diff, sql };
+    if (test.expected) {
+      const outcome = await check(engine, sql, test.expected, model.grain.map((g) => g.toLowerCase()));
+      if (outcome) return { test, ms: Date.now() - started, sql, ...outcome };
+    }
+    return { test, status: 'passed', ms: Date.now() - started };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { test, status: 'error', ms: Date.now() - started, message: (err as Error).message, sql };
   } finally {
     for (const t of tables.values()) await engine.dropTable(t).catch(() => undefined);
   }
+}
+
+/** Runs `sql` and compares its rows with `expected`; undefined when they match. */
+async function check(engine: EngineAdapter, sql: string, expected: ExpectedTable, grain: string[]): Promise<{ status: 'failed'; diff: RowDiff } | { status: 'error'; message: string } | undefined> {
+  const result = await engine.query(sql);
+  const actualColumns = result.columns.map((c) => c.name);
+  const expectedColumns = [...new Set([...Object.keys(expected.columns ?? {}), ...expected.rows.flatMap((r) => Object.keys(r))])];
+  const unknown = expectedColumns.filter((c) => !actualColumns.includes(c));
+  if (unknown.length) return { status: 'error', message: `expected column ${unknown.map((c) => `'${c}'`).join(', ')} is not in the output (columns: ${actualColumns.join(', ')})` };
+  // As in SQLMesh: a column left out of the expected rows is expected to be NULL, unless `partial: true`.
+  const diff = compareRows(expected.rows, result.rows, expected.partial ? expectedColumns : actualColumns, grain);
+  return isSame(diff) ? undefined : { status: 'failed', diff };
 }
 
 /** The model's query with every reference pointing at an input table. */

@@ -12,6 +12,7 @@ export function unitTestJson(results: readonly UnitTestResult[]): Record<string,
       model: r.test.model,
       status: r.status,
       ms: r.ms,
+      ...(r.status !== 'passed' && r.cte ? { cte: r.cte } : {}),
       ...(r.status === 'error' ? { message: r.message } : {}),
       ...(r.status === 'failed'
         ? { diff: { columns: r.diff.columns, key: r.diff.key, changed: r.diff.changed, missing: r.diff.missing, unexpected: r.diff.unexpected } }

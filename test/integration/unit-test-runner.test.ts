@@ -156,7 +156,7 @@ SELECT o.order_id, 1 AS seen FROM analytics.order_totals AS o`);
     ['an unknown model', 'test_x:\n  model: analytics.nope\n  outputs:\n    query: []\n', /^error: tests\/bad\.yaml:1: test test_x: unknown model 'analytics\.nope'/],
     ['a missing input', 'test_x:\n  model: analytics.daily_revenue\n  outputs:\n    query: []\n', /test test_x: no input rows for analytics\.order_totals, which analytics\.daily_revenue reads/],
     ['an unknown key', 'test_x:\n  model: analytics.daily_revenue\n  output:\n    query: []\n', /^error: tests\/bad\.yaml:3:3: test test_x: unknown key 'output'/],
-    ['CTE outputs', 'test_x:\n  model: analytics.daily_revenue\n  outputs:\n    query: []\n    ctes: {}\n', /outputs\.ctes is not supported/],
+    ['an unknown output', 'test_x:\n  model: analytics.daily_revenue\n  outputs:\n    query: []\n    cte: {}\n', /^error: tests\/bad\.yaml:3:3: test test_x: unknown key outputs\.cte \(known: query, ctes, partial\)/],
     ['a row that is not a map', 'test_x:\n  model: analytics.daily_revenue\n  inputs:\n    analytics.order_totals: [1, 2]\n  outputs:\n    query: []\n', /input analytics\.order_totals: row 1 must map column names to values/],
   ];
   for (const [what, text, message] of bad) {

@@ -11,7 +11,8 @@ export { unitTestJson } from '../../unit-test/unit-tests-failed.js';
 export function renderUnitTestReport(results: readonly UnitTestResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    const where = chalk.gray(`(${r.test.file}:${r.test.line}, model ${r.test.model})`);
+    const cte = r.status !== 'passed' && r.cte ? `, CTE ${r.cte}` : '';
+    const where = chalk.gray(`(${r.test.file}:${r.test.line}, model ${r.test.model}${cte})`);
     if (r.status === 'passed') {
       lines.push(`${chalk.green('PASS')} ${r.test.name} ${where}`);
       continue;
