@@ -66,6 +66,17 @@ export async function runAudits(
   return out;
 }
 
+/** How many audits passed, failed (bad rows), were skipped and could not run: each audit is in exactly one. */
+export function tallyAudits(results: readonly AuditResult[]): { passed: number; failed: number; skipped: number; errors: number } {
+  const ran = results.filter((r) => !r.skipped && !r.error);
+  return {
+    passed: ran.filter((r) => !r.count).length,
+    failed: ran.filter((r) => r.count > 0).length,
+    skipped: results.filter((r) => r.skipped).length,
+    errors: results.filter((r) => r.error).length,
+  };
+}
+
 /** The project's custom audits, read only when a model uses one (built-ins need no files). */
 export function customAuditsFor(snapshots: readonly Snapshot[], projectDir: string): Map<string, AuditDefinition> {
   const needsFiles = snapshots.some((s) => s.model.audits.some((a) => !builtinAudit(a.name)));

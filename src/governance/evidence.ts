@@ -4,6 +4,7 @@ import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { diffEnvironments } from '../table-diff/diff-models.js';
 import type { ValidationThresholds } from './metrics.js';
 import { hasFlags, validateEnvironment, type ValidationReport } from './validate-environment.js';
+import { auditEvidence, type EvidenceAudits } from './evidence-audits.js';
 
 /** One model the plan changes, as a reviewer reads it. */
 export interface EvidenceChange {
@@ -37,6 +38,8 @@ export interface PlanEvidence {
   notAsPlanned: string[];
   validation: ValidationReport | null;
   diffs: EvidenceDiff[];
+  /** The changed models' audits run on `from`'s tables (absent in files saved before audits were evidence). */
+  audits?: EvidenceAudits[];
   /** Models with a validation flag. */
   flagged: string[];
 }
@@ -45,6 +48,8 @@ export interface EvidenceOptions {
   thresholds?: Partial<ValidationThresholds>;
   /** Data diffs too (one FULL OUTER JOIN per changed model with a grain). */
   diffs?: boolean;
+  /** Run the changed models' audits on `from`'s tables: the project's audits/ folder, and the time they render with. */
+  audits?: { projectDir: string; now: Date };
 }
 
 /** The changes of `plan`, and (from `from`, compared with `baseline`) its metrics and diffs. */
@@ -61,7 +66,7 @@ export async function gatherEvidence(
     ...plan.directlyModified.map((c) => ({ model: c.name, change: 'directly modified' as const, category: c.category })),
     ...plan.indirectlyModified.map((c) => ({ model: c.name, change: 'indirectly modified' as const, category: c.category })),
   ].sort((a, b) => a.model.localeCompare(b.model));
-  const evidence: PlanEvidence = { environment: plan.environment, changes, builds: plan.builds.length, from: from?.name ?? null, notAsPlanned: [], validation: null, diffs: [], flagged: [] };
+  const evidence: PlanEvidence = { environment: plan.environment, changes, builds: plan.builds.length, from: from?.name ?? null, notAsPlanned: [], validation: null, diffs: [], audits: [], flagged: [] };
   if (!from) return evidence;
   const changed = changes.filter((c) => c.change !== 'removed').map((c) => c.model);
   evidence.notAsPlanned = changed.filter((m) => from.snapshots[m] !== plan.target[m]);
@@ -70,6 +75,10 @@ export async function gatherEvidence(
     const validation = await validateEnvironment(deps, from, baseline, { models: measured, thresholds: options.thresholds });
     evidence.validation = validation;
     evidence.flagged = hasFlags(validation) ? validation.models.filter((m) => m.flags.length).map((m) => m.model) : [];
+    if (options.audits) {
+      const snapshots = await deps.state.getSnapshots(measured.map((m) => from.snapshots[m]));
+      evidence.audits = await auditEvidence(deps.engine, [...snapshots.values()], options.audits.projectDir, options.audits.now);
+    }
   }
   if (options.diffs !== false && baseline) {
     const entries = await diffEnvironments(deps, from, baseline);

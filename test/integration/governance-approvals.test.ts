@@ -35,6 +35,10 @@ for (const engine of engineCases(server)) {
       const validated = json.evidence.validation.models.find((m: { model: string }) => m.model === 'analytics.order_totals');
       expect([validated.metrics.rows, validated.baseline.metrics.rows]).toEqual([74, 80]);
       expect(json.evidence.notAsPlanned).toEqual([]);
+      // Audits of every changed model, the indirectly modified ones too.
+      expect(json.evidence.audits.map((a: { model: string }) => a.model)).toEqual(['analytics.customers', 'analytics.daily_revenue', 'analytics.order_totals']);
+      expect(json.evidence.audits).toContainEqual({ model: 'analytics.order_totals', passed: 3, failed: 0, skipped: 0, errors: 0, failures: [] });
+      expect(saved.text).toContain('analytics.order_totals  3 passed, 0 failed');
       expect(json.evidence.diffs).toContainEqual({ model: 'analytics.order_totals', status: 'diffed', rows: { from: 74, baseline: 80, onlyInFrom: 0, onlyInBaseline: 6, different: 0 } });
       const before = await prodPlanId();
 
@@ -73,6 +77,36 @@ for (const engine of engineCases(server)) {
       expect(JSON.parse(listed.text).environments.find((x: { name: string }) => x.name === 'dev_x').approvedBy).toEqual([]);
       expect((await cli('environments')).text).toMatch(new RegExp(`prod: plan ${json.plan.id} \\(by alice\\) approved by bob .*: cancelled orders left out on purpose`));
       expect((await e.sql(`SELECT count(*) AS n FROM analytics.order_totals`)).map((r) => Number(r.n))).toEqual([74]);
+    });
+
+    it("runs the changed models' audits on the evidence environment's tables and counts the failures in the plan file and the approval summary", async () => {
+      requireApproval();
+      breakOrderTotals(e.project);
+      expect((await cli('plan', 'dev_x', '--auto-apply', '--skip-tests')).code).toBe(0);
+      const id = (await e.sql(`SELECT payload FROM planner_state.environments WHERE name = 'dev_x'`)).map((r) => JSON.parse(String(r.payload)).snapshots['analytics.order_totals'])[0];
+      const { physical } = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.snapshots WHERE id = '${id}'`))[0].payload));
+      // Bad rows in the table dev_x built: a NULL customer and a negative revenue.
+      await e.sql(`INSERT INTO ${physical.schema}.${physical.table} (order_id, customer_id, order_date, status, item_count, units, revenue) VALUES (9001, NULL, DATE '2024-03-01', 'placed', 1, 1, -5)`);
+      const file = e.project.path('prod.json');
+      const saved = await cli('plan', 'prod', '--out', file, '--author', 'alice', '--evidence-from', 'dev_x', '--skip-tests');
+      expect(saved.code, saved.text).toBe(0);
+      const audits = JSON.parse(readFileSync(file, 'utf8')).evidence.audits;
+      expect(audits).toContainEqual(
+        {
+          model: 'analytics.order_totals',
+          passed: 1,
+          failed: 2,
+          skipped: 0,
+          errors: 0,
+          failures: [
+            { audit: 'not_null(columns := [order_id, customer_id, order_date])', count: 1, blocking: true },
+            { audit: 'accepted_range(column := revenue, min_v := 0)', count: 1, blocking: true },
+          ],
+        },
+      );
+      const approved = await cli('approve', file, '--by', 'bob');
+      expect(approved.code).toBe(0);
+      expect(approved.text).toContain('analytics.order_totals  1 passed, 2 failed (not_null(columns := [order_id, customer_id, order_date]): 1 row; accepted_range(column := revenue, min_v := 0): 1 row)');
     });
 
     it('refuses to approve or apply a plan whose environment changed since; the author comes from PLANNER_USER; allowSelfApproval lets the author approve', async () => {

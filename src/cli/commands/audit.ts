@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { customAuditsFor, describeFailure, runAudits, type AuditResult } from '../../audit/run-audits.js';
+import { customAuditsFor, describeFailure, runAudits, tallyAudits, type AuditResult } from '../../audit/run-audits.js';
 import { Context } from '../../context.js';
 import { graphOf, selectModels, snapshotNode } from '../../model/selectors.js';
 import { fullRefreshTimes } from '../../plan/render-snapshot.js';
@@ -38,7 +38,7 @@ export async function auditCommand(opts: AuditCommandOptions, io: CliIO): Promis
     for (const s of snapshots) results.push(...(await runAudits(s, ctx.engine, custom, fullRefreshTimes(s, ctx.now()), true)));
     const blockingFailed = results.some((r) => (r.count > 0 && r.blocking) || r.error);
     if (opts.json) {
-      io.out(jsonText({ environment, ...tally(results), results }));
+      io.out(jsonText({ environment, ...tallyAudits(results), results }));
     } else {
       io.out(renderAuditResults(environment, results));
     }
@@ -57,23 +57,12 @@ function renderAuditResults(environment: string, results: AuditResult[]): string
     else if (!r.count) lines.push(`${chalk.green('PASS')} ${r.model}  ${r.audit}`);
     else lines.push(`${r.blocking ? chalk.red('FAIL') : chalk.yellow('WARN')} ${describeFailure(r)}`);
   }
-  const { passed, failed, skipped, errors } = tally(results);
+  const { passed, failed, skipped, errors } = tallyAudits(results);
   const summary =
     `Ran ${results.length} ${results.length === 1 ? 'audit' : 'audits'}: ${passed} passed, ${failed} failed` +
     `${skipped ? `, ${skipped} skipped` : ''}${errors ? `, ${errors} could not run` : ''}.`;
   lines.push(failed || errors ? chalk.red(summary) : chalk.green(summary));
   return lines.join('\n');
-}
-
-/** The same counts for the text report and --json: each audit is in exactly one. */
-function tally(results: AuditResult[]) {
-  const ran = results.filter((r) => !r.skipped && !r.error);
-  return {
-    passed: ran.filter((r) => !r.count).length,
-    failed: ran.filter((r) => r.count > 0).length,
-    skipped: results.filter((r) => r.skipped).length,
-    errors: results.filter((r) => r.error).length,
-  };
 }
 
 export const auditSpec = defineCommand({

@@ -93,7 +93,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
       if (opts.evidenceFrom) assertEvidenceComparable(ctx.settings(opts.evidenceFrom), ctx.settings(environment));
       const from = opts.evidenceFrom ? await ctx.requireEnvironment(opts.evidenceFrom) : undefined;
       const baseline = await ctx.state.getEnvironment(environment);
-      const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation });
+      const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation, audits: { projectDir: ctx.config.projectDir, now: ctx.now() } });
       if (!opts.json && from) io.out(`\n${renderEvidence(evidence)}`);
       writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions, { author: currentUser(opts.author), evidence }));
       if (opts.json) io.out(jsonText({ ...planJson(plan), applied: false, savedTo: opts.out }));

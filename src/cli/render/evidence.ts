@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import type { PlanEvidence } from '../../governance/evidence.js';
+import { auditLine } from '../../governance/evidence-audits.js';
 import { renderValidationReport } from './validation-report.js';
 
 /** A saved plan's evidence as a reviewer reads it before approving. */
@@ -12,6 +13,10 @@ export function renderEvidence(e: PlanEvidence): string {
   }
   if (e.notAsPlanned.length) lines.push(chalk.yellow(`  ${e.from} does not hold the planned version of: ${e.notAsPlanned.join(', ')}`));
   if (e.validation) lines.push('', renderValidationReport(e.validation));
+  if (e.audits?.length) {
+    lines.push('', `Audits of the changes in ${e.from}:`);
+    for (const a of e.audits) lines.push(`  ${a.model}  ${a.failed || a.errors ? chalk.red(auditLine(a)) : auditLine(a)}`);
+  }
   if (e.diffs.length) {
     lines.push('', `Data diffs of ${e.from} against ${e.environment} (on each model's grain):`);
     for (const d of e.diffs) {
