@@ -1,3 +1,4 @@
+import type { JinjaMacroFile } from './jinja-macros.js';
 import { evaluateCondition, ConditionError, truthy } from './condition.js';
 import { asOperand } from './precedence.js';
 import { RUNTIME_VARIABLES } from './runtime-variables.js';
@@ -70,6 +71,8 @@ export interface MacroContext {
   macros: Map<string, { impl: MacroImpl; file?: string }>;
   /** Called for every config variable read, so the model can record what it depends on. */
   onVariable?: (name: string, value: unknown) => void;
+  /** The project's Jinja macros (`macros/*.sql`), for JINJA_QUERY / JINJA_STATEMENT blocks. */
+  jinjaMacros?: readonly JinjaMacroFile[];
   /** For `beforeAll`/`afterAll` only: the environment, its views and their schemas (quoted). */
   environment?: { name: string; views: string[]; schemas: string[] };
 }

@@ -32,7 +32,8 @@ const STATEMENT_MACROS = new Set(['def', 'if']);
  */
 export function expandModel(text: string, ctx: MacroContext): ExpandedModel {
   const blueprint = Object.fromEntries(Object.entries(ctx.blueprint ?? {}).map(([k, v]) => [k, valueSql(v).replace(/^'(.*)'$/s, '$1')]));
-  const jinja = renderJinjaBlocks(text, { variables: ctx.variables, blueprint, onVariable: ctx.onVariable });
+  const gateway = ctx.statics?.gateway?.replace(/^'(.*)'$/s, '$1').replace(/''/g, "'");
+  const jinja = renderJinjaBlocks(text, { variables: ctx.variables, blueprint, onVariable: ctx.onVariable, gateway, macros: ctx.jinjaMacros });
   if (jinja.text === text) return expandStatements(text, ctx);
   // Offsets in the rendered text map back to the file: inside a block, to its BEGIN line.
   try {

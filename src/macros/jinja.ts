@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { MacroError } from './evaluator.js';
-import { RUNTIME_VARIABLES, TIME_VARIABLES } from './runtime-variables.js';
+import { bindJinjaMacros, jinjaErrorAt, nunjucks, type JinjaMacroFile } from './jinja-macros.js';
+import { JINJA_RAW_PREFIX, RUNTIME_VARIABLES } from './runtime-variables.js';
 
 /** What Jinja in a model may read: config variables (`var`) and blueprint variables (`blueprint_var`). */
 export interface JinjaContext {
@@ -8,6 +9,10 @@ export interface JinjaContext {
   blueprint?: Record<string, string>;
   /** Called for every config variable read, so the model's fingerprint records it. */
   onVariable?: (name: string, value: unknown) => void;
+  /** The gateway's name, `{{ gateway }}` (SQLMesh's variables hold it: known when the model loads). */
+  gateway?: string;
+  /** The project's Jinja macros (`macros/*.sql`), callable as `{{ name(...) }}`. */
+  macros?: readonly JinjaMacroFile[];
 }
 
 /** The text with Jinja blocks rendered, and how to map an offset in it back to the text as written. */
@@ -22,10 +27,11 @@ const BLOCK = /^[ \t]*JINJA_(QUERY|STATEMENT)_BEGIN[ \t]*;[ \t]*\r?\n?([\s\S]*?)
  * Renders SQLMesh's Jinja blocks (`JINJA_QUERY_BEGIN; ... JINJA_END;` for the query,
  * `JINJA_STATEMENT_BEGIN; ... JINJA_END;` for statements) with nunjucks, Jinja2's syntax
  * for what dbt users write ({% if %}, {% for %}, {% set %}, filters). The rendered SQL
- * replaces the block and is what is parsed and fingerprinted. Runtime variables
- * ({{ start_ds }}, {{ this_model }}) render as their macros (@start_ds, @this_model) and
- * are filled in per batch: `'{{ start_ds }}'` becomes @start_ds, which is already a
- * quoted literal. A Jinja error is a MacroError at its line and column in the file.
+ * replaces the block and is what is parsed and fingerprinted. Runtime variables are
+ * filled in per batch with what SQLMesh's Jinja prints for them (`{{ start_ds }}` is
+ * 2024-01-01, bare; `'{{ start_ds }}'` the literal); reading one in a condition is
+ * refused (its value is not known yet). A Jinja error is a MacroError at its line and
+ * column in the file.
  */
 export function renderJinjaBlocks(text: string, ctx: JinjaContext): RenderedJinja {
   const edits: { srcStart: number; srcEnd: number; outStart: number; outEnd: number }[] = [];
@@ -56,11 +62,12 @@ export function renderJinjaBlocks(text: string, ctx: JinjaContext): RenderedJinj
   };
 }
 
-// Loaded on first use: most projects have no Jinja, and every command loads the project.
-let engine: typeof import('nunjucks') | undefined;
+const MARK = '\u0001';
+/** Runtime variables whose quoted value is what `'{{ name }}'` renders: kept as the macro, as planner wrote them before. */
+const QUOTED_AS_MACRO = /^(?:(?:start|end|execution)_ds|(?:start|end)_(?:ts|tstz))$/;
 
 function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext): string {
-  engine ??= createRequire(import.meta.url)('nunjucks') as typeof import('nunjucks');
+  const engine = nunjucks();
   const env = new engine.Environment(null, { autoescape: false, throwOnUndefined: true });
   const values: Record<string, unknown> = {
     var(name: string, fallback?: unknown) {
@@ -73,18 +80,70 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
       return ctx.blueprint?.[String(name).toLowerCase()] ?? fallback;
     },
   };
-  for (const name of RUNTIME_VARIABLES) values[name] = `@${name}`;
+  if (ctx.gateway !== undefined) values.gateway = ctx.gateway;
+  // A runtime variable is a marker that counts how often Jinja turns it into text: more
+  // often than it appears in the output means a condition or expression read its value.
+  // A filter or a method on it (`| replace`, `.upper()`) would need the value itself.
+  const conversions = new Map<string, number>();
+  let refused: RuntimeRead | undefined;
+  const markers = new Map<unknown, string>();
+  for (const name of [...RUNTIME_VARIABLES].filter((n) => !n.startsWith(JINJA_RAW_PREFIX))) {
+    const mark = `${MARK}${name}${MARK}`;
+    const text = () => (conversions.set(name, (conversions.get(name) ?? 0) + 1), mark);
+    const marker = new Proxy({}, {
+      get: (_t, key) => {
+        if (key === Symbol.toPrimitive || key === 'toString' || key === 'valueOf') return text;
+        if (typeof key === 'string' && !['then', 'constructor', '__keywords'].includes(key)) throw (refused = new RuntimeRead(name, `.${key}`));
+        return undefined;
+      },
+    });
+    markers.set(marker, name);
+    values[name] = marker;
+  }
+  const filters = (env as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters;
+  for (const [filter, fn] of Object.entries(filters)) {
+    env.addFilter(filter, (...args: unknown[]) => {
+      const read = args.find((a) => markers.has(a));
+      if (read !== undefined) throw (refused = new RuntimeRead(markers.get(read)!, ` | ${filter}`));
+      return fn(...args);
+    });
+  }
   let rendered: string;
   try {
-    rendered = env.renderString(body, values);
+    if (ctx.macros?.length) bindJinjaMacros(ctx.macros, env, values);
+    for (const [k, v] of Object.entries(values)) env.addGlobal(k, v);
+    rendered = env.renderString(body, {});
   } catch (err) {
-    const message = (err as Error).message.replace(/^\(unknown path\)\s*/, '');
-    const at = /\[Line (\d+), Column (\d+)\]/.exec(message);
-    const offset = at ? lineStart(body, Number(at[1])) + Number(at[2]) - 1 : 0;
-    throw new MacroError(`Jinja: ${message.replace(/\[Line \d+, Column \d+\]\s*/, '').trim()}`, Math.min(bodyStart + offset, text.length));
+    // nunjucks wraps what a filter throws in its own error: the refusal is remembered.
+    if (refused) throw new MacroError(refusal(refused.variable, refused.use), bodyStart);
+    const { message, line, column } = jinjaErrorAt(err as Error);
+    const inMacro = /^\((macros\/[^)]*)\)/.exec((err as Error).message)?.[1];
+    const offset = line && !inMacro ? lineStart(body, line) + (column ?? 1) - 1 : 0;
+    const read = [...conversions.keys()];
+    const hint = read.length ? ` (${read.join(', ')} ${read.length === 1 ? 'is' : 'are'} known only when a batch runs: planner renders Jinja when the project loads, so in Jinja runtime variables can only be printed, as in '{{ start_ds }}')` : '';
+    throw new MacroError(`Jinja${inMacro ? ` in ${inMacro}${line ? ` line ${line}` : ''}` : ''}: ${message}${hint}`, Math.min(bodyStart + offset, text.length), inMacro);
   }
-  // A time variable inside quotes is the macro: its value is already a quoted literal.
-  return rendered.replace(/'@([a-z_]+)'/g, (m, name: string) => (TIME_VARIABLES.has(name) ? `@${name}` : m));
+  for (const [name, n] of conversions) {
+    if (rendered.split(`${MARK}${name}${MARK}`).length - 1 < n) {
+      throw new MacroError(refusal(name, ' in a condition or expression'), bodyStart);
+    }
+  }
+  // '{{ start_ds }}' is the macro @start_ds: its value is that quoted literal. Other
+  // runtime variables print SQLMesh's bare text, wherever they are (jinjaValue).
+  return rendered
+    .replace(new RegExp(`'${MARK}([a-z_]+)${MARK}'`, 'g'), (m, name: string) => (QUOTED_AS_MACRO.test(name) ? `@${name}` : m))
+    .replace(new RegExp(`${MARK}([a-z_]+)${MARK}`, 'g'), (_m, name: string) => (name === 'this_model' ? '@this_model' : `@${JINJA_RAW_PREFIX}${name}`));
+}
+
+/** A runtime variable used for more than printing. */
+class RuntimeRead extends Error {
+  constructor(readonly variable: string, readonly use: string) {
+    super(`${variable}${use}`);
+  }
+}
+
+function refusal(name: string, use: string): string {
+  return `Jinja reads ${name}${use}: planner renders Jinja when the project loads, before ${name} has a value, so in Jinja it can only be printed ({{ ${name} }}); decide on it outside the block with @IF(@${name} ...) in a statement`;
 }
 
 function lineStart(body: string, line: number): number {

@@ -40,6 +40,7 @@ export async function expandAndParse(
     /** Declared columns of a table outside the project (external_models.yaml). */
     externalColumns?: (name: string) => readonly ColumnDef[] | undefined;
     blueprints?: ReadonlyMap<ModelDefinition, MacroContext['blueprint']>;
+    jinjaMacros?: MacroContext['jinjaMacros'];
   },
 ): Promise<Map<ModelDefinition, ExpandedQuery>> {
   const done = new Map<ModelDefinition, ExpandedQuery>();
@@ -67,6 +68,7 @@ export async function expandAndParse(
           statics: { gateway: `'${config.defaultGateway.replace(/'/g, "''")}'`, model_kind_name: `'${def.kind.name}'` },
           columnsOf,
           macros: opts.macros,
+          jinjaMacros: opts.jinjaMacros,
           onVariable: (k, v) => (used[k] = v),
         });
       } catch (err) {

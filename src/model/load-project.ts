@@ -12,6 +12,7 @@ import { checkHeaderColumns } from './check-columns.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { expandAndParse } from './expand-queries.js';
+import { loadJinjaMacros } from '../macros/jinja-macros.js';
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
@@ -75,6 +76,7 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   const expanded = await expandAndParse(withQuery, byName, config, variables, {
     macros: macroTable,
     blueprints,
+    jinjaMacros: loadJinjaMacros(root),
     analyze: (dialects, templates) => cache.analyze(dialects, templates),
     externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
   });

@@ -1,4 +1,4 @@
-import { RUNTIME_VARIABLES } from '../macros/runtime-variables.js';
+import { JINJA_RAW_PREFIX, RUNTIME_VARIABLES } from '../macros/runtime-variables.js';
 import { skipQuoted, splitTopLevel } from '../util/sql-text.js';
 import type { MacroCall } from './model.js';
 
@@ -45,7 +45,7 @@ export function findMacros(query: string): MacroCall[] {
       } else {
         const lower = name.toLowerCase();
         if (!BUILTIN_MACROS.has(lower)) {
-          const known = [...BUILTIN_MACROS].map((m) => `@${m}`).join(', ');
+          const known = [...BUILTIN_MACROS].filter((m) => !m.startsWith(JINJA_RAW_PREFIX)).map((m) => `@${m}`).join(', ');
           throw new MacroError(`unknown macro @${name} (known: ${known}, @VAR('name', default))`, start);
         }
         out.push({ name: lower, start, end: i });

@@ -1,7 +1,7 @@
 import type { Dialect } from '../config/types.js';
 import { MacroEvaluator } from '../macros/evaluator.js';
 import { builtinMacros } from '../macros/registry.js';
-import { runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
+import { JINJA_RAW_PREFIX, jinjaValue, runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
 import { quoteLiteral } from '../util/identifiers.js';
 import type { MacroCall, TableReference } from './model.js';
 import { resolveStatementNames } from '../macros/statement-names.js';
@@ -40,7 +40,17 @@ export function renderQuery(
     out += input.query.slice(pos, e.start) + e.text;
     pos = e.end;
   }
-  return out + input.query.slice(pos);
+  return fillJinjaValues(out + input.query.slice(pos), times, stage);
+}
+
+const JINJA_RAW = new RegExp(`@${JINJA_RAW_PREFIX}([a-z_]+)`, 'g');
+
+/**
+ * What Jinja printed for a runtime variable, bare, wherever it stands: inside a string
+ * literal too (`'{{ start_date }} 00:00'`), which macro substitution never enters.
+ */
+function fillJinjaValues(text: string, times: RenderTimes, stage: RuntimeStage): string {
+  return text.includes(`@${JINJA_RAW_PREFIX}`) ? text.replace(JINJA_RAW, (m, name: string) => jinjaValue(name, times, stage) ?? m) : text;
 }
 
 function macroValue(m: MacroCall, variables: Record<string, unknown>, t: RenderTimes, thisModel: string, stage: RuntimeStage): string {
@@ -71,7 +81,7 @@ export function renderStatements(
   for (const name of RUNTIME_VARIABLES) runtime[name] = runtimeValue(name, times, thisModel, stage)!;
   const ev = new MacroEvaluator({ dialect, variables: {}, runtime, macros: builtinMacros() });
   // Names are resolved before @this_model is filled in, so the name it stands for is never resolved twice.
-  return statements.map((s) => ev.expandText(resolveStatementNames(s, resolve)).trim()).filter(Boolean);
+  return statements.map((s) => ev.expandText(resolveStatementNames(fillJinjaValues(s, times, stage), resolve)).trim()).filter(Boolean);
 }
 
 /** A JS value as a SQL literal. */

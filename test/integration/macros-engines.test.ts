@@ -177,6 +177,27 @@ for (const engine of engineCases(server)) {
       for (const t of ['public_one', 'public_two']) expect((await e.sql(`SELECT c3 FROM ${t}`)).map((r) => Number(r.c3))).toEqual([30]);
     });
 
+    it('Jinja macros from macros/*.sql, and runtime variables as SQLMesh prints them (bare, or quoted where the model quotes them)', async () => {
+      e.project.write('macros/math.sql', '{% macro times(col, k=10) %}({{ col }} * {{ k }}){% endmacro %}\n');
+      e.project.write('models/jm.sql', [
+        "MODEL (name core.jm, kind FULL, start '2024-01-01');",
+        'JINJA_QUERY_BEGIN;',
+        "SELECT {{ times('g.n') }} AS v, '{{ start_ds }}' AS s, CAST('{{ start_date }} 12:00:00' AS TIMESTAMP) AS noon, {{ start_epoch }} AS ep FROM generate_series(1, 2) AS g(n)",
+        'JINJA_END;',
+        'CREATE TABLE IF NOT EXISTS jm_log (stage TEXT, k INT);',
+        'JINJA_STATEMENT_BEGIN;',
+        "INSERT INTO jm_log VALUES ('{{ runtime_stage }}', {{ times(2, k=3) }});",
+        'JINJA_END;',
+      ].join('\n'));
+      await e.project.planAndApply('prod');
+      const rows = await e.sql("SELECT v, s, CAST(noon AS VARCHAR) AS noon, ep FROM core.jm ORDER BY v");
+      expect(rows.map((r) => [Number(r.v), String(r.s), String(r.noon), Number(r.ep)])).toEqual([
+        [10, '2024-01-01', '2024-01-01 12:00:00', 1704067200],
+        [20, '2024-01-01', '2024-01-01 12:00:00', 1704067200],
+      ]);
+      expect((await e.sql('SELECT stage, k FROM jm_log')).map((r) => [r.stage, Number(r.k)])).toEqual([['evaluating', 6]]);
+    });
+
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
       e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
       await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);
