@@ -2,6 +2,7 @@ import type { CsvSettings } from '../util/csv.js';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../config/types.js';
 import type { TableName } from '../util/identifiers.js';
+import type { StorageParameter } from '../util/storage-parameters.js';
 import type { PhysicalOps } from './physical-ops.js';
 import type { TransactionOptions } from './transactions.js';
 
@@ -13,6 +14,18 @@ export interface EngineCapabilities {
   replaceViewChangesColumns: boolean;
   /** A nested transaction can run under a savepoint (PostgreSQL; DuckDB has none and refuses). */
   savepoints: boolean;
+}
+
+/**
+ * How a model's table is laid out beyond its columns, on engines that honour it
+ * (PostgreSQL: MODEL partitioned_by, physical_properties). Names and values arrive
+ * checked (model/table-layout.ts); the adapter quotes them.
+ */
+export interface TableLayout {
+  /** The columns of a RANGE partition key; empty: not partitioned. */
+  partitionBy: readonly string[];
+  /** Table storage parameters (WITH (...)). */
+  storage: readonly StorageParameter[];
 }
 
 export type Row = Record<string, unknown>;
@@ -83,8 +96,8 @@ export interface EngineAdapter {
 
   createSchema(schema: string): Promise<void>;
   dropSchemaIfEmpty(schema: string): Promise<boolean>;
-  /** Creates `name` from `query`, replacing a leftover of a killed run. */
-  createTableAs(name: TableName, query: string): Promise<void>;
+  /** Creates `name` from `query`, replacing a leftover of a killed run; `layout` on engines that honour one. */
+  createTableAs(name: TableName, query: string, layout?: TableLayout): Promise<void>;
   createView(name: TableName, query: string): Promise<void>;
   /**
    * Inside a promotion's transaction, takes every lock the view swaps need in one
@@ -104,7 +117,7 @@ export interface EngineAdapter {
   objectType(name: TableName): Promise<ObjectType | undefined>;
   /** Loads a CSV file into a new table; column types come from `columns` or are inferred. */
   /** `csv`: the seed's csv_settings, when the model gives them. */
-  loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void>;
+  loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings, layout?: TableLayout): Promise<void>;
   columns(name: TableName): Promise<{ name: string; type: string }[]>;
   /** The definition SQL of a view, to check what it points at. */
   viewDefinition(name: TableName): Promise<string | undefined>;

@@ -2,7 +2,7 @@ import type { CsvSettings } from '../util/csv.js';
 import { shortHash } from '../util/hash.js';
 import { quoteTable, type TableName } from '../util/identifiers.js';
 import { validateColumnType } from '../util/column-types.js';
-import type { EngineAdapter } from './engine-adapter.js';
+import type { EngineAdapter, TableLayout } from './engine-adapter.js';
 import { addColumn, alterColumnType, countRows, deleteMatchingKeys, deleteRange, dropColumn, inRange, insertColumns, rowsInRange, typedNulls, withNullColumns } from './incremental-sql.js';
 import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-type-2-sql.js';
 
@@ -14,6 +14,11 @@ import { deleteCurrentRows, scdType2CurrentRows, type Scd2Merge } from './scd-ty
  * @example await engine.ops.replaceRange(table, ['id', 'ds'], { column: 'ds', start, end }, query, false)
  */
 export interface PhysicalOps {
+  /**
+   * The same operations, creating the model's table (createTableAs, createEmptyTable,
+   * createTableOfColumns, loadCsv) with `layout`; work tables stay plain.
+   */
+  withLayout(layout: TableLayout | undefined): PhysicalOps;
   /** A new table holding `query`'s rows (a leftover of a killed run is replaced). */
   createTableAs(table: TableName, query: string): Promise<void>;
   /** A new empty table of `query`'s shape, followed by `extra` columns the kind manages (SCD Type 2's validity columns). */
@@ -89,7 +94,7 @@ function stagingName(table: TableName, purpose = 'stage'): TableName {
  * incremental-sql.ts); what differs between engines is in the adapter's own methods
  * (createTableAs, replaceView, loadCsv), which these call.
  */
-export function physicalOps(engine: EngineAdapter): PhysicalOps {
+export function physicalOps(engine: EngineAdapter, layout?: TableLayout): PhysicalOps {
   const count = async (sql: string) => Number((await engine.query(sql)).rows[0]?.n ?? 0);
   // Staged first, so the query is run once and may read the table it replaces rows of.
   async function replaceMatching(table: TableName, columns: readonly string[], keys: readonly string[], query: string, wantCount: boolean) {
@@ -103,12 +108,13 @@ export function physicalOps(engine: EngineAdapter): PhysicalOps {
     return rows;
   }
   return {
-    createTableAs: (table, query) => engine.createTableAs(table, query),
-    createEmptyTable: (table, query, extra) => engine.createTableAs(table, emptyOf(shaped(query, extra))),
+    withLayout: (next) => (next ? physicalOps(engine, next) : physicalOps(engine)),
+    createTableAs: (table, query) => engine.createTableAs(table, query, layout),
+    createEmptyTable: (table, query, extra) => engine.createTableAs(table, emptyOf(shaped(query, extra)), layout),
     createTableOfColumns: (table, columns) =>
-      engine.createTableAs(table, emptyOf(typedNulls(columns.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) }))))),
+      engine.createTableAs(table, emptyOf(typedNulls(columns.map((c) => ({ name: c.name, type: validateColumnType(c.type, c.name) })))), layout),
     createView: (view, query) => engine.createView(view, query),
-    loadCsv: (table, file, columns, csv) => engine.loadCsv(table, file, columns, csv),
+    loadCsv: (table, file, columns, csv) => engine.loadCsv(table, file, columns, csv, layout),
     dropTable: (table) => engine.dropTable(table),
     async replaceRows(table, columns, query, wantCount) {
       // DELETE + INSERT rather than a new table: views on it stay valid on every engine.

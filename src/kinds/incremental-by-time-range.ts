@@ -30,6 +30,11 @@ export const incrementalByTimeRangeKind: KindStrategy<TimeRangeKind> = {
   forwardOnlyKeepsTable: true,
   readsItself: true,
   headerColumns: (kind) => [{ property: 'time_column', name: kind.timeColumn }],
+  // SQLMesh: a partitioned table of this kind is partitioned by its time column first,
+  // unless `partition_by_time_column false`. Only where partitioned_by is written: a table
+  // with just a DEFAULT partition gains no pruning, so planner partitions none by default.
+  partitionKey: (kind, written) =>
+    kind.partitionByTimeColumn === false || written.includes(kind.timeColumn.toLowerCase()) ? [...written] : [kind.timeColumn.toLowerCase(), ...written],
   create: (ctx) => ctx.ops.createEmptyTable(ctx.table, ctx.query()),
   intervals: {
     lookback: (kind) => kind.lookback,

@@ -167,6 +167,12 @@ export interface KindStrategy<K extends ModelKind = ModelKind> {
   readonly intervals: IntervalStrategy<K> | null;
   /** Columns the kind's arguments name, to check against the query's output. */
   headerColumns(kind: K): KindColumn[];
+  /**
+   * The partition key of the table from the MODEL's `partitioned_by` as written, where the
+   * kind adds to it (INCREMENTAL_BY_TIME_RANGE: its time column first, as SQLMesh's
+   * `partition_by_time_column` does); the written columns otherwise.
+   */
+  partitionKey?(kind: K, written: readonly string[]): string[];
   /** Creates the version's physical object: the whole object, or an empty table when it tracks intervals. */
   create(ctx: CreateContext<K>): Promise<void>;
 }

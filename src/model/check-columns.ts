@@ -23,13 +23,13 @@ export function checkHeaderColumns(model: Model): void {
  * The model's table's columns: its query's (plus those the kind adds, such as SCD Type
  * 2's valid_from / valid_to), or a SEED's declared ones; null when unknown.
  */
-export function outputColumnsOf(model: Model): string[] | null {
+export function outputColumnsOf(model: Pick<Model, 'kind' | 'columns' | 'shape'>): string[] | null {
   if (kindStrategy(model.kind).columnsDeclared) return model.columns?.map((c) => c.name.toLowerCase()) ?? null;
   const managed = (kindStrategy(model.kind).managedColumns?.(model.kind) ?? []).map((c) => c.name);
   return model.shape?.columns ? [...model.shape.columns, ...managed.filter((c) => !model.shape!.columns!.includes(c))] : null;
 }
 
-export function unknownColumn(model: Model, property: string, name: string, known: string[]): InputError {
+export function unknownColumn(model: Pick<Model, 'name' | 'file' | 'source'>, property: string, name: string, known: string[]): InputError {
   const prop = new RegExp(`\\b${property}\\b`, 'i').exec(model.source)?.index ?? 0;
   const at = model.source.indexOf(name, prop);
   return new InputError(`${property} names column '${name}', which model ${model.name} does not output`, {

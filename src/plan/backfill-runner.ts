@@ -4,7 +4,7 @@ import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
-import { buildSnapshot, computeBatch, insertableColumns, runStatements } from './build-snapshot.js';
+import { buildSnapshot, computeBatch, insertableColumns, runStatements, tableOps } from './build-snapshot.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
 import { renderSnapshot } from './render-snapshot.js';
 import type { BackfillBatch, SnapshotBackfill } from './plan.js';
@@ -160,7 +160,7 @@ export async function buildWholeTable(snapshot: Snapshot, batch: BackfillBatch, 
   // leftover of a killed run, never kept (it may hold an older day's data).
   await deps.engine.ops.dropTable(snapshot.physical);
   await runStatements(snapshot, 'pre', deps, times, 'evaluating');
-  await deps.engine.ops.createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
+  await tableOps(snapshot, deps.engine).createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
   await runStatements(snapshot, 'post', deps, times, 'evaluating');
   await deps.afterBatch?.(snapshot, batch);
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
+import type { PhysicalOps } from '../engine/physical-ops.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { readsItself } from '../model/self-reference.js';
+import { tableLayout } from '../model/table-layout.js';
 import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
@@ -30,17 +32,23 @@ export async function buildSnapshot(
   const m = snapshot.model;
   const times = fullRefreshTimes(snapshot, now);
   await runStatements(snapshot, 'pre', { engine: deps.engine, parentOf }, times, 'creating');
+  const ops = tableOps(snapshot, deps.engine);
   // A query that reads its own table cannot be described before the table exists.
-  if (readsItself(m)) await deps.engine.ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
+  if (readsItself(m)) await ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
   else await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
-    ops: deps.engine.ops,
+    ops,
     query: () => renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)),
     seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
     columns: m.columns,
   });
   await runStatements(snapshot, 'post', { engine: deps.engine, parentOf }, times, 'creating');
+}
+
+/** The engine's operations, creating the model's table with its layout (partitioned_by, physical_properties) where the engine honours one. */
+export function tableOps(snapshot: Snapshot, engine: EngineAdapter): PhysicalOps {
+  return engine.ops.withLayout(tableLayout(snapshot.model, engine.dialect).layout);
 }
 
 /**

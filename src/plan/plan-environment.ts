@@ -10,6 +10,7 @@ import { sampledProject } from '../governance/sampling.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from '../model/external-references.js';
 import { assertModelGateways, type Project } from '../model/load-project.js';
+import { assertTableLayouts } from '../model/table-layout.js';
 import { fingerprintProject } from '../snapshot/fingerprint-project.js';
 import { assertCurrentFingerprints } from '../snapshot/refingerprint.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -48,7 +49,7 @@ export interface PlanOptions extends IntervalOptions {
 export interface PlanningContext {
   config: ResolvedConfig;
   gatewayName: string;
-  engine: Pick<EngineAdapter, 'listObjects'>;
+  engine: Pick<EngineAdapter, 'listObjects' | 'dialect'>;
   state: StateStore;
   settings(environment: string): EnvironmentSettings;
   /** The environment if it has not expired. */
@@ -80,6 +81,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   let project = sampledProject(await ctx.loadProject(environment), ctx.settings(environment));
   validateProjectAudits(project, ctx.config.projectDir);
   assertModelGateways(project, ctx.gatewayName);
+  assertTableLayouts(project.models.values(), ctx.engine.dialect);
   await assertExternalTablesExist(ctx, project);
   const layout = ctx.config.virtualLayout;
   assertEnvironmentFits(environment, layout, viewedModels(project), ctx.config.stateSchema);

@@ -1,4 +1,5 @@
 import { DATA_PROPERTIES, KIND_METADATA_FIELDS, UNHASHED_PROPERTIES, type Model } from '../model/model.js';
+import { kindStrategy } from '../kinds/registry.js';
 import { hashOf } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Fingerprint } from './snapshot.js';
@@ -30,6 +31,9 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       ...(model.sample ? { sample: model.sample } : {}),
       // Left out when none is written, so models without them keep their fingerprints.
       properties: nonEmpty(pick(model.properties, DATA_PROPERTIES)),
+      // The partition key a kind adds to partitioned_by (a time range's time column, unless
+      // partition_by_time_column false) lays the table out too (SQLMesh: data hash).
+      ...addedPartitionKey(model),
       // Statements before and after the query change what a build does (SQLMesh: data hash).
       ...(model.statements?.pre.length || model.statements?.post.length ? { pre: model.statements.pre, post: model.statements.post } : {}),
     }),
@@ -57,6 +61,13 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       }),
     ),
   };
+}
+
+/** `{ partitionKey }` when the kind makes the table's partition key differ from partitioned_by as written; nothing otherwise. */
+function addedPartitionKey(model: Model): { partitionKey?: string[] } {
+  const written = model.properties?.partitionedBy?.map((p) => p.trim().toLowerCase());
+  const key = written?.length ? kindStrategy(model.kind).partitionKey?.(model.kind, written) : undefined;
+  return key && key.join(',') !== written!.join(',') ? { partitionKey: key } : {};
 }
 
 /** The snapshot id: equal fingerprints give equal ids. */

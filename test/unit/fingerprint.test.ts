@@ -31,6 +31,22 @@ describe('fingerprints', () => {
     expect(b.get('s.child')!.id).not.toBe(a.get('s.child')!.id);
   });
 
+  it('take the partition key a time-range model adds to partitioned_by into the data hash, and nothing where partitioned_by is absent', async () => {
+    const timed = (extra: string, props = '') =>
+      `MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column ds${extra}), start '2024-01-01'${props});\nSELECT ds, region FROM raw_source`;
+    const data = async (text: string) => (await fingerprints({ 'models/t.sql': text })).get('s.t')!.fingerprint;
+    // Unpartitioned: partition_by_time_column is metadata only (it lays nothing out).
+    const [plain, plainOff] = [await data(timed('')), await data(timed(', partition_by_time_column false'))];
+    expect(plainOff.data).toBe(plain.data);
+    expect(plainOff.metadata).not.toBe(plain.metadata);
+    // Partitioned: it decides whether ds leads the key (SQLMesh: partitioned_by, with the time column, is data).
+    const [on, off] = [await data(timed('', ', partitioned_by region')), await data(timed(', partition_by_time_column false', ', partitioned_by region'))];
+    expect(off.data).not.toBe(on.data);
+    // Naming the time column in partitioned_by leaves nothing to add.
+    const [named, namedOff] = [await data(timed('', ', partitioned_by (ds, region)')), await data(timed(', partition_by_time_column false', ', partitioned_by (ds, region)'))];
+    expect(namedOff.data).toBe(named.data);
+  });
+
   it('keep data apart from metadata', async () => {
     const a = await fingerprints({ 'models/parent.sql': parent });
     const b = await fingerprints({ 'models/parent.sql': parent.replace('kind FULL', "kind FULL, owner someone, description 'x'") });

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { Context } from '../../context.js';
 import { EngineError, PlannerError } from '../../errors.js';
 import { loadConfig } from '../../config/load-config.js';
-import { unappliedProperties } from '../../model/unapplied-properties.js';
+import { propertyNotes } from '../../model/unapplied-properties.js';
 import { LATEST_STATE_VERSION } from '../../state/migrations/index.js';
 import { redact } from '../../util/secrets.js';
 import { defineCommand } from '../command-spec.js';
@@ -24,12 +24,12 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
     const started = Date.now();
     await ctx.engine.query('SELECT 1 AS ok');
     const connectMs = Date.now() - started;
-    let models: { count: number; byKind: Record<string, number>; notApplied: string[] } | { error: string; exitCode: number };
+    let models: { count: number; byKind: Record<string, number>; applied: string[]; notApplied: string[] } | { error: string; exitCode: number };
     try {
       const project = await ctx.loadProject();
       const byKind: Record<string, number> = {};
       for (const m of project.models.values()) byKind[m.kind.name] = (byKind[m.kind.name] ?? 0) + 1;
-      models = { count: project.models.size, byKind, notApplied: unappliedProperties(project.models.values()) };
+      models = { count: project.models.size, byKind, ...propertyNotes(project.models.values(), ctx.engine.dialect) };
     } catch (err) {
       if (!(err instanceof PlannerError)) throw err;
       models = { error: err.display, exitCode: err.exitCode };
@@ -55,6 +55,7 @@ export async function infoCommand(opts: GlobalOptions, io: CliIO): Promise<numbe
         ['gateway', `${info.gateway}: ${info.engine}`],
         ['connection', chalk.green(`ok (${connectMs} ms)`)],
         ['models', 'count' in models ? `${models.count}${kinds ? chalk.gray(` (${kinds})`) : ''}` : chalk.red(`cannot load: ${models.error}`)],
+        ...('applied' in models ? models.applied.map((line, i): [string, string] => [i ? '' : 'applied', line]) : []),
         ...('notApplied' in models && models.notApplied.length
           ? models.notApplied.map((line, i): [string, string] => [i ? '' : 'not applied', chalk.yellow(`${line} (accepted and fingerprinted; not applied to tables here)`)])
           : []),

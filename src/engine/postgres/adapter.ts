@@ -1,7 +1,7 @@
 import { Kysely } from 'kysely';
 import type { PostgresGatewayConfig } from '../../config/types.js';
 import { quoteIdent, quoteTable, type TableName } from '../../util/identifiers.js';
-import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult } from '../engine-adapter.js';
+import type { CatalogObject, EngineAdapter, EngineCapabilities, ObjectType, QueryResult, TableLayout } from '../engine-adapter.js';
 import { physicalOps, type PhysicalOps } from '../physical-ops.js';
 import type { TransactionOptions } from '../transactions.js';
 import { AdvisoryLocks, advisoryKey } from './advisory-lock.js';
@@ -10,6 +10,7 @@ import { PostgresSession, sqlState } from './connection.js';
 import { postgresKyselyDialect } from './kysely-dialect.js';
 import { insertSeedRows, readSeedFile, seedColumnDefs } from '../seed-file.js';
 import type { CsvSettings } from '../../util/csv.js';
+import { createTableAsWithLayout, layoutDdl } from './table-layout.js';
 
 /** PostgreSQL refuses `CREATE OR REPLACE VIEW` that drops, renames or retypes a column with these. */
 const VIEW_SHAPE_CHANGED = new Set(['42P16', '42804']);
@@ -102,10 +103,10 @@ export class PostgresAdapter implements EngineAdapter {
     return this.tolerate(['2BP01'], () => this.execute(`DROP SCHEMA ${quoteIdent(schema)}`));
   }
 
-  async createTableAs(name: TableName, query: string): Promise<void> {
+  async createTableAs(name: TableName, query: string, layout?: TableLayout): Promise<void> {
     await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
       if (await this.objectType(name)) return;
-      await this.execute(`CREATE TABLE ${quoteTable(name)} AS ${query}`);
+      for (const sql of layout ? createTableAsWithLayout(name, query, layout) : [`CREATE TABLE ${quoteTable(name)} AS ${query}`]) await this.execute(sql);
     });
   }
 
@@ -179,11 +180,12 @@ export class PostgresAdapter implements EngineAdapter {
    * table, so a killed load leaves no table at all. Values arrive as text and the server
    * casts them to the column types.
    */
-  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings): Promise<void> {
+  async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings, layout?: TableLayout): Promise<void> {
     const seed = readSeedFile(file, columns, csv);
     await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
       if (await this.objectType(name)) return;
-      await this.execute(`CREATE TABLE ${quoteTable(name)} (${seedColumnDefs(seed)})`);
+      const ddl = layout ? layoutDdl(name, layout) : { suffix: '', after: [] };
+      for (const sql of [`CREATE TABLE ${quoteTable(name)} (${seedColumnDefs(seed)}) ${ddl.suffix}`.trimEnd(), ...ddl.after]) await this.execute(sql);
       await insertSeedRows((sql, params) => this.query(sql, params), name, seed);
     });
   }
@@ -212,7 +214,7 @@ export class PostgresAdapter implements EngineAdapter {
       `SELECT n.nspname AS schema_name, c.relname AS name, c.relkind,
               CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition
          ${RELATIONS}
-        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
           AND ($1::text[] IS NULL OR n.nspname = ANY($1::text[]))
         ORDER BY 1, 2`,
