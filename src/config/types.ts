@@ -33,6 +33,13 @@ export interface ModelDefaults {
   start?: string;
   cron?: string;
   owner?: string;
+  /**
+   * SQLMesh's model_defaults pre_statements / post_statements / on_virtual_update: run
+   * around every model's query (and at its virtual update) before the model's own.
+   */
+  preStatements?: string[];
+  postStatements?: string[];
+  onVirtualUpdate?: string[];
 }
 
 export interface EnvironmentConfig {

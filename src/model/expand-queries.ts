@@ -1,6 +1,7 @@
 import type { Dialect, ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { MacroError, type MacroContext, type RelationColumn } from '../macros/evaluator.js';
+import { DefaultStatementError, expandDefaultStatements } from '../macros/default-statements.js';
 import { expandModel, type ExpandedModel } from '../macros/expand-model.js';
 import type { MacroTable } from '../macros/registry.js';
 import { lineColumn } from '../util/text-position.js';
@@ -61,7 +62,7 @@ export async function expandAndParse(
       };
       let expanded: ExpandedModel;
       try {
-        expanded = expandModel(def.query, {
+        const ctx: MacroContext = {
           dialect: def.dialect,
           variables,
           blueprint: opts.blueprints?.get(def),
@@ -70,8 +71,12 @@ export async function expandAndParse(
           macros: opts.macros,
           jinjaMacros: opts.jinjaMacros,
           onVariable: (k, v) => (used[k] = v),
-        });
+        };
+        expanded = withDefaultStatements(expandModel(def.query, ctx), config, ctx);
       } catch (err) {
+        if (err instanceof DefaultStatementError) {
+          throw new InputError(`${err.message} (expanding it for model ${def.name})`, { location: config.configFile ? { file: config.configFile } : undefined, code: 'macro_error', hint: err.problem.file ? `the macro is defined in ${err.problem.file}` : undefined });
+        }
         if (err instanceof PendingColumns) {
           waiting.push(def);
           continue;
@@ -109,6 +114,23 @@ export async function expandAndParse(
     pending = waiting;
   }
   return done;
+}
+
+/**
+ * The config's default statements go before the model's own, as SQLMesh merges
+ * model_defaults' statements (defaults first), so they enter the same hashes: pre and
+ * post the data hash, on-virtual-update the metadata hash.
+ */
+function withDefaultStatements(expanded: ExpandedModel, config: ResolvedConfig, ctx: MacroContext): ExpandedModel {
+  const d = config.modelDefaults;
+  if (!d.preStatements?.length && !d.postStatements?.length && !d.onVirtualUpdate?.length) return expanded;
+  const defaults = expandDefaultStatements(d, ctx);
+  return {
+    ...expanded,
+    pre: [...defaults.preStatements, ...expanded.pre],
+    post: [...defaults.postStatements, ...expanded.post],
+    onVirtualUpdate: [...defaults.onVirtualUpdate, ...expanded.onVirtualUpdate],
+  };
 }
 
 /** A macro error as bad input at the model's file:line:col, naming the macro file involved. */

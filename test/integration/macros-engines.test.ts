@@ -198,6 +198,25 @@ for (const engine of engineCases(server)) {
       expect((await e.sql('SELECT stage, k FROM jm_log')).map((r) => [r.stage, Number(r.k)])).toEqual([['evaluating', 6]]);
     });
 
+    it('modelDefaults statements run around every model and at its virtual update, before the model\'s own', async () => {
+      e.project.edit('planner.config.ts', /cron: '@daily' \}/, [
+        "cron: '@daily',",
+        "    preStatements: ['CREATE TABLE IF NOT EXISTS defaults_log (n BIGINT, stage TEXT, k INT)'],",
+        "    postStatements: [\"@IF(@runtime_stage = 'evaluating', INSERT INTO defaults_log SELECT count(*), @runtime_stage, 1 FROM @this_model)\"],",
+        "    onVirtualUpdate: ['INSERT INTO defaults_log SELECT count(*), @runtime_stage, 1 FROM @this_model'],",
+        '  }',
+      ].join('\n'));
+      e.project.write('models/src.sql', src(3));
+      e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT n FROM core.src WHERE n > 1;\nINSERT INTO defaults_log SELECT count(*), @runtime_stage, 2 FROM @this_model;');
+      await e.project.planAndApply('prod');
+      const log = await e.sql('SELECT n, stage, k FROM defaults_log ORDER BY stage, k, n');
+      // Each model's build: the default post-statement (k 1) before the model's own (k 2); then each view's virtual update.
+      expect(log.map((r) => [Number(r.n), r.stage, Number(r.k)])).toEqual([
+        [2, 'evaluating', 1], [3, 'evaluating', 1], [2, 'evaluating', 2],
+        [2, 'promoting', 1], [3, 'promoting', 1],
+      ]);
+    });
+
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
       e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
       await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);
