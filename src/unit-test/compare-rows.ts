@@ -71,29 +71,36 @@ export function isSame(diff: RowDiff): boolean {
 
 /**
  * A value in a comparable form: numbers to 12 significant digits (decimals come back
- * as doubles), dates as 'YYYY-MM-DD', timestamps as 'YYYY-MM-DD HH:MM:SS', numeric
- * strings as numbers.
+ * as doubles), dates as 'YYYY-MM-DD', timestamps as 'YYYY-MM-DD HH:MM:SS[.fff]' in UTC
+ * (DuckDB returns them to milliseconds), numeric strings as numbers.
  */
 export function normalize(v: unknown): unknown {
   if (v === undefined || v === null) return null;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (typeof v === 'number') return Number.isFinite(v) ? Number(v.toPrecision(12)) : String(v);
-  if (v instanceof Date) {
-    const iso = v.toISOString();
-    if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
-    return iso.replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
-  }
+  if (v instanceof Date) return timestamp(v.toISOString().slice(0, 10), v.toISOString().slice(11, 19), v.toISOString().slice(19, 23));
   if (typeof v === 'string') {
     if (/^-?\d+(\.\d+)?$/.test(v.trim())) return normalize(Number(v));
-    const ts = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.0+)?$/.exec(v);
-    if (ts) return ts[2] === '00:00:00' ? ts[1] : `${ts[1]} ${ts[2]}`;
-    return v;
+    const ts = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(v);
+    if (!ts) return v;
+    // A time zone offset (a TIMESTAMPTZ as text): the same instant in UTC, as the engine returns it.
+    if (ts[4]) {
+      const at = new Date(`${ts[1]}T${ts[2]}${(ts[3] ?? '').slice(0, 4)}${ts[4] === 'Z' ? 'Z' : ts[4].length === 3 ? `${ts[4]}:00` : ts[4].replace(/(\d{2})(\d{2})$/, '$1:$2')}`);
+      if (!Number.isNaN(at.getTime())) return normalize(at);
+    }
+    return timestamp(ts[1], ts[2], ts[3] ?? '');
   }
   if (typeof v === 'object') {
     const s = String(v);
     return s === '[object Object]' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) : normalize(s);
   }
   return v;
+}
+
+/** 'YYYY-MM-DD' at midnight, else 'YYYY-MM-DD HH:MM:SS' with the fraction to milliseconds, trailing zeros dropped. */
+function timestamp(day: string, time: string, fraction: string): string {
+  const ms = fraction.slice(0, 4).replace(/\.?0*$/, '');
+  return time === '00:00:00' && !ms ? day : `${day} ${time}${ms}`;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -12,7 +12,8 @@ import { renderQuery, sqlLiteral, type RenderTimes } from '../model/render.js';
 import { quoteIdent, quoteTable, type TableName } from '../util/identifiers.js';
 import { compareRows, isSame, type RowDiff } from './compare-rows.js';
 import type { ExpectedTable, TestTable, UnitTest } from './load-tests.js';
-import { queryCtes } from '../model/query-ctes.js';
+import { queryCtes, type QueryCte, type QueryWith } from '../model/query-ctes.js';
+import { textRows, type TextRows } from './text-rows.js';
 import { suggestion } from '../util/did-you-mean.js';
 
 /** The outcome of one unit test. */
@@ -55,17 +56,7 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
   const tables = new Map<string, TableName>();
   let sql: string | undefined;
   try {
-    const inputs = new Map(test.inputs);
-    // As in SQLMesh: a model reading its own table sees an empty one unless the test gives its rows.
-    if (readsItself(model) && !inputs.has(model.name)) inputs.set(model.name, { rows: [], columns: Object.fromEntries((model.columns ?? []).map((c) => [c.name, c.type])) });
-    for (const [j, [name, input]] of [...inputs.entries()].entries()) {
-      const table = { schema: INPUT_SCHEMA, table: `t${index}_${j}` };
-      await createInput(engine, table, input, knownColumns(project, name));
-      tables.set(name, table);
-    }
-    const { start, end, execution_time: execution, ...vars } = test.vars;
-    const times = renderTimes(model, start, end, execution, now);
-    sql = renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
+    sql = await prepare(test, index, project, variables, engine, now, tables);
     // As in SQLMesh: each CTE named under outputs.ctes first, then the query itself.
     if (test.ctes.length) {
       const withClause = await queryCtes(sql, model.dialect);
@@ -78,7 +69,7 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
             code: 'invalid_test',
           });
         }
-        const cteSql = `${sql.slice(0, withClause.end)}\nSELECT * FROM ${found.text}`;
+        const cteSql = cteQuery(sql, withClause, found);
         // The grain is the model's, not the CTE's: a CTE's differing rows are not paired.
         const outcome = await check(engine, cteSql, cte.expected, []);
         if (outcome) return { test, ms: Date.now() - started, sql: cteSql, cte: found.name, ...outcome };
@@ -95,6 +86,43 @@ async function runOne(test: UnitTest, index: number, project: Project, variables
   } finally {
     for (const t of tables.values()) await engine.dropTable(t).catch(() => undefined);
   }
+}
+
+/** What the model's query returns on a test's inputs, and (with `ctes`) what each top-level CTE returns: the rows `planner test --create` writes. */
+export async function modelOutputs(test: UnitTest, project: Project, config: ResolvedConfig, variables: Record<string, unknown>, ctes: boolean, now = new Date()): Promise<{ query: TextRows; ctes: { name: string; rows: TextRows }[] }> {
+  const engine = await createEngine({ type: 'duckdb', path: ':memory:' }, config.projectDir);
+  try {
+    await engine.createSchema(INPUT_SCHEMA);
+    const sql = await prepare(test, 0, project, variables, engine, now, new Map());
+    const run = (q: string) => engine.query(q);
+    const withClause = ctes ? await queryCtes(sql, project.models.get(test.model)!.dialect) : { ctes: [], end: 0 };
+    const cteRows: { name: string; rows: TextRows }[] = [];
+    for (const cte of withClause.ctes) cteRows.push({ name: cte.name, rows: await textRows(run, cteQuery(sql, withClause, cte)) });
+    return { query: await textRows(run, sql), ctes: cteRows };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Creates the test's input tables (recorded in `tables`) and renders the model's query to read them. */
+async function prepare(test: UnitTest, index: number, project: Project, variables: Record<string, unknown>, engine: EngineAdapter, now: Date, tables: Map<string, TableName>): Promise<string> {
+  const model = project.models.get(test.model)!;
+  const inputs = new Map(test.inputs);
+  // As in SQLMesh: a model reading its own table sees an empty one unless the test gives its rows.
+  if (readsItself(model) && !inputs.has(model.name)) inputs.set(model.name, { rows: [], columns: Object.fromEntries((model.columns ?? []).map((c) => [c.name, c.type])) });
+  for (const [j, [name, input]] of [...inputs.entries()].entries()) {
+    const table = { schema: INPUT_SCHEMA, table: `t${index}_${j}` };
+    await createInput(engine, table, input, knownColumns(project, name));
+    tables.set(name, table);
+  }
+  const { start, end, execution_time: execution, ...vars } = test.vars;
+  const times = renderTimes(model, start, end, execution, now);
+  return renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
+}
+
+/** One CTE's rows, as SQLMesh runs it: the query's WITH clause, then `SELECT * FROM` the CTE. */
+function cteQuery(sql: string, withClause: QueryWith, cte: QueryCte): string {
+  return `${sql.slice(0, withClause.end)}\nSELECT * FROM ${cte.text}`;
 }
 
 /** Runs `sql` and compares its rows with `expected`; undefined when they match. */

@@ -9,6 +9,8 @@ import { renderUnitTestReport, unitTestJson } from '../render/unit-test-report.j
 import type { GlobalOptions } from './global-options.js';
 import { EXCLUDE_OPTION, SELECT_OPTION } from './select-options.js';
 import { jsonText } from '../render/json.js';
+import { createTestCommand } from './create-test.js';
+import { CREATE_TEST_LIMIT } from '../../unit-test/create-test.js';
 
 export interface TestCommandOptions extends GlobalOptions {
   /** `file::name`, test names, model names or parts of file paths; none: every test. */
@@ -43,12 +45,27 @@ export const testSpec = defineCommand({
     ["planner test", "run every unit test"],
     ["planner test tests/customers.yaml::test_customers", "run one test"],
     ["planner test --select '+analytics.customers'", "run the tests of a model and of the models it reads"],
+    ["planner test --create analytics.daily_revenue --limit 5", "write tests/test_daily_revenue.yaml from 5 rows of each table the model reads in prod, and run it"],
+    [`planner test --create analytics.daily_revenue --query analytics.order_totals "SELECT * FROM analytics.order_totals WHERE order_date = '2024-01-02'" --env dev`, "the same, with the rows a query picks in dev"],
   ],
   builder: (y) =>
     y
       .option('select', SELECT_OPTION)
       .option('exclude', EXCLUDE_OPTION)
       .positional('tests', { type: 'string', array: true, describe: 'file::test, a test name, a model name or part of a file path' })
-      .option('env', { type: 'string', describe: "load the models with this environment's variables (default prod)" }),
-  handler: (args, io) => testCommand({ ...args, environment: args.env }, io),
+      .option('env', { type: 'string', describe: "load the models with this environment's variables (default prod); with --create, read its tables" })
+      .option('create', { type: 'string', describe: "write a test of this model from the rows its parents' tables hold now (SQLMesh's create_test), then run it" })
+      .option('query', { type: 'string', array: true, nargs: 2, describe: 'with --create: PARENT SQL, the rows to use for one parent (repeatable)' })
+      .option('limit', { type: 'number', describe: `with --create: rows read from each parent without --query (default ${CREATE_TEST_LIMIT})` })
+      .option('var', { type: 'string', array: true, nargs: 2, describe: "with --create: NAME VALUE, the test's vars (start, end, execution_time, @VAR names; repeatable)" })
+      .option('name', { type: 'string', describe: 'with --create: the test name (default test_<model table>)' })
+      .option('path', { type: 'string', describe: 'with --create: the file under tests/ (default <name>.yaml)' })
+      .option('overwrite', { type: 'boolean', describe: 'with --create: replace an existing file' })
+      .option('include-ctes', { type: 'boolean', describe: "with --create: also write each CTE's rows under outputs.ctes" }),
+  handler: (args, io) => {
+    const createOnly = (['query', 'limit', 'var', 'name', 'path', 'overwrite', 'includeCtes'] as const).filter((k) => args[k] !== undefined);
+    if (args.create === undefined && createOnly.length) throw new InputError(`--${createOnly[0].replace('includeCtes', 'include-ctes')} goes with --create MODEL`, { code: 'invalid_option' });
+    if (args.create !== undefined && (args.tests?.length || args.select?.length || args.exclude?.length)) throw new InputError('--create writes one test of one model: it takes no tests, --select or --exclude', { code: 'invalid_option' });
+    return args.create !== undefined ? createTestCommand({ ...args, model: args.create, environment: args.env }, io) : testCommand({ ...args, environment: args.env }, io);
+  },
 });
