@@ -18,8 +18,6 @@ export interface EnvironmentSettings {
   allowSelfApproval: boolean;
   /** Its views apply the config's column masks. */
   sanitized: boolean;
-  /** Its models read samples of their SEED and EXTERNAL sources, or null. */
-  sample: { rows: number } | null;
   /** Roles that may read its views (PostgreSQL): granted by `planner grants` and on every apply. */
   readRoles: string[];
 }
@@ -48,7 +46,6 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     requireApproval: entry?.requireApproval ?? false,
     allowSelfApproval: entry?.allowSelfApproval ?? false,
     sanitized: entry?.sanitized ?? false,
-    sample: entry?.sample ?? null,
     readRoles: entry?.readRoles ?? [],
   };
 }

@@ -60,8 +60,6 @@ export interface EnvironmentConfig {
   sanitized?: boolean;
   /** PostgreSQL roles `planner grants` lets read the environment's views (and nothing else). */
   readRoles?: string[];
-  /** Models built for the environment read at most `rows` rows of each SEED or EXTERNAL model (not for prod). */
-  sample?: { rows: number };
 }
 
 /**
@@ -79,6 +77,11 @@ export interface EnvironmentPolicies {
   maxBuildMinutes?: number;
   /** The gateways the environment may be planned, run or applied on. */
   allowedGateways?: string[];
+  /**
+   * Models built for the environment read this fraction (0.01: 1%) of each SEED or EXTERNAL
+   * source, the rows whose grain hashes lowest, the same on every build (not for prod).
+   */
+  sampling?: number;
 }
 
 /** What `planner.config.ts` default-exports. */

@@ -63,6 +63,7 @@ const policies: Shape = {
   maxRowsPerModel: { base: 'number', check: (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'a whole number of rows') },
   maxBuildMinutes: positive,
   allowedGateways: { list: 'string' },
+  sampling: { base: 'number', check: (v) => ((v as number) > 0 && (v as number) < 1 ? undefined : 'a fraction of the rows above 0 and below 1 (0.01 reads 1%)') },
 };
 
 const shape: Shape = {
@@ -81,7 +82,7 @@ const shape: Shape = {
   },
   variables,
   environments: {
-    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean', sanitized: 'boolean', readRoles: { list: 'string' }, sample: { shape: { rows: { base: 'number', check: (v) => (Number.isInteger(v) && (v as number) > 0 ? undefined : 'a whole number of rows above 0') } } } } },
+    record: { shape: { gateway: 'string', ttl, protected: 'boolean', variables, policies: { shape: policies }, changedOnly: 'boolean', requireApproval: 'boolean', allowSelfApproval: 'boolean', sanitized: 'boolean', readRoles: { list: 'string' } } },
     keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
   },
   stateSchema: 'string',

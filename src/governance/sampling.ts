@@ -2,6 +2,7 @@ import type { EnvironmentSettings } from '../config/environment-settings.js';
 import { InputError } from '../errors.js';
 import type { Project } from '../model/load-project.js';
 import type { Model } from '../model/model.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 
 const SOURCES = new Set(['SEED', 'EXTERNAL']);
 
@@ -14,10 +15,11 @@ const SOURCES = new Set(['SEED', 'EXTERNAL']);
  * nothing, and why a sampled one is never promoted: prod's plan computes the full versions.
  */
 export function sampledProject(project: Project, settings: EnvironmentSettings): Project {
-  const sample = settings.sample;
-  if (!sample) return project;
+  const fraction = settings.policies.sampling;
+  if (!fraction) return project;
+  const sample = { fraction };
   if (settings.name === 'prod') {
-    throw new InputError(`prod cannot be sampled: config key 'environments.${settings.matchedBy}.sample' applies to it`, {
+    throw new InputError(`prod cannot be sampled: config key 'environments.${settings.matchedBy}.policies.sampling' applies to it`, {
       code: 'invalid_config',
       hint: 'sample dev environments only (a pattern such as dev_*)',
     });
@@ -32,9 +34,54 @@ export function sampledProject(project: Project, settings: EnvironmentSettings):
 
 /** Evidence for an unsampled environment's plan cannot come from a sampled one: its tables are of other versions and other rows. */
 export function assertEvidenceComparable(from: EnvironmentSettings, target: EnvironmentSettings): void {
-  if (!from.sample || target.sample) return;
-  throw new InputError(`environment '${from.name}' is sampled (${from.sample.rows} rows per source), so it is no evidence for '${target.name}'`, {
+  if (!from.policies.sampling || target.policies.sampling) return;
+  throw new InputError(`environment '${from.name}' is sampled (${samplingText(from.policies.sampling)} of each source), so it is no evidence for '${target.name}'`, {
     code: 'sampled_evidence',
     hint: 'build the change in an unsampled environment (staging) and plan with --evidence-from it',
   });
+}
+
+/**
+ * Tables built from samples never reach an unsampled environment. Their versions differ
+ * from the full ones, so only a plan that keeps another environment's snapshots
+ * (`--select`/`--exclude` with `--create-from` a sampled environment, or an environment
+ * whose sampling was switched off) could carry one there: refused before anything runs.
+ * A kept snapshot is built from samples when it, or any snapshot upstream of it, read one.
+ */
+export async function assertNoSampledTables(
+  settings: EnvironmentSettings,
+  kept: readonly Snapshot[],
+  load: (ids: string[]) => Promise<Map<string, Snapshot>>,
+  from: string | undefined,
+): Promise<void> {
+  if (settings.policies.sampling || !kept.length) return;
+  const known = new Map(kept.map((s) => [s.id, s]));
+  const sampled = new Map<string, boolean>();
+  // Parents first: load every ancestor once, then decide from the top down.
+  let missing = kept.flatMap((s) => Object.values(s.parents)).filter((id) => !known.has(id));
+  while (missing.length) {
+    const loaded = await load([...new Set(missing)]);
+    for (const [id, s] of loaded) known.set(id, s);
+    missing = [...loaded.values()].flatMap((s) => Object.values(s.parents)).filter((id) => !known.has(id));
+    if (!loaded.size) break;
+  }
+  const fromSamples = (s: Snapshot): boolean => {
+    let hit = sampled.get(s.id);
+    if (hit === undefined) {
+      hit = Boolean(s.model.sample) || Object.values(s.parents).some((id) => known.has(id) && fromSamples(known.get(id)!));
+      sampled.set(s.id, hit);
+    }
+    return hit;
+  };
+  const names = kept.filter(fromSamples).map((s) => s.name).sort();
+  if (!names.length) return;
+  throw new InputError(`environment '${settings.name}' is not sampled, but the plan would keep ${from ? `${from}'s` : 'its'} tables built from samples for ${names.join(', ')}; nothing was planned`, {
+    code: 'sampled_tables',
+    hint: `select ${names.length === 1 ? 'that model' : 'those models'} too so ${names.length === 1 ? 'it is' : 'they are'} built from the full sources${from ? `, or create '${settings.name}' from an unsampled environment` : ''}`,
+  });
+}
+
+/** A sampling fraction as people write it: 0.01 -> '1%'. */
+export function samplingText(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(3))}%`;
 }

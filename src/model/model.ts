@@ -161,9 +161,10 @@ export interface QueryShape {
   columns?: string[] | null;
 }
 
-/** How a sampled environment reads its sources (`environments.<name>.sample`). */
+/** How a sampled environment reads its sources (`environments.<name>.policies.sampling`). */
 export interface SampleSpec {
-  rows: number;
+  /** The share of each source's rows read, above 0 and below 1. */
+  fraction: number;
 }
 
 /** A model after its query is parsed: dependencies known, AST hashed. */
@@ -182,7 +183,7 @@ export interface Model extends ModelDefinition {
   seedHash?: string;
   /**
    * Set in a sampled environment for models that read a SEED or EXTERNAL model: they read
-   * at most this many rows of each (chosen by the hash of its grain). In the data hash, so
+   * this fraction of each (the rows chosen by the hash of its grain). In the data hash, so
    * a table built from samples is a version of its own, never one an unsampled environment reads.
    */
   sample?: SampleSpec;

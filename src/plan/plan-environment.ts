@@ -6,7 +6,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { environmentMasks, withMasks } from '../governance/masking.js';
 import { assertGatewayAllowed } from '../governance/policies.js';
-import { sampledProject } from '../governance/sampling.js';
+import { assertNoSampledTables, sampledProject } from '../governance/sampling.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from '../model/external-references.js';
 import { assertModelGateways, type Project } from '../model/load-project.js';
@@ -101,6 +101,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     const selected = selectedModels(project, compareWith?.snapshots ?? {}, options.selectModels ?? [], options.excludeModels);
     const keep = Object.entries(compareWith?.snapshots ?? {}).filter(([name]) => !selected.has(name));
     kept = new Map([...(await ctx.state.getSnapshots(keep.map(([, id]) => id))).values()].map((s) => [s.name, s]));
+    await assertNoSampledTables(ctx.settings(environment), [...kept.values()], (ids) => ctx.state.getSnapshots(ids), current ? undefined : base?.name);
     project = restrictProject(project, selected, kept);
   }
   const fingerprints = fingerprintProject(project, kept);

@@ -28,7 +28,7 @@ export function renderSnapshot(
       if (reference === 'as-written') {
         if (!m.sample || !SAMPLED_KINDS.has(parent.model.kind.name)) return undefined;
         const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table)}`;
-        return `(${sampleQuery(quoteTable({ schema: ref.schema, table: ref.table }), parent.model.grain, m.sample.rows)})${alias}`;
+        return `(${sampleQuery(quoteTable({ schema: ref.schema, table: ref.table }), parent.model.grain, m.sample.fraction)})${alias}`;
       }
       // Without an alias the model's own table name stays the qualifier, as SQLMesh keeps
       // it: `orders.id` and @STAR's `"orders"."id"` read the physical table.
@@ -36,7 +36,7 @@ export function renderSnapshot(
       const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
       if (reference === 'inline') return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
       const unique = unaliased.filter((t) => t === ref.table.toLowerCase()).length === 1;
-      if (m.sample && SAMPLED_KINDS.has(parent.model.kind.name)) return `(${sampleQuery(quoteTable(parent.physical), parent.model.grain, m.sample.rows)})${alias}`;
+      if (m.sample && SAMPLED_KINDS.has(parent.model.kind.name)) return `(${sampleQuery(quoteTable(parent.physical), parent.model.grain, m.sample.fraction)})${alias}`;
       return `${quoteTable(parent.physical)}${unique ? alias : ''}`;
     },
     times,
@@ -47,13 +47,20 @@ export function renderSnapshot(
 /** The sources a sampled environment's models read through a sample. */
 const SAMPLED_KINDS = new Set(['SEED', 'EXTERNAL']);
 
+/** The alias a sampled source is read under, so a grain-less source can hash its whole row. */
+const SAMPLED = quoteIdent('planner_sampled');
+
 /**
- * At most `rows` rows of `table`, the same ones every time: those whose grain hashes
- * lowest (the first rows as stored when the source has no grain). Both engines read it.
+ * About `fraction` of `table`'s rows, the same ones every time: a row is read when the
+ * first 32 bits of the md5 of its grain (of the whole row's text when the source has no
+ * grain) fall below `fraction` of their range. Each row is in or out on its own, so a
+ * source that grows keeps its sampled rows. Hex digits compare in byte order (COLLATE "C",
+ * which both engines read), whatever the database's collation.
  */
-function sampleQuery(table: string, grain: readonly string[], rows: number): string {
-  const key = grain.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(` || '|' || `);
-  return `SELECT * FROM ${table}${key ? ` ORDER BY md5(${key})` : ''} LIMIT ${Math.floor(rows)}`;
+function sampleQuery(table: string, grain: readonly string[], fraction: number): string {
+  const key = grain.length ? grain.map((c) => `COALESCE(CAST(${SAMPLED}.${quoteIdent(c)} AS VARCHAR), '')`).join(` || '|' || `) : `CAST(${SAMPLED} AS VARCHAR)`;
+  const bound = Math.round(fraction * 2 ** 32).toString(16).padStart(8, '0');
+  return `SELECT ${SAMPLED}.* FROM ${table} AS ${SAMPLED} WHERE substr(md5(${key}), 1, 8) < '${bound}' COLLATE "C"`;
 }
 
 /**

@@ -15,7 +15,7 @@ import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 import { planReview } from '../../report/gather-review.js';
 import { assertDirectApplyAllowed } from '../../governance/approvals.js';
 import { gatherEvidence } from '../../governance/evidence.js';
-import { assertEvidenceComparable } from '../../governance/sampling.js';
+import { assertEvidenceComparable, samplingText } from '../../governance/sampling.js';
 import { renderEvidence } from '../render/evidence.js';
 import { currentUser } from './user.js';
 import { FORMAT_OPTION, REPORT_OPTION, showReview, wantsMarkdown, type ReviewOutputOptions } from './review-output.js';
@@ -86,8 +86,8 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const empty = isEmptyPlan(plan);
     const shown = await showReview(opts, () => planReview(ctx.state, plan), io);
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
-    const sample = ctx.settings(environment).sample;
-    if (sample && !opts.json) io.out(chalk.yellow(`\nEnvironment ${environment} is sampled: its models read at most ${sample.rows} rows of each SEED and EXTERNAL source, into tables of their own.`));
+    const sampling = ctx.settings(environment).policies.sampling;
+    if (sampling && !opts.json) io.out(chalk.yellow(`\nEnvironment ${environment} is sampled: its models read ${samplingText(sampling)} of each SEED and EXTERNAL source (the rows chosen by the hash of their grain), into tables of their own.`));
     await guardProtected(ctx, plan, opts, io);
     if (opts.out) {
       if (opts.evidenceFrom) assertEvidenceComparable(ctx.settings(opts.evidenceFrom), ctx.settings(environment));
