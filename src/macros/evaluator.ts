@@ -80,6 +80,15 @@ export interface MacroContext {
 const MAX_DEPTH = 64;
 
 /**
+ * SQLMesh renders a model without the environment (its MacroEvaluator: "Environment name
+ * is only available in before_all and after_all"); planner agrees, and for its own reason:
+ * a version's table is shared by every environment that uses it, so what it holds cannot
+ * depend on which one built it.
+ */
+export const THIS_ENV_IN_MODEL =
+  "@this_env is known only in beforeAll and afterAll, as in SQLMesh: a model's table is shared by every environment that uses its version, so a model cannot depend on the environment's name (use a config variable, per environment in `environments: { dev: { variables } }`)";
+
+/**
  * Expands macros in SQL text. Text outside macros is copied as written; each macro call
  * or variable is replaced by its rendered value. See README "Macros" for the language.
  */
@@ -248,6 +257,7 @@ export class MacroEvaluator {
       const v = this.ctx.runtime?.[name];
       return sql(v ?? `@${name}`);
     }
+    if (name === 'this_env') throw new MacroError(THIS_ENV_IN_MODEL, t.start);
     if (this.ctx.macros.has(name)) throw new MacroError(`@${t.name} is a macro function: call it as @${t.name}(...)`, t.start);
     throw new MacroError(`unknown macro @${t.name} (not a @DEF, a blueprint variable, a config variable or a predefined variable)`, t.start);
   }

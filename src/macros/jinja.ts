@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { MacroError } from './evaluator.js';
+import { MacroError, THIS_ENV_IN_MODEL } from './evaluator.js';
 import { bindJinjaMacros, jinjaErrorAt, nunjucks, type JinjaMacroFile } from './jinja-macros.js';
 import { JINJA_RAW_PREFIX, RUNTIME_VARIABLES } from './runtime-variables.js';
 
@@ -100,6 +100,13 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
     markers.set(marker, name);
     values[name] = marker;
   }
+  // this_env: not known to a model (evaluator.ts THIS_ENV_IN_MODEL), so any use is refused.
+  values.this_env = new Proxy({}, {
+    get: (_t, key) => {
+      if (key === Symbol.toPrimitive || key === 'toString' || key === 'valueOf' || typeof key === 'string') throw (refused = new RuntimeRead('this_env', ''));
+      return undefined;
+    },
+  });
   const filters = (env as unknown as { filters: Record<string, (...args: unknown[]) => unknown> }).filters;
   for (const [filter, fn] of Object.entries(filters)) {
     env.addFilter(filter, (...args: unknown[]) => {
@@ -115,6 +122,7 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
     rendered = env.renderString(body, {});
   } catch (err) {
     // nunjucks wraps what a filter throws in its own error: the refusal is remembered.
+    if (refused?.variable === 'this_env') throw new MacroError(`Jinja: ${THIS_ENV_IN_MODEL.replace('@this_env', 'this_env')}`, bodyStart);
     if (refused) throw new MacroError(refusal(refused.variable, refused.use), bodyStart);
     const { message, line, column } = jinjaErrorAt(err as Error);
     const inMacro = /^\((macros\/[^)]*)\)/.exec((err as Error).message)?.[1];

@@ -45,6 +45,20 @@ describe('Jinja blocks print what SQLMesh prints', () => {
     expect(filtered.message).toMatch(/^Jinja reads start_ds \| replace: /);
   });
 
+  it('@this_env and this_env are refused in a model (SQLMesh knows them only in before_all/after_all); @gateway is the gateway', async () => {
+    for (const [file, line] of [
+      ['MODEL (name s.j, kind FULL);\nSELECT @this_env AS e', 2],
+      ["MODEL (name s.j, kind FULL);\nSELECT 1 AS x;\n@IF(@this_env = 'prod', ANALYZE @this_model);", 3],
+      [model("SELECT 1 AS x{% if this_env == 'prod' %}, 2 AS y{% endif %}"), 3],
+    ] as const) {
+      const err = await projects.loadError({ 'models/j.sql': file });
+      expect(err.message).toMatch(/this_env is known only in beforeAll and afterAll, as in SQLMesh/);
+      expect(err.location).toMatchObject({ file: 'models/j.sql', line });
+    }
+    const m = (await projects.load({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nSELECT @gateway AS g' })).models.get('s.j')!;
+    expect(m.query).toBe("SELECT 'local' AS g");
+  });
+
   it('statement blocks print the same values when the statement runs', async () => {
     const m = (await projects.load({
       'models/j.sql': "MODEL (name s.j, kind FULL);\nSELECT 1 AS x;\nJINJA_STATEMENT_BEGIN;\nINSERT INTO log VALUES ('{{ start_date }}', {{ end_millis }}, '{{ runtime_stage }}');\nJINJA_END;",
