@@ -20,31 +20,41 @@ export type QueryAnalysis = { ok: true; references: TableReference[]; shape: Que
  * missing or unreadable one is rebuilt. Failed parses are never cached.
  */
 export class AnalysisCache {
-  private readonly entries: Map<string, QueryAnalysis>;
+  private entries: Map<string, QueryAnalysis> | undefined;
   private readonly used = new Set<string>();
   private changed = false;
 
   private constructor(
     private readonly file: string | undefined,
     private readonly salt: string,
-    entries: Map<string, QueryAnalysis>,
-  ) {
-    this.entries = entries;
+  ) {}
+
+  /**
+   * The cache of a project (`.planner/cache/`), or an in-memory one when `dir` is undefined.
+   * Its file is read at the first query to analyse: a load whose models all come from the
+   * model cache (model-cache.ts) never reads it.
+   */
+  static open(dir: string | undefined, salt = codeSalt()): AnalysisCache {
+    return new AnalysisCache(dir && join(dir, 'query-analyses.json'), salt);
   }
 
-  /** The cache of a project (`.planner/cache/`), or an in-memory one when `dir` is undefined. */
-  static open(dir: string | undefined, salt = codeSalt()): AnalysisCache {
-    if (!dir) return new AnalysisCache(undefined, salt, new Map());
-    const file = join(dir, 'query-analyses.json');
-    let entries = new Map<string, QueryAnalysis>();
+  private loaded(): Map<string, QueryAnalysis> {
+    if (this.entries) return this.entries;
+    this.entries = new Map();
+    if (!this.file) return this.entries;
     try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { salt?: string; entries?: Record<string, QueryAnalysis> };
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { salt?: string; entries?: Record<string, QueryAnalysis> };
       // Entries of other code are unusable anyway: drop them with their file.
-      if (saved.salt === salt && saved.entries) entries = new Map(Object.entries(saved.entries));
+      if (saved.salt === this.salt && saved.entries) this.entries = new Map(Object.entries(saved.entries));
     } catch {
       // No cache yet, or one that does not read: start empty.
     }
-    return new AnalysisCache(file, salt, entries);
+    return this.entries;
+  }
+
+  /** Keeps an entry this load did not need to look up (its model came whole from the model cache). */
+  keep(key: string): void {
+    this.used.add(key);
   }
 
   key(dialect: Dialect, text: string): string {
@@ -53,8 +63,9 @@ export class AnalysisCache {
 
   /** Analyses `queries` (each in its dialect), parsing only those not cached, in one batch per dialect. */
   async analyze(dialects: readonly Dialect[], queries: readonly string[]): Promise<QueryAnalysis[]> {
+    const entries = this.loaded();
     const keys = queries.map((q, i) => this.key(dialects[i], q));
-    const out: QueryAnalysis[] = keys.map((k) => this.entries.get(k)!);
+    const out: QueryAnalysis[] = keys.map((k) => entries.get(k)!);
     const misses = keys.flatMap((k, i) => (out[i] ? [] : [i]));
     for (const k of keys) this.used.add(k);
     if (!misses.length) return out;
@@ -63,7 +74,7 @@ export class AnalysisCache {
       const outcome = parsed[j];
       out[at] = outcome.ok ? { ok: true, ...analyzeQuery(outcome.tree, queries[at]) } : outcome;
       if (outcome.ok) {
-        this.entries.set(keys[at], out[at]);
+        entries.set(keys[at], out[at]);
         this.changed = true;
       }
     });
@@ -72,7 +83,8 @@ export class AnalysisCache {
 
   /** Writes the entries used since opening (others belong to files that changed or went), atomically. */
   save(): void {
-    if (!this.file) return;
+    // Never read: nothing was analysed, so the file stays as it is.
+    if (!this.file || !this.entries) return;
     const stale = [...this.entries.keys()].some((k) => !this.used.has(k));
     if (!this.changed && !stale) return;
     const entries: Record<string, QueryAnalysis> = {};
@@ -91,7 +103,7 @@ export class AnalysisCache {
 let salt: string | undefined;
 
 /** A dependency's installed version, read from its package.json (which its `exports` may hide). */
-function packageVersion(name: string): string {
+export function packageVersion(name: string): string {
   try {
     let dir = dirname(createRequire(import.meta.url).resolve(name));
     for (;;) {

@@ -18,6 +18,13 @@ export interface ExpandedQuery {
   shape: QueryShape;
   /** Config variables the model's macros read, with their values. */
   variables: Record<string, unknown>;
+  /** The text parsed: the expanded query with its runtime macros as placeholders. */
+  template: string;
+  /**
+   * Whether the result follows from the model's file and the load's inputs alone: false when
+   * its macros asked for a relation's columns or called a TypeScript macro (model-cache.ts).
+   */
+  cacheable: boolean;
 }
 
 /** @STAR asked for a model whose query is not parsed yet: expand this one in a later round. */
@@ -42,16 +49,23 @@ export async function expandAndParse(
     externalColumns?: (name: string) => readonly ColumnDef[] | undefined;
     blueprints?: ReadonlyMap<ModelDefinition, MacroContext['blueprint']>;
     jinjaMacros?: MacroContext['jinjaMacros'];
+    /** Models already expanded and parsed (from the model cache): not done again, and their columns are known. */
+    known?: ReadonlyMap<ModelDefinition, ExpandedQuery>;
   },
 ): Promise<Map<ModelDefinition, ExpandedQuery>> {
-  const done = new Map<ModelDefinition, ExpandedQuery>();
-  let pending = [...defs];
+  const done = new Map<ModelDefinition, ExpandedQuery>(opts.known ?? []);
+  let pending = defs.filter((d) => !done.has(d));
+  // Set while one model expands: whether it read what its own file does not hold.
+  let outside = false;
+  const macros = new Map([...opts.macros].map(([name, m]) => [name, m.file ? { ...m, impl: ((...args) => ((outside = true), m.impl(...args))) as typeof m.impl } : m]));
   while (pending.length) {
-    const round: { def: ModelDefinition; expanded: ExpandedModel; macros: MacroCall[]; template: string; variables: Record<string, unknown> }[] = [];
+    const round: { def: ModelDefinition; expanded: ExpandedModel; macros: MacroCall[]; template: string; variables: Record<string, unknown>; cacheable: boolean }[] = [];
     const waiting: ModelDefinition[] = [];
     for (const def of pending) {
       const used: Record<string, unknown> = {};
+      outside = false;
       const columnsOf = (relation: string): RelationColumn[] | undefined => {
+        outside = true;
         const target = byName.get(relation);
         if (!target) return opts.externalColumns?.(relation)?.map((c) => ({ name: c.name, type: c.type }));
         if (target.columns?.length) return target.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -68,7 +82,7 @@ export async function expandAndParse(
           blueprint: opts.blueprints?.get(def),
           statics: { gateway: `'${config.defaultGateway.replace(/'/g, "''")}'`, model_kind_name: `'${def.kind.name}'` },
           columnsOf,
-          macros: opts.macros,
+          macros,
           jinjaMacros: opts.jinjaMacros,
           onVariable: (k, v) => (used[k] = v),
         };
@@ -92,7 +106,7 @@ export async function expandAndParse(
         throw err;
       }
       for (const m of found) if (m.variable !== undefined && variables[m.variable] !== undefined) used[m.variable] = variables[m.variable];
-      round.push({ def, expanded, macros: found, template: placeholderQuery(expanded.query, found), variables: used });
+      round.push({ def, expanded, macros: found, template: placeholderQuery(expanded.query, found), variables: used, cacheable: !outside });
     }
     if (!round.length) {
       const first = waiting[0];
@@ -109,7 +123,7 @@ export async function expandAndParse(
         });
       }
       const { references, shape } = outcome;
-      done.set(r.def, { expanded: r.expanded, macros: r.macros, references, shape, variables: r.variables });
+      done.set(r.def, { expanded: r.expanded, macros: r.macros, references, shape, variables: r.variables, template: r.template, cacheable: r.cacheable });
     });
     pending = waiting;
   }

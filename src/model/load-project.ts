@@ -11,8 +11,9 @@ import type { Model, ModelDefinition } from './model.js';
 import { checkHeaderColumns } from './check-columns.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
-import { expandAndParse } from './expand-queries.js';
+import { expandAndParse, type ExpandedQuery } from './expand-queries.js';
 import { loadJinjaMacros } from '../macros/jinja-macros.js';
+import { ModelCache, type CachedExpansion } from './model-cache.js';
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
@@ -44,20 +45,49 @@ export function discoverFiles(dir: string, extension: string): string[] {
 /**
  * Loads `models/**.sql`: headers, queries parsed in one batch, references resolved to
  * models or external sources, DAG checked for cycles. `variables` are the values @VAR
- * resolves to in the environment being planned.
+ * resolves to in the environment being planned. Files unchanged since the last load (and
+ * everything else their models read) come from the model cache (model-cache.ts); bad
+ * input is always reported by a load without it, so its location is the file's.
  */
 export async function loadProject(config: ResolvedConfig, variables: Record<string, unknown> = config.variables, options: { cache?: boolean } = {}): Promise<Project> {
+  const dir = options.cache === false ? undefined : join(config.projectDir, '.planner', 'cache');
+  const served = { hits: 0 };
+  try {
+    return await loadFrom(config, variables, dir, dir, served);
+  } catch (err) {
+    if (!(err instanceof InputError) || !served.hits) throw err;
+    return loadFrom(config, variables, dir, undefined, served);
+  }
+}
+
+async function loadFrom(config: ResolvedConfig, variables: Record<string, unknown>, analysesDir: string | undefined, modelsDir: string | undefined, served: { hits: number }): Promise<Project> {
   const root = config.projectDir;
   const files = discoverFiles(join(root, 'models'), '.sql');
   const definitions: ModelDefinition[] = [];
   const byName = new Map<string, ModelDefinition>();
   const disabled = new Map<string, ModelDefinition>();
   const blueprints = new Map<ModelDefinition, Record<string, MacroValue>>();
+  const macroTable = await projectMacroTable(root);
+  const cache = AnalysisCache.open(analysesDir);
+  const modelCache = modelsDir === undefined ? undefined : ModelCache.open(modelsDir, { projectDir: root, modelDefaults: config.modelDefaults, variables, defaultGateway: config.defaultGateway, macros: macroTable });
+  const cached = new Map<ModelDefinition, ExpandedQuery>();
+  const loadedFiles: { key: string | undefined; defs: ModelDefinition[] }[] = [];
   for (const abs of files) {
     const file = relative(root, abs).split(sep).join('/');
+    const source = readFileSync(abs, 'utf8');
+    const key = modelCache?.key(file, source);
+    const hit = modelCache?.get(key, source);
+    if (hit) served.hits++;
+    else loadedFiles.push({ key, defs: [] });
     // A file with `blueprints` defines several models (blueprints.ts).
-    for (const { def, blueprint } of readFileModels(readFileSync(abs, 'utf8'), file, config.modelDefaults)) {
+    const fileModels: { def: ModelDefinition; blueprint?: Record<string, MacroValue>; expansion?: CachedExpansion }[] = hit ?? readFileModels(source, file, config.modelDefaults);
+    for (const { def, blueprint, expansion } of fileModels) {
       if (blueprint) blueprints.set(def, blueprint);
+      if (expansion) {
+        cached.set(def, fromCache(expansion));
+        cache.keep(expansion.analysisKey);
+      }
+      if (!hit) loadedFiles[loadedFiles.length - 1].defs.push(def);
       const existing = byName.get(def.name);
       if (existing) {
         throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
@@ -70,17 +100,24 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   checkModelProperties(definitions, config);
 
   const withQuery = definitions.filter((d) => d.query);
-  const macroTable = await projectMacroTable(root);
   const externalModels = loadExternalModels(root);
-  const cache = AnalysisCache.open(options.cache === false ? undefined : join(root, '.planner', 'cache'));
   const expanded = await expandAndParse(withQuery, byName, config, variables, {
     macros: macroTable,
     blueprints,
     jinjaMacros: loadJinjaMacros(root),
+    known: cached,
     analyze: (dialects, templates) => cache.analyze(dialects, templates),
     externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
   });
   cache.save();
+  if (modelCache) {
+    for (const { key, defs } of loadedFiles) {
+      const results = defs.map((def) => ({ def, e: def.enabled && def.query ? expanded.get(def) : undefined }));
+      if (results.some((r) => r.e && !r.e.cacheable)) continue;
+      modelCache.set(key, results.map(({ def, e }) => ({ def, ...(e ? { expansion: toCache(e, cache.key(def.dialect, e.template)) } : {}) })));
+    }
+    modelCache.save();
+  }
 
   const models = new Map<string, Model>();
   for (const def of definitions) {
@@ -156,6 +193,16 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
     });
   }
   return { models, order: result.order, externals: externalModels };
+}
+
+/** A cached expansion as the loader uses it: never asked for a position (an error reloads without the cache). */
+function fromCache(c: CachedExpansion): ExpandedQuery {
+  return { ...c, expanded: { ...c.expanded, sourceOffset: (o) => o }, template: '', cacheable: true };
+}
+
+function toCache(e: ExpandedQuery, analysisKey: string): CachedExpansion {
+  const { query, queryStart, changed, pre, post, onVirtualUpdate } = e.expanded;
+  return { expanded: { query, queryStart, changed, pre, post, onVirtualUpdate }, macros: e.macros, references: e.references, shape: e.shape, variables: e.variables, analysisKey };
 }
 
 function at(def: ModelDefinition, offset: number) {
