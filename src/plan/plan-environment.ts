@@ -141,7 +141,8 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
   const built = await ctx.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
   const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
-  if (ctx.settings(environment).protected && !options.allowRevert) {
+  // Only an added or directly modified model can put back a replaced definition (findReverts).
+  if (ctx.settings(environment).protected && !options.allowRevert && (draft.added.length || draft.directlyModified.length)) {
     const reverts = findReverts(draft, current, new ReplacementHistory(await ctx.state.listPlans(environment)));
     if (reverts.length) throw revertRefused(environment, reverts);
   }

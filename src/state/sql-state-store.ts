@@ -56,7 +56,11 @@ export class SqlStateStore implements StateStore {
   async schemaVersion(): Promise<number> {
     const { rows } = await sql<{ n: unknown }>`
       SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ${this.schema} AND table_name = 'schema_version'`.execute(this.db);
-    if (!toNumber(rows[0]?.n, 'catalog')) return 0;
+    return toNumber(rows[0]?.n, 'catalog') ? this.recordedVersion() : 0;
+  }
+
+  /** The highest version `schema_version` records (the table exists). */
+  private async recordedVersion(): Promise<number> {
     const row = await this.db.selectFrom('schema_version').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
     return row?.v == null ? 0 : toNumber(row.v, 'schema_version');
   }
@@ -71,8 +75,10 @@ export class SqlStateStore implements StateStore {
   }
 
   async schemaProblems(): Promise<StateSchemaProblem[]> {
-    const version = await this.schemaVersion();
+    // One catalog query, not two: DuckDB reads its whole catalog for each, which in a
+    // warehouse of thousands of tables costs a no-op plan more than its own work.
     const actual = await this.tableColumns();
+    const version = actual.has('schema_version') ? await this.recordedVersion() : 0;
     const problems: StateSchemaProblem[] = [];
     for (const [table, columns] of expectedColumns(Math.min(version, LATEST_STATE_VERSION))) {
       const have = actual.get(table);
