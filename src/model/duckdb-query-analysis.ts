@@ -81,7 +81,27 @@ function queryShape(node: Json): QueryShape {
     distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
     grouped: ((node.group_expressions as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || node.having != null,
     columns: outputColumns(node),
+    ...castTypes(selectList as Json[]),
   };
+}
+
+/** `{ castTypes }` when every projection is a CAST (not TRY_CAST) to a type named without a catalog lookup. */
+function castTypes(selectList: Json[]): { castTypes?: string[] } {
+  const types = selectList.map((p) => (p.class === 'CAST' && !p.try_cast ? typeText(p.cast_type as Json | undefined) : null));
+  return types.length && types.every((t) => t !== null) ? { castTypes: types as string[] } : {};
+}
+
+/** DuckDB's serialized logical type as SQL: `INTEGER`, `DECIMAL(10,2)`, `INTEGER[]`; null for user, nested or enum types. */
+function typeText(type: Json | undefined): string | null {
+  if (!type) return null;
+  const id = String(type.id);
+  const info = type.type_info as Json | null | undefined;
+  if (id === 'DECIMAL' && info) return `DECIMAL(${Number(info.width)},${Number(info.scale)})`;
+  if (id === 'LIST' && info) {
+    const child = typeText(info.child_type as Json | undefined);
+    return child && !child.endsWith(']') ? `${child}[]` : null;
+  }
+  return /^[A-Z][A-Z ]*$/.test(id) && !['USER', 'STRUCT', 'MAP', 'UNION', 'ENUM', 'ARRAY', 'LIST', 'INVALID', 'ANY', 'UNKNOWN'].includes(id) ? id : null;
 }
 
 /** Names of a query's output columns, when the query alone tells them. */

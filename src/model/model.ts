@@ -159,6 +159,11 @@ export interface QueryShape {
   grouped: boolean;
   /** The output column names, lowercased; null when they cannot be known without a database (`*`, unnamed expressions). */
   columns?: string[] | null;
+  /**
+   * Each output column's type, present only when every top-level projection is an explicit
+   * CAST to a type the query alone names (SQLMesh infers a model's columns from such casts).
+   */
+  castTypes?: string[];
 }
 
 /** How a sampled environment reads its sources (`environments.<name>.policies.sampling`). */

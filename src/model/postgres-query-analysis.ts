@@ -83,7 +83,31 @@ function queryShape(stmt: Json): QueryShape {
     distinct: Array.isArray(select.distinctClause) && select.distinctClause.length > 0,
     grouped: ((select.groupClause as unknown[]) ?? []).length > 0 || projections.some((p) => p.aggregate) || select.havingClause != null,
     columns,
+    ...castTypes(targetList as Json[]),
   };
+}
+
+/** `{ castTypes }` when every target is a cast (`CAST(x AS t)`, `x::t`) to a type with constant modifiers. */
+function castTypes(targetList: Json[]): { castTypes?: string[] } {
+  const types = targetList.map((target) => {
+    const cast = ((target.ResTarget as Json | undefined)?.val as Json | undefined)?.TypeCast as Json | undefined;
+    return cast ? typeText(cast.typeName as Json) : null;
+  });
+  return types.length && types.every((t) => t !== null) ? { castTypes: types as string[] } : {};
+}
+
+/** A TypeName as SQL: `int4`, `numeric(10,2)`, `int4[]` (pg_catalog's qualifier dropped); null for anything else. */
+function typeText(type: Json): string | null {
+  const names = ((type.names as Json[] | undefined) ?? []).map((n) => String((n.String as Json | undefined)?.sval ?? ''));
+  const name = names[0] === 'pg_catalog' ? names.slice(1) : names;
+  if (name.length !== 1 || !/^[a-z_][a-z0-9_]*$/.test(name[0]) || type.setof || type.pct_type) return null;
+  // libpg-query leaves a zero out of its integer constants: `{ ival: {} }` is 0.
+  const mods = ((type.typmods as Json[] | undefined) ?? []).map((m) => {
+    const ival = (m.A_Const as Json | undefined)?.ival as Json | undefined;
+    return ival ? (ival.ival ?? 0) : undefined;
+  });
+  if (mods.some((m) => typeof m !== 'number')) return null;
+  return `${name[0]}${mods.length ? `(${mods.join(',')})` : ''}${'[]'.repeat(((type.arrayBounds as unknown[] | undefined) ?? []).length)}`;
 }
 
 /** Names of a query's output columns, when the query alone tells them. */

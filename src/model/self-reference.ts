@@ -20,7 +20,9 @@ export function readsItself(model: QueryParts): boolean {
  * `@this_model`): the current version's table, never a parent, so no DAG cycle. Here the
  * table is created before the first batch from the declared `columns` (the query cannot
  * be described while the table it reads is missing), and every output column must be
- * declared, or the inserts would drop it. Bad input fails at the first self-reference.
+ * declared, or the inserts would drop it. Without `columns`, a query whose every output
+ * column is an explicit CAST gives them (set on the model here, so they enter the data
+ * hash as declared ones would). Bad input fails at the first self-reference.
  */
 export function checkSelfReference(model: Model, queryAt: (offset: number) => SourceLocation): void {
   if (!readsItself(model)) return;
@@ -36,10 +38,16 @@ export function checkSelfReference(model: Model, queryAt: (offset: number) => So
     );
   }
   if (!model.columns?.length) {
+    // As SQLMesh does, a query that casts every output column says its columns' types itself.
+    const { columns, castTypes } = model.shape ?? {};
+    if (columns && castTypes?.length === columns.length) {
+      model.columns = columns.map((name, i) => ({ name, type: castTypes[i] }));
+      return;
+    }
     throw new InputError(`model ${model.name} reads its own table (${how}), so its table is created before the first batch from its declared columns: add columns (name TYPE, ...) to MODEL (...)`, {
       location,
       code: 'self_reference',
-      hint: "SQLMesh asks the same of a self-referencing model (its 'columns' attribute)",
+      hint: "SQLMesh asks the same of a self-referencing model (its 'columns' attribute), or infers them when the query casts every output column: CAST(x AS INTEGER) AS x",
     });
   }
   const declared = new Set(model.columns.map((c) => c.name.toLowerCase()));

@@ -69,6 +69,22 @@ for (const engine of engineCases(server)) {
       ]);
       expect(await p.sql('SELECT total FROM core.latest')).toEqual([{ total: 22 }]);
     });
+
+    it('takes its columns from the casts of its query when every output column is cast (as SQLMesh infers them)', async () => {
+      const counted = `MODEL (name core.counted, kind INCREMENTAL_BY_UNIQUE_KEY (unique_key k), start '2024-01-01');
+SELECT CAST(s.k AS VARCHAR(4)) AS k, CAST(COALESCE((SELECT t.runs FROM @this_model AS t WHERE t.k = s.k), 0) + 1 AS BIGINT) AS runs
+FROM raw.keys AS s`;
+      const p = await setup({ 'models/counted.sql': counted });
+      await p.project.with(async (ctx) => ctx.apply(await ctx.plan('prod')), { now: at(2) });
+      await p.project.with((ctx) => ctx.run('prod'), { now: at(3) });
+      expect(await p.sql('SELECT k, CAST(runs AS INTEGER) AS runs FROM core.counted')).toEqual([{ k: 'a', runs: 2 }]);
+      // The table was created from the cast types, before the query could be described.
+      const types = await p.project.with(async (ctx) => {
+        const [view] = (await ctx.engine.listObjects(['planner__core'])).filter((o) => o.type === 'table');
+        return (await ctx.engine.columns(view.name)).map((c) => `${c.name} ${c.type.toLowerCase()}`);
+      });
+      expect(types).toEqual(engine.name === 'DuckDB' ? ['k varchar', 'runs bigint'] : ['k character varying(4)', 'runs bigint']);
+    });
   });
 }
 
@@ -79,6 +95,7 @@ describe('self-referencing models that cannot be', () => {
     ['a FULL model', `MODEL (name core.t, kind FULL);\nSELECT count(*) AS n FROM core.t`, 'a FULL model cannot: only INCREMENTAL_BY_TIME_RANGE', 2, 27],
     ['a VIEW through @this_model', `MODEL (name core.t, kind VIEW);\nSELECT 1 AS n FROM @this_model`, 'reads its own table (through @this_model), which a VIEW model cannot', 2, 20],
     ['one without columns', `MODEL (name core.t, kind INCREMENTAL_UNMANAGED);\nSELECT 1 AS n FROM core.t`, 'add columns (name TYPE, ...)', 2, 20],
+    ['one whose output columns are not all cast', `MODEL (name core.t, kind INCREMENTAL_UNMANAGED);\nSELECT CAST(1 AS INT) AS n, 2 AS m FROM core.t`, 'or infers them when the query casts every output column', 2, 41],
     ['one that leaves a column undeclared', `MODEL (name core.t, kind INCREMENTAL_UNMANAGED, columns (n INT));\nSELECT 1 AS n, 2 AS m FROM core.t`, 'missing: m', 1, 49],
   ])('refuses %s with exit 2 at the reference, building nothing', async (_what, text, message, line, column) => {
     const e = await setup({ 'models/t.sql': text });
