@@ -14,6 +14,7 @@ import { compareRows, isSame, type RowDiff } from './compare-rows.js';
 import type { ExpectedTable, TestTable, UnitTest } from './load-tests.js';
 import { queryCtes, type QueryCte, type QueryWith } from '../model/query-ctes.js';
 import { textRows, type TextRows } from './text-rows.js';
+import { freezeTime } from './frozen-time.js';
 import { suggestion } from '../util/did-you-mean.js';
 
 /** The outcome of one unit test. */
@@ -117,7 +118,9 @@ async function prepare(test: UnitTest, index: number, project: Project, variable
   }
   const { start, end, execution_time: execution, ...vars } = test.vars;
   const times = renderTimes(model, start, end, execution, now);
-  return renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
+  const sql = renderForTest(model, project, tables, times, { ...variables, ...vars }, test);
+  // As in SQLMesh: a test that sets execution_time freezes the query's current time at it.
+  return execution === undefined ? sql : freezeTime(sql, times.execution);
 }
 
 /** One CTE's rows, as SQLMesh runs it: the query's WITH clause, then `SELECT * FROM` the CTE. */
@@ -192,7 +195,10 @@ function renderTimes(model: Model, start: unknown, end: unknown, execution: unkn
     if (Number.isNaN(d.getTime())) throw new Error(`vars.${what} must be a date 'YYYY-MM-DD'`);
     return d;
   };
-  const exec = execution !== undefined ? new Date(String(execution).replace(' ', 'T') + (String(execution).length <= 10 ? 'T00:00:00Z' : 'Z')) : now;
+  // A time zone in the text ('2023-01-01 12:05:03+02:00') gives the instant, in UTC as SQLMesh normalizes it; without one it is UTC.
+  const text = String(execution).trim().replace(' ', 'T');
+  const zoned = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(text.slice(10));
+  const exec = execution !== undefined ? new Date(text.length <= 10 ? `${text}T00:00:00Z` : zoned ? text.replace(/([+-]\d{2})$/, '$1:00').replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : `${text}Z`) : now;
   if (Number.isNaN(exec.getTime())) throw new Error(`vars.execution_time must be a date or 'YYYY-MM-DD HH:MM:SS'`);
   const from = start !== undefined ? day(start, 'start') : model.start ? day(model.start, 'start') : new Date(0);
   const to = end !== undefined ? new Date(day(end, 'end').getTime() + 86400000) : new Date(Date.UTC(exec.getUTCFullYear(), exec.getUTCMonth(), exec.getUTCDate()));
