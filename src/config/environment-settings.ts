@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { EnvironmentConfig, EnvironmentPolicies, ResolvedConfig } from './types.js';
+import type { EnvironmentPolicies, ResolvedConfig } from './types.js';
 
 export interface EnvironmentSettings {
   name: string;
@@ -46,12 +46,22 @@ export function environmentSettings(config: ResolvedConfig, name: string): Envir
     requireApproval: entry?.requireApproval ?? false,
     allowSelfApproval: entry?.allowSelfApproval ?? false,
     sanitized: entry?.sanitized ?? false,
-    readRoles: entry?.readRoles ?? [],
+    readRoles: readRoles(config, name, entry?.readRoles),
   };
 }
 
+/**
+ * The roles that read `name`: `access`' entry for it (the name, else the most specific
+ * pattern), and the older `environments.<name>.readRoles`, which stays an alias.
+ */
+function readRoles(config: ResolvedConfig, name: string, alias: readonly string[] = []): string[] {
+  const key = matchEnvironment(config.access ?? {}, name);
+  const access = key === undefined ? undefined : config.access[key];
+  return [...new Set([...(access?.role ? [access.role] : []), ...(access?.roles ?? []), ...alias])];
+}
+
 /** The `environments` key for `name`: itself, else the most specific matching pattern. */
-export function matchEnvironment(envs: Record<string, EnvironmentConfig>, name: string): string | undefined {
+export function matchEnvironment(envs: Record<string, unknown>, name: string): string | undefined {
   if (envs[name]) return name;
   const patterns = Object.keys(envs)
     .filter((k) => k.includes('*') && new RegExp(`^${k.split('*').map(escape).join('.*')}$`).test(name))

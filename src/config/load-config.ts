@@ -111,6 +111,7 @@ export function resolveConfig(config: PlannerConfig, projectDir: string, file?: 
     stateSchema,
     validation: config.validation ?? {},
     masking: config.masking ?? {},
+    access: config.access ?? {},
     project: config.project ?? defaultProjectName(projectDir),
     sharedState: config.sharedState ?? false,
     secrets: gatewaySecrets(gateways),

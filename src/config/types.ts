@@ -58,8 +58,14 @@ export interface EnvironmentConfig {
   allowSelfApproval?: boolean;
   /** The environment's views apply the config's `masking` (never prod unless set). */
   sanitized?: boolean;
-  /** PostgreSQL roles `planner grants` lets read the environment's views (and nothing else). */
+  /** PostgreSQL roles `planner grants` lets read the environment's views (and nothing else); the same as top-level `access`, which is the documented form. */
   readRoles?: string[];
+}
+
+/** The readers of an environment: one `role` or several `roles`. */
+export interface EnvironmentAccess {
+  role?: string;
+  roles?: string[];
 }
 
 /**
@@ -109,6 +115,8 @@ export interface PlannerConfig {
   changedOnly?: boolean;
   /** Column masks of sanitized environments, keyed `schema.model.column`. */
   masking?: Record<string, MaskRule>;
+  /** Who reads each environment (name or pattern such as `dev_*`): PostgreSQL roles granted its views only (`planner grants`, and every apply). */
+  access?: Record<string, EnvironmentAccess>;
   /** SQL (macros allowed) run once per apply before anything is built, and after the views are swapped (SQLMesh's before_all / after_all). */
   beforeAll?: string[];
   afterAll?: string[];
@@ -132,6 +140,7 @@ export interface ResolvedConfig {
   virtualLayout: VirtualLayout;
   changedOnly: boolean;
   masking: Record<string, MaskRule>;
+  access: Record<string, EnvironmentAccess>;
   beforeAll: string[];
   afterAll: string[];
 }

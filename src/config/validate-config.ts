@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from './environment-settings.js';
 import { VIRTUAL_LAYOUTS } from '../util/virtual-layouts.js';
+import { isValidIdentifier } from '../util/identifiers.js';
 import type { PlannerConfig } from './types.js';
 
 /**
@@ -91,6 +92,10 @@ const shape: Shape = {
   virtualLayout: { oneOf: [...VIRTUAL_LAYOUTS] },
   changedOnly: 'boolean',
   masking: { record: { custom: maskProblem }, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a column as schema.model.column' } },
+  access: {
+    record: { shape: { role: { base: 'string', check: roleProblem }, roles: { list: { base: 'string', check: roleProblem } } } },
+    keys: { pattern: /^[a-z*][a-z0-9_*]*$/, describe: "an environment name or a pattern with '*' (lowercase letters, digits, _)" },
+  },
   beforeAll: { list: 'string' },
   afterAll: { list: 'string' },
   sharedState: {
@@ -100,6 +105,11 @@ const shape: Shape = {
         : 'true, false, or a list of the project names that share this state',
   },
 };
+
+/** A role is granted by name: it must pass the identifier check every quoted name passes. */
+function roleProblem(v: unknown): string | undefined {
+  return isValidIdentifier(String(v)) ? undefined : 'a role name (letters, digits, _)';
+}
 
 /** What is wrong with one `masking` rule, or undefined. */
 function maskProblem(v: unknown): string | undefined {

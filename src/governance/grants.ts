@@ -13,14 +13,14 @@ export interface GrantReport {
 }
 
 /**
- * `planner grants ENV` (PostgreSQL): each role of `environments.<ENV>.readRoles` may read
+ * `planner grants ENV` (PostgreSQL): each role of config `access` for ENV (or its `readRoles`) may read
  * the environment's views: USAGE on their schemas and SELECT on each view, nothing more.
  * A view reads its table with its owner's rights, so the roles need (and get) no right on
  * the physical schemas: a sanitized environment's roles never see unmasked tables.
  */
 export async function grantEnvironment(engine: EngineAdapter, env: EnvironmentRecord, roles: readonly string[]): Promise<GrantReport> {
   if (engine.dialect !== 'postgres') throw new InputError('planner grants applies to PostgreSQL gateways: DuckDB has no roles', { code: 'unsupported' });
-  if (!roles.length) throw new InputError(`environment '${env.name}' has no readRoles in the config: nothing to grant`, { code: 'no_roles', hint: `set environments.${env.name}.readRoles: ['analyst']` });
+  if (!roles.length) throw new InputError(`environment '${env.name}' has no reader in the config's access: nothing to grant`, { code: 'no_roles', hint: `set access: { '${env.name}': { role: 'analyst' } }` });
   const views = env.views.map((m) => modelViewName(m, env.name, env.layout ?? 'schema-suffix'));
   const schemas = await engine.transaction(() => grantViews(engine, roles, views));
   return { environment: env.name, roles: [...roles], schemas, views: views.map((v) => `${v.schema}.${v.table}`).sort() };

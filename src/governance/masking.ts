@@ -3,6 +3,8 @@ import type { MaskRule } from '../config/types.js';
 import { validateColumnType } from '../util/column-types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
+import { kindStrategy } from '../kinds/registry.js';
+import { EVERY_COLUMN, lineageFacts, lineageMasks } from '../model/column-lineage.js';
 import type { Project } from '../model/load-project.js';
 import type { Plan } from '../plan/plan.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -37,19 +39,59 @@ export function environmentMasks(masking: Record<string, MaskRule>, settings: En
   return out;
 }
 
+/** What column lineage adds to the config's masks: per model, its masked columns and why all are masked, if they are. */
+export type LineageOfMasks = Record<string, { columns: string[]; opaque?: string }>;
+
+/**
+ * The config's masks with those column lineage derives from them (model/column-lineage.ts):
+ * every model downstream of a masked column masks the columns that carry it on (the same
+ * mask) or are computed from it (NULL), and every column where lineage cannot be followed.
+ * Prod's tables hold the real values, so an unchanged model's view in a sanitized
+ * environment must mask them too. The config's own masks win over derived ones.
+ */
+export async function withLineage(project: Project, configured: EnvironmentMasks): Promise<{ masks: EnvironmentMasks; lineage: LineageOfMasks }> {
+  if (!Object.keys(configured).length) return { masks: configured, lineage: {} };
+  const reached = new Set(Object.keys(configured));
+  const downstream = project.order.filter((name) => {
+    const m = project.models.get(name)!;
+    if (!reached.has(name) && m.parents.some((p) => reached.has(p))) reached.add(name);
+    return reached.has(name) && m.parents.length > 0;
+  });
+  const facts = await lineageFacts(downstream.map((n) => project.models.get(n)!));
+  const masks: EnvironmentMasks = { ...configured };
+  const lineage: LineageOfMasks = {};
+  const viewless: string[] = [];
+  for (const name of downstream) {
+    const model = project.models.get(name)!;
+    const found = lineageMasks(facts.get(name) ?? null, model.parents.map((p) => masks[p] ?? {}));
+    const own = configured[name] ?? {};
+    const added = Object.keys(found.masks).filter((c) => own[c] === undefined);
+    if (!added.length) continue;
+    masks[name] = { ...found.masks, ...own };
+    // Models without an object of their own (EMBEDDED) pass masks on to their readers but have no view to mask.
+    if (kindStrategy(model.kind).physical) lineage[name] = { columns: added.sort(), ...(found.opaque ? { opaque: found.opaque } : {}) };
+    else if (!configured[name]) viewless.push(name);
+  }
+  for (const name of viewless) delete masks[name];
+  return { masks, lineage };
+}
+
 /**
  * The plan with the environment's masks, and with the views whose masks changed since the
  * environment was recorded among its view changes: masking is the environment's metadata,
  * not the models', so switching it re-creates views and never rebuilds a table.
  */
-export function withMasks(plan: Plan, masks: EnvironmentMasks, recorded: EnvironmentRecord | undefined): Plan {
+export function withMasks(plan: Plan, all: { masks: EnvironmentMasks; lineage: LineageOfMasks }, recorded: EnvironmentRecord | undefined): Plan {
   const before = recorded?.masks ?? {};
+  const { lineage } = all;
+  const masks = Object.fromEntries(Object.entries(all.masks).filter(([m]) => plan.target[m]));
   // A masked model always has a view of the environment (also in a lean one): its readers go through it.
-  const views = [...new Set([...plan.views, ...Object.keys(masks).filter((m) => plan.target[m])])];
+  const views = [...new Set([...plan.views, ...Object.keys(masks)])];
   const changed = views.filter((m) => (stableStringify(masks[m] ?? null) !== stableStringify(before[m] ?? null) || !plan.views.includes(m)) && !plan.viewChanges.upsert.includes(m));
   if (!Object.keys(masks).length && !changed.length) return plan;
-  return { ...plan, masks, views, viewChanges: { ...plan.viewChanges, upsert: [...plan.viewChanges.upsert, ...changed] } };
+  return { ...plan, masks, ...(Object.keys(lineage).length ? { lineage } : {}), views, viewChanges: { ...plan.viewChanges, upsert: [...plan.viewChanges.upsert, ...changed] } };
 }
+
 
 /**
  * The environment's snapshots as its ad-hoc readers (fetchdf) see them: a masked model
@@ -65,16 +107,25 @@ export function throughMaskingViews(env: EnvironmentRecord, byName: Map<string, 
   return out;
 }
 
-/** The view query over `table` with `masks` applied: every column, masked ones as their mask's expression. */
-export async function maskedViewQuery(engine: EngineAdapter, model: string, table: TableName, masks: Record<string, MaskRule>): Promise<string> {
+/**
+ * The view query over `table` with `masks` applied: every column, masked ones as their
+ * mask's expression. A mask from the config must name a column of the table; those column
+ * lineage added (`derived`) need not (a star passes on only some of the masked names), and
+ * also mask the engine's renamed copies of their column (DuckDB's `email_1` beside `email`).
+ * The key `*` masks every other column NULL.
+ */
+export async function maskedViewQuery(engine: EngineAdapter, model: string, table: TableName, masks: Record<string, MaskRule>, derived: readonly string[] = []): Promise<string> {
   const columns = await engine.columns(table);
   const names = new Set(columns.map((c) => c.name.toLowerCase()));
-  const missing = Object.keys(masks).filter((c) => !names.has(c));
+  const lenient = new Set(derived);
+  const missing = Object.keys(masks).filter((c) => !names.has(c) && !lenient.has(c));
   if (missing.length) {
     throw new InputError(`masking names column '${missing[0]}' of '${model}', which its table does not have; nothing was promoted`, { code: 'invalid_masking', hint: `its columns: ${columns.map((c) => c.name).join(', ')}` });
   }
   const select = columns.map((c) => {
-    const rule = masks[c.name.toLowerCase()];
+    const name = c.name.toLowerCase();
+    const copy = /^(.*)_\d+$/.exec(name)?.[1];
+    const rule = masks[name] ?? (copy !== undefined && lenient.has(copy) ? 'null' : undefined) ?? masks[EVERY_COLUMN];
     return rule === undefined ? quoteIdent(c.name) : `${maskExpression(quoteIdent(c.name), c.type, rule)} AS ${quoteIdent(c.name)}`;
   });
   return `SELECT ${select.join(', ')} FROM ${quoteTable(table)}`;

@@ -2,6 +2,9 @@ import { unknownModelHint } from '../model/load-project.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
+import { EVERY_COLUMN } from '../model/column-lineage.js';
+import { modelViewName } from '../snapshot/virtual-names.js';
+import type { TableName } from '../util/identifiers.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { compareMetrics, DEFAULT_THRESHOLDS, measureTable, type MetricFlag, type TableMetrics, type ValidationThresholds } from './metrics.js';
@@ -55,12 +58,17 @@ export async function validateEnvironment(
   }
   const names = (options.models?.length ? options.models : Object.keys(env.snapshots)).slice().sort();
   const measured = new Map<string, TableMetrics>();
-  const measure = async (s: Snapshot) => {
-    const key = `${s.physical.schema}.${s.physical.table}`;
+  const measure = async (s: Snapshot, through?: TableName) => {
+    const table = through ?? s.physical;
+    const key = `${table.schema}.${table.table}`;
     let m = measured.get(key);
-    if (!m) measured.set(key, (m = await measureTable(deps.engine, s.physical, s.model.grain)));
+    if (!m) measured.set(key, (m = await measureTable(deps.engine, table, s.model.grain)));
     return m;
   };
+  // A sanitized environment is measured through its masking views, and its masked columns are
+  // left out on both sides: their NULL rates and totals would be the masks', or show real values.
+  const masksOf = (name: string) => env.masks?.[name] ?? {};
+  const through = (name: string) => (Object.keys(masksOf(name)).length ? modelViewName(name, env.name, env.layout ?? 'schema-suffix') : undefined);
   const models: ModelValidation[] = [];
   for (const name of names) {
     const mine = of(env, name);
@@ -68,11 +76,19 @@ export async function validateEnvironment(
     const theirs = of(against, name);
     const sameTable = Boolean(theirs && theirs.version === mine.version && theirs.name === mine.name);
     if (sameTable && !options.all && !options.models?.length) continue;
-    const metrics = await measure(mine);
-    const baseline = theirs && kindStrategy(theirs.model.kind).physical ? { environment: against!.name, table: `${theirs.physical.schema}.${theirs.physical.table}`, metrics: await measure(theirs) } : null;
+    const metrics = withoutMasked(await measure(mine, through(name)), masksOf(name));
+    const baseline = theirs && kindStrategy(theirs.model.kind).physical ? { environment: against!.name, table: `${theirs.physical.schema}.${theirs.physical.table}`, metrics: withoutMasked(await measure(theirs), masksOf(name)) } : null;
     models.push({ model: name, table: `${mine.physical.schema}.${mine.physical.table}`, metrics, baseline, sameTable, flags: compareMetrics(metrics, sameTable ? null : baseline?.metrics ?? null, thresholds) });
   }
   return { environment: env.name, against: against?.name ?? null, thresholds, models };
+}
+
+/** The metrics without those of masked columns (every column's with the `*` mask). */
+function withoutMasked(m: TableMetrics, masks: Record<string, unknown>): TableMetrics {
+  if (!Object.keys(masks).length) return m;
+  const keep = (c: string) => masks[EVERY_COLUMN] === undefined && masks[c] === undefined;
+  const pick = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).filter(([c]) => keep(c.toLowerCase())));
+  return { ...m, nullRates: pick(m.nullRates), hashTotals: pick(m.hashTotals) };
 }
 
 /** True when any model has a flag. */

@@ -150,7 +150,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const name of plan.viewChanges.upsert) {
       const target = plan.snapshots[plan.target[name]];
       const masks = plan.masks?.[name];
-      if (masks) await engine.replaceView(viewOf(plan, name), await maskedViewQuery(engine, name, target.physical, masks));
+      if (masks) await engine.replaceView(viewOf(plan, name), await maskedViewQuery(engine, name, target.physical, masks, plan.lineage?.[name]?.columns));
       else await engine.ops.pointView(viewOf(plan, name), target.physical);
       await crashPoint('mid-promotion');
     }

@@ -4,7 +4,7 @@ import type { EnvironmentSettings } from '../config/environment-settings.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
-import { environmentMasks, withMasks } from '../governance/masking.js';
+import { environmentMasks, withLineage, withMasks } from '../governance/masking.js';
 import { assertGatewayAllowed } from '../governance/policies.js';
 import { assertNoSampledTables, sampledProject } from '../governance/sampling.js';
 import { kindStrategy } from '../kinds/registry.js';
@@ -148,7 +148,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   }
   const sharedWith = environment === PROD ? undefined : base ?? ctx.live(await ctx.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
   draft.viewSharing = await viewSharing(ctx.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
-  draft = withMasks(draft, environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile), current);
+  draft = withMasks(draft, await withLineage(project, environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile)), current);
   return addBackfill(draft, { state: ctx.state, order: project.order, built: builtKeys, held: holds, prod, now: ctx.executionNow().getTime(), isProtected: (name) => ctx.settings(name).protected, options });
 }
 

@@ -83,8 +83,10 @@ export interface Plan {
   caughtUp?: BehindModel[];
   /** Let a forward-only migration drop or retype columns (`--allow-destructive`). */
   allowDestructive: boolean;
-  /** A sanitized environment's column masks, applied by its views (model -> column -> mask). */
+  /** A sanitized environment's column masks, applied by its views (model -> column -> mask): the config's and those lineage adds. */
   masks?: Record<string, Record<string, MaskRule>>;
+  /** Per model, the columns of `masks` that column lineage added (and why it masked every column, if it did). */
+  lineage?: Record<string, { columns: string[]; opaque?: string }>;
 }
 
 /** True when applying would change nothing at all. */

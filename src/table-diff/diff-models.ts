@@ -5,6 +5,8 @@ import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { validateIdentifier } from '../util/identifiers.js';
+import { maskedViewQuery } from '../governance/masking.js';
+import { modelViewName } from '../snapshot/virtual-names.js';
 import { diffTables } from './diff-tables.js';
 import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
 import type { DiffSide, TableDiffOptions, TableDiffResult } from './types.js';
@@ -70,7 +72,9 @@ async function diffModelReadOnly(deps: ModelDiffDeps, model: string, envA: Envir
       hint: `pass --on COL... or declare one in the model header: grain (col1, col2)`,
     });
   }
-  const result = await diffTables(deps.engine, side(a, envA), side(b, envB), { ...options, on });
+  // A sanitized environment shows masked values only: both sides read through its masks, so masked columns compare like with like.
+  const masked = maskingEnvironment(model, envA, envB);
+  const result = await diffTables(deps.engine, await side(deps.engine, a, envA, masked), await side(deps.engine, b, envB, masked), { ...options, on });
   return { model, ...result };
 }
 
@@ -148,10 +152,19 @@ function sharedTableReason(a: Snapshot, envA: EnvironmentRecord, envB: Environme
   return `${envA.name} and ${envB.name} read the same physical table ${a.physical.schema}.${a.physical.table}: identical, not scanned`;
 }
 
-function side(snapshot: Snapshot, env: EnvironmentRecord): DiffSide {
+async function side(engine: EngineAdapter, snapshot: Snapshot, env: EnvironmentRecord, masked: EnvironmentRecord | undefined): Promise<DiffSide> {
   const reason = tableless(snapshot);
   if (reason) throw new InputError(`model '${snapshot.name}' has ${reason}`, { code: 'no_table' });
-  return { label: env.name, table: snapshot.physical };
+  if (!masked) return { label: env.name, table: snapshot.physical };
+  const masks = masked.masks![snapshot.name];
+  const query = await maskedViewQuery(engine, snapshot.name, snapshot.physical, masks, Object.keys(masks));
+  // The masked environment's own view has the masked columns' types; the other side keeps its table's columns (its schema may differ).
+  return { label: env.name, table: snapshot.physical, query, ...(env === masked ? { typesFrom: modelViewName(snapshot.name, masked.name, masked.layout ?? 'schema-suffix') } : {}) };
+}
+
+/** The environment of the two whose masks apply to `model` (the first if both are sanitized), if any. */
+function maskingEnvironment(model: string, ...envs: EnvironmentRecord[]): EnvironmentRecord | undefined {
+  return envs.find((e) => e.masks?.[model] && Object.keys(e.masks[model]).length);
 }
 
 /** Why a model has nothing to diff, or null when it has a table or view. */

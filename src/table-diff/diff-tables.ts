@@ -29,7 +29,7 @@ export async function diffTables(engine: EngineAdapter, a: DiffSide, b: DiffSide
   const where = options.where === undefined ? null : await validateWhere(options.where, engine.dialect);
   const [aColumns, bColumns] = [await existingColumns(engine, a), await existingColumns(engine, b)];
   const plan = planComparison(a, aColumns, b, bColumns, { ...options, decimals });
-  const query: RowDiffQuery = { dialect: engine.dialect, a: a.table, b: b.table, where, keys: plan.keys, columns: plan.columns, decimals, dropNullKeys: false };
+  const query: RowDiffQuery = { dialect: engine.dialect, a: a.table, b: b.table, where, keys: plan.keys, columns: plan.columns, decimals, dropNullKeys: false, sources: { a: a.query, b: b.query } };
 
   const counts = await withWhereContext(where, () => first(engine, sideCountsSql(query)));
   const keys = {
@@ -133,7 +133,7 @@ async function existingColumns(engine: EngineAdapter, side: DiffSide) {
       hint: 'was it dropped by the janitor, or never built? run `planner plan` for that environment',
     });
   }
-  return columns;
+  return side.typesFrom ? engine.columns(side.typesFrom) : columns;
 }
 
 /** The first query that reads with `--where` is where a bad column in it shows up: report that as bad input. */

@@ -20,6 +20,14 @@ export interface RowDiffQuery {
   decimals: number;
   /** Leave out rows with a NULL key; only added when some exist, to keep the common query lean. */
   dropNullKeys: boolean;
+  /** A SELECT read instead of a side's table (a sanitized environment's masks applied to it). */
+  sources?: { a?: string; b?: string };
+}
+
+/** What a side reads: its table, or the query given for it. */
+function from(query: RowDiffQuery, which: SideName): string {
+  const source = query.sources?.[which];
+  return source ? `(${source}) AS ${q(`${which}_source`)}` : quoteTable(query[which]);
 }
 
 type SideName = 'a' | 'b';
@@ -34,7 +42,7 @@ function side(query: RowDiffQuery, which: SideName, columns: string[]): string {
   if (query.where) filters.push(whereCondition(query.where));
   if (query.dropNullKeys) filters.push(...query.keys.map((k) => `${q(k.name)} IS NOT NULL`));
   const where = filters.length ? ` WHERE ${filters.join(' AND ')}` : '';
-  return `(SELECT ${columns.map(q).join(', ')} FROM ${quoteTable(query[which])}${where}) AS ${q(which)}`;
+  return `(SELECT ${columns.map(q).join(', ')} FROM ${from(query, which)}${where}) AS ${q(which)}`;
 }
 
 function joinOn(query: RowDiffQuery): string {
@@ -61,7 +69,7 @@ export function sideCountsSql(query: RowDiffQuery): string {
   const counts = (which: SideName) => {
     const anyNull = query.keys.map((k) => `${q(k.name)} IS NULL`).join(' OR ');
     const where = query.where ? ` WHERE ${whereCondition(query.where)}` : '';
-    return `(SELECT count(*) AS ${q(`${which}_rows`)}, count(*) FILTER (WHERE ${anyNull}) AS ${q(`${which}_null_keys`)} FROM ${quoteTable(query[which])}${where}) AS ${q(which)}`;
+    return `(SELECT count(*) AS ${q(`${which}_rows`)}, count(*) FILTER (WHERE ${anyNull}) AS ${q(`${which}_null_keys`)} FROM ${from(query, which)}${where}) AS ${q(which)}`;
   };
   return `SELECT * FROM ${counts('a')} CROSS JOIN ${counts('b')}`;
 }

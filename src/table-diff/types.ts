@@ -9,6 +9,10 @@ export const DEFAULT_SAMPLE_LIMIT = 20;
 export interface DiffSide {
   label: string;
   table: TableName;
+  /** What is read instead of the table, as one SELECT over it (a sanitized environment's masks applied to it). */
+  query?: string;
+  /** Where the read columns' types are found when `query` changes them (the environment's masking view). */
+  typesFrom?: TableName;
 }
 
 /** How two tables are compared. `on` is required here; the model layer fills it from the grain. */

@@ -13,7 +13,7 @@ describe.skipIf(!postgres.available)('planner grants on PostgreSQL', () => {
   beforeEach(async () => {
     e = await postgres.setup();
     await e.sql(`CREATE ROLE ${role} NOLOGIN`);
-    e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", `'dev_*': { ttl: '7d', readRoles: ['${role}'] }`);
+    e.project.edit('planner.config.ts', 'environments:', `access: { 'dev_*': { role: '${role}' } },\n  environments:`);
     await e.project.planAndApply('prod');
     expect((await runCli(['plan', 'dev_x', '--yes', '--skip-tests', '-p', e.project.dir])).code).toBe(0);
   });

@@ -67,6 +67,7 @@ for (const engine of engineCases(server)) {
       const column = await cli('plan', 'dev_x', '--auto-apply');
       expect(column.code).toBe(2);
       expect(column.text).toContain("config key 'masking.staging.customers.mail' masks column 'mail', which model 'staging.customers' does not output");
+    expect(column.text).toContain('planner.config.ts');
       e.project.edit('planner.config.ts', "'staging.customers.mail': 'hash'", "'staging.clients.email': 'hash'");
       const model = await cli('plan', 'dev_x', '--auto-apply');
       expect(model.code).toBe(2);

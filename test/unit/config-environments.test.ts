@@ -27,6 +27,13 @@ const config = resolveConfig(
 );
 
 describe('environment settings', () => {
+  it("take an environment's readers from access (name, else the most specific pattern), with readRoles kept as an alias", () => {
+    const readers = resolveConfig({ access: { 'dev_*': { role: 'analyst_dev' }, dev_lead: { roles: ['lead', 'auditor'] } }, environments: { 'dev_*': { readRoles: ['legacy'] } } }, '/tmp/project');
+    expect(environmentSettings(readers, 'dev_alice').readRoles).toEqual(['analyst_dev', 'legacy']);
+    expect(environmentSettings(readers, 'dev_lead').readRoles).toEqual(['lead', 'auditor', 'legacy']);
+    expect(environmentSettings(readers, 'prod').readRoles).toEqual([]);
+  });
+
   it('give every environment a view of every model unless changedOnly says so (never prod), with the project default under its entry', () => {
     const lean = resolveConfig({ changedOnly: true, environments: { prod: { protected: true }, 'full_*': { changedOnly: false } } }, '/tmp/project');
     expect([environmentSettings(config, 'dev_alice').changedOnly, environmentSettings(lean, 'dev_alice').changedOnly]).toEqual([false, true]);

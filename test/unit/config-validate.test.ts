@@ -53,6 +53,10 @@ describe('planner.config.ts validation', () => {
     ['bad state schema', `{ stateSchema: 'State-Schema' }`, /config key 'stateSchema' 'State-Schema' is not a valid name/],
     ['unknown virtual layout', `{ virtualLayout: 'one-schema' }`, /config key 'virtualLayout' must be one of 'schema-suffix', 'environment-schema', 'table-suffix'/],
     ['wrong type of changedOnly', `{ environments: { 'dev_*': { changedOnly: 'yes' } } }`, /config key 'environments\.dev_\*\.changedOnly' must be a boolean/],
+    ['unknown mask', `{ masking: { 'raw.customers.email': 'scramble' } }`, /config key 'masking\.raw\.customers\.email' must be/],
+    ['mask key not schema.model.column', `{ masking: { 'customers.email': 'hash' } }`, /config key 'masking\.customers\.email' is not a column as schema\.model\.column/],
+    ['unknown access key', `{ access: { 'dev_*': { user: 'a' } } }`, /unknown config key 'access\.dev_\*\.user'/],
+    ['access role that is not a name', `{ access: { 'dev_*': { role: 'analyst; drop' } } }`, /config key 'access\.dev_\*\.role' must be a role name/],
     ['not an object', `42`, /config key '\(root\)' must be an object/],
   ];
   for (const [what, body, message] of cases) {

@@ -8,7 +8,7 @@ export interface GrantsCommandOptions extends GlobalOptions {
   environment: string;
 }
 
-/** `planner grants ENV`: lets the environment's readRoles read its views (PostgreSQL). */
+/** `planner grants ENV`: lets the environment's roles (config `access`) read its views (PostgreSQL). */
 export async function grantsCommand(opts: GrantsCommandOptions, io: CliIO): Promise<number> {
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets }, opts.environment);
   try {
@@ -23,8 +23,8 @@ export async function grantsCommand(opts: GrantsCommandOptions, io: CliIO): Prom
 
 export const grantsSpec = defineCommand({
   command: 'grants <environment>',
-  describe: "let the environment's readRoles read its views, and nothing else (PostgreSQL)",
-  examples: [['planner grants dev_alice', "config environments.dev_*.readRoles: ['analyst_dev']"]],
+  describe: "let the environment's roles (config access) read its views, and nothing else (PostgreSQL)",
+  examples: [['planner grants dev_alice', "config access: { 'dev_*': { role: 'analyst_dev' } }"]],
   builder: (y) => y.positional('environment', { type: 'string', demandOption: true, describe: 'environment whose views to grant' }),
   handler: (args, io) => grantsCommand(args, io),
 });

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
+import { postgresServer } from '../helpers/postgres.js';
+
+const server = await postgresServer();
+
+// Only the source column is masked: every other place the email reaches is found by column lineage.
+const MASKING = `masking: { 'raw.customers.email': 'hash' },
+  environments:`;
+
+for (const engine of engineCases(server)) {
+  describe.skipIf(!engine.available)(`masks follow column lineage on ${engine.name}`, () => {
+    let e: EngineProject;
+    const cli = (...args: string[]) => runCli([...args, '-p', e.project.dir]);
+    beforeEach(async () => {
+      e = await engine.setup();
+      e.project.edit('planner.config.ts', 'environments:', MASKING);
+      e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', sanitized: true }");
+      await e.project.planAndApply('prod');
+    });
+    afterEach(() => e.cleanup());
+
+    it("leaves no email readable in any relation of the sanitized environment (unchanged and changed downstream models), in fetchdf, table-diff or validate; prod keeps them", async () => {
+      const emails = (await e.sql('SELECT email FROM raw.customers')).map((r) => String(r.email).toLowerCase());
+      expect(emails.length).toBeGreaterThan(0);
+      const leaks = (text: string) => text.includes('@') || emails.some((m) => text.toLowerCase().includes(m));
+      // A changed downstream model derives a column from the email; staging.customers (lower(trim(email))) stays prod's table.
+      e.project.edit('models/analytics/customers.sql', 'c.email,', 'c.email,\n  UPPER(c.email) AS email_upper,\n  c.email AS contact,');
+      const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
+      expect(planned.code, planned.text).toBe(0);
+
+      const relations = (await e.objects()).filter((o) => /__dev_x\./.test(o)).map((o) => o.split(' ')[0]);
+      expect(relations).toEqual(expect.arrayContaining(['raw__dev_x.customers', 'staging__dev_x.customers', 'analytics__dev_x.customers']));
+      for (const relation of relations) {
+        const rows = await e.sql(`SELECT * FROM ${relation}`);
+        expect(leaks(JSON.stringify(rows)), relation).toBe(false);
+      }
+      // Passed on as it is: the same mask; computed from it: NULL.
+      const [row] = await e.sql('SELECT c.email, c.email_upper, c.contact, r.email AS raw_email FROM analytics__dev_x.customers AS c JOIN raw__dev_x.customers AS r ON r.id = c.customer_id ORDER BY c.customer_id LIMIT 1');
+      expect(row.raw_email).toMatch(/^[0-9a-f]{32}$/);
+      expect([row.email, row.email_upper, row.contact]).toEqual([null, null, null]);
+      expect((await e.sql('SELECT email FROM staging__dev_x.customers WHERE email IS NOT NULL')).length).toBe(0);
+      // Prod reads the real values, from the very tables the environment's views read.
+      expect(String((await e.sql('SELECT email FROM analytics.customers ORDER BY customer_id LIMIT 1'))[0].email)).toContain('@');
+
+      const fetched = await cli('fetchdf', 'SELECT * FROM analytics.customers ORDER BY customer_id', '--env', 'dev_x', '--json');
+      expect(fetched.code, fetched.text).toBe(0);
+      expect(fetched.text).toContain('customer_id');
+      expect(leaks(fetched.text)).toBe(false);
+
+      const diff = await cli('table-diff', 'analytics.customers', 'dev_x', 'prod', '--show-sample');
+      expect(diff.code, diff.text).toBe(0);
+      expect(diff.text).toContain('customer_id');
+      expect(leaks(diff.text)).toBe(false);
+      const staging = await cli('table-diff', 'staging.customers', 'dev_x', 'prod', '--show-sample');
+      expect(leaks(staging.text)).toBe(false);
+
+      const validated = await cli('validate', 'dev_x', '--against', 'prod', '--all', '--json');
+      const report = JSON.parse(validated.text) as { models: { model: string; metrics: { rows: number; nullRates: Record<string, number> }; baseline: { metrics: { nullRates: Record<string, number> } } | null }[] };
+      const customers = report.models.find((m) => m.model === 'analytics.customers')!;
+      expect(customers.metrics.rows).toBe(emails.length);
+      // Masked columns are left out on both sides: their NULL rates would be the masks'.
+      expect(Object.keys(customers.metrics.nullRates)).toContain('customer_id');
+      expect(Object.keys(customers.metrics.nullRates)).not.toContain('email');
+      expect(Object.keys(customers.baseline!.metrics.nullRates)).not.toContain('email_upper');
+      expect(leaks(validated.text)).toBe(false);
+    });
+
+    it('masks every column of a model whose lineage cannot be followed, and says so in the recorded environment', async () => {
+      e.project.edit('models/staging/customers.sql', 'FROM raw.customers;', 'FROM raw.customers AS r(id, name, email, country, signup_date);');
+      const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
+      expect(planned.code, planned.text).toBe(0);
+      const rows = await e.sql('SELECT * FROM staging__dev_x.customers');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => Object.values(r).every((v) => v === null))).toBe(true);
+      const recorded = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.environments WHERE name = 'dev_x'`))[0].payload));
+      expect(recorded.masks['staging.customers']).toEqual({ '*': 'null' });
+      expect(recorded.masks['analytics.customers']).toEqual({ '*': 'null' });
+      expect(String((await e.sql('SELECT email FROM staging.customers LIMIT 1'))[0].email)).toContain('@');
+    });
+  });
+}
