@@ -1,4 +1,5 @@
 import type { Context } from '../../src/context.js';
+import type { EngineCase, EngineProject } from './engines.js';
 import type { TempProject } from './project.js';
 
 /** Every table and view in the warehouse, as `schema.name TYPE`, sorted. */
@@ -50,4 +51,13 @@ export function prodAnswers(p: TempProject) {
 /** A breaking change: order_totals keeps cancelled orders out. */
 export function breakOrderTotals(p: TempProject): void {
   p.edit('models/analytics/order_totals.sql', /GROUP BY/, "WHERE o.status <> 'cancelled'\nGROUP BY");
+}
+
+/** The project on `engine` with `masking` (a config object's text) and sanitized dev_* environments, applied to prod. */
+export async function sanitizedProject(engine: EngineCase, masking: string): Promise<EngineProject> {
+  const e = await engine.setup();
+  e.project.edit('planner.config.ts', 'environments:', `masking: ${masking},\n  environments:`);
+  e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', sanitized: true }");
+  await e.project.planAndApply('prod');
+  return e;
 }

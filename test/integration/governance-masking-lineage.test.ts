@@ -1,22 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
+import { sanitizedProject } from '../helpers/lifecycle-fixtures.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
 
 // Only the source column is masked: every other place the email reaches is found by column lineage.
-const MASKING = `masking: { 'raw.customers.email': 'hash' },
-  environments:`;
+const MASKING = `{ 'raw.customers.email': 'hash' }`;
 
 for (const engine of engineCases(server)) {
   describe.skipIf(!engine.available)(`masks follow column lineage on ${engine.name}`, () => {
     let e: EngineProject;
     const cli = (...args: string[]) => runCli([...args, '-p', e.project.dir]);
     beforeEach(async () => {
-      e = await engine.setup();
-      e.project.edit('planner.config.ts', 'environments:', MASKING);
-      e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', sanitized: true }");
-      await e.project.planAndApply('prod');
+      e = await sanitizedProject(engine, MASKING);
     });
     afterEach(() => e.cleanup());
 

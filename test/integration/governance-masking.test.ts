@@ -1,17 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
-import { breakOrderTotals } from '../helpers/lifecycle-fixtures.js';
+import { breakOrderTotals, sanitizedProject } from '../helpers/lifecycle-fixtures.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
 
-const MASKING = `masking: {
+const MASKING = `{
     'raw.customers.email': 'hash',
     'staging.customers.email': 'hash',
     'analytics.customers.email': 'hash',
     'analytics.customers.customer_name': { partial: { first: 1 } },
-  },
-  environments:`;
+  }`;
 
 for (const engine of engineCases(server)) {
   describe.skipIf(!engine.available)(`sanitized environments on ${engine.name}`, () => {
@@ -20,10 +19,7 @@ for (const engine of engineCases(server)) {
     const physical = async () => (await e.objects()).filter((o) => o.startsWith('planner__'));
     const built = async () => Number((await e.sql('SELECT count(*) AS n FROM planner_state.physical_tables'))[0].n);
     beforeEach(async () => {
-      e = await engine.setup();
-      e.project.edit('planner.config.ts', 'environments:', MASKING);
-      e.project.edit('planner.config.ts', "'dev_*': { ttl: '7d' }", "'dev_*': { ttl: '7d', sanitized: true }");
-      await e.project.planAndApply('prod');
+      e = await sanitizedProject(engine, MASKING);
     });
     afterEach(() => e.cleanup());
 
