@@ -19,7 +19,7 @@ export type ModelKind =
       lookback?: number;
       /** Metadata only: batches here run one at a time, which every limit admits. */
       batchConcurrency?: number;
-      /** Metadata only (SQLMesh: a hint to engines that partition by the time column). */
+      /** Where MODEL partitioned_by is written, whether the time column leads the partition key (default true, as in SQLMesh); metadata otherwise. */
       partitionByTimeColumn?: boolean;
     }
   | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number }
