@@ -1,5 +1,9 @@
 import type { Dialect, ModelDefaults } from '../config/types.js';
-import { sql, type MacroValue } from '../macros/values.js';
+import { InputError } from '../errors.js';
+import { MacroError, MacroEvaluator } from '../macros/evaluator.js';
+import { builtinMacros, type MacroTable } from '../macros/registry.js';
+import { tokenize, TokenError } from '../macros/tokens.js';
+import { itemsOf, sql, valueSql, type MacroValue } from '../macros/values.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { lineColumn } from '../util/text-position.js';
 import { parseHeader, PhraseReader } from './header-parser.js';
@@ -21,12 +25,12 @@ export interface FileModel {
  * file: the `blueprints` property is blanked out and a name's `@var` is read through a
  * placeholder of the same length, so errors point into the file as written.
  */
-export function readFileModels(source: string, file: string, defaults: ModelDefaults & { dialect: Dialect; cron: string }): FileModel[] {
+export function readFileModels(source: string, file: string, defaults: ModelDefaults & { dialect: Dialect; cron: string }, macros?: BlueprintMacros): FileModel[] {
   const header = parseHeader(source, file, 'MODEL');
   const property = header.properties.get('blueprints');
   if (!property) return [{ def: readModelFile(source, file, defaults) }];
   const r = new PhraseReader(source, file);
-  const blueprints = readBlueprintList(r, property);
+  const blueprints = isMacro(property) ? macroBlueprints(source, file, property, defaults.dialect, macros) : readBlueprintList(r, property);
   const blanked = blankProperty(source, property.keyStart, property.end);
   const nameP = header.properties.get('name') ?? r.fail('MODEL has no name', 0);
   const written = r.scalar(nameP, 'name');
@@ -51,6 +55,45 @@ export function readFileModels(source: string, file: string, defaults: ModelDefa
     const def = readModelFile(template, file, defaults);
     return { def: { ...def, name, schema, table, source }, blueprint: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v as MacroValue])) };
   });
+}
+
+/** What a `blueprints @macro(...)` is expanded with: the project's macros and config variables. */
+export interface BlueprintMacros {
+  table: MacroTable;
+  variables: Record<string, unknown>;
+}
+
+function isMacro(p: Phrase): boolean {
+  const first = p.atoms[0];
+  return first?.type === 'ident' && first.value.startsWith('@');
+}
+
+/**
+ * `blueprints @EACH(@values, x -> (customer := schema_@x))` or `blueprints @gen()`: the
+ * macro is expanded as SQLMesh renders it (config variables, project macros), and what it
+ * returns (a list of entries, or the text of one) is read as a written list would be.
+ * Errors point at the `blueprints` property.
+ */
+function macroBlueprints(source: string, file: string, p: Phrase, dialect: Dialect, macros: BlueprintMacros | undefined): Record<string, { kind: 'sql'; text: string }>[] {
+  const at = { file, ...lineColumn(source, p.start) };
+  let text: string;
+  try {
+    const ev = new MacroEvaluator({ dialect, variables: macros?.variables ?? {}, macros: macros?.table ?? builtinMacros() });
+    const value = ev.valueOf(tokenize(source.slice(p.start, p.end), p.start), ev.scope);
+    text = value.kind === 'list' ? `(${itemsOf(value).map(valueSql).join(', ')})` : valueSql(value);
+  } catch (err) {
+    if (err instanceof MacroError || err instanceof TokenError) {
+      throw new InputError(`blueprints: ${err.message}`, { location: at, code: 'macro_error', hint: err instanceof MacroError && err.file ? `the macro is defined in ${err.file}` : undefined });
+    }
+    throw err;
+  }
+  const wrapped = `MODEL (blueprints ${text})`;
+  try {
+    return readBlueprintList(new PhraseReader(wrapped, file), parseHeader(wrapped, file, 'MODEL').properties.get('blueprints')!);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`blueprints ${source.slice(p.start, p.end)} gave ${text}: ${err.message}`, { location: at, code: 'invalid_header' });
+    throw err;
+  }
 }
 
 /** `((k := v, ...), ...)` or `[(k := v), ...]`: each entry's variables as SQL values. */

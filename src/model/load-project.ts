@@ -80,7 +80,7 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     if (hit) served.hits++;
     else loadedFiles.push({ key, defs: [] });
     // A file with `blueprints` defines several models (blueprints.ts).
-    const fileModels: { def: ModelDefinition; blueprint?: Record<string, MacroValue>; expansion?: CachedExpansion }[] = hit ?? readFileModels(source, file, config.modelDefaults);
+    const fileModels: { def: ModelDefinition; blueprint?: Record<string, MacroValue>; expansion?: CachedExpansion }[] = hit ?? readFileModels(source, file, config.modelDefaults, { table: macroTable, variables });
     for (const { def, blueprint, expansion } of fileModels) {
       if (blueprint) blueprints.set(def, blueprint);
       if (expansion) {

@@ -217,6 +217,16 @@ for (const engine of engineCases(server)) {
       ]);
     });
 
+    it('blueprints made by a macro: @EACH builds one model per entry', async () => {
+      e.project.write('models/by_region.sql', [
+        'MODEL (name @region.sizes, kind FULL, blueprints @EACH([(east, 2), (west, 3)], (r, k) -> (region := r, rows := k)));',
+        'SELECT count(*) AS n FROM generate_series(1, @rows) AS g(n)',
+      ].join('\n'));
+      await e.project.planAndApply('prod');
+      const rows = await e.sql("SELECT 'east' AS region, n FROM east.sizes UNION ALL SELECT 'west', n FROM west.sizes ORDER BY region");
+      expect(rows.map((r) => [r.region, Number(r.n)])).toEqual([['east', 2], ['west', 3]]);
+    });
+
     it('a failing ON_VIRTUAL_UPDATE statement fails the apply and leaves the environment as it was', async () => {
       e.project.write('models/nums.sql', 'MODEL (name core.nums, kind FULL);\nSELECT 1 AS n;\nON_VIRTUAL_UPDATE_BEGIN;\nINSERT INTO nowhere.missing SELECT 1;\nON_VIRTUAL_UPDATE_END;');
       await expect(e.project.planAndApply('prod')).rejects.toThrow(/missing/);
