@@ -22,6 +22,8 @@ describe('examples/governed', () => {
     expect((await cli('plan', 'dev_alice', '--yes')).code).toBe(0);
     const dev = await sql('SELECT name, email FROM raw__dev_alice.customers ORDER BY id LIMIT 1');
     expect(dev).toEqual([{ name: 'A***', email: (await sql(`SELECT md5('alice.lefevre@mail.example.org') AS h`))[0].h }]);
+    // The config masks raw.customers only: column lineage hashes the email customer_revenue passes on.
+    expect(await sql('SELECT email FROM analytics__dev_alice.customer_revenue ORDER BY customer_id LIMIT 1')).toEqual([{ email: dev[0].email }]);
 
     // The sampled environment: the customers whose id hashes below 80% (1, 2 and 4 of 5), into a table of its own.
     expect((await cli('plan', 'sample_bob', '--yes')).code).toBe(0);
