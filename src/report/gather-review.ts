@@ -4,12 +4,13 @@ import { DEFAULT_LAYOUT, PROD } from '../snapshot/virtual-names.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import type { EnvironmentDiffEntry } from '../table-diff/diff-models.js';
 import { buildReview, type Review } from './review.js';
+import { environmentTrails, type ReviewTrail } from './approval-trail.js';
 
 /**
  * The review of a plan: the plan's target against what it was compared with (the
  * environment, or the one a new environment starts from), read from state. Reads only.
  */
-export async function planReview(state: StateReader, plan: Plan): Promise<Review> {
+export async function planReview(state: StateReader, plan: Plan, trail?: ReviewTrail): Promise<Review> {
   const baseName = plan.isNewEnvironment ? plan.base : plan.environment;
   const before = await sideOf(state, baseName);
   const prod = plan.environment === PROD ? null : baseName === PROD ? before : await sideOf(state, PROD);
@@ -20,6 +21,7 @@ export async function planReview(state: StateReader, plan: Plan): Promise<Review
     before,
     plan,
     views: { environment: plan.environment, layout: plan.layout, models: plan.views, sharedWith: prod ?? before },
+    trails: trail ? [trail] : [],
   });
 }
 
@@ -27,10 +29,17 @@ export async function planReview(state: StateReader, plan: Plan): Promise<Review
 export async function diffReview(state: StateReader, a: EnvironmentRecord | Plan, b: EnvironmentRecord): Promise<Review> {
   const before = await environmentSide(state, b);
   if ('builds' in a) {
-    return buildReview({ kind: 'diff', title: `Local project compared with ${b.name}`, after: planSide(a, 'local'), before });
+    return buildReview({ kind: 'diff', title: `Local project compared with ${b.name}`, after: planSide(a, 'local'), before, trails: await environmentTrails(state, [b]) });
   }
   const after = await environmentSide(state, a);
-  return buildReview({ kind: 'diff', title: `Environment ${a.name} compared with ${b.name}`, after, before, views: { environment: a.name, layout: a.layout ?? DEFAULT_LAYOUT, models: a.views, sharedWith: before } });
+  return buildReview({
+    kind: 'diff',
+    title: `Environment ${a.name} compared with ${b.name}`,
+    after,
+    before,
+    views: { environment: a.name, layout: a.layout ?? DEFAULT_LAYOUT, models: a.views, sharedWith: before },
+    trails: await environmentTrails(state, [a, b]),
+  });
 }
 
 /** The review of `planner table-diff`: the two environments' models, with the data diffs that were run. */
@@ -43,6 +52,7 @@ export async function tableDiffReview(state: StateReader, a: EnvironmentRecord, 
     before,
     views: { environment: a.name, layout: a.layout ?? DEFAULT_LAYOUT, models: a.views, sharedWith: before },
     tableDiffs: entries.map((entry) => ({ model: entry.model, entry })),
+    trails: await environmentTrails(state, [a, b]),
   });
 }
 

@@ -1,5 +1,6 @@
 import { unifiedDiff } from '../lifecycle/environment-diff.js';
 import { STATUS_LABEL, type Review, type ReviewChange } from './review.js';
+import { trailTime, type ReviewTrail } from './approval-trail.js';
 
 /**
  * A review as a compact pull-request comment: one table of changes, each SQL diff folded in
@@ -9,6 +10,7 @@ import { STATUS_LABEL, type Review, type ReviewChange } from './review.js';
 export function renderMarkdown(review: Review): string {
   const out: string[] = [`### ${review.title}`, ''];
   out.push(summaryLine(review), '');
+  for (const t of review.trails) out.push(...trailLines(t));
   if (review.changes.length) {
     out.push('| model | change | why |', '| --- | --- | --- |');
     for (const c of review.changes) out.push(`| \`${c.name}\` | ${label(c)} | ${cell(c.why)}${columnsNote(c)} |`);
@@ -54,6 +56,27 @@ export function renderMarkdown(review: Review): string {
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Who wrote the plan, who approved it (or that nobody has yet), and what its evidence flagged. */
+function trailLines(t: ReviewTrail): string[] {
+  const out = [`**Plan \`${t.planId}\` for \`${t.environment}\`** written by ${t.author ?? 'unknown'}; ${t.approvals.length ? 'approved by:' : 'not approved yet.'}`, ''];
+  for (const a of t.approvals) out.push(`- ${a.by}, ${trailTime(a.at)}${a.comment ? `: ${cell(a.comment)}` : ''}`);
+  if (t.approvals.length) out.push('');
+  const e = t.evidence;
+  if (e && !e.from) out.push('Evidence: no metrics (saved without `--evidence-from`).', '');
+  if (e?.from) {
+    out.push(`Evidence from \`${e.from}\`: ${e.measured} ${e.measured === 1 ? 'model' : 'models'} measured, ${e.flags.length} ${e.flags.length === 1 ? 'flag' : 'flags'}.`, '');
+    if (e.notAsPlanned.length) out.push(`- ${e.from} does not hold the planned version of: ${e.notAsPlanned.map((m) => `\`${m}\``).join(', ')}`);
+    for (const f of e.flags) out.push(`- ⚠ \`${f.model}\`: ${cell(f.message)}`);
+    if (e.flags.length || e.notAsPlanned.length) out.push('');
+    if (e.audits.length) {
+      out.push(`| model | audits in ${e.from} |`, '| --- | --- |');
+      for (const a of e.audits) out.push(`| \`${a.model}\` | ${a.failed ? '❌ ' : ''}${cell(a.text)} |`);
+      out.push('');
+    }
+  }
+  return out;
 }
 
 function summaryLine(review: Review): string {

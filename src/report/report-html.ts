@@ -5,6 +5,7 @@ import { REPORT_CSS } from './report-style.js';
 import { STATUS_LABEL, STATUS_ORDER, type Review, type ReviewChange } from './review.js';
 import { sideBySideHtml } from './side-by-side.js';
 import { tableDiffsHtml } from './table-diff-html.js';
+import { trailsHtml } from './trail-html.js';
 
 /** Above this many models the lineage opens as one node per schema. */
 export const COLLAPSE_ABOVE = 400;
@@ -30,6 +31,7 @@ export async function renderReport(review: Review, options: ReportPageOptions = 
 /** The page for a review whose graphs are laid out. Pure. */
 export function reportHtml(review: Review, layouts: ReviewLayouts, options: ReportPageOptions = {}): string {
   const body = [
+    trailsHtml(review.trails),
     lineageHtml(review, layouts, options),
     changesHtml(review.changes),
     buildsHtml(review),

@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ChangeCategory, Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentDiffEntry } from '../table-diff/diff-models.js';
 import { environmentViews, type ReviewView } from './environment-views.js';
+import type { ReviewTrail } from './approval-trail.js';
 
 /** What a review does to one model; each has its own colour in the report. */
 export type ModelStatus = 'added' | 'breaking' | 'non-breaking' | 'forward-only' | 'metadata' | 'indirect' | 'unchanged' | 'removed';
@@ -74,6 +75,8 @@ export interface Review {
   builds: ReviewBuild[];
   views: { environment: string; sharedWith: string | null; rows: ReviewView[] } | null;
   tableDiffs: ReviewTableDiff[];
+  /** Who wrote and who approved the plans shown (a saved plan, or the plans environments are at), with the saved plan's evidence. */
+  trails: ReviewTrail[];
 }
 
 export interface ReviewInput {
@@ -88,6 +91,7 @@ export interface ReviewInput {
   /** The environment whose views are pictured, the models it has views of, and the side whose tables count as shared. */
   views?: { environment: string; layout: VirtualLayout; models: string[]; sharedWith: EnvironmentSide | null };
   tableDiffs?: ReviewTableDiff[];
+  trails?: ReviewTrail[];
 }
 
 /**
@@ -153,6 +157,7 @@ export function buildReview(input: ReviewInput): Review {
       ? { environment: input.views.environment, sharedWith: input.views.sharedWith?.label ?? null, rows: environmentViews(input.views.environment, input.views.layout, input.views.models, input.after, input.views.sharedWith) }
       : null,
     tableDiffs: input.tableDiffs ?? [],
+    trails: input.trails ?? [],
   };
 }
 

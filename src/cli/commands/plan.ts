@@ -14,7 +14,9 @@ import { confirmQuestion, guardProtected, runPlanTests, withAuditWarnings } from
 import { EXECUTION_TIME_OPTION, executionClock } from './time-options.js';
 import { planReview } from '../../report/gather-review.js';
 import { assertDirectApplyAllowed } from '../../governance/approvals.js';
-import { gatherEvidence } from '../../governance/evidence.js';
+import { gatherEvidence, type PlanEvidence } from '../../governance/evidence.js';
+import { savedPlanTrail } from '../../report/approval-trail.js';
+import type { Plan } from '../../plan/plan.js';
 import { assertEvidenceComparable, samplingText } from '../../governance/sampling.js';
 import { renderEvidence } from '../render/evidence.js';
 import { currentUser } from './user.js';
@@ -84,18 +86,17 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const plan = await ctx.plan(environment, planOptions);
     await runPlanTests(ctx, environment, opts, io);
     const empty = isEmptyPlan(plan);
-    const shown = await showReview(opts, () => planReview(ctx.state, plan), io);
+    // A plan saved for review carries its author and evidence, and its reports show them.
+    const saving = opts.out ? await savedEvidence(ctx, plan, environment, opts) : undefined;
+    const shown = await showReview(opts, () => planReview(ctx.state, plan, saving && savedPlanTrail(environment, plan.id, saving.author, saving.evidence)), io);
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     const sampling = ctx.settings(environment).policies.sampling;
     if (sampling && !opts.json) io.out(chalk.yellow(`\nEnvironment ${environment} is sampled: its models read ${samplingText(sampling)} of each SEED and EXTERNAL source (the rows chosen by the hash of their grain), into tables of their own.`));
     await guardProtected(ctx, plan, opts, io);
-    if (opts.out) {
-      if (opts.evidenceFrom) assertEvidenceComparable(ctx.settings(opts.evidenceFrom), ctx.settings(environment));
-      const from = opts.evidenceFrom ? await ctx.requireEnvironment(opts.evidenceFrom) : undefined;
-      const baseline = await ctx.state.getEnvironment(environment);
-      const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation, audits: { projectDir: ctx.config.projectDir, now: ctx.now() } });
-      if (!opts.json && from) io.out(`\n${renderEvidence(evidence)}`);
-      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions, { author: currentUser(opts.author), evidence }));
+    if (opts.out && saving) {
+      const { evidence, author } = saving;
+      if (!opts.json && evidence.from) io.out(`\n${renderEvidence(evidence)}`);
+      writeFileSync(opts.out, savedPlanText(plan, ctx.gatewayName, ctx.now(), planOptions, { author, evidence }));
       if (opts.json) io.out(jsonText({ ...planJson(plan), applied: false, savedTo: opts.out }));
       else io.out(`\nSaved plan ${plan.id} to ${opts.out}; apply it with \`planner apply ${opts.out}\`.`);
       return 0;
@@ -133,6 +134,15 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     progress.stop();
     await ctx.close();
   }
+}
+
+/** The author and evidence of a plan saved with --out (`--evidence-from` measures that environment's build). */
+async function savedEvidence(ctx: Context, plan: Plan, environment: string, opts: PlanCommandOptions): Promise<{ author: string; evidence: PlanEvidence }> {
+  if (opts.evidenceFrom) assertEvidenceComparable(ctx.settings(opts.evidenceFrom), ctx.settings(environment));
+  const from = opts.evidenceFrom ? await ctx.requireEnvironment(opts.evidenceFrom) : undefined;
+  const baseline = await ctx.state.getEnvironment(environment);
+  const evidence = await gatherEvidence({ engine: ctx.engine, state: ctx.state }, plan, from, baseline, { thresholds: ctx.config.validation, audits: { projectDir: ctx.config.projectDir, now: ctx.now() } });
+  return { author: currentUser(opts.author), evidence };
 }
 
 export const planSpec = defineCommand({
