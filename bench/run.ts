@@ -7,13 +7,17 @@ import { benchPlanAtScale, benchSmallApplyDuckDB, benchSmallApplyPostgres } from
 
 /**
  * `npm run bench`: every benchmark in one run, printed and written to BENCHMARKS.md.
- * BENCH_QUICK=1 runs small sizes (for checking the script itself).
+ * BENCH_QUICK=1 runs small sizes (for checking the script itself). BENCH_ONLY=text runs only
+ * the steps whose name contains it (e.g. BENCH_ONLY=no-op), with the rows printed and
+ * BENCHMARKS.md left as it is.
  */
 const root = resolve(import.meta.dirname, '..', '..');
 const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY;
 const started = performance.now();
 const rows: BenchRow[] = [];
 const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
+  if (only && !name.includes(only)) return;
   process.stderr.write(`bench: ${name}...\n`);
   const out = await fn();
   for (const r of out) process.stderr.write(`  ${r.name}: ${r.value}${r.ratio === undefined ? '' : ` (ratio ${r.ratio.toFixed(2)})`}\n`);
@@ -23,7 +27,9 @@ const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
 await step('parse success rates', () => benchParseRates(root));
 await step('small models: first apply, DuckDB', () => benchSmallApplyDuckDB(quick ? 200 : 2000, quick ? 1 : 2));
 await step('small models: first apply, PostgreSQL', () => benchSmallApplyPostgres(quick ? 200 : 2000));
-await step('no-op plan, dev plan, run at scale', () => benchPlanAtScale(quick ? [200, 1000] : [2000, 10000]));
+// BENCH_SIZES=2000 (comma-separated) plans at these sizes only.
+const sizes = process.env.BENCH_SIZES?.split(',').map(Number) ?? (quick ? [200, 1000] : [2000, 10000]);
+await step('no-op plan, dev plan, run at scale', () => benchPlanAtScale(sizes));
 await step('HTML report', () => benchReport(quick ? 300 : 2000));
 await step('apply overhead', () => benchApplyOverhead(quick ? 50 : 200, quick ? 4 : 40));
 try {
@@ -41,5 +47,4 @@ try {
   if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
 }
 
-const text = writeReport(join(root, 'BENCHMARKS.md'), rows, (performance.now() - started) / 1000);
-process.stdout.write(text);
+if (!only) process.stdout.write(writeReport(join(root, 'BENCHMARKS.md'), rows, (performance.now() - started) / 1000));
