@@ -8,7 +8,7 @@ import { fromJs, itemsOf, NONE, sql, stringLiteral, valueSql, type MacroValue, t
  * SQLMesh's macro operators: @DEF, @IF, @EACH, @REDUCE, @FILTER, @SQL, @EVAL, @VAR,
  * @BLUEPRINT_VAR. Behaviour follows SQLMesh's documentation and its doctests.
  */
-const STATEMENT = /^(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|GRANT|REVOKE|ANALYZE|VACUUM|SET|COPY|CALL|MERGE|TRUNCATE|COMMENT)$/i;
+export const STATEMENT_KEYWORD = /^(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|GRANT|REVOKE|ANALYZE|VACUUM|SET|COPY|CALL|MERGE|TRUNCATE|COMMENT)$/i;
 
 export const CORE_MACROS: Record<string, MacroImpl> = {
   def(ev, args, call, scope) {
@@ -23,7 +23,7 @@ export const CORE_MACROS: Record<string, MacroImpl> = {
 
   if(ev, args, call, scope) {
     // `@IF(cond, INSERT INTO t SELECT a, b FROM u)`: a statement is the rest of the call, commas and all (SQLMesh's statement form has no else).
-    if (args.length > 2 && !args[1].keyword && STATEMENT.test(args[1].tokens[0]?.text ?? '')) {
+    if (args.length > 2 && !args[1].keyword && STATEMENT_KEYWORD.test(args[1].tokens[0]?.text ?? '')) {
       const comma = { type: 'op' as const, text: ',', start: args[1].offset, end: args[1].offset };
       args = [args[0], { ...args[1], tokens: args.slice(1).flatMap((a, i) => (i ? [comma, ...a.tokens] : a.tokens)) }];
     }

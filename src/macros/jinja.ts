@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { MacroError, THIS_ENV_IN_MODEL } from './evaluator.js';
 import { bindJinjaMacros, jinjaErrorAt, nunjucks, type JinjaMacroFile } from './jinja-macros.js';
+import { STATEMENT_KEYWORD } from './builtins-core.js';
 import { JINJA_RAW_PREFIX, RUNTIME_VARIABLES } from './runtime-variables.js';
+import { splitTokens, tokenize, trimTokens } from './tokens.js';
 
 /** What Jinja in a model may read: config variables (`var`) and blueprint variables (`blueprint_var`). */
 export interface JinjaContext {
@@ -39,7 +41,8 @@ export function renderJinjaBlocks(text: string, ctx: JinjaContext): RenderedJinj
   let pos = 0;
   for (const m of text.matchAll(BLOCK)) {
     const bodyStart = m.index + m[0].indexOf(m[2], m[0].indexOf(';') + 1);
-    const rendered = renderBlock(m[2], bodyStart, text, ctx).replace(/[\s;]*$/, '');
+    const statements = m[1].toUpperCase() === 'STATEMENT';
+    const rendered = (statements ? renderStatementBlock(m[2], bodyStart, text, ctx) : renderBlock(m[2], bodyStart, text, ctx)).replace(/[\s;]*$/, '');
     out += text.slice(pos, m.index);
     edits.push({ srcStart: m.index, srcEnd: m.index + m[0].length, outStart: out.length, outEnd: out.length + rendered.length });
     // A query block ends its statement; a statement block's own `;`s separate its statements.
@@ -66,7 +69,39 @@ const MARK = '\u0001';
 /** Runtime variables whose quoted value is what `'{{ name }}'` renders: kept as the macro, as planner wrote them before. */
 const QUOTED_AS_MACRO = /^(?:(?:start|end|execution)_ds|(?:start|end)_(?:ts|tstz))$/;
 
-function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext): string {
+/** The stages a model's statements run in: its table created, a batch evaluated, its view promoted. */
+const STATEMENT_STAGES = ['creating', 'evaluating', 'promoting'] as const;
+
+/**
+ * A statement block that decides on runtime_stage (`{% if runtime_stage == 'evaluating' %}`),
+ * as SQLMesh renders statements per stage: rendered once per stage a statement runs in,
+ * each statement kept for its stage as `@IF(@runtime_stage = 'stage', statement)`, which
+ * is decided when it runs. Other runtime variables are still only printed.
+ */
+function renderStatementBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext): string {
+  try {
+    return renderBlock(body, bodyStart, text, ctx);
+  } catch (err) {
+    if (!(err instanceof StageRead)) throw err;
+  }
+  const out: string[] = [];
+  for (const stage of STATEMENT_STAGES) {
+    const rendered = renderBlock(body, bodyStart, text, ctx, stage);
+    for (const st of splitTokens(tokenize(rendered), ';').map(trimTokens).filter((t) => t.length)) {
+      const sql = st.map((t) => t.text).join('');
+      if (!STATEMENT_KEYWORD.test(st[0].text)) {
+        throw new MacroError(`Jinja decides on runtime_stage around '${sql.slice(0, 40)}': planner keeps such a statement for its stage as @IF(@runtime_stage = '${stage}', statement), which needs a statement starting with ${STATEMENT_KEYWORD.source.replace(/[\^$()]/g, '').split('|').join(', ')}`, bodyStart);
+      }
+      out.push(`@IF(@runtime_stage = '${stage}', ${sql})`);
+    }
+  }
+  return out.join(';\n');
+}
+
+/** runtime_stage read in a condition of a statement block: rendered per stage instead. */
+class StageRead extends MacroError {}
+
+function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext, stage?: string): string {
   const engine = nunjucks();
   const env = new engine.Environment(null, { autoescape: false, throwOnUndefined: true });
   const values: Record<string, unknown> = {
@@ -81,13 +116,14 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
     },
   };
   if (ctx.gateway !== undefined) values.gateway = ctx.gateway;
+  if (stage) values.runtime_stage = stage;
   // A runtime variable is a marker that counts how often Jinja turns it into text: more
   // often than it appears in the output means a condition or expression read its value.
   // A filter or a method on it (`| replace`, `.upper()`) would need the value itself.
   const conversions = new Map<string, number>();
   let refused: RuntimeRead | undefined;
   const markers = new Map<unknown, string>();
-  for (const name of [...RUNTIME_VARIABLES].filter((n) => !n.startsWith(JINJA_RAW_PREFIX))) {
+  for (const name of [...RUNTIME_VARIABLES].filter((n) => !n.startsWith(JINJA_RAW_PREFIX) && !(stage && n === 'runtime_stage'))) {
     const mark = `${MARK}${name}${MARK}`;
     const text = () => (conversions.set(name, (conversions.get(name) ?? 0) + 1), mark);
     const marker = new Proxy({}, {
@@ -123,7 +159,7 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
   } catch (err) {
     // nunjucks wraps what a filter throws in its own error: the refusal is remembered.
     if (refused?.variable === 'this_env') throw new MacroError(`Jinja: ${THIS_ENV_IN_MODEL.replace('@this_env', 'this_env')}`, bodyStart);
-    if (refused) throw new MacroError(refusal(refused.variable, refused.use), bodyStart);
+    if (refused) throw new (refused.variable === 'runtime_stage' ? StageRead : MacroError)(refusal(refused.variable, refused.use), bodyStart);
     const { message, line, column } = jinjaErrorAt(err as Error);
     const inMacro = /^\((macros\/[^)]*)\)/.exec((err as Error).message)?.[1];
     const offset = line && !inMacro ? lineStart(body, line) + (column ?? 1) - 1 : 0;
@@ -133,7 +169,7 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
   }
   for (const [name, n] of conversions) {
     if (rendered.split(`${MARK}${name}${MARK}`).length - 1 < n) {
-      throw new MacroError(refusal(name, ' in a condition or expression'), bodyStart);
+      throw new (name === 'runtime_stage' ? StageRead : MacroError)(refusal(name, ' in a condition or expression'), bodyStart);
     }
   }
   // '{{ start_ds }}' is the macro @start_ds: its value is that quoted literal. Other
@@ -151,7 +187,7 @@ class RuntimeRead extends Error {
 }
 
 function refusal(name: string, use: string): string {
-  return `Jinja reads ${name}${use}: planner renders Jinja when the project loads, before ${name} has a value, so in Jinja it can only be printed ({{ ${name} }}); decide on it outside the block with @IF(@${name} ...) in a statement`;
+  return `Jinja reads ${name}${use}: planner renders Jinja when the project loads, before ${name} has a value, so in Jinja it can only be printed ({{ ${name} }}); decide on it outside the block with @IF(@${name} ...) in a statement${name === 'runtime_stage' ? ' (a JINJA_STATEMENT block may decide on runtime_stage: it is rendered per stage)' : ''}`;
 }
 
 function lineStart(body: string, line: number): number {

@@ -187,6 +187,7 @@ for (const engine of engineCases(server)) {
         'CREATE TABLE IF NOT EXISTS jm_log (stage TEXT, k INT);',
         'JINJA_STATEMENT_BEGIN;',
         "INSERT INTO jm_log VALUES ('{{ runtime_stage }}', {{ times(2, k=3) }});",
+        "{% if runtime_stage == 'evaluating' %}INSERT INTO jm_log VALUES ('only when evaluating', 0);{% endif %}",
         'JINJA_END;',
       ].join('\n'));
       await e.project.planAndApply('prod');
@@ -195,7 +196,7 @@ for (const engine of engineCases(server)) {
         [10, '2024-01-01', '2024-01-01 12:00:00', 1704067200],
         [20, '2024-01-01', '2024-01-01 12:00:00', 1704067200],
       ]);
-      expect((await e.sql('SELECT stage, k FROM jm_log')).map((r) => [r.stage, Number(r.k)])).toEqual([['evaluating', 6]]);
+      expect((await e.sql('SELECT stage, k FROM jm_log ORDER BY k')).map((r) => [r.stage, Number(r.k)])).toEqual([['only when evaluating', 0], ['evaluating', 6]]);
     });
 
     it('modelDefaults statements run around every model and at its virtual update, before the model\'s own', async () => {

@@ -59,6 +59,20 @@ describe('Jinja blocks print what SQLMesh prints', () => {
     expect(m.query).toBe("SELECT 'local' AS g");
   });
 
+  it('a statement block may decide on runtime_stage: rendered per stage, each statement kept for its stage', async () => {
+    const m = (await projects.load({
+      'models/j.sql': "MODEL (name s.j, kind FULL);\nSELECT 1 AS x;\nJINJA_STATEMENT_BEGIN;\n{% if runtime_stage == 'evaluating' %}INSERT INTO log SELECT a, b FROM t;{% else %}ANALYZE {{ this_model }};{% endif %}\nJINJA_END;",
+    })).models.get('s.j')!;
+    expect(m.statements!.post).toEqual([
+      "@IF(@runtime_stage = 'creating', ANALYZE @this_model)",
+      // @IF's statement form joins its arguments back without the space after a comma.
+      "@IF(@runtime_stage = 'evaluating', INSERT INTO log SELECT a,b FROM t)",
+      "@IF(@runtime_stage = 'promoting', ANALYZE @this_model)",
+    ]);
+    expect(renderStatements(m.statements!.post, 'duckdb', day, '"s"."j"', 'evaluating')).toEqual(['INSERT INTO log SELECT a,b FROM t']);
+    expect(renderStatements(m.statements!.post, 'duckdb', day, '"s"."j"', 'creating')).toEqual(['ANALYZE "s"."j"']);
+  });
+
   it('statement blocks print the same values when the statement runs', async () => {
     const m = (await projects.load({
       'models/j.sql': "MODEL (name s.j, kind FULL);\nSELECT 1 AS x;\nJINJA_STATEMENT_BEGIN;\nINSERT INTO log VALUES ('{{ start_date }}', {{ end_millis }}, '{{ runtime_stage }}');\nJINJA_END;",
