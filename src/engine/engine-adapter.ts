@@ -110,6 +110,11 @@ export interface EngineAdapter {
    * tracks them; DuckDB binds views when queried and needs nothing).
    */
   dependentViews?(table: TableName): Promise<TableName[]>;
+  /**
+   * The layout `table` was created with (PostgreSQL: its partition key and storage
+   * parameters), undefined when there is no such table; engines without layouts omit it.
+   */
+  readLayout?(table: TableName): Promise<TableLayout | undefined>;
   /** Points a view at a table; must keep working when the column list changes. */
   replaceView(name: TableName, query: string): Promise<void>;
   dropView(name: TableName): Promise<void>;

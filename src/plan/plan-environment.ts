@@ -11,6 +11,7 @@ import { kindStrategy } from '../kinds/registry.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from '../model/external-references.js';
 import { assertModelGateways, type Project } from '../model/load-project.js';
 import { assertTableLayouts } from '../model/table-layout.js';
+import { assertKeptLayouts } from './kept-layout.js';
 import { fingerprintProject } from '../snapshot/fingerprint-project.js';
 import { assertCurrentFingerprints } from '../snapshot/refingerprint.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -49,7 +50,7 @@ export interface PlanOptions extends IntervalOptions {
 export interface PlanningContext {
   config: ResolvedConfig;
   gatewayName: string;
-  engine: Pick<EngineAdapter, 'listObjects' | 'dialect'>;
+  engine: Pick<EngineAdapter, 'listObjects' | 'dialect' | 'readLayout'>;
   state: StateStore;
   settings(environment: string): EnvironmentSettings;
   /** The environment if it has not expired. */
@@ -137,6 +138,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     now: ctx.now().getTime(),
   });
   draft = await keepInStep(ctx, draft, project, current, prod, !changedOnly);
+  await assertKeptLayouts(draft, ctx.engine);
   const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
   const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
   const built = await ctx.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));

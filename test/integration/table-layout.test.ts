@@ -128,6 +128,32 @@ describe.skipIf(!postgres.available)('partitioned_by and physical_properties on 
     expect(info.notApplied).toEqual(['core.t: clustered_by']);
   });
 
+  it('refuses a forward-only change that would need another layout for the kept table, and lets one that keeps it through', async () => {
+    const model = (props: string, extra = '') =>
+      `MODEL (name core.t, kind INCREMENTAL_BY_TIME_RANGE (time_column ds, forward_only true), start '2024-01-01', ${props});\nSELECT id, ds, region${extra} FROM raw.events`;
+    const e = await withEvents(await projects.setup({ 'models/t.sql': model('partitioned_by region, physical_properties (fillfactor = 70)') }));
+    await e.project.with(async (ctx) => ctx.apply(await ctx.plan('prod')), { now: at(2) });
+    const before = await e.sql(PARTITIONED);
+
+    e.project.write('models/t.sql', model('partitioned_by region, physical_properties (fillfactor = 80)'));
+    const refused = await runCli(['plan', '--auto-apply', '-p', e.project.dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.text).toContain(
+      'forward-only change to core.t asks for table layout PARTITION BY RANGE (ds, region) WITH (fillfactor = 80), but its kept table',
+    );
+    expect(refused.text).toContain('has PARTITION BY RANGE (ds, region) WITH (fillfactor = 70): a forward-only change alters columns only');
+    expect(await e.sql(PARTITIONED)).toEqual(before);
+
+    e.project.write('models/t.sql', model('partitioned_by region, physical_properties (fillfactor = 70)', ', v'));
+    const kept = await runCli(['plan', '--auto-apply', '-p', e.project.dir]);
+    expect(kept.code, kept.text).toBe(0);
+    expect(await e.sql(PARTITIONED)).toEqual(before);
+    expect(await e.sql('SELECT id, v FROM core.t ORDER BY id')).toEqual([
+      { id: 1, v: null },
+      { id: 2, v: null },
+    ]);
+  });
+
   it.each([
     [
       'an unknown storage parameter',

@@ -10,7 +10,7 @@ import { PostgresSession, sqlState } from './connection.js';
 import { postgresKyselyDialect } from './kysely-dialect.js';
 import { insertSeedRows, readSeedFile, seedColumnDefs } from '../seed-file.js';
 import type { CsvSettings } from '../../util/csv.js';
-import { createTableAsWithLayout, layoutDdl } from './table-layout.js';
+import { createTableAsWithLayout, layoutDdl, readTableLayout } from './table-layout.js';
 
 /** PostgreSQL refuses `CREATE OR REPLACE VIEW` that drops, renames or retypes a column with these. */
 const VIEW_SHAPE_CHANGED = new Set(['42P16', '42804']);
@@ -126,6 +126,10 @@ export class PostgresAdapter implements EngineAdapter {
       await this.execute(`DROP VIEW ${quoteTable(name)}`);
       await this.execute(`CREATE VIEW ${quoteTable(name)} AS ${query}`);
     });
+  }
+
+  readLayout(table: TableName): Promise<TableLayout | undefined> {
+    return readTableLayout((sql, params) => this.query(sql, params), table);
   }
 
   async dependentViews(table: TableName): Promise<TableName[]> {

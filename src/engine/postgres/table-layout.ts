@@ -1,6 +1,6 @@
 import { shortHash } from '../../util/hash.js';
 import { isValidIdentifier, quoteIdent, quoteLiteral, quoteTable, type TableName } from '../../util/identifiers.js';
-import type { TableLayout } from '../engine-adapter.js';
+import type { QueryResult, TableLayout } from '../engine-adapter.js';
 
 /**
  * A model's table with its layout on PostgreSQL. Partitioned (`PARTITION BY RANGE`, which
@@ -49,4 +49,28 @@ export function createTableAsWithLayout(table: TableName, query: string, layout:
     ...ddl.after,
     `INSERT INTO ${quoteTable(table)} SELECT * FROM (${query}) AS planner_rows`,
   ];
+}
+
+/**
+ * The layout a table has in the catalog: its RANGE key's columns, and the storage
+ * parameters of the table or, when partitioned, of its DEFAULT partition (where
+ * `layoutDdl` puts them). Undefined when the table does not exist.
+ */
+export async function readTableLayout(query: (sql: string, params: unknown[]) => Promise<QueryResult>, table: TableName): Promise<TableLayout | undefined> {
+  const { rows } = await query(
+    `SELECT (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k (attnum, ord)
+               JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum) AS key,
+            coalesce(d.reloptions, c.reloptions) AS options
+       FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+       LEFT JOIN pg_partitioned_table AS pt ON pt.partrelid = c.oid
+       LEFT JOIN pg_class AS d ON d.oid = pt.partdefid
+      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    [table.schema, table.table],
+  );
+  if (!rows.length) return undefined;
+  const options = (rows[0].options as string[] | null) ?? [];
+  return {
+    partitionBy: (rows[0].key as string[] | null) ?? [],
+    storage: options.map((o) => ({ name: o.slice(0, o.indexOf('=')), value: o.slice(o.indexOf('=') + 1) })),
+  };
 }
