@@ -111,6 +111,29 @@ export function throughMaskingViews(env: EnvironmentRecord, byName: Map<string, 
 }
 
 /**
+ * The masking query of a view of a sanitized environment (any recorded one), or undefined
+ * for a view that masks nothing: what a forward-only ALTER makes a dropped view again with.
+ * Environments are read at the first call only.
+ */
+export function maskingViewQueries(engine: EngineAdapter, environments: () => Promise<EnvironmentRecord[]>): (view: TableName, table: TableName) => Promise<string | undefined> {
+  let masked: Promise<Map<string, { model: string; masks: Record<string, MaskRule> }>> | undefined;
+  const load = async () => {
+    const out = new Map<string, { model: string; masks: Record<string, MaskRule> }>();
+    for (const env of await environments()) {
+      for (const [model, masks] of Object.entries(env.masks ?? {})) {
+        const v = modelViewName(model, env.name, env.layout ?? 'schema-suffix');
+        out.set(`${v.schema}.${v.table}`, { model, masks });
+      }
+    }
+    return out;
+  };
+  return async (view, table) => {
+    const found = (await (masked ??= load())).get(`${view.schema}.${view.table}`);
+    return found ? maskedViewQuery(engine, found.model, table, found.masks, Object.keys(found.masks)) : undefined;
+  };
+}
+
+/**
  * The view query over `table` with `masks` applied: every column, masked ones as their
  * mask's expression. A mask from the config must name a column of the table; those column
  * lineage added (`derived`) need not (a star passes on only some of the masked names), and

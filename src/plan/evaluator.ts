@@ -8,7 +8,7 @@ import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audit
 import { buildSnapshot } from './build-snapshot.js';
 import { grantViews } from '../governance/grants.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
-import { maskedViewQuery } from '../governance/masking.js';
+import { maskedViewQuery, maskingViewQueries } from '../governance/masking.js';
 import { buildGroup, GROUP_SIZE, groupable, type GroupedBuild } from './build-group.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
@@ -61,7 +61,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
   const clock = deps.clock ?? now;
   if (await assertNotStale(plan, state)) return { built: [], viewsChanged: 0, viewsDropped: 0, alreadyApplied: true };
   // Before any write: a forward-only change that would lose columns is refused here.
-  const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now());
+  const migrations = await ForwardOnlyMigrations.prepare(plan, engine, now(), maskingViewQueries(engine, () => state.listEnvironments()));
 
   const fresh = plan.newSnapshotIds.map((id) => plan.snapshots[id]);
   if (fresh.length) {

@@ -2,6 +2,7 @@ import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { TableName } from '../util/identifiers.js';
 import { planParentOf, type Plan } from './plan.js';
 import { insertableColumns } from './build-snapshot.js';
 import { fullRefreshTimes, renderSnapshot } from './render-snapshot.js';
@@ -44,7 +45,10 @@ export function assertMigrationAllowed(snapshot: Snapshot, m: ColumnMigration, a
 }
 
 /** ALTERs the kept table, in one transaction, then checks the columns can be inserted by name. */
-export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigration, engine: EngineAdapter): Promise<void> {
+/** The query a dropped environment view is made again with, when it is not `SELECT *` of the table (a sanitized environment's masking view). */
+export type ViewQueryOf = (view: TableName, table: TableName) => Promise<string | undefined>;
+
+export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigration, engine: EngineAdapter, viewQuery?: ViewQueryOf): Promise<void> {
   if (!m.add.length && !m.drop.length && !m.retype.length) return;
   const table = snapshot.physical;
   await engine.transaction(async () => {
@@ -69,7 +73,12 @@ export async function applyColumnMigration(snapshot: Snapshot, m: ColumnMigratio
     for (const c of m.drop) await engine.ops.dropColumn(table, c);
     for (const r of m.retype) await engine.ops.retypeColumn(table, r.name, r.to);
     for (const c of m.add) await engine.ops.addColumn(table, c.name, c.type);
-    for (const v of views) await engine.ops.pointView(v, table);
+    for (const v of views) {
+      // A masking view comes back masking (over the table's new columns), never as `SELECT *`.
+      const query = await viewQuery?.(v, table);
+      if (query) await engine.replaceView(v, query);
+      else await engine.ops.pointView(v, table);
+    }
   });
   await insertableColumns(snapshot, engine);
 }
@@ -87,9 +96,10 @@ export class ForwardOnlyMigrations {
     private readonly engine: EngineAdapter,
     private readonly ready: Map<string, ColumnMigration>,
     private readonly deferred: string[],
+    private readonly viewQuery?: ViewQueryOf,
   ) {}
 
-  static async prepare(plan: Plan, engine: EngineAdapter, now: Date): Promise<ForwardOnlyMigrations> {
+  static async prepare(plan: Plan, engine: EngineAdapter, now: Date, viewQuery?: ViewQueryOf): Promise<ForwardOnlyMigrations> {
     const ready = new Map<string, ColumnMigration>();
     const deferred: string[] = [];
     for (const id of plan.migrations ?? []) {
@@ -103,11 +113,11 @@ export class ForwardOnlyMigrations {
       assertMigrationAllowed(s, m, plan.allowDestructive);
       ready.set(id, m);
     }
-    return new ForwardOnlyMigrations(plan, engine, ready, deferred);
+    return new ForwardOnlyMigrations(plan, engine, ready, deferred, viewQuery);
   }
 
   async applyReady(): Promise<void> {
-    for (const [id, m] of this.ready) await applyColumnMigration(this.plan.snapshots[id], m, this.engine);
+    for (const [id, m] of this.ready) await applyColumnMigration(this.plan.snapshots[id], m, this.engine, this.viewQuery);
   }
 
   async applyDeferred(now: Date): Promise<void> {
@@ -115,7 +125,7 @@ export class ForwardOnlyMigrations {
       const s = this.plan.snapshots[id];
       const m = await columnMigration(s, planParentOf(this.plan), this.engine, now);
       assertMigrationAllowed(s, m, this.plan.allowDestructive);
-      await applyColumnMigration(s, m, this.engine);
+      await applyColumnMigration(s, m, this.engine, this.viewQuery);
     }
   }
 }

@@ -114,6 +114,22 @@ describe.skipIf(!server.available)(`incremental models on PostgreSQL${server.not
     expect(Number((await db.query('SELECT count(*) AS n FROM analytics.daily_events'))[0].n)).toBe(28);
   });
 
+  it("keeps a sanitized environment's view masking when a forward-only change drops a column under it (#18)", async () => {
+    p.write('planner.config.ts', postgresConfig(db.envVar).replace("environments: {", "masking: { 'analytics.daily_events.events': 'null' },\n  environments: { dev: { sanitized: true },"));
+    await p.planApply(T0);
+    await p.planApply(T0, 'dev', { includeUnmodified: true });
+    const devEvents = () => db.query('SELECT count(*)::int AS n, count(events)::int AS shown FROM analytics__dev.daily_events');
+    expect(await devEvents()).toEqual([{ n: 28, shown: 0 }]);
+    p.edit('models/analytics/daily_events.sql', '  e.event_type,\n', '');
+    p.edit('models/analytics/daily_events.sql', 'GROUP BY 1, 2', 'GROUP BY 1');
+    p.edit('models/analytics/event_totals.sql', /SELECT event_type, /, "SELECT 'all' AS event_type, ");
+    p.edit('models/analytics/event_totals.sql', /GROUP BY event_type/, '');
+    await p.planApply(T0, 'prod', { forwardOnly: true, allowDestructive: true });
+    // The view was dropped for the ALTER and made again: still masking, over the table's new columns.
+    expect(await devEvents()).toEqual([{ n: 28, shown: 0 }]);
+    expect(Number((await db.query('SELECT count(events) AS n FROM analytics.daily_events'))[0].n)).toBe(28);
+  });
+
   it("refuses a destructive forward-only change that would lose a user's view over the table", async () => {
     await p.planApply(T0);
     const [{ t }] = await db.query(`SELECT schemaname || '.' || tablename AS t FROM pg_tables WHERE tablename LIKE 'analytics__daily_events__%'`);
