@@ -5,12 +5,13 @@ import type { ApprovalRecord, StateStore } from '../state/state-store.js';
 
 /**
  * A plan that governance does not let through: unapproved, approved only by its author,
- * or applied without a saved plan where approval is required. Bad input (exit 2): the
- * command asked for something the config forbids, and nothing was done.
+ * or applied without a saved plan where approval is required. A refusal (exit 1, as the
+ * issue asks: the command was well formed, the policy said no); nothing was done. A plan
+ * file naming no author is bad input instead (exit 2).
  */
 export class ApprovalError extends PlannerError {
-  constructor(message: string, opts: { hint?: string; code?: string } = {}) {
-    super(opts.code ?? 'approval', message, { ...opts, exitCode: 2 });
+  constructor(message: string, opts: { hint?: string; code?: string; exitCode?: 1 | 2 } = {}) {
+    super(opts.code ?? 'approval', message, { hint: opts.hint, exitCode: opts.exitCode ?? 1 });
   }
 }
 
@@ -74,6 +75,7 @@ function requireAuthor(saved: ReadPlan, settings: EnvironmentSettings): string {
   if (saved.author) return saved.author;
   throw new ApprovalError(`plan ${saved.plan.id} names no author, so it cannot be approved for environment '${settings.name}'`, {
     code: 'no_author',
+    exitCode: 2,
     hint: `save it again with \`planner plan ${settings.name} --out FILE\``,
   });
 }

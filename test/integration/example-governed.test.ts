@@ -14,8 +14,8 @@ describe('examples/governed', () => {
     const sql = async (q: string) => project.with(async (ctx) => (await ctx.engine.query(q)).rows);
     const first = p.path('first.json');
     expect((await cli('plan', 'prod', '--out', first, '--author', 'alice')).code).toBe(0);
-    expect((await cli('apply', first)).code).toBe(2);
-    expect((await cli('approve', first, '--by', 'alice')).code).toBe(2);
+    expect((await cli('apply', first)).code).toBe(1);
+    expect((await cli('approve', first, '--by', 'alice')).code).toBe(1);
     expect((await cli('approve', first, '--by', 'bob')).code).toBe(0);
     expect((await cli('apply', first)).code).toBe(0);
 
@@ -33,7 +33,7 @@ describe('examples/governed', () => {
     expect((await cli('plan', 'dev_alice', '--yes')).code).toBe(0);
     const release = p.path('release.json');
     expect((await cli('plan', 'prod', '--out', release, '--author', 'alice', '--evidence-from', 'dev_alice')).code).toBe(0);
-    expect((await cli('plan', 'prod', '--yes')).code).toBe(2);
+    expect((await cli('plan', 'prod', '--yes')).code).toBe(1);
     expect((await cli('approve', release, '--by', 'bob')).code).toBe(0);
     const applied = await cli('apply', release);
     expect(applied.text).toContain('built 0 tables, updated 1 view');

@@ -20,7 +20,7 @@ for (const engine of engineCases(server)) {
     });
     afterEach(() => e.cleanup());
 
-    it('saves evidence, refuses an unapproved or self-approved plan (exit 2), and applies it once a second person approved it', async () => {
+    it('saves evidence, refuses an unapproved or self-approved plan (exit 1), and applies it once a second person approved it', async () => {
       requireApproval();
       breakOrderTotals(e.project);
       expect((await cli('plan', 'dev_x', '--auto-apply', '--skip-tests')).code).toBe(0);
@@ -43,13 +43,13 @@ for (const engine of engineCases(server)) {
       const before = await prodPlanId();
 
       const direct = await cli('plan', 'prod', '--auto-apply', '--skip-tests');
-      expect(direct.code).toBe(2);
+      expect(direct.code).toBe(1);
       expect(direct.text).toContain("environment 'prod' requires an approved plan; nothing was applied");
       const unapproved = await cli('apply', file);
-      expect(unapproved.code).toBe(2);
+      expect(unapproved.code).toBe(1);
       expect(unapproved.text).toMatch(/plan \S+ is not approved; environment 'prod' requires approval; nothing was applied/);
       const self = await cli('approve', file, '--by', 'alice');
-      expect(self.code).toBe(2);
+      expect(self.code).toBe(1);
       expect(self.text).toContain("alice wrote plan");
       expect(self.text).toContain("cannot approve it: environment 'prod' needs a second person");
       expect(await approvals()).toEqual([]);
