@@ -25,6 +25,8 @@ for (const engine of engineCases(server)) {
       e.project.edit('models/analytics/customers.sql', 'c.email,', 'c.email,\n  UPPER(c.email) AS email_upper,\n  c.email AS contact,');
       const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
       expect(planned.code, planned.text).toBe(0);
+      expect(planned.text).toContain('Sanitized dev_x: column lineage also masks');
+      expect(planned.text).toContain('analytics.customers: contact, email, email_upper');
 
       const relations = (await e.objects()).filter((o) => /__dev_x\./.test(o)).map((o) => o.split(' ')[0]);
       expect(relations).toEqual(expect.arrayContaining(['raw__dev_x.customers', 'staging__dev_x.customers', 'analytics__dev_x.customers']));
@@ -67,6 +69,7 @@ for (const engine of engineCases(server)) {
       e.project.edit('models/staging/customers.sql', 'FROM raw.customers;', 'FROM raw.customers AS r(id, name, email, country, signup_date);');
       const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
       expect(planned.code, planned.text).toBe(0);
+      expect(planned.text).toContain("staging.customers: every column NULL (its query has 'r' renames its columns by position)");
       const rows = await e.sql('SELECT * FROM staging__dev_x.customers');
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => Object.values(r).every((v) => v === null))).toBe(true);

@@ -92,6 +92,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     const sampling = ctx.settings(environment).policies.sampling;
     if (sampling && !opts.json) io.out(chalk.yellow(`\nEnvironment ${environment} is sampled: its models read ${samplingText(sampling)} of each SEED and EXTERNAL source (the rows chosen by the hash of their grain), into tables of their own.`));
+    if (plan.lineage && !opts.json) io.out(lineageText(environment, plan.lineage));
     await guardProtected(ctx, plan, opts, io);
     if (opts.out && saving) {
       const { evidence, author } = saving;
@@ -181,3 +182,10 @@ export const planSpec = defineCommand({
       .option('format', FORMAT_OPTION),
   handler: (args, io) => planCommand(args, io),
 });
+
+/** What column lineage adds to a sanitized environment's masks: one line per model, and why all of a model's columns are masked where they are. */
+function lineageText(environment: string, lineage: NonNullable<Plan['lineage']>): string {
+  const lines = Object.entries(lineage).sort(([a], [b]) => a.localeCompare(b)).map(([model, l]) =>
+    l.opaque ? chalk.yellow(`  ${model}: every column NULL (${l.opaque})`) : `  ${model}: ${l.columns.join(', ')}`);
+  return `\nSanitized ${environment}: column lineage also masks\n${lines.join('\n')}`;
+}
