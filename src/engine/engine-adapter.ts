@@ -14,6 +14,11 @@ export interface EngineCapabilities {
   replaceViewChangesColumns: boolean;
   /** A nested transaction can run under a savepoint (PostgreSQL; DuckDB has none and refuses). */
   savepoints: boolean;
+  /**
+   * `createTableAs` replaces a table already there (DuckDB's CREATE OR REPLACE); PostgreSQL
+   * keeps it (a table another process completed), so a leftover must be dropped first.
+   */
+  createReplacesTable: boolean;
 }
 
 /**
@@ -58,6 +63,11 @@ export interface EngineLocks {
   tryLock(key: string, label: string): Promise<{ lock: HeldLock } | { heldBy: string | null }>;
   /** Waits for `key`; `shared`: held by many at once, excluding only the exclusive holder. */
   lock(key: string, label: string, options?: { shared?: boolean }): Promise<HeldLock>;
+  /**
+   * Waits for every one of `keys` (exclusive), taken in one fixed order whoever asks, so two
+   * holders of overlapping sets never wait on each other in a cycle; released together.
+   */
+  lockAll(keys: readonly string[], label: string): Promise<HeldLock>;
 }
 
 /**
@@ -105,6 +115,12 @@ export interface EngineAdapter {
    * holding some views while it waits for others (engines without lock waits skip it).
    */
   lockViews?(names: TableName[]): Promise<void>;
+  /**
+   * Inside a transaction, takes the name locks of objects it is about to create, all at once
+   * and in one fixed order, until it ends; its creates of them then take no lock of their own
+   * (PostgreSQL; engines where one process holds the database skip it).
+   */
+  lockNames?(names: readonly TableName[]): Promise<void>;
   /**
    * Views that depend on `table` and block dropping or retyping its columns (PostgreSQL
    * tracks them; DuckDB binds views when queried and needs nothing).

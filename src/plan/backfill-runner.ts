@@ -157,8 +157,9 @@ async function buildWhole(snapshot: Snapshot, batch: BackfillBatch, deps: Backfi
 export async function buildWholeTable(snapshot: Snapshot, batch: BackfillBatch, deps: Pick<BackfillDeps, 'engine' | 'parentOf' | 'now' | 'afterBatch'>): Promise<void> {
   const times = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.now() };
   // State says this version is not built, and we hold its table: anything there is a
-  // leftover of a killed run, never kept (it may hold an older day's data).
-  await deps.engine.ops.dropTable(snapshot.physical);
+  // leftover of a killed run, never kept (it may hold an older day's data). An engine whose
+  // create replaces it needs no statement of its own for that.
+  if (!deps.engine.capabilities.createReplacesTable) await deps.engine.ops.dropTable(snapshot.physical);
   await runStatements(snapshot, 'pre', deps, times, 'evaluating');
   await tableOps(snapshot, deps.engine).createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times));
   await runStatements(snapshot, 'post', deps, times, 'evaluating');

@@ -92,11 +92,13 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     afterBatch: batchAuditor(audits, now),
     crashPoints: points,
   };
-  // Where one process holds the database and state shares its transactions (DuckDB),
-  // consecutive simple builds commit in groups: one commit per group, not per model.
-  const grouping = backfillDeps.atomic && !engine.locks;
+  // Where state shares the engine's transactions, consecutive simple builds commit in
+  // groups: one commit per group, not per model (build-group.ts says how groups take turns
+  // with other processes on PostgreSQL).
+  const grouping = backfillDeps.atomic;
+  const holder = `planner apply ${plan.id} pid ${process.pid}`;
   let group: GroupedBuild[] = [];
-  const groupDeps = { ...backfillDeps, audits, total: builds.length, maxBuildMinutes: deps.maxBuildMinutes };
+  const groupDeps = { ...backfillDeps, audits, total: builds.length, maxBuildMinutes: deps.maxBuildMinutes, holder };
   const flush = async () => {
     const done = group;
     group = [];
@@ -118,7 +120,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
       // Another environment may be filling the same version right now: take turns on the
       // table, and read what is recorded only once it is ours, so no interval is written twice.
       await withBuildTimeLimit(snapshot, engine, deps.maxBuildMinutes, () =>
-        withTableTurn(snapshot, deps, `planner apply ${plan.id} pid ${process.pid}`, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built)),
+        withTableTurn(snapshot, deps, holder, builtBefore, (built) => backfillSnapshot(snapshot, work, backfillDeps, built)),
       );
       reporter.buildFinished?.(snapshot, i, builds.length, Date.now() - started);
       continue;

@@ -14,7 +14,7 @@ import { duckdbKyselyDialect } from './kysely-dialect.js';
 /** The embedded DuckDB engine: one file, one connection, transactional DDL. */
 export class DuckDBAdapter implements EngineAdapter {
   readonly dialect = 'duckdb' as const;
-  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true, savepoints: false };
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: true, savepoints: false, createReplacesTable: true };
   readonly ops: PhysicalOps = physicalOps(this);
   /** Set in the async scope of the open transaction: calls made there join it. */
   private readonly scope = new AsyncLocalStorage<true>();

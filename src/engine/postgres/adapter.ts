@@ -27,7 +27,7 @@ const RELATIONS = `FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnam
  */
 export class PostgresAdapter implements EngineAdapter {
   readonly dialect = 'postgres' as const;
-  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false, savepoints: true };
+  readonly capabilities: EngineCapabilities = { transactionalDdl: true, replaceViewChangesColumns: false, savepoints: true, createReplacesTable: false };
   readonly locks: AdvisoryLocks;
   readonly ops: PhysicalOps = physicalOps(this);
   private db?: Kysely<any>;
@@ -100,18 +100,56 @@ export class PostgresAdapter implements EngineAdapter {
     );
     if (!rows.length || Number(rows[0].n) > 0) return false;
     // Never CASCADE: an object created in between makes this fail instead of vanishing.
-    return this.tolerate(['2BP01'], () => this.execute(`DROP SCHEMA ${quoteIdent(schema)}`));
+    return this.tolerate(['2BP01'], `DROP SCHEMA ${quoteIdent(schema)}`);
   }
 
   async createTableAs(name: TableName, query: string, layout?: TableLayout): Promise<void> {
+    const create = async () => {
+      for (const sql of layout ? createTableAsWithLayout(name, query, layout) : [`CREATE TABLE ${quoteTable(name)} AS ${query}`]) await this.execute(sql);
+    };
+    const held = this.session.heldNames()?.get(quoteTable(name));
+    if (held !== undefined) {
+      if (!held) await this.createHeld(name, create);
+      return;
+    }
     await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
       if (await this.objectType(name)) return;
-      for (const sql of layout ? createTableAsWithLayout(name, query, layout) : [`CREATE TABLE ${quoteTable(name)} AS ${query}`]) await this.execute(sql);
+      await create();
     });
   }
 
   async createView(name: TableName, query: string): Promise<void> {
+    const held = this.session.heldNames()?.get(quoteTable(name));
+    if (held === false) return this.createHeld(name, `CREATE VIEW ${quoteTable(name)} AS ${query}`);
+    if (held) return this.replaceView(name, query);
     await this.underNameLock(`relation ${quoteTable(name)}`, () => this.replaceView(name, query));
+  }
+
+  /**
+   * Takes the name locks of these objects for the rest of the enclosing transaction, in one
+   * statement and in the order of their keys (so two transactions locking overlapping sets
+   * never wait on each other in a cycle), then reads which of them exist, in one query. The
+   * transaction's later creates and drops of these names take no lock of their own and skip
+   * the catalog check: a group of builds pays two round trips instead of two per object.
+   */
+  async lockNames(names: readonly TableName[]): Promise<void> {
+    const held = this.session.heldNames();
+    if (!held) throw new Error('lockNames runs inside a transaction');
+    const wanted = new Map<string, TableName>();
+    for (const name of names) if (!held.has(quoteTable(name))) wanted.set(quoteTable(name), name);
+    if (!wanted.size) return;
+    const keys = [...wanted.keys()].map((q) => BigInt(this.nameKey(`relation ${q}`))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    await this.session.transaction(() => this.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys.map(String)]), {
+      lockTimeoutMs: 0,
+    });
+    // A statement of its own: one that waited for the locks would read the catalog as it was before.
+    const targets = [...wanted.values()];
+    const { rows } = await this.query(
+      `SELECT n.nspname AS schema, c.relname AS table ${RELATIONS} WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [targets.map((t) => t.schema), targets.map((t) => t.table)],
+    );
+    const existing = new Set(rows.map((r) => quoteTable({ schema: String(r.schema), table: String(r.table) })));
+    for (const key of wanted.keys()) held.set(key, existing.has(key));
   }
 
   /**
@@ -121,7 +159,7 @@ export class PostgresAdapter implements EngineAdapter {
    * CASCADE) and roll everything back.
    */
   async replaceView(name: TableName, query: string): Promise<void> {
-    if (await this.tolerate([...VIEW_SHAPE_CHANGED], () => this.execute(`CREATE OR REPLACE VIEW ${quoteTable(name)} AS ${query}`))) return;
+    if (await this.tolerate([...VIEW_SHAPE_CHANGED], `CREATE OR REPLACE VIEW ${quoteTable(name)} AS ${query}`)) return;
     await this.transaction(async () => {
       await this.execute(`DROP VIEW ${quoteTable(name)}`);
       await this.execute(`CREATE VIEW ${quoteTable(name)} AS ${query}`);
@@ -170,7 +208,10 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   async dropTable(name: TableName): Promise<void> {
+    const held = this.session.heldNames();
+    if (held?.get(quoteTable(name)) === false) return;
     await this.execute(`DROP TABLE IF EXISTS ${quoteTable(name)}`);
+    if (held?.has(quoteTable(name))) held.set(quoteTable(name), false);
   }
 
   async objectType(name: TableName): Promise<ObjectType | undefined> {
@@ -186,11 +227,19 @@ export class PostgresAdapter implements EngineAdapter {
    */
   async loadCsv(name: TableName, file: string, columns?: { name: string; type: string }[], csv?: CsvSettings, layout?: TableLayout): Promise<void> {
     const seed = readSeedFile(file, columns, csv);
-    await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
-      if (await this.objectType(name)) return;
+    const load = async () => {
       const ddl = layout ? layoutDdl(name, layout) : { suffix: '', after: [] };
       for (const sql of [`CREATE TABLE ${quoteTable(name)} (${seedColumnDefs(seed)}) ${ddl.suffix}`.trimEnd(), ...ddl.after]) await this.execute(sql);
       await insertSeedRows((sql, params) => this.query(sql, params), name, seed);
+    };
+    const held = this.session.heldNames()?.get(quoteTable(name));
+    if (held !== undefined) {
+      if (!held) await this.createHeld(name, load);
+      return;
+    }
+    await this.underNameLock(`relation ${quoteTable(name)}`, async () => {
+      if (await this.objectType(name)) return;
+      await load();
     });
   }
 
@@ -245,12 +294,24 @@ export class PostgresAdapter implements EngineAdapter {
     return (await this.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rows.length > 0;
   }
 
+  /** Creates an object whose name lock this transaction holds (`lockNames`) and knows absent. */
+  private async createHeld(name: TableName, create: string | (() => Promise<void>)): Promise<void> {
+    if (typeof create === 'string') await this.execute(create);
+    else await create();
+    this.session.heldNames()?.set(quoteTable(name), true);
+  }
+
+  /** The advisory key of a name lock: per database, as objects are. */
+  private nameKey(name: string): string {
+    return advisoryKey(`${this.session.settings.database}\0${name}`).key;
+  }
+
   /**
    * Runs `fn` in a transaction holding a lock on `name` until it commits, so processes
    * creating the same object take turns (waiting as long as a build takes: no lock_timeout).
    */
   private underNameLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const key = advisoryKey(`${this.session.settings.database}\0${name}`).key;
+    const key = this.nameKey(name);
     return this.session.transaction(
       async () => {
         await this.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
@@ -261,18 +322,19 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   /**
-   * Runs `fn` under a savepoint: true when it succeeded; false when it failed with one of
-   * `codes`, after undoing just that part so the enclosing transaction stays usable.
+   * Runs one statement under a savepoint: true when it succeeded; false when it failed with
+   * one of `codes`, after undoing just that part so the enclosing transaction stays usable.
+   * The savepoint, the statement and the release go in one round trip (a failure skips the
+   * rest of the string); the newlines end a trailing line comment of the statement.
    */
-  private tolerate(codes: string[], fn: () => Promise<void>): Promise<boolean> {
+  private tolerate(codes: string[], sql: string): Promise<boolean> {
     return this.transaction(async () => {
-      await this.execute('SAVEPOINT planner_try');
       try {
-        await fn();
-        await this.execute('RELEASE SAVEPOINT planner_try');
+        await this.execute(`SAVEPOINT planner_try;\n${sql}\n;RELEASE SAVEPOINT planner_try`);
         return true;
       } catch (err) {
         if (!codes.includes(sqlState(err) ?? '')) throw err;
+        this.session.forgetNames();
         await this.execute('ROLLBACK TO SAVEPOINT planner_try');
         await this.execute('RELEASE SAVEPOINT planner_try');
         return false;

@@ -81,6 +81,52 @@ export class AdvisoryLocks implements EngineLocks {
     }
   }
 
+  /**
+   * Waits for every key, exclusive, in the order of their advisory keys (local holders
+   * first, then the server, in one statement): a group of builds takes its tables' turns
+   * with two round trips, not two per table, and never in a cycle with another group.
+   */
+  async lockAll(keys: readonly string[], label: string): Promise<HeldLock> {
+    const ordered = [...new Set(keys)].map((key) => ({ key, id: BigInt(advisoryKey(key).key) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const holds: { key: string; hold: LocalHold }[] = [];
+    const forgetAll = () => {
+      for (const { key, hold } of holds) this.forget(key, hold);
+    };
+    try {
+      for (const { key } of ordered) {
+        for (;;) {
+          const local = this.holds.get(key);
+          if (!local?.holders.length) break;
+          await new Promise<void>((resolve) => local.waiters.push(resolve));
+        }
+        holds.push({ key, hold: this.hold(key, { shared: false }, label) });
+      }
+      if (ordered.length) {
+        const client = await this.session(label);
+        // unnest keeps the array's order: the server takes them one after another in it.
+        await client.query('SELECT count(pg_advisory_lock(k)) FROM unnest($1::bigint[]) AS k', [ordered.map((o) => o.id.toString())]);
+      }
+    } catch (err) {
+      // Those taken before the failure are let go (a dropped connection took them already).
+      if (ordered.length) await this.current?.query('SELECT count(pg_advisory_unlock(k)) FROM unnest($1::bigint[]) AS k', [ordered.map((o) => o.id.toString())]).catch(() => undefined);
+      forgetAll();
+      throw err;
+    }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          const client = await this.client?.catch(() => undefined);
+          if (ordered.length) await client?.query('SELECT count(pg_advisory_unlock(k)) FROM unnest($1::bigint[]) AS k', [ordered.map((o) => o.id.toString())]).catch(() => undefined);
+        } finally {
+          forgetAll();
+        }
+      },
+    };
+  }
+
   /** Closes the lock connection: the server frees whatever it still holds. */
   async close(): Promise<void> {
     this.closed = true;

@@ -63,6 +63,11 @@ export class PostgresSession {
   private readonly readOnlyClients = new WeakSet<pg.PoolClient>();
   /** Checked-out clients that have an 'error' listener of ours. */
   private readonly listened = new WeakSet<pg.PoolClient>();
+  /**
+   * Per open transaction (its client): the object names it holds a name lock on, each with
+   * whether the object exists, as far as this transaction knows (PostgresAdapter.lockNames).
+   */
+  private readonly names = new WeakMap<pg.PoolClient, Map<string, boolean>>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -87,6 +92,25 @@ export class PostgresSession {
   /** The client of the transaction this call runs in, if any. */
   currentClient(): pg.PoolClient | undefined {
     return this.pinned.getStore();
+  }
+
+  /**
+   * The names the current transaction holds a name lock on (see `names`), or undefined
+   * outside a transaction. What it knows holds until it ends or rolls back to a savepoint
+   * (`forgetNames`), which also releases the locks taken since.
+   */
+  heldNames(): Map<string, boolean> | undefined {
+    const client = this.pinned.getStore();
+    if (!client) return undefined;
+    let held = this.names.get(client);
+    if (!held) this.names.set(client, (held = new Map()));
+    return held;
+  }
+
+  /** After a rollback to a savepoint: its name locks and what it created or dropped are undone. */
+  forgetNames(): void {
+    const client = this.pinned.getStore();
+    if (client) this.names.delete(client);
   }
 
   /** A pooled client for the caller to release. */
@@ -148,6 +172,7 @@ export class PostgresSession {
       }
       throw failure;
     } finally {
+      this.names.delete(client);
       // A client whose rollback failed has a broken connection: drop it instead of reusing it.
       client.release(broken);
     }
@@ -172,6 +197,7 @@ export class PostgresSession {
       await client.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (err) {
+      this.names.delete(client);
       await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
       await client.query(`RELEASE SAVEPOINT ${name}`);
       throw err;
@@ -204,6 +230,7 @@ export class PostgresSession {
         return result;
       } catch (err) {
         if (!LOCK_GAVE_UP.has(sqlState(err) ?? '')) throw err;
+        this.names.delete(client);
         await client.query('ROLLBACK TO SAVEPOINT planner_attempt');
         if (Date.now() >= deadline) {
           throw new EngineError(
