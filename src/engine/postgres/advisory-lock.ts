@@ -64,12 +64,7 @@ export class AdvisoryLocks implements EngineLocks {
 
   async lock(key: string, label: string, options: { shared?: boolean } = {}): Promise<HeldLock> {
     const shared = Boolean(options.shared);
-    // Wait for local holders this lock conflicts with: the server would let them share it.
-    for (;;) {
-      const local = this.holds.get(key);
-      if (!local?.holders.some((h) => !shared || !h.shared)) break;
-      await new Promise<void>((resolve) => local.waiters.push(resolve));
-    }
+    await this.localTurn(key, shared);
     const hold = this.hold(key, { shared }, label);
     try {
       const client = await this.session(label);
@@ -94,11 +89,7 @@ export class AdvisoryLocks implements EngineLocks {
     };
     try {
       for (const { key } of ordered) {
-        for (;;) {
-          const local = this.holds.get(key);
-          if (!local?.holders.length) break;
-          await new Promise<void>((resolve) => local.waiters.push(resolve));
-        }
+        await this.localTurn(key, false);
         holds.push({ key, hold: this.hold(key, { shared: false }, label) });
       }
       if (ordered.length) {
@@ -133,6 +124,15 @@ export class AdvisoryLocks implements EngineLocks {
     const client = this.client;
     this.client = undefined;
     if (client) await (await client.catch(() => undefined))?.end().catch(() => undefined);
+  }
+
+  /** Waits for local holders this lock conflicts with: the server would let them share it. */
+  private async localTurn(key: string, shared: boolean): Promise<void> {
+    for (;;) {
+      const local = this.holds.get(key);
+      if (!local?.holders.some((h) => !shared || !h.shared)) return;
+      await new Promise<void>((resolve) => local.waiters.push(resolve));
+    }
   }
 
   private hold(key: string, hold: LocalHold, label: string): LocalHold {
