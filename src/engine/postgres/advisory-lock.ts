@@ -46,7 +46,7 @@ export class AdvisoryLocks implements EngineLocks {
     try {
       const client = await this.session(label);
       const { rows } = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [id.key]);
-      if (rows[0].ok) return { lock: this.held(key, hold, 'pg_advisory_unlock') };
+      if (rows[0].ok) return { lock: this.held([{ key, hold }], 'pg_advisory_unlock') };
       const holder = await client.query(
         `SELECT a.application_name FROM pg_locks AS l LEFT JOIN pg_stat_activity AS a ON a.pid = l.pid
           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
@@ -69,7 +69,7 @@ export class AdvisoryLocks implements EngineLocks {
     try {
       const client = await this.session(label);
       await client.query(shared ? 'SELECT pg_advisory_lock_shared($1::bigint)' : 'SELECT pg_advisory_lock($1::bigint)', [advisoryKey(key).key]);
-      return this.held(key, hold, shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock');
+      return this.held([{ key, hold }], shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock');
     } catch (err) {
       this.forget(key, hold);
       throw err;
@@ -84,9 +84,7 @@ export class AdvisoryLocks implements EngineLocks {
   async lockAll(keys: readonly string[], label: string): Promise<HeldLock> {
     const ordered = [...new Set(keys)].map((key) => ({ key, id: BigInt(advisoryKey(key).key) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const holds: { key: string; hold: LocalHold }[] = [];
-    const forgetAll = () => {
-      for (const { key, hold } of holds) this.forget(key, hold);
-    };
+    const forgetAll = () => holds.forEach(({ key, hold }) => this.forget(key, hold));
     try {
       for (const { key } of ordered) {
         await this.localTurn(key, false);
@@ -99,23 +97,11 @@ export class AdvisoryLocks implements EngineLocks {
       }
     } catch (err) {
       // Those taken before the failure are let go (a dropped connection took them already).
-      if (ordered.length) await this.current?.query('SELECT count(pg_advisory_unlock(k)) FROM unnest($1::bigint[]) AS k', [ordered.map((o) => o.id.toString())]).catch(() => undefined);
+      await unlockOn(this.current, 'pg_advisory_unlock', ordered.map((o) => o.key));
       forgetAll();
       throw err;
     }
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        try {
-          const client = await this.client?.catch(() => undefined);
-          if (ordered.length) await client?.query('SELECT count(pg_advisory_unlock(k)) FROM unnest($1::bigint[]) AS k', [ordered.map((o) => o.id.toString())]).catch(() => undefined);
-        } finally {
-          forgetAll();
-        }
-      },
-    };
+    return this.held(holds, 'pg_advisory_unlock');
   }
 
   /** Closes the lock connection: the server frees whatever it still holds. */
@@ -155,7 +141,8 @@ export class AdvisoryLocks implements EngineLocks {
     if (!entry.holders.length && !entry.waiters.length) this.holds.delete(key);
   }
 
-  private held(key: string, hold: LocalHold, unlock: 'pg_advisory_unlock' | 'pg_advisory_unlock_shared'): HeldLock {
+  /** What releases these holds: the server's locks in one statement, then the local ones. */
+  private held(holds: readonly { key: string; hold: LocalHold }[], unlock: Unlock): HeldLock {
     let released = false;
     return {
       release: async () => {
@@ -163,10 +150,9 @@ export class AdvisoryLocks implements EngineLocks {
         released = true;
         try {
           // A connection that dropped took its locks with it: nothing to undo then.
-          const client = await this.client?.catch(() => undefined);
-          await client?.query(`SELECT ${unlock}($1::bigint)`, [advisoryKey(key).key]).catch(() => undefined);
+          await unlockOn(await this.client?.catch(() => undefined), unlock, holds.map((h) => h.key));
         } finally {
-          this.forget(key, hold);
+          for (const { key, hold } of holds) this.forget(key, hold);
         }
       },
     };
@@ -215,6 +201,14 @@ export class AdvisoryLocks implements EngineLocks {
     this.current = client;
     return client;
   }
+}
+
+type Unlock = 'pg_advisory_unlock' | 'pg_advisory_unlock_shared';
+
+/** Releases these locks of the session in one statement, if it is still there (errors ignored: a lost session holds none). */
+async function unlockOn(client: pg.Client | undefined, unlock: Unlock, keys: readonly string[]): Promise<void> {
+  if (!client || !keys.length) return;
+  await client.query(`SELECT count(${unlock}(k)) FROM unnest($1::bigint[]) AS k`, [keys.map((k) => advisoryKey(k).key)]).catch(() => undefined);
 }
 
 /**
