@@ -25,7 +25,7 @@ for (const engine of engineCases(server)) {
       breakOrderTotals(e.project);
       expect((await cli('plan', 'dev_x', '--auto-apply', '--skip-tests')).code).toBe(0);
       const file = e.project.path('prod.json');
-      const saved = await cli('plan', 'prod', '--out', file, '--author', 'alice', '--evidence-from', 'dev_x', '--skip-tests');
+      const saved = await cli('plan', 'prod', '--out', file, '--author', 'alice', '--from', 'dev_x', '--skip-tests');
       expect(saved.code).toBe(0);
       expect(saved.text).toContain('Evidence for prod');
       const json = JSON.parse(readFileSync(file, 'utf8'));

@@ -166,7 +166,7 @@ export const planSpec = defineCommand({
       .option('include-unmodified', { type: 'boolean', describe: 'a view of every model (the default; kept as an alias)' })
       .option('out', { type: 'string', describe: 'save the plan to FILE for review; `planner apply FILE` applies it' })
       .option('author', { type: 'string', describe: 'who saves the plan (--out), for approvals (default: PLANNER_USER, else the OS user)' })
-      .option('evidence-from', { type: 'string', describe: "with --out: measure ENV's build of the changes against the planned environment (validation metrics, data diffs) as the plan's evidence" })
+      .option('evidence-from', { alias: 'from', type: 'string', describe: "with --out: measure ENV's build of the changes against the planned environment (validation metrics, data diffs) as the plan's evidence" })
       .option('skip-tests', { type: 'boolean', describe: 'do not run the unit tests (tests/*.yaml) first' })
       .option('allow-destructive', { type: 'boolean', describe: 'let a plan for a protected environment remove models, and a forward-only change drop or retype columns' })
       .option('allow-revert', { type: 'boolean', describe: 'let a plan for a protected environment put back a definition it replaced (the local project is older)' })
