@@ -20,6 +20,8 @@ type Rule =
   | { byType: Record<string, Rule> }
   | { check: (value: unknown) => string | undefined; base: Rule }
   | { custom: (value: unknown) => string | undefined }
+  /** Checks a nested value, undefined included; the problem names the path inside it. */
+  | { deep: (value: unknown) => { at: string; expected: string } | undefined }
   | { list: Rule };
 interface Shape {
   [key: string]: Rule;
@@ -57,7 +59,31 @@ const ttl: Rule = {
     }
   },
 };
-const variables: Rule = { record: 'scalar', keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a variable name (letters, digits, underscores)' } };
+const variables: Rule = { record: { deep: variableProblem }, keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, describe: 'a variable name (letters, digits, underscores)' } };
+
+/**
+ * What SQLMesh's variables validator allows: strings, finite numbers, booleans, null, and
+ * lists and plain objects of these, nested. The first value that is not one, by its path
+ * under the variable (`[1]`, `.key`), with what it must be.
+ */
+function variableProblem(v: unknown): { at: string; expected: string } | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const inner = variableProblem(v[i]);
+      if (inner) return { at: `[${i}]${inner.at}`, expected: inner.expected };
+    }
+    return undefined;
+  }
+  if (isPlainObject(v) && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, x] of Object.entries(v)) {
+      const inner = variableProblem(x);
+      if (inner) return { at: `.${k}${inner.at}`, expected: inner.expected };
+    }
+    return undefined;
+  }
+  return { at: '', expected: 'a string, finite number, boolean, null, or a list or object of these' };
+}
 
 const positive: Rule = { base: 'number', check: (v) => ((v as number) > 0 ? undefined : 'a number above 0') };
 const policies: Shape = {
@@ -136,8 +162,13 @@ function fail(path: string, expected: string, file: string): never {
 }
 
 function check(value: unknown, rule: Rule, path: string, file: string): void {
-  if (value === undefined) return;
   const key = path || '(root)';
+  if (typeof rule === 'object' && 'deep' in rule) {
+    const problem = rule.deep(value);
+    if (problem) fail(key + problem.at, problem.expected, file);
+    return;
+  }
+  if (value === undefined) return;
   if (typeof rule === 'string') {
     if (rule === 'scalar') {
       if (!(value === null || ['string', 'number', 'boolean'].includes(typeof value))) fail(key, 'a string, number, boolean or null', file);

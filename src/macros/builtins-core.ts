@@ -2,7 +2,7 @@ import { bindArgs } from './bind-args.js';
 import { valueToSql } from './condition.js';
 import { DeferredError, MacroError, type ArgNode, type MacroEvaluator, type MacroImpl } from './evaluator.js';
 import { trimTokens, type Token } from './tokens.js';
-import { fromJs, itemsOf, NONE, sql, stringLiteral, valueSql, type MacroValue, type Scope } from './values.js';
+import { itemsOf, NONE, sql, stringLiteral, valueSql, type MacroValue, type Scope } from './values.js';
 
 /**
  * SQLMesh's macro operators: @DEF, @IF, @EACH, @REDUCE, @FILTER, @SQL, @EVAL, @VAR,
@@ -77,12 +77,7 @@ export const CORE_MACROS: Record<string, MacroImpl> = {
   },
 
   var(ev, args, call, scope) {
-    return variableMacro(ev, args, call, scope, 'VAR', (name) => {
-      const key = Object.keys(ev.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
-      if (key === undefined) return undefined;
-      ev.ctx.onVariable?.(key, ev.ctx.variables[key]);
-      return fromJs(ev.ctx.variables[key]);
-    });
+    return variableMacro(ev, args, call, scope, 'VAR', (name, at) => ev.configVariable(name, at, false));
   },
 
   blueprint_var(ev, args, call, scope) {
@@ -91,12 +86,12 @@ export const CORE_MACROS: Record<string, MacroImpl> = {
 };
 
 /** `@VAR('name', default)`: the variable, else the default (already SQL), else NULL. */
-function variableMacro(ev: MacroEvaluator, args: ArgNode[], call: Token, scope: Scope, what: string, lookup: (name: string) => MacroValue | undefined): MacroValue {
+function variableMacro(ev: MacroEvaluator, args: ArgNode[], call: Token, scope: Scope, what: string, lookup: (name: string, at: number) => MacroValue | undefined): MacroValue {
   const { named } = bindArgs(call, args, ['name', 'default'], { required: 1 });
   const nameArg = named.get('name')!;
   const name = stringLiteral(ev.evalArg(nameArg.tokens, scope));
   if (name === undefined) throw new MacroError(`@${what} needs a quoted variable name: @${what}('name', default)`, nameArg.offset);
-  const found = lookup(name);
+  const found = lookup(name, nameArg.offset);
   if (found) return found;
   const def = named.get('default');
   return def ? ev.evalArg(def.tokens, scope) : sql('NULL');

@@ -3,7 +3,7 @@ import { evaluateCondition, ConditionError, truthy } from './condition.js';
 import { asOperand } from './precedence.js';
 import { RUNTIME_VARIABLES } from './runtime-variables.js';
 import { isOp, isTrivia, matchBracket, splitTokens, tokenize, trimTokens, TokenError, type Token } from './tokens.js';
-import { fromJs, Scope, sql, stringLiteral, valueIdentifier, valueSql, type MacroValue } from './values.js';
+import { fromJs, Scope, StructOnPostgres, sql, stringLiteral, valueIdentifier, valueSql, type MacroValue } from './values.js';
 
 /** A macro problem at a character offset of the text being expanded; `file` names a macro file involved. */
 export class MacroError extends Error {
@@ -142,7 +142,7 @@ export class MacroEvaluator {
       if (isOp(tokens[i + 1], '(') && !t.brace) {
         end = matchBracket(tokens, i + 1);
         if (end < 0) throw new MacroError(`@${t.name}( is missing its closing parenthesis`, t.start);
-        if (this.keepVarCalls && this.depth === 0 && t.name!.toLowerCase() === 'var') {
+        if (this.keepVarCalls && this.depth === 0 && t.name!.toLowerCase() === 'var' && !this.structuredVar(tokens.slice(i + 2, end))) {
           out.push(tokens.slice(i, end + 1).map((x) => x.text).join(''));
           i = end;
           continue;
@@ -246,11 +246,8 @@ export class MacroEvaluator {
     if (local) return local;
     const bp = this.ctx.blueprint?.[name];
     if (bp) return bp;
-    const key = Object.keys(this.ctx.variables).find((k) => k.toLowerCase() === name);
-    if (key !== undefined) {
-      this.ctx.onVariable?.(key, this.ctx.variables[key]);
-      return fromJs(this.ctx.variables[key]);
-    }
+    const configured = this.configVariable(name, t.start, true);
+    if (configured) return configured;
     const stat = this.ctx.statics?.[name];
     if (stat !== undefined) return sql(stat);
     if (RUNTIME_VARIABLES.has(name)) {
@@ -260,6 +257,34 @@ export class MacroEvaluator {
     if (name === 'this_env') throw new MacroError(THIS_ENV_IN_MODEL, t.start);
     if (this.ctx.macros.has(name)) throw new MacroError(`@${t.name} is a macro function: call it as @${t.name}(...)`, t.start);
     throw new MacroError(`unknown macro @${t.name} (not a @DEF, a blueprint variable, a config variable or a predefined variable)`, t.start);
+  }
+
+  /**
+   * Whether `@VAR('name', ...)`'s arguments name a list or object variable: such a call is
+   * expanded when the model loads (its SQL depends on the dialect), not kept for the batch.
+   */
+  private structuredVar(args: Token[]): boolean {
+    const first = args.find((a) => a.type !== 'ws' && a.type !== 'comment');
+    const name = first && stringLiteral(sql(first.text));
+    const key = name === undefined ? undefined : Object.keys(this.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
+    const v = key === undefined ? undefined : this.ctx.variables[key];
+    return v !== null && typeof v === 'object';
+  }
+
+  /**
+   * A config variable as a macro value (recorded as read), or undefined when none is set.
+   * `plain`: read as `@name`, where SQLMesh makes a list a tuple; @VAR makes it an array.
+   */
+  configVariable(name: string, at: number, plain: boolean): MacroValue | undefined {
+    const key = Object.keys(this.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key === undefined) return undefined;
+    this.ctx.onVariable?.(key, this.ctx.variables[key]);
+    try {
+      return fromJs(this.ctx.variables[key], this.ctx.dialect, plain);
+    } catch (err) {
+      if (err instanceof StructOnPostgres) throw new MacroError(`variable '${key}' is ${err.message}`, at);
+      throw err;
+    }
   }
 
   /** `@name(args)`: a @DEF'd lambda, a built-in, or a project macro. */

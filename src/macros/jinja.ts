@@ -103,6 +103,10 @@ class StageRead extends MacroError {}
 
 function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaContext, stage?: string): string {
   const engine = nunjucks();
+  // A bare truth test (`{% if this_env %}`) reads no property of the refusing value below, so
+  // any name this_env in the block is refused before it renders.
+  const thisEnv = symbolAt(engine, body, 'this_env');
+  if (thisEnv !== undefined) throw new MacroError(`Jinja: ${THIS_ENV_IN_MODEL.replace('@this_env', 'this_env')}`, bodyStart + thisEnv);
   const env = new engine.Environment(null, { autoescape: false, throwOnUndefined: true });
   const values: Record<string, unknown> = {
     var(name: string, fallback?: unknown) {
@@ -188,6 +192,37 @@ class RuntimeRead extends Error {
 
 function refusal(name: string, use: string): string {
   return `Jinja reads ${name}${use}: planner renders Jinja when the project loads, before ${name} has a value, so in Jinja it can only be printed ({{ ${name} }}); decide on it outside the block with @IF(@${name} ...) in a statement${name === 'runtime_stage' ? ' (a JINJA_STATEMENT block may decide on runtime_stage: it is rendered per stage)' : ''}`;
+}
+
+interface JinjaNode {
+  typename?: string;
+  value?: unknown;
+  lineno?: number;
+  colno?: number;
+  fields?: string[];
+  children?: unknown[];
+  [field: string]: unknown;
+}
+
+/** The offset in `body` of the first use of the variable `name`, or undefined (also when the body does not parse: rendering reports that). */
+function symbolAt(engine: ReturnType<typeof nunjucks>, body: string, name: string): number | undefined {
+  let root: JinjaNode;
+  try {
+    root = (engine as unknown as { parser: { parse(src: string): JinjaNode } }).parser.parse(body);
+  } catch {
+    return undefined;
+  }
+  const walk = (n: unknown): number | undefined => {
+    if (!n || typeof n !== 'object') return undefined;
+    const node = n as JinjaNode;
+    if (node.typename === 'Symbol' && node.value === name) return lineStart(body, (node.lineno ?? 0) + 1) + (node.colno ?? 0);
+    for (const child of [...(node.fields ?? []).map((f) => node[f]), ...(node.children ?? [])]) {
+      const found = Array.isArray(child) ? child.map(walk).find((x) => x !== undefined) : walk(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(root);
 }
 
 function lineStart(body: string, line: number): number {

@@ -93,7 +93,7 @@ export function macroApi(ev: MacroEvaluator, scope: Scope): MacroEvaluatorApi {
       return valueSql(ev.variable({ type: 'macro', text: `@${name}`, name, start: 0, end: 0 }, scope));
     },
     quoteIdentifier: quoteIdent,
-    literal: (v) => valueSql(fromJs(v)),
+    literal: (v) => valueSql(fromJs(v, ev.ctx.dialect)),
     get thisEnv() {
       return environmentOf(ev, 'thisEnv').name;
     },

@@ -9,7 +9,7 @@ import type { Token } from './tokens.js';
 export type MacroValue =
   | { kind: 'sql'; text: string }
   /** `bracket`: written `[a, b]` (rendered as an array); otherwise a macro's list result, rendered `a, b`. */
-  | { kind: 'list'; items: MacroValue[]; bracket?: boolean; tuple?: boolean }
+  | { kind: 'list'; items: MacroValue[]; bracket?: boolean; tuple?: boolean; prefix?: string }
   | { kind: 'lambda'; params: string[]; body: Token[]; scope: Scope; name?: string }
   | { kind: 'none' };
 
@@ -51,7 +51,7 @@ export function valueSql(v: MacroValue): string {
       return v.text;
     case 'list': {
       const inner = v.items.map(valueSql).filter((s) => s !== '').join(', ');
-      return v.tuple ? `(${inner})` : v.bracket ? `[${inner}]` : inner;
+      return v.tuple ? `(${inner})` : v.bracket ? `${v.prefix ?? ''}[${inner}]` : inner;
     }
     case 'none':
       return '';
@@ -88,14 +88,32 @@ export function bareName(v: MacroValue): string {
   return valueIdentifier(v, true);
 }
 
-/** A JavaScript value (a config variable, a TypeScript macro's result) as a macro value. */
-export function fromJs(v: unknown): MacroValue {
+/**
+ * A JavaScript value (a config variable, a TypeScript macro's result) as a macro value, as
+ * SQLMesh's `exp.convert` prints it: a list is an array (`[1, 2]` on DuckDB, `ARRAY[1, 2]` on
+ * PostgreSQL) that @EACH/@REDUCE/@FILTER iterate; an object is a struct (`{'k': 1}`, DuckDB
+ * only: PostgreSQL has no struct literal). `asTuple`: plain `@name` of a list variable is a
+ * tuple, `(1, 2)`, as SQLMesh's MacroVar substitution makes it (`x IN @values`).
+ */
+export function fromJs(v: unknown, dialect: 'duckdb' | 'postgres' = 'duckdb', asTuple = false): MacroValue {
   if (v === null || v === undefined) return sql('NULL');
-  if (Array.isArray(v)) return { kind: 'list', items: v.map(fromJs), bracket: true };
+  if (Array.isArray(v)) {
+    const items = v.map((i) => fromJs(i, dialect));
+    return asTuple ? { kind: 'list', items, tuple: true } : { kind: 'list', items, bracket: true, prefix: dialect === 'postgres' ? 'ARRAY' : '' };
+  }
   if (typeof v === 'boolean') return sql(v ? 'TRUE' : 'FALSE');
   if (typeof v === 'number') return sql(Number.isFinite(v) ? String(v) : 'NULL');
   if (typeof v === 'string') return sql(`'${v.replace(/'/g, "''")}'`);
-  return sql(`'${JSON.stringify(v).replace(/'/g, "''")}'`);
+  if (dialect === 'postgres') throw new StructOnPostgres();
+  const fields = Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k.replace(/'/g, "''")}': ${valueSql(fromJs(x, dialect))}`);
+  return sql(`{${fields.join(', ')}}`);
+}
+
+/** An object variable used in SQL on PostgreSQL; the caller names the variable. */
+export class StructOnPostgres extends Error {
+  constructor() {
+    super('an object (SQLMesh prints a dict variable as a STRUCT literal, which PostgreSQL does not have; read its keys in Jinja, var(\'name\')[\'key\'], or in a TypeScript macro, evaluator.var(\'name\'))');
+  }
 }
 
 /** Items a list-taking macro iterates: a list's items, or the value itself. */

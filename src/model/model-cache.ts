@@ -73,7 +73,8 @@ export class ModelCache {
     const context = plainJson(inputs.variables) && plainJson(inputs.modelDefaults)
       ? hashOf(
           stableStringify(inputs.modelDefaults),
-          stableStringify(inputs.variables),
+          // JSON-exact, key order kept: an object variable prints as a struct in its own key order.
+          JSON.stringify(inputs.variables),
           inputs.defaultGateway,
           ...[...inputs.macros].map(([name, m]) => `${name}=${m.file ?? ''}`).sort(),
           ...macroFiles(inputs.projectDir),

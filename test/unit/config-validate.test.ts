@@ -43,13 +43,17 @@ describe('planner.config.ts validation', () => {
     ['bad start date', `{ modelDefaults: { start: 'yesterday' } }`, /config key 'modelDefaults\.start' must be a date/],
     ['unknown model default', `{ modelDefaults: { kind: 'FULL' } }`, /unknown config key 'modelDefaults\.kind'/],
     ['variables not an object', `{ variables: ['a'] }`, /config key 'variables' must be an object/],
-    ['variable of a wrong type', `{ variables: { region: { a: 1 } } }`, /config key 'variables\.region' must be a string, number, boolean or null/],
+    ['variable of a wrong type', `{ variables: { region: () => 1 } }`, /config key 'variables\.region' must be a string, finite number, boolean, null, or a list or object of these/],
+    ['a Date inside a list variable', `{ variables: { days: ['a', new Date(0)] } }`, /config key 'variables\.days\[1\]' must be a string, finite number/],
+    ['undefined inside an object variable', `{ variables: { flags: { on: true, off: undefined } } }`, /config key 'variables\.flags\.off' must be a string, finite number/],
+    ['an undefined variable', `{ variables: { region: undefined } }`, /config key 'variables\.region' must be/],
+    ['a non-finite number', `{ variables: { n: Infinity } }`, /config key 'variables\.n' must be a string, finite number/],
     ['bad environment pattern', `{ environments: { 'Dev-*': {} } }`, /config key 'environments\.Dev-\*' is not an environment name or a pattern/],
     ['unknown environment key', `{ environments: { prod: { protect: true } } }`, /unknown config key 'environments\.prod\.protect'/],
     ['wrong type of protected', `{ environments: { prod: { protected: 'yes' } } }`, /config key 'environments\.prod\.protected' must be a boolean/],
     ['bad ttl', `{ environments: { 'dev_*': { ttl: 'a week' } } }`, /config key 'environments\.dev_\*\.ttl' must be a duration/],
     ['environment on an unknown gateway', `{ environments: { 'tenant_*': { gateway: 'nowhere' } } }`, /config key 'environments\.tenant_\*\.gateway' names unknown gateway 'nowhere'/],
-    ['environment variable of a wrong type', `{ environments: { dev: { variables: { x: [1] } } } }`, /config key 'environments\.dev\.variables\.x' must be a string/],
+    ['environment variable of a wrong type', `{ environments: { dev: { variables: { x: [1, new Map()] } } } }`, /config key 'environments\.dev\.variables\.x\[1\]' must be a string/],
     ['bad state schema', `{ stateSchema: 'State-Schema' }`, /config key 'stateSchema' 'State-Schema' is not a valid name/],
     ['unknown virtual layout', `{ virtualLayout: 'one-schema' }`, /config key 'virtualLayout' must be one of 'schema-suffix', 'environment-schema', 'table-suffix'/],
     ['wrong type of changedOnly', `{ environments: { 'dev_*': { changedOnly: 'yes' } } }`, /config key 'environments\.dev_\*\.changedOnly' must be a boolean/],
@@ -59,6 +63,11 @@ describe('planner.config.ts validation', () => {
     ['access role that is not a name', `{ access: { 'dev_*': { role: 'analyst; drop' } } }`, /config key 'access\.dev_\*\.role' must be a role name/],
     ['not an object', `42`, /config key '\(root\)' must be an object/],
   ];
+  it('accepts lists and objects of scalars as variables, nested, as SQLMesh does', async () => {
+    const config = await loadConfig(project(`export default { variables: { values: ['a', 'b'], flags: { on: true, n: [1, 2.5, null] } }, environments: { dev: { variables: { values: [] } } } };`));
+    expect(config.variables).toEqual({ values: ['a', 'b'], flags: { on: true, n: [1, 2.5, null] } });
+  });
+
   for (const [what, body, message] of cases) {
     it(`names the key: ${what}`, async () => {
       const err = await configError(body);
