@@ -63,6 +63,13 @@ describe('list and object config variables', () => {
     expect(pg.query).toBe("SELECT ARRAY['a'] AS v, @VAR('n') AS n, x FROM t WHERE x IN ('a')");
   });
 
+  it('blueprints made by @EACH over a list variable', async () => {
+    const files = { 'models/m.sql': 'MODEL (name @region.orders, kind FULL, blueprints @EACH(@regions, r -> (region := r)));\nSELECT @BLUEPRINT_VAR(\'region\') AS region' };
+    const project = await projects.load(files, { regions: ['east', 'west'] });
+    expect([...project.models.keys()].sort()).toEqual(['east.orders', 'west.orders']);
+    expect(project.models.get('west.orders')!.query).toBe("SELECT 'west' AS region");
+  });
+
   it('Jinja iterates a list variable and indexes an object one', async () => {
     const body = "SELECT {% for v in var('values') %}'{{ v }}' AS c_{{ v }}{% if not loop.last %}, {% endif %}{% endfor %}, {{ var('flags')['n'] }} AS n";
     const m = (await projects.load({ 'models/j.sql': `MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\n${body}\nJINJA_END;` }, VARS)).models.get('s.j')!;
