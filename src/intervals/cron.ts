@@ -125,6 +125,11 @@ export function lastCompleteEnd(s: CronSchedule, now: number): number {
   return floorToUnit(s, now - s.offsetMs);
 }
 
+/** The first time the cron fires strictly after `t` (croniter's get_next). */
+export function nextFire(s: CronSchedule, t: number): number {
+  return nextBoundary(s, floorToUnit(s, t - s.offsetMs)) + s.offsetMs;
+}
+
 /** The unit intervals of an aligned range, in order. */
 export function unitIntervals(s: CronSchedule, range: Interval): Interval[] {
   const out: Interval[] = [];

@@ -12,6 +12,8 @@ export interface MissingInput {
   limit?: { start?: number; end?: number };
   /** `planner run`: only what became due after the last computed interval, not older gaps. */
   onlyAfterKnown?: boolean;
+  /** With `onlyAfterKnown`: gaps from here on count too (a range an auto-restatement forgot). */
+  reopenFrom?: number;
   /** Intervals before each missing range to compute again, for data that arrives late. */
   lookback?: number;
 }
@@ -28,7 +30,7 @@ export function missingIntervals(input: MissingInput): Interval[] {
   const modelStart = input.start !== undefined ? floorToUnit(s, input.start) : boundaryBefore(s, end, 1);
   let lo = input.limit?.start !== undefined ? Math.max(modelStart, floorToUnit(s, input.limit.start)) : modelStart;
   const hi = input.limit?.end !== undefined ? Math.min(end, ceilToUnit(s, input.limit.end)) : end;
-  if (input.onlyAfterKnown && known.length) lo = Math.max(lo, Math.max(...known.map((k) => k.end)));
+  if (input.onlyAfterKnown && known.length) lo = Math.max(lo, Math.min(Math.max(...known.map((k) => k.end)), input.reopenFrom ?? Infinity));
   if (hi <= lo) return [];
   const gaps = subtractIntervals([{ start: lo, end: hi }], known).map((g) => ({
     start: Math.max(lo, floorToUnit(s, g.start)),

@@ -1,3 +1,4 @@
+import { AUTO_RESTATEMENT_ARGS, readAutoRestatement } from './auto-restatement.js';
 import { cronBatches } from './cron-batches.js';
 import type { ModelKind } from '../model/model.js';
 import type { KindStrategy } from './kind-strategy.js';
@@ -12,12 +13,12 @@ type PartitionKind = Extract<ModelKind, { name: 'INCREMENTAL_BY_PARTITION' }>;
 export const incrementalByPartitionKind: KindStrategy<PartitionKind> = {
   name: 'INCREMENTAL_BY_PARTITION',
   // SQLMesh reads the partition columns from the MODEL's partitioned_by, not from the kind.
-  properties: { required: [], optional: ['forward_only'], model: ['partitioned_by'] },
+  properties: { required: [], optional: ['forward_only', ...AUTO_RESTATEMENT_ARGS], model: ['partitioned_by'] },
   parse(args) {
     if (args.has('forward_only')) args.fail('INCREMENTAL_BY_PARTITION models are always forward-only: remove forward_only', 'forward_only');
     if (!args.has('partitioned_by')) args.fail('INCREMENTAL_BY_PARTITION needs partitioned_by in MODEL (...): the columns whose values name a partition');
     const partitionedBy = args.names('partitioned_by', 'here partitions are named by columns the query outputs: compute an expression as a column of the query');
-    return { name: 'INCREMENTAL_BY_PARTITION', partitionedBy };
+    return { name: 'INCREMENTAL_BY_PARTITION', partitionedBy, ...readAutoRestatement(args, false) };
   },
   hasQuery: true,
   physical: 'table',

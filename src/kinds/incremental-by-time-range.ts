@@ -1,3 +1,4 @@
+import { AUTO_RESTATEMENT_ARGS, AUTO_RESTATEMENT_INTERVALS_ARG, readAutoRestatement } from './auto-restatement.js';
 import { cronBatches } from './cron-batches.js';
 import type { ModelKind } from '../model/model.js';
 import type { KindStrategy } from './kind-strategy.js';
@@ -10,7 +11,7 @@ type TimeRangeKind = Extract<ModelKind, { name: 'INCREMENTAL_BY_TIME_RANGE' }>;
  */
 export const incrementalByTimeRangeKind: KindStrategy<TimeRangeKind> = {
   name: 'INCREMENTAL_BY_TIME_RANGE',
-  properties: { required: ['time_column'], optional: ['batch_size', 'lookback', 'forward_only', 'batch_concurrency', 'partition_by_time_column'] },
+  properties: { required: ['time_column'], optional: ['batch_size', 'lookback', 'forward_only', 'batch_concurrency', 'partition_by_time_column', ...AUTO_RESTATEMENT_ARGS, AUTO_RESTATEMENT_INTERVALS_ARG] },
   parse(args) {
     const { column, format } = args.columnWithFormat('time_column');
     return {
@@ -21,6 +22,7 @@ export const incrementalByTimeRangeKind: KindStrategy<TimeRangeKind> = {
       lookback: args.wholeNumber('lookback'),
       batchConcurrency: args.wholeNumber('batch_concurrency'),
       partitionByTimeColumn: args.boolean('partition_by_time_column'),
+      ...readAutoRestatement(args, true),
     };
   },
   hasQuery: true,

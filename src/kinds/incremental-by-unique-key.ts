@@ -1,3 +1,4 @@
+import { AUTO_RESTATEMENT_ARGS, readAutoRestatement } from './auto-restatement.js';
 import { cronBatches } from './cron-batches.js';
 import type { ModelKind } from '../model/model.js';
 import type { KindStrategy } from './kind-strategy.js';
@@ -7,12 +8,12 @@ type UniqueKeyKind = Extract<ModelKind, { name: 'INCREMENTAL_BY_UNIQUE_KEY' }>;
 /** INCREMENTAL_BY_UNIQUE_KEY: each batch's rows replace the rows with the same key (a merge). */
 export const incrementalByUniqueKeyKind: KindStrategy<UniqueKeyKind> = {
   name: 'INCREMENTAL_BY_UNIQUE_KEY',
-  properties: { required: ['unique_key'], optional: ['batch_size', 'forward_only', 'batch_concurrency'] },
+  properties: { required: ['unique_key'], optional: ['batch_size', 'forward_only', 'batch_concurrency', ...AUTO_RESTATEMENT_ARGS] },
   parse(args) {
     const concurrency = args.wholeNumber('batch_concurrency');
     // SQLMesh allows only 1 here: merges of one table cannot run side by side.
     if (concurrency !== undefined && concurrency !== 1) args.fail('batch_concurrency must be 1 for INCREMENTAL_BY_UNIQUE_KEY', 'batch_concurrency');
-    return { name: 'INCREMENTAL_BY_UNIQUE_KEY', uniqueKey: args.names('unique_key'), batchSize: args.wholeNumber('batch_size') };
+    return { name: 'INCREMENTAL_BY_UNIQUE_KEY', uniqueKey: args.names('unique_key'), batchSize: args.wholeNumber('batch_size'), ...readAutoRestatement(args, false) };
   },
   hasQuery: true,
   physical: 'table',

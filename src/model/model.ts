@@ -19,12 +19,15 @@ export type ModelKind =
       lookback?: number;
       /** Metadata only: batches here run one at a time, which every limit admits. */
       batchConcurrency?: number;
+      /** `planner run` in prod restates the last `autoRestatementIntervals` intervals (all without it) when this cron is due; metadata. */
+      autoRestatementCron?: string;
+      autoRestatementIntervals?: number;
       /** Where MODEL partitioned_by is written, whether the time column leads the partition key (default true, as in SQLMesh); metadata otherwise. */
       partitionByTimeColumn?: boolean;
     }
-  | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number }
+  | { name: 'INCREMENTAL_BY_UNIQUE_KEY'; uniqueKey: string[]; batchSize?: number; autoRestatementCron?: string }
   /** `partitionedBy`: the MODEL's partitioned_by columns. */
-  | { name: 'INCREMENTAL_BY_PARTITION'; partitionedBy: string[] }
+  | { name: 'INCREMENTAL_BY_PARTITION'; partitionedBy: string[]; autoRestatementCron?: string }
   | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_TIME'; updatedAtName: string; updatedAtAsValidFrom: boolean })
   | (ScdType2Settings & { name: 'SCD_TYPE_2_BY_COLUMN'; columns: string[] | '*'; executionTimeAsValidFrom: boolean; updatedAtName?: string })
   | { name: 'INCREMENTAL_UNMANAGED'; insertOverwrite: boolean };
@@ -91,7 +94,7 @@ export const DATA_PROPERTIES = [
 export const UNHASHED_PROPERTIES = ['formatting', 'ignoredRules', 'dependsOn'] as const satisfies readonly (keyof ModelProperties)[];
 
 /** Kind settings that only schedule work, so they enter the metadata hash, not the data hash. */
-export const KIND_METADATA_FIELDS = ['batchConcurrency', 'partitionByTimeColumn'] as const;
+export const KIND_METADATA_FIELDS = ['batchConcurrency', 'partitionByTimeColumn', 'autoRestatementCron', 'autoRestatementIntervals'] as const;
 
 /** One model as written in its file, after defaults are applied; no SQL parsing yet. */
 export interface ModelDefinition {

@@ -28,8 +28,11 @@ const REFUSED_KINDS: Record<string, string> = {
 
 /** Kind arguments SQLMesh knows that planner refuses, with the reason. */
 const REFUSED_KIND_ARGS: Record<string, string> = {
-  auto_restatement_cron: "'auto_restatement_cron' is not supported: restate on a schedule with `planner plan --restate-model M --start ... --auto-apply`",
-  auto_restatement_intervals: "'auto_restatement_intervals' is not supported (see auto_restatement_cron)",
+  // Kinds that take them read them in their strategy; these messages are for the others.
+  auto_restatement_cron:
+    "'auto_restatement_cron' is taken by INCREMENTAL_BY_TIME_RANGE, INCREMENTAL_BY_UNIQUE_KEY and INCREMENTAL_BY_PARTITION, whose intervals can be recomputed; SQLMesh never auto-restates SCD Type 2 or unmanaged models (their restatement is disabled), and other kinds have no intervals",
+  auto_restatement_intervals:
+    "'auto_restatement_intervals' is taken by INCREMENTAL_BY_TIME_RANGE only (as in SQLMesh); on this kind auto_restatement_cron restates every interval",
   on_destructive_change: "'on_destructive_change' is not supported: a forward-only change that drops or retypes columns is refused unless the plan is given --allow-destructive",
   on_additive_change: "'on_additive_change' is not supported: forward-only changes always add new columns",
   when_matched: "'when_matched' is not supported: a unique-key batch replaces the rows whose key it brings",

@@ -43,6 +43,8 @@ export interface SnapshotBackfillInput {
   recent?: number;
   /** Only what became due after the last computed interval (`planner run`). */
   onlyAfterKnown?: boolean;
+  /** With `onlyAfterKnown`: gaps from here on are computed too (what an auto-restatement forgot). */
+  reopenFrom?: number;
   /** Recompute the computed intervals in this range in place. */
   restate?: { start?: number; end?: number };
 }
@@ -66,7 +68,7 @@ export function snapshotBackfill(s: Snapshot, input: SnapshotBackfillInput): Sna
     known = subtractIntervals(known, restate);
   }
   const lookback = intervals.lookback(kind);
-  const missing = missingIntervals({ schedule, start, now: input.now, known, limit, onlyAfterKnown: input.onlyAfterKnown, lookback });
+  const missing = missingIntervals({ schedule, start, now: input.now, known, limit, onlyAfterKnown: input.onlyAfterKnown, reopenFrom: input.reopenFrom, lookback });
   if (!missing.length) return { restate, batches: [] };
   return { restate, batches: intervals.batches(kind, missing, { schedule, start }) };
 }

@@ -8,6 +8,8 @@ import { tracksIntervals } from '../kinds/registry.js';
 import { snapshotBackfill } from './backfill-planner.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import type { SnapshotBackfill } from './plan.js';
+import { planAutoRestatement, type AutoRestatement } from './auto-restatement.js';
+import { PROD } from '../snapshot/virtual-names.js';
 import { blockingHolders, versionsHeldElsewhere } from './versions-elsewhere.js';
 
 /** What `planner run` computed for one model. */
@@ -23,6 +25,8 @@ export interface RunModelResult {
 export interface RunResult {
   environment: string;
   models: RunModelResult[];
+  /** Intervals forgotten and computed again because an `auto_restatement_cron` was due (prod only). */
+  autoRestated?: { model: string; intervals: Interval[] }[];
 }
 
 /**
@@ -53,13 +57,17 @@ export async function runEnvironment(
   const heldElsewhere = await versionsHeldElsewhere(state, env.name, deps.now().getTime(), deps.isProtected);
   const runnable = order.map((n) => byName.get(n)!).filter((s) => tracksIntervals(s.model.kind) && !blockingHolders(heldElsewhere, s).length);
   const keys = runnable.map((s) => builtKey(s.name, s.version));
-  const [intervals, built] = [await state.getIntervals(keys), await state.getBuiltTables(keys)];
+  let [intervals, built] = [await state.getIntervals(keys), await state.getBuiltTables(keys)];
 
   const now = deps.now().getTime();
+  // SQLMesh auto-restates in prod only. The next due time is recorded only after the
+  // restated intervals are computed again: a run killed in between restates once more.
+  const auto = env.name === PROD ? await autoRestate(runnable, order.map((n) => byName.get(n)!), { ...deps, now, built }) : undefined;
+  if (auto?.forget.size) intervals = await state.getIntervals(keys);
   const due: { snapshot: Snapshot; work: SnapshotBackfill }[] = [];
   for (const s of runnable) {
     const key = builtKey(s.name, s.version);
-    let work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true });
+    let work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true, reopenFrom: auto?.reopenFrom.get(s.id) });
     // Intervals of a version without a table are stale: forgotten before it is built again.
     if (!built.has(key) && intervals.get(key)?.length) work = { ...work, restate: intervals.get(key)! };
     if (work.batches.length) due.push({ snapshot: s, work });
@@ -76,5 +84,34 @@ export async function runEnvironment(
     deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
     if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });
   }
+  if (auto?.next.length) {
+    await state.setAutoRestatements(auto.next.map(({ snapshot, nextMs }) => ({ name: snapshot.name, version: snapshot.version, nextMs })));
+    result.autoRestated = [...auto.forget.entries()].map(([id, restated]) => ({ model: snapshots.get(id)!.name, intervals: restated }));
+  }
   return result;
+}
+
+/**
+ * Forgets the intervals due auto-restatements recompute (in one transaction where state
+ * shares the engine's), so this run computes them again. Only built versions this run
+ * may write lose intervals; `order` is every model of the environment, views included,
+ * through which a restated range reaches the models below them.
+ */
+async function autoRestate(runnable: readonly Snapshot[], order: readonly Snapshot[], deps: Pick<BackfillDeps, 'state' | 'engine' | 'atomic'> & { now: number; built: ReadonlyMap<string, unknown> }): Promise<AutoRestatement> {
+  const { state } = deps;
+  const writable = new Set(runnable.filter((s) => deps.built.has(builtKey(s.name, s.version))).map((s) => s.id));
+  const cronKeys = order.filter((s) => (s.model.kind as { autoRestatementCron?: string }).autoRestatementCron).map((s) => builtKey(s.name, s.version));
+  if (!cronKeys.length) return { forget: new Map(), reopenFrom: new Map(), next: [] };
+  const keys = [...writable].map((id) => runnable.find((s) => s.id === id)!).map((s) => builtKey(s.name, s.version));
+  const plan = planAutoRestatement(order, { now: deps.now, intervals: await state.getIntervals(keys), nextDue: await state.getAutoRestatements(cronKeys) });
+  for (const id of [...plan.forget.keys()]) if (!writable.has(id)) (plan.forget.delete(id), plan.reopenFrom.delete(id));
+  const forget = async () => {
+    for (const [id, restated] of plan.forget) {
+      const s = runnable.find((x) => x.id === id)!;
+      await state.removeIntervals(s.name, s.version, restated);
+    }
+  };
+  if (deps.atomic) await deps.engine.transaction(forget);
+  else await forget();
+  return plan;
 }

@@ -185,6 +185,31 @@ export class SqlStateStore implements StateStore {
   async deleteIntervals(versions: readonly { name: string; version: string }[]): Promise<void> {
     for (const v of versions) {
       await this.db.deleteFrom('intervals').where('name', '=', v.name).where('version', '=', v.version).execute();
+      await this.db.deleteFrom('auto_restatements').where('name', '=', v.name).where('version', '=', v.version).execute();
+    }
+  }
+
+  async getAutoRestatements(keys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
+    const wanted = new Set(keys);
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('auto_restatements').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const key = builtKey(r.name, r.version);
+        if (wanted.has(key)) out.set(key, toNumber(r.next_ms, `auto-restatement of ${key}`));
+      }
+    }
+    return out;
+  }
+
+  async setAutoRestatements(entries: readonly { name: string; version: string; nextMs: number }[]): Promise<void> {
+    for (const e of entries) {
+      await this.db
+        .insertInto('auto_restatements')
+        .values({ name: e.name, version: e.version, next_ms: e.nextMs })
+        .onConflict((oc) => oc.columns(['name', 'version']).doUpdateSet({ next_ms: e.nextMs }))
+        .execute();
     }
   }
 

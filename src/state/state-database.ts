@@ -24,6 +24,7 @@ export interface StateDatabase {
   plans: { id: string; environment: string; applied_at: Bigint; summary: string };
   intervals: { name: string; version: string; start_ms: Bigint; end_ms: Bigint };
   projects: { name: string; registered_at: Bigint };
+  auto_restatements: { name: string; version: string; next_ms: Bigint };
   approvals: { plan_hash: string; approved_by: string; plan_id: string; environment: string; author: string; approved_at: Bigint; comment: string | null };
 }
 

@@ -80,6 +80,8 @@ export interface StateReader {
   getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;
   /** The computed intervals of these `name@version` keys, merged and sorted; keys with none are absent. */
   getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>>;
+  /** When these `name@version` keys are next auto-restated (epoch ms); keys never restated are absent. */
+  getAutoRestatements(keys: readonly string[]): Promise<Map<string, number>>;
   /** The recorded state version: 0 for a fresh database; any failure to read it is an error. */
   schemaVersion(): Promise<number>;
   /** Tables and columns the recorded version has that the database lacks (none when it matches). */
@@ -120,7 +122,9 @@ export interface StateStore extends StateReader {
   addFreshIntervals(entries: readonly { name: string; version: string; intervals: readonly Interval[] }[]): Promise<void>;
   /** Forgets intervals of a version (restatement), splitting the rows they cut. Several statements. */
   removeIntervals(name: string, version: string, intervals: readonly Interval[]): Promise<void>;
-  /** Forgets every interval of these versions (their tables were dropped). */
+  /** Records when each version is next auto-restated (replacing what was recorded). */
+  setAutoRestatements(entries: readonly { name: string; version: string; nextMs: number }[]): Promise<void>;
+  /** Forgets every interval of these versions (their tables were dropped), and when they were next to be auto-restated. */
   deleteIntervals(versions: readonly { name: string; version: string }[]): Promise<void>;
   /**
    * Sets an environment, but only if its current plan id is `expectedPlanId` (null: it

@@ -3,6 +3,7 @@ import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
 import { TempProject } from '../helpers/project.js';
+import { LATEST_STATE_VERSION } from '../../src/state/migrations/index.js';
 
 const server = await postgresServer();
 
@@ -50,7 +51,7 @@ for (const engine of engineCases(server)) {
       const verify = await cli(['verify', '--json']);
       expect(verify.code).toBe(1);
       expect(JSON.parse(verify.text).problems).toEqual([
-        { code: 'state_schema', object: 'planner_state.plans', message: 'state table planner_state.plans has no column summary (state version 4 has it)' },
+        { code: 'state_schema', object: 'planner_state.plans', message: `state table planner_state.plans has no column summary (state version ${LATEST_STATE_VERSION} has it)` },
       ]);
       w.project.edit('models/analytics/customers.sql', /lifetime_revenue/, 'lifetime_revenue, 1 AS marker');
       const before = await w.objects();

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { ceilToUnit, floorToUnit, lastCompleteEnd, nextBoundary, parseCron } from '../../src/intervals/cron.js';
+import { ceilToUnit, floorToUnit, lastCompleteEnd, nextBoundary, nextFire, parseCron } from '../../src/intervals/cron.js';
 import { parseTimeInput } from '../../src/intervals/time-input.js';
 
 const t = (iso: string) => Date.parse(iso);
 
 describe('cron schedules', () => {
+  it('say when the cron next fires, strictly after a time (auto-restatement)', () => {
+    expect(nextFire(parseCron('@daily'), t('2024-01-05T06:00:00Z'))).toBe(t('2024-01-06T00:00:00Z'));
+    expect(nextFire(parseCron('@daily'), t('2024-01-06T00:00:00Z'))).toBe(t('2024-01-07T00:00:00Z'));
+    expect(nextFire(parseCron('30 2 * * *'), t('2024-01-05T01:00:00Z'))).toBe(t('2024-01-05T02:30:00Z'));
+    expect(nextFire(parseCron('0 0 3 * *'), t('2024-01-03T00:00:00Z'))).toBe(t('2024-02-03T00:00:00Z'));
+    expect(nextFire(parseCron('0 0 3 * *'), t('2024-01-02T00:00:00Z'))).toBe(t('2024-01-03T00:00:00Z'));
+    expect(nextFire(parseCron('0 6 * * 1'), t('2024-01-01T06:00:00Z'))).toBe(t('2024-01-08T06:00:00Z'));
+  });
+
   it('read the aliases and 5-field crons as a unit and an offset', () => {
     expect(parseCron('@daily')).toMatchObject({ unit: 'day', offsetMs: 0 });
     expect(parseCron('@hourly')).toMatchObject({ unit: 'hour', offsetMs: 0 });

@@ -88,7 +88,12 @@ describe("SQLMesh's model properties", () => {
     [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION (forward_only true), partitioned_by r); SELECT 1`, 'always forward-only', 1, 62],
     [`MODEL (name s.t, kind INCREMENTAL_BY_PARTITION,\n  partitioned_by date_trunc('month', d)); SELECT 1`, 'partitioned_by must be a name or a list of names; here partitions are named by columns', 2, 18],
     [`MODEL (name s.t, kind FULL, signals [x()]); SELECT 1`, 'planner runs no Python', 1, 29],
-    [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '@daily')); SELECT 1`, 'restate on a schedule with', 1, 87],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '@daily', auto_restatement_intervals 0)); SELECT 1`, 'auto_restatement_intervals must be a positive whole number', 1, 124],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '@daily', auto_restatement_intervals 'two')); SELECT 1`, 'auto_restatement_intervals must be a whole number', 1, 124],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_intervals 2)); SELECT 1`, 'auto_restatement_intervals needs auto_restatement_cron', 1, 92],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column d, auto_restatement_cron '*/5 * * * *')); SELECT 1`, "auto_restatement_cron: unsupported cron '*/5 * * * *'", 1, 87],
+    [`MODEL (name s.t, kind INCREMENTAL_BY_UNIQUE_KEY (unique_key id, auto_restatement_cron '@daily', auto_restatement_intervals 2)); SELECT 1`, 'taken by INCREMENTAL_BY_TIME_RANGE only', 1, 124],
+    [`MODEL (name s.t, kind SCD_TYPE_2_BY_TIME (unique_key id, auto_restatement_cron '@daily')); SELECT 1`, 'never auto-restates SCD Type 2', 1, 80],
     [`MODEL (name s.t, kind FULL, cron '@daily', interval_unit hour); SELECT 1`, "interval_unit 'hour' differs from the intervals of cron '@daily' (day)", 1, 58],
     [`MODEL (name s.t, kind FULL, interval_unit fortnight); SELECT 1`, "interval_unit 'fortnight' is not one of", 1, 43],
     [`MODEL (name s.t, kind INCREMENTAL_BY_TIME_RANGE (time_column (d, '%b %d'))); SELECT 1`, 'uses %b', 1, 66],
@@ -157,6 +162,16 @@ describe('properties in the project', () => {
     expect(concurrent.data).toBe(base.data);
     expect(concurrent.metadata).not.toBe(base.metadata);
     expect((await fp("(d, '%Y%m%d')")).data).not.toBe(base.data);
+  });
+
+  it('keep auto_restatement_cron and auto_restatement_intervals in the metadata hash only (SQLMesh)', async () => {
+    const inc = (args: string) => `MODEL (name s.i, kind INCREMENTAL_BY_TIME_RANGE (time_column ${args}));\nSELECT '20240101' AS d`;
+    const fp = async (args: string) => (await fingerprintProject(await projects.load({ 'models/i.sql': inc(args) }))).get('s.i')!.fingerprint;
+    const base = await fp('d');
+    const cron = await fp("d, auto_restatement_cron '@daily'");
+    const two = await fp("d, auto_restatement_cron '@daily', auto_restatement_intervals 2");
+    expect([cron.data, two.data]).toEqual([base.data, base.data]);
+    expect(new Set([base.metadata, cron.metadata, two.metadata]).size).toBe(3);
   });
 });
 

@@ -48,7 +48,9 @@ function renderRun(result: RunResult, now: Date, seconds: number): string {
     const rows = m.rows === undefined ? '' : chalk.gray(`, ${m.rows.toLocaleString('en-US')} rows`);
     return `  ${m.model}  ${formatRanges(m.intervals)}${chalk.gray(` in ${m.batches} ${m.batches === 1 ? 'batch' : 'batches'}`)}${rows}`;
   });
-  return [chalk.bold(`Ran ${result.environment} as of ${asOf} UTC:`), ...lines, chalk.green(`Computed ${result.models.length} ${result.models.length === 1 ? 'model' : 'models'} in ${seconds.toFixed(2)}s.`)].join('\n');
+  const restated = (result.autoRestated ?? []).map((r) => `  ${r.model}  ${formatRanges(r.intervals)}`);
+  const auto = restated.length ? [chalk.bold('Auto-restated (auto_restatement_cron due):'), ...restated] : [];
+  return [...auto, chalk.bold(`Ran ${result.environment} as of ${asOf} UTC:`), ...lines, chalk.green(`Computed ${result.models.length} ${result.models.length === 1 ? 'model' : 'models'} in ${seconds.toFixed(2)}s.`)].join('\n');
 }
 
 function runJson(result: RunResult, now: Date, seconds: number, took: ReadonlyMap<string, number>): Record<string, unknown> {
@@ -64,6 +66,9 @@ function runJson(result: RunResult, now: Date, seconds: number, took: ReadonlyMa
       ...(m.rows === undefined ? {} : { rows: m.rows }),
       seconds: Number((took.get(m.model) ?? 0).toFixed(3)),
     })),
+    ...(result.autoRestated?.length
+      ? { autoRestated: result.autoRestated.map((r) => ({ model: r.model, intervals: r.intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })) })) }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import * as initial from './001-initial.js';
 import * as intervals from './002-intervals.js';
 import * as projects from './003-projects.js';
 import * as approvals from './004-approvals.js';
+import * as autoRestatements from './005-auto-restatements.js';
 
 /** One step of the state schema, with the columns of the tables it creates (for the schema check). */
 export interface Migration {
@@ -38,6 +39,7 @@ export const MIGRATIONS: Migration[] = [
     up: approvals.up,
     columns: { approvals: ['plan_hash', 'approved_by', 'plan_id', 'environment', 'author', 'approved_at', 'comment'] },
   },
+  { version: 5, name: 'auto-restatements', up: autoRestatements.up, columns: { auto_restatements: ['name', 'version', 'next_ms'] } },
 ];
 
 export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
