@@ -1,4 +1,5 @@
 import { findMacros, MacroError } from '../model/macros.js';
+import type { Dialect } from '../config/types.js';
 import type { AuditRef } from '../model/model.js';
 import { renderQuery, type RenderTimes } from '../model/render.js';
 import { skipQuoted } from '../util/sql-text.js';
@@ -22,6 +23,8 @@ export interface AuditTarget {
   table: string;
   times: RenderTimes;
   variables: Record<string, unknown>;
+  /** The model's dialect, for a list or object variable's @VAR. */
+  dialect?: Dialect;
 }
 
 /** An audit call that cannot be compiled: unknown audit, missing or malformed argument. */
@@ -76,7 +79,7 @@ function renderCustom(def: AuditDefinition, args: Record<string, string>, target
     }
     throw err;
   }
-  return renderQuery({ query: withArgs, references: [], macros, variables: target.variables }, () => undefined, target.times, target.table);
+  return renderQuery({ query: withArgs, references: [], macros, variables: target.variables, dialect: target.dialect }, () => undefined, target.times, target.table);
 }
 
 /** Replaces `@arg` (outside strings and comments) by the argument's text as written. */

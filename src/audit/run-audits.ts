@@ -43,7 +43,7 @@ export async function runAudits(
   for (const ref of snapshot.model.audits) {
     let compiled;
     try {
-      compiled = compileAudit(ref, defined, { table: quoteTable(snapshot.physical), times, variables: snapshot.model.variables });
+      compiled = compileAudit(ref, defined, { table: quoteTable(snapshot.physical), times, variables: snapshot.model.variables, dialect: snapshot.model.dialect });
     } catch (err) {
       if (err instanceof AuditCompileError) throw new InputError(err.message, { location: { file: snapshot.model.file }, code: 'invalid_audit' });
       throw err;

@@ -30,7 +30,7 @@ export function validateProjectAudits(project: Project, projectDir: string): Map
     for (const ref of model.audits) {
       if (known && builtinAudit(ref.name)) checkAuditColumns(model, ref.args, known);
       try {
-        compileAudit(ref, defined, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables });
+        compileAudit(ref, defined, { table: '"audit_check"."audit_check"', times: CHECK_TIMES, variables: model.variables, dialect: model.dialect });
       } catch (err) {
         if (!(err instanceof AuditCompileError)) throw err;
         const at = auditPosition(model.source, ref.name);

@@ -3,6 +3,8 @@ import { MacroEvaluator } from '../macros/evaluator.js';
 import { builtinMacros } from '../macros/registry.js';
 import { JINJA_RAW_PREFIX, jinjaValue, runtimeValue, RUNTIME_VARIABLES, type RenderTimes, type RuntimeStage } from '../macros/runtime-variables.js';
 import { quoteLiteral } from '../util/identifiers.js';
+import { fromJs, StructOnPostgres, valueSql } from '../macros/values.js';
+import { MacroError } from './macros.js';
 import type { MacroCall, TableReference } from './model.js';
 import { resolveStatementNames } from '../macros/statement-names.js';
 
@@ -13,6 +15,8 @@ export interface RenderInput {
   references: readonly TableReference[];
   macros: readonly MacroCall[];
   variables: Record<string, unknown>;
+  /** How a list or object variable's @VAR prints (an array, a struct); DuckDB's when absent. */
+  dialect?: Dialect;
 }
 
 /**
@@ -32,7 +36,7 @@ export function renderQuery(
     const text = resolve(ref);
     if (text !== undefined) edits.push({ start: ref.start, end: ref.end, text });
   }
-  for (const m of input.macros) edits.push({ start: m.start, end: m.end, text: macroValue(m, input.variables, times, thisModel, stage) });
+  for (const m of input.macros) edits.push({ start: m.start, end: m.end, text: macroValue(m, input, times, thisModel, stage) });
   edits.sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
@@ -53,11 +57,19 @@ function fillJinjaValues(text: string, times: RenderTimes, stage: RuntimeStage):
   return text.includes(`@${JINJA_RAW_PREFIX}`) ? text.replace(JINJA_RAW, (m, name: string) => jinjaValue(name, times, stage) ?? m) : text;
 }
 
-function macroValue(m: MacroCall, variables: Record<string, unknown>, t: RenderTimes, thisModel: string, stage: RuntimeStage): string {
+function macroValue(m: MacroCall, input: RenderInput, t: RenderTimes, thisModel: string, stage: RuntimeStage): string {
   if (m.name === 'var') {
-    const v = variables[m.variable!];
+    const v = input.variables[m.variable!];
     // A default written in the model is already SQL; a configured value is a JS value.
-    return v === undefined ? m.defaultText ?? 'NULL' : sqlLiteral(v);
+    if (v === undefined) return m.defaultText ?? 'NULL';
+    if (v === null || typeof v !== 'object') return sqlLiteral(v);
+    // A list or object (a model's query expands these when it loads; an audit's @VAR here), as the evaluator prints it.
+    try {
+      return valueSql(fromJs(v, input.dialect));
+    } catch (err) {
+      if (err instanceof StructOnPostgres) throw new MacroError(`variable '${m.variable}' is ${err.message}`, m.start);
+      throw err;
+    }
   }
   const value = runtimeValue(m.name, t, thisModel, stage);
   if (value === undefined) throw new Error(`no value for macro @${m.name}`);

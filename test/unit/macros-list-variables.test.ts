@@ -4,6 +4,9 @@ import { builtinMacros } from '../../src/macros/registry.js';
 import { resolveConfig } from '../../src/config/load-config.js';
 import { loadProject } from '../../src/model/load-project.js';
 import { projectWriter } from '../helpers/write-project.js';
+import { findMacros, MacroError as RenderMacroError } from '../../src/model/macros.js';
+import { renderQuery } from '../../src/model/render.js';
+import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
 
 /**
  * List and object config variables, as SQLMesh's MacroEvaluator gives them: plain `@name` of
@@ -81,5 +84,19 @@ describe('list and object config variables', () => {
     const err = await projects.loadError({ 'models/j.sql': 'MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT 1 AS x\n{% if this_env %}, 2 AS y{% endif %}\nJINJA_END;' });
     expect(err.message).toMatch(/^Jinja: this_env is known only in beforeAll and afterAll, as in SQLMesh/);
     expect(err.location).toMatchObject({ file: 'models/j.sql', line: 4, column: 7 });
+  });
+
+  it("@VAR filled in as a query runs (an audit's) prints a list as the dialect's array, which DuckDB runs", async () => {
+    const times = { start: new Date('2024-01-01T00:00:00Z'), end: new Date('2024-01-02T00:00:00Z'), execution: new Date('2024-01-02T00:00:00Z') };
+    const query = "SELECT c FROM (VALUES ('a'), ('b'), ('z')) AS t(c) WHERE NOT list_contains(@VAR('values'), c)";
+    const render = (dialect: 'duckdb' | 'postgres', variables: Record<string, unknown> = VARS) => renderQuery({ query, references: [], macros: findMacros(query), variables, dialect }, () => undefined, times);
+    expect(render('postgres')).toContain("list_contains(ARRAY['a', 'b'], c)");
+    const engine = await DuckDBAdapter.open(':memory:');
+    try {
+      expect((await engine.query(render('duckdb'))).rows).toEqual([{ c: 'z' }]);
+    } finally {
+      await engine.close();
+    }
+    expect(() => render('postgres', { values: { a: 1 } })).toThrow(RenderMacroError);
   });
 });

@@ -133,6 +133,22 @@ describe('the model cache', () => {
     expect(ModelCache.open(cacheDir, inputs, 'code-1').get(key, 'text')).toBeUndefined();
   });
 
+  it('keys on list and object variables exactly: an element, a nested value or a key order (a struct\'s field order) is a new key', () => {
+    const dir = projects.write({});
+    const inputs = { projectDir: dir, modelDefaults: resolveConfig({}, dir).modelDefaults, defaultGateway: 'local', macros: builtinMacros() };
+    const key = (variables: Record<string, unknown>) => ModelCache.open(undefined, { ...inputs, variables }, 'code-1').key('models/a.sql', 'text');
+    const keys = [
+      key({ values: ['a', 'b'], flags: { on: true, n: 1 } }),
+      key({ values: ['a', 'c'], flags: { on: true, n: 1 } }),
+      key({ values: ['a', 'b'], flags: { on: true, n: [1] } }),
+      key({ values: ['a', 'b'], flags: { n: 1, on: true } }),
+      key({ values: ['a,b'], flags: { on: true, n: 1 } }),
+    ];
+    expect(keys.every((k) => k !== undefined)).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(key({ values: ['a', 'b'], flags: { on: true, n: 1 } })).toBe(keys[0]);
+  });
+
   it('reports bad input at the file\'s position even when the other models come from the cache', async () => {
     // The query starts further into the file than the header's end: positions need the statement's offset.
     const totals = FILES['models/mart/totals.sql'].replace('\nSELECT', '\n\n  -- totals\n  SELECT');
