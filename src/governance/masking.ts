@@ -49,8 +49,8 @@ export type LineageOfMasks = Record<string, { columns: string[]; opaque?: string
  * Prod's tables hold the real values, so an unchanged model's view in a sanitized
  * environment must mask them too. The config's own masks win over derived ones.
  */
-export async function withLineage(project: Project, configured: EnvironmentMasks): Promise<{ masks: EnvironmentMasks; lineage: LineageOfMasks }> {
-  if (!Object.keys(configured).length) return { masks: configured, lineage: {} };
+export async function withLineage(project: Project, configured: EnvironmentMasks): Promise<{ masks: EnvironmentMasks; lineage: LineageOfMasks; passedOn: Record<string, string[]> }> {
+  if (!Object.keys(configured).length) return { masks: configured, lineage: {}, passedOn: {} };
   const reached = new Set(Object.keys(configured));
   const downstream = project.order.filter((name) => {
     const m = project.models.get(name)!;
@@ -61,10 +61,14 @@ export async function withLineage(project: Project, configured: EnvironmentMasks
   const masks: EnvironmentMasks = { ...configured };
   const lineage: LineageOfMasks = {};
   const viewless: string[] = [];
+  const passedOn: Record<string, string[]> = {};
   for (const name of downstream) {
     const model = project.models.get(name)!;
     const found = lineageMasks(facts.get(name) ?? null, model.parents.map((p) => masks[p] ?? {}));
     const own = configured[name] ?? {};
+    // Columns that carry a parent's masked value as it is: a table built from masked parents holds them masked already.
+    const carried = Object.keys(found.masks).filter((c) => found.masks[c] !== 'null' && (own[c] === undefined || stableStringify(own[c]) === stableStringify(found.masks[c])));
+    if (carried.length) passedOn[name] = carried.sort();
     const added = Object.keys(found.masks).filter((c) => own[c] === undefined);
     if (!added.length) continue;
     masks[name] = { ...found.masks, ...own };
@@ -73,7 +77,7 @@ export async function withLineage(project: Project, configured: EnvironmentMasks
     else if (!configured[name]) viewless.push(name);
   }
   for (const name of viewless) delete masks[name];
-  return { masks, lineage };
+  return { masks, lineage, passedOn };
 }
 
 /**
@@ -155,6 +159,17 @@ export async function maskedViewQuery(engine: EngineAdapter, model: string, tabl
     return rule === undefined ? quoteIdent(c.name) : `${maskExpression(quoteIdent(c.name), c.type, rule)} AS ${quoteIdent(c.name)}`;
   });
   return `SELECT ${select.join(', ')} FROM ${quoteTable(table)}`;
+}
+
+/**
+ * The masks a view (or a table-diff side) applies over `snapshot`'s table: the
+ * environment's masks, less the columns a masked build (plan/masked-build.ts) already holds masked (a hash of
+ * a hash would match nothing the environment's other views show).
+ */
+export function masksOver(snapshot: Snapshot, masks: Record<string, MaskRule>): Record<string, MaskRule> {
+  if (!snapshot.premasked?.length) return masks;
+  const skip = new Set(snapshot.premasked);
+  return Object.fromEntries(Object.entries(masks).filter(([c]) => !skip.has(c)));
 }
 
 /** SQL both engines read: the masked value of `col` (already quoted). */

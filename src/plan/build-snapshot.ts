@@ -8,6 +8,7 @@ import { tableLayout } from '../model/table-layout.js';
 import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
+import { maskedReads } from './masked-build.js';
 import type { BackfillBatch } from './plan.js';
 import { fullRefreshTimes, physicalNameOf, renderSnapshot } from './render-snapshot.js';
 
@@ -33,13 +34,14 @@ export async function buildSnapshot(
   const times = fullRefreshTimes(snapshot, now);
   await runStatements(snapshot, 'pre', { engine: deps.engine, parentOf }, times, 'creating');
   const ops = tableOps(snapshot, deps.engine);
+  const reads = await maskedReads(snapshot, parentOf, deps.engine);
   // A query that reads its own table cannot be described before the table exists.
   if (readsItself(m)) await ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
   else await kindStrategy(m.kind).create({
     kind: m.kind,
     table: snapshot.physical,
     ops,
-    query: () => renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now)),
+    query: () => renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now), reads),
     seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
     columns: m.columns,
   });
@@ -85,12 +87,13 @@ export async function computeBatch(
   if (!intervals) throw new Error(`${kind.name} models have no intervals to compute`);
   const times: RenderTimes = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.execution };
   await runStatements(snapshot, 'pre', deps, times, 'evaluating');
+  const reads = await maskedReads(snapshot, deps.parentOf, deps.engine);
   const written = await intervals.land({
     kind,
     table: snapshot.physical,
     ops: deps.engine.ops,
     batch,
-    query: renderSnapshot(snapshot, deps.parentOf, times),
+    query: renderSnapshot(snapshot, deps.parentOf, times, reads),
     execution: deps.execution,
     columns: deps.columns,
     count: deps.count,

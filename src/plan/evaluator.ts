@@ -8,7 +8,7 @@ import { auditBuiltSnapshot, auditStage, batchAuditor } from '../audit/run-audit
 import { buildSnapshot } from './build-snapshot.js';
 import { grantViews } from '../governance/grants.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
-import { maskedViewQuery, maskingViewQueries } from '../governance/masking.js';
+import { maskedViewQuery, maskingViewQueries, masksOver } from '../governance/masking.js';
 import { buildGroup, GROUP_SIZE, groupable, type GroupedBuild } from './build-group.js';
 import { backfillSnapshot, withTableTurn, type BackfillDeps } from './backfill-runner.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
@@ -152,7 +152,7 @@ export async function applyPlan(plan: Plan, deps: EvaluatorDeps, expiresAt: numb
     for (const name of plan.viewChanges.upsert) {
       const target = plan.snapshots[plan.target[name]];
       const masks = plan.masks?.[name];
-      if (masks) await engine.replaceView(viewOf(plan, name), await maskedViewQuery(engine, name, target.physical, masks, plan.lineage?.[name]?.columns));
+      if (masks) await engine.replaceView(viewOf(plan, name), await maskedViewQuery(engine, name, target.physical, masksOver(target, masks), plan.lineage?.[name]?.columns));
       else await engine.ops.pointView(viewOf(plan, name), target.physical);
       await crashPoint('mid-promotion');
     }

@@ -6,6 +6,7 @@ import type { EnvironmentRecord } from '../state/state-store.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
 import { applyForwardOnly, categorize, chooseVersion, isPreviewed, listedCategory, planViews, type Effect, type ModelState } from './plan-steps.js';
+import { asMaskedBuild, isMaskedBuild, isMaskedBuildOf, maskedId, parentMasks, type Sanitized } from './masked-build.js';
 import { asPreview, isPreview, previewId } from './preview.js';
 
 export interface PlanInput {
@@ -37,6 +38,8 @@ export interface PlanInput {
   forwardOnly?: boolean;
   /** `--allow-destructive`: a forward-only change may drop or retype columns. */
   allowDestructive?: boolean;
+  /** A sanitized environment's masks: the tables it builds read their parents masked (masked-build.ts). */
+  sanitized?: Sanitized;
 }
 
 /**
@@ -64,8 +67,9 @@ export function buildPlan(input: PlanInput): Plan {
     const { fingerprint, id } = fingerprints.get(name)!;
     const prevId = before[name];
     const prev = prevId ? known.get(prevId) : undefined;
-    // Unchanged, or the environment already previews exactly this definition.
-    const kept = prev && (prevId === id || prevId === previewId(id)) ? prev : undefined;
+    // Unchanged, or the environment already previews (or builds masked) exactly this definition.
+    // Masking is the environment's metadata: switching it (or a mask) keeps a table built under other masks.
+    const kept = prev && (prevId === id || prevId === previewId(id) || isMaskedBuildOf(prevId, id)) ? prev : undefined;
     const snapshot = kept ?? decide(name, { model, fingerprint, prev, parentEffects: model.parents.flatMap((p) => effect.get(p) ?? []), kept: input.kept?.has(name) ?? false }, id);
     target[name] = snapshot.id;
     snapshots[snapshot.id] = snapshot;
@@ -86,15 +90,20 @@ export function buildPlan(input: PlanInput): Plan {
     if (c.effect) effect.set(name, c.effect);
     // Outside prod, whatever reads a preview is previewed too: its table must never be reused by prod.
     const readsPreview = model.parents.some((p) => isPreview(snapshots[target[p]]));
-    const preview = isPreviewed(input.environment, state, c, version, readsPreview);
-    let snapshot = known.get(preview ? previewId(id) : id);
+    const previewed = isPreviewed(input.environment, state, c, version, readsPreview);
+    // A sanitized environment builds a new table that reads a masked parent (or a masked
+    // build) from masked values, in a table of its own; a kept version stays prod's table.
+    const readMasks = input.sanitized && (previewed || version !== prev?.version) ? parentMasks(name, project, input.sanitized, (p) => snapshots[target[p]]) : undefined;
+    const masked = readMasks && (Object.keys(readMasks).length > 0 || model.parents.some((p) => isMaskedBuild(snapshots[target[p]]))) ? readMasks : undefined;
+    const preview = !masked && previewed;
+    let snapshot = known.get(masked ? maskedId(id, input.sanitized!.tag) : preview ? previewId(id) : id);
     if (!snapshot) {
       const parents = Object.fromEntries(model.parents.map((p) => [p, target[p]]));
       const made = makeSnapshot(model, state.fingerprint, version, parents, c.category, now);
-      snapshot = preview ? asPreview(made) : made;
+      snapshot = masked ? asMaskedBuild(made, input.sanitized!.tag, masked, input.sanitized!.passedOn[name]) : preview ? asPreview(made) : made;
       newSnapshotIds.push(snapshot.id);
     }
-    if (!preview && c.category === 'forward-only' && snapshot.version === prev?.version) migrations.push(snapshot.id);
+    if (!preview && !masked && c.category === 'forward-only' && snapshot.version === prev?.version) migrations.push(snapshot.id);
     return snapshot;
   }
 

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { environmentMasks, withLineage, withMasks } from '../governance/masking.js';
+import { maskedId, sanitizedBuilds } from './masked-build.js';
 import { assertGatewayAllowed } from '../governance/policies.js';
 import { assertNoSampledTables, sampledProject } from '../governance/sampling.js';
 import { kindStrategy } from '../kinds/registry.js';
@@ -106,6 +107,9 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     project = restrictProject(project, selected, kept);
   }
   const fingerprints = fingerprintProject(project, kept);
+  const configured = environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile);
+  const masks = await withLineage(project, configured);
+  const sanitized = sanitizedBuilds(masks);
 
   // The local snapshots that already exist, what they replace, and what the environment holds now.
   const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
@@ -113,6 +117,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     wanted.add(id);
     // The dev preview of a forward-only change is a snapshot of its own.
     if (environment !== PROD) wanted.add(previewId(id));
+    if (sanitized) wanted.add(maskedId(id, sanitized.tag));
     const before = compareWith?.snapshots[name];
     if (before) wanted.add(before);
   }
@@ -136,6 +141,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     forwardOnly: options.forwardOnly,
     allowDestructive: options.allowDestructive,
     now: ctx.now().getTime(),
+    sanitized,
   });
   draft = await keepInStep(ctx, draft, project, current, prod, !changedOnly);
   await assertKeptLayouts(draft, ctx.engine);
@@ -150,7 +156,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   }
   const sharedWith = environment === PROD ? undefined : base ?? ctx.live(await ctx.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
   draft.viewSharing = await viewSharing(ctx.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
-  draft = withMasks(draft, await withLineage(project, environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile)), current);
+  draft = withMasks(draft, masks, current);
   return addBackfill(draft, { state: ctx.state, order: project.order, built: builtKeys, held: holds, prod, now: ctx.executionNow().getTime(), isProtected: (name) => ctx.settings(name).protected, options });
 }
 

@@ -9,12 +9,14 @@ import { startOf } from './backfill-planner.js';
  * A snapshot's query as it runs: references to models become the exact physical tables
  * of the parent snapshots given by `parentOf` (so a table never depends on which
  * environment built it); EMBEDDED parents are inlined as subqueries; other tables are
- * left as written.
+ * left as written. A parent in `reads` (a masked build's masked relations, masked-build.ts)
+ * is read through that query instead.
  */
 export function renderSnapshot(
   snapshot: Snapshot,
   parentOf: (name: string) => Snapshot | undefined,
   times: RenderTimes,
+  reads: ReadonlyMap<string, string> = NO_READS,
 ): string {
   const m = snapshot.model;
   const unaliased = m.references.filter((r) => !r.alias).map((r) => r.table.toLowerCase());
@@ -25,6 +27,8 @@ export function renderSnapshot(
       const parent = isOwnReference(m, ref) ? snapshot : parentOf(`${ref.schema}.${ref.table}`.toLowerCase());
       if (!parent) return undefined;
       const reference = kindStrategy(parent.model.kind).reference;
+      const masked = parent === snapshot ? undefined : reads.get(parent.name);
+      if (masked !== undefined) return `(${masked})${ref.alias ? '' : ` AS ${quoteIdent(reference === 'as-written' ? ref.table : parent.model.table)}`}`;
       if (reference === 'as-written') {
         if (!m.sample || !SAMPLED_KINDS.has(parent.model.kind.name)) return undefined;
         const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table)}`;
@@ -34,7 +38,7 @@ export function renderSnapshot(
       // it: `orders.id` and @STAR's `"orders"."id"` read the physical table.
       // (Not where two unaliased references share a table name: DuckDB reads `a.t, b.t`.)
       const alias = ref.alias ? '' : ` AS ${quoteIdent(parent.model.table)}`;
-      if (reference === 'inline') return `(${renderSnapshot(parent, parentOf, times)})${alias}`;
+      if (reference === 'inline') return `(${renderSnapshot(parent, parentOf, times, reads)})${alias}`;
       const unique = unaliased.filter((t) => t === ref.table.toLowerCase()).length === 1;
       if (m.sample && SAMPLED_KINDS.has(parent.model.kind.name)) return `(${sampleQuery(quoteTable(parent.physical), parent.model.grain, m.sample.fraction)})${alias}`;
       return `${quoteTable(parent.physical)}${unique ? alias : ''}`;
@@ -43,6 +47,8 @@ export function renderSnapshot(
     quoteTable(snapshot.physical),
   );
 }
+
+const NO_READS: ReadonlyMap<string, string> = new Map();
 
 /** The sources a sampled environment's models read through a sample. */
 const SAMPLED_KINDS = new Set(['SEED', 'EXTERNAL']);

@@ -1,3 +1,4 @@
+import type { MaskRule } from '../config/types.js';
 import type { Model } from '../model/model.js';
 import type { TableName } from '../util/identifiers.js';
 
@@ -52,5 +53,12 @@ export interface Snapshot {
   fingerprintFormat?: number;
   /** How this snapshot was categorized when first planned, if it replaced another. */
   category?: ChangeCategory;
+  /**
+   * Built for a sanitized environment (plan/masked-build.ts): parent name -> the masks its
+   * query reads that parent through. Such a table is never another environment's.
+   */
+  readMasks?: Record<string, Record<string, MaskRule>>;
+  /** Of a masked build: its columns that hold a parent's masked value as it is, so its views do not mask them again. */
+  premasked?: string[];
   createdAt: number;
 }

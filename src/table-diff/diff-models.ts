@@ -5,7 +5,7 @@ import { kindStrategy } from '../kinds/registry.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { validateIdentifier } from '../util/identifiers.js';
-import { maskedViewQuery } from '../governance/masking.js';
+import { maskedViewQuery, masksOver } from '../governance/masking.js';
 import { modelViewName } from '../snapshot/virtual-names.js';
 import { diffTables } from './diff-tables.js';
 import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
@@ -156,7 +156,7 @@ async function side(engine: EngineAdapter, snapshot: Snapshot, env: EnvironmentR
   const reason = tableless(snapshot);
   if (reason) throw new InputError(`model '${snapshot.name}' has ${reason}`, { code: 'no_table' });
   if (!masked) return { label: env.name, table: snapshot.physical };
-  const masks = masked.masks![snapshot.name];
+  const masks = masksOver(snapshot, masked.masks![snapshot.name]);
   const query = await maskedViewQuery(engine, snapshot.name, snapshot.physical, masks, Object.keys(masks));
   // The masked environment's own view has the masked columns' types; the other side keeps its table's columns (its schema may differ).
   return { label: env.name, table: snapshot.physical, query, ...(env === masked ? { typesFrom: modelViewName(snapshot.name, masked.name, masked.layout ?? 'schema-suffix') } : {}) };

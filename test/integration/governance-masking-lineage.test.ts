@@ -65,6 +65,56 @@ for (const engine of engineCases(server)) {
       expect(leaks(validated.text)).toBe(false);
     });
 
+    it('builds the changed models of the sanitized environment from masked parents, into tables prod never reuses', async () => {
+      const emails = (await e.sql('SELECT email FROM raw.customers')).map((r) => String(r.email).toLowerCase());
+      const leaks = (rows: unknown) => JSON.stringify(rows).includes('@') || emails.some((m) => JSON.stringify(rows).toLowerCase().includes(m));
+      const physicalOf = async (env: string, model: string) => {
+        const record = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.environments WHERE name = '${env}'`))[0].payload));
+        const snapshot = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.snapshots WHERE id = '${record.snapshots[model]}'`))[0].payload));
+        return `"${snapshot.physical.schema}"."${snapshot.physical.table}"`;
+      };
+      const before = await physicalOf('prod', 'analytics.customers');
+      // A changed downstream model, and a new one reading the masked source directly (a hash passes on as it is).
+      e.project.edit('models/analytics/customers.sql', 'c.email,', 'c.email,\n  c.email AS contact,');
+      e.project.write('models/analytics/contacts.sql', 'MODEL (name analytics.contacts, kind FULL, grain id);\n\nSELECT id, name, email AS contact FROM raw.customers;\n');
+      const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
+      expect(planned.code, planned.text).toBe(0);
+
+      const devCustomers = await physicalOf('dev_x', 'analytics.customers');
+      const devContacts = await physicalOf('dev_x', 'analytics.contacts');
+      expect(devCustomers).not.toBe(before);
+      for (const table of [devCustomers, devContacts]) {
+        const rows = await e.sql(`SELECT * FROM ${table}`);
+        expect(rows.length, table).toBe(emails.length);
+        expect(leaks(rows), table).toBe(false);
+      }
+      const hashed = await e.sql(`SELECT contact FROM ${devContacts} ORDER BY id`);
+      expect(hashed.every((r) => /^[0-9a-f]{32}$/.test(String(r.contact)))).toBe(true);
+      expect((await e.sql(`SELECT email FROM ${devCustomers} WHERE email IS NOT NULL OR contact IS NOT NULL`)).length).toBe(0);
+      // The environment's view reads the same hashes as the source's view: a hash is not hashed again.
+      expect(await e.sql('SELECT contact FROM analytics__dev_x.contacts ORDER BY id')).toEqual(hashed);
+      expect(hashed).toEqual((await e.sql('SELECT email AS contact FROM raw__dev_x.customers ORDER BY id')));
+      // Prod is untouched and reads the real values.
+      expect(await physicalOf('prod', 'analytics.customers')).toBe(before);
+      expect(String((await e.sql('SELECT email FROM analytics.customers ORDER BY customer_id LIMIT 1'))[0].email)).toContain('@');
+
+      // Promoting the change computes prod's own versions, from the real values.
+      const promoted = await cli('plan', 'prod', '--auto-apply', '--skip-tests');
+      expect(promoted.code, promoted.text).toBe(0);
+      const prodCustomers = await physicalOf('prod', 'analytics.customers');
+      const prodContacts = await physicalOf('prod', 'analytics.contacts');
+      expect([prodCustomers, prodContacts]).not.toContain(devCustomers);
+      expect([prodCustomers, prodContacts]).not.toContain(devContacts);
+      expect(prodCustomers).not.toBe(before);
+      expect(String((await e.sql(`SELECT contact FROM ${prodCustomers} ORDER BY customer_id LIMIT 1`))[0].contact)).toContain('@');
+      expect((await e.sql('SELECT contact FROM analytics.contacts ORDER BY id')).map((r) => String(r.contact).toLowerCase())).toEqual(
+        (await e.sql('SELECT email FROM raw.customers ORDER BY id')).map((r) => String(r.email).toLowerCase()),
+      );
+      // Dev's tables still hold masked values only.
+      expect(leaks(await e.sql(`SELECT * FROM ${devContacts}`))).toBe(false);
+      expect(leaks(await e.sql(`SELECT * FROM analytics__dev_x.customers`))).toBe(false);
+    });
+
     it('masks every column of a model whose lineage cannot be followed, and says so in the recorded environment', async () => {
       e.project.edit('models/staging/customers.sql', 'FROM raw.customers;', 'FROM raw.customers AS r(id, name, email, country, signup_date);');
       const planned = await cli('plan', 'dev_x', '--auto-apply', '--skip-tests');
