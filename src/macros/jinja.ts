@@ -113,7 +113,7 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
       const key = Object.keys(ctx.variables).find((k) => k.toLowerCase() === String(name).toLowerCase());
       if (key === undefined) return fallback;
       ctx.onVariable?.(key, ctx.variables[key]);
-      return ctx.variables[key];
+      return pythonLike(ctx.variables[key]);
     },
     blueprint_var(name: string, fallback?: unknown) {
       return ctx.blueprint?.[String(name).toLowerCase()] ?? fallback;
@@ -181,6 +181,27 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
   return rendered
     .replace(new RegExp(`'${MARK}([a-z_]+)${MARK}'`, 'g'), (m, name: string) => (QUOTED_AS_MACRO.test(name) ? `@${name}` : m))
     .replace(new RegExp(`${MARK}([a-z_]+)${MARK}`, 'g'), (_m, name: string) => (name === 'this_model' ? '@this_model' : `@${JINJA_RAW_PREFIX}${name}`));
+}
+
+/**
+ * A list or object variable as Jinja sees it: iterable and indexable as before, and printed
+ * (`{{ var('values') }}`) as SQLMesh's Jinja prints the Python value, `['a', 'b']`, not
+ * JavaScript's `a,b`.
+ */
+function pythonLike(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const out: object = Array.isArray(v) ? v.map(pythonLike) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pythonLike(x)]));
+  Object.defineProperty(out, 'toString', { value: () => pythonRepr(v), enumerable: false });
+  return out;
+}
+
+function pythonRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return v.includes("'") && !v.includes('"') ? `"${v}"` : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
+  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pythonRepr(k)}: ${pythonRepr(x)}`).join(', ')}}`;
 }
 
 /** A runtime variable used for more than printing. */

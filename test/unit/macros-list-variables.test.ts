@@ -77,6 +77,9 @@ describe('list and object config variables', () => {
     const body = "SELECT {% for v in var('values') %}'{{ v }}' AS c_{{ v }}{% if not loop.last %}, {% endif %}{% endfor %}, {{ var('flags')['n'] }} AS n";
     const m = (await projects.load({ 'models/j.sql': `MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\n${body}\nJINJA_END;` }, VARS)).models.get('s.j')!;
     expect(m.query).toBe("SELECT 'a' AS c_a, 'b' AS c_b, 1 AS n");
+    // Printed whole, as SQLMesh's Jinja prints the Python value.
+    const printed = (await projects.load({ 'models/j.sql': "MODEL (name s.j, kind FULL);\nJINJA_QUERY_BEGIN;\nSELECT \"{{ var('values') }} {{ var('flags') }} {{ var('values') | length }}\" AS p\nJINJA_END;" }, VARS)).models.get('s.j')!;
+    expect(printed.query).toBe(`SELECT "['a', 'b'] {'on': True, 'n': 1} 2" AS p`);
     expect(m.variables).toEqual({ values: ['a', 'b'], flags: { on: true, n: 1 } });
   });
 
