@@ -3,7 +3,7 @@ import { ConflictError } from '../errors.js';
 import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
-import { decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type StateDatabase } from './state-database.js';
+import { decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type Row, type StateDatabase } from './state-database.js';
 import { assertKnownStateVersion } from './state-guard.js';
 import { builtKey, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
@@ -125,15 +125,23 @@ export class SqlStateStore implements StateStore {
 
   async getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>> {
     const out = new Map<string, PhysicalTableRecord>();
+    for (const r of await this.rowsOfKeys('physical_tables', keys)) out.set(builtKey(r.name, r.version), decodePhysical(r));
+    return out;
+  }
+
+  /** The rows of a `(name, version, ...)` table whose `name@version` is one of `keys`. */
+  private async rowsOfKeys<T extends 'physical_tables' | 'intervals' | 'auto_restatements'>(table: T, keys: readonly string[]): Promise<(Row<T> & { name: string; version: string })[]> {
     const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
     const wanted = new Set(keys);
+    const out: (Row<T> & { name: string; version: string })[] = [];
     for (let i = 0; i < names.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('physical_tables').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
-      for (const r of rows) {
-        const rec = decodePhysical(r);
-        const key = builtKey(rec.name, rec.version);
-        if (wanted.has(key)) out.set(key, rec);
-      }
+      // One query shape for the three tables; kysely cannot type a table name chosen at run time.
+      const rows = (await (this.db as unknown as Kysely<{ keyed: { name: string; version: string } }>)
+        .selectFrom(table as unknown as 'keyed')
+        .selectAll()
+        .where('name', 'in', names.slice(i, i + CHUNK))
+        .execute()) as unknown as (Row<T> & { name: string; version: string })[];
+      out.push(...rows.filter((r) => wanted.has(builtKey(r.name, r.version))));
     }
     return out;
   }
@@ -149,17 +157,11 @@ export class SqlStateStore implements StateStore {
 
   async getIntervals(keys: readonly string[]): Promise<Map<string, Interval[]>> {
     const out = new Map<string, Interval[]>();
-    const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
-    const wanted = new Set(keys);
-    for (let i = 0; i < names.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('intervals').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
-      for (const r of rows) {
-        const key = builtKey(r.name, r.version);
-        if (!wanted.has(key)) continue;
-        const list = out.get(key) ?? [];
-        list.push({ start: toNumber(r.start_ms, `intervals of ${key}`), end: toNumber(r.end_ms, `intervals of ${key}`) });
-        out.set(key, list);
-      }
+    for (const r of await this.rowsOfKeys('intervals', keys)) {
+      const key = builtKey(r.name, r.version);
+      const list = out.get(key) ?? [];
+      list.push({ start: toNumber(r.start_ms, `intervals of ${key}`), end: toNumber(r.end_ms, `intervals of ${key}`) });
+      out.set(key, list);
     }
     for (const [key, list] of out) out.set(key, mergeIntervals(list));
     return out;
@@ -191,14 +193,9 @@ export class SqlStateStore implements StateStore {
 
   async getAutoRestatements(keys: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
-    const wanted = new Set(keys);
-    for (let i = 0; i < names.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('auto_restatements').selectAll().where('name', 'in', names.slice(i, i + CHUNK)).execute();
-      for (const r of rows) {
-        const key = builtKey(r.name, r.version);
-        if (wanted.has(key)) out.set(key, toNumber(r.next_ms, `auto-restatement of ${key}`));
-      }
+    for (const r of await this.rowsOfKeys('auto_restatements', keys)) {
+      const key = builtKey(r.name, r.version);
+      out.set(key, toNumber(r.next_ms, `auto-restatement of ${key}`));
     }
     return out;
   }

@@ -29,7 +29,7 @@ export interface StateDatabase {
 }
 
 /** A row of a state table as read back. */
-type Row<T extends keyof StateDatabase> = Selectable<StateDatabase[T]>;
+export type Row<T extends keyof StateDatabase> = Selectable<StateDatabase[T]>;
 
 /** State that does not decode: a row written by something else, or damaged by hand. */
 export function corruptState(what: string, problem: string): PlannerError {

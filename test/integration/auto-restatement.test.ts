@@ -25,7 +25,7 @@ const scaled = `MODEL (
 );
 SELECT day, total * 10 AS scaled FROM core.daily WHERE day BETWEEN @start_ds AND @end_ds`;
 
-const totals = (table: string, column: string) => `SELECT CAST(day AS VARCHAR) AS day, CAST(${column} AS INTEGER) AS n FROM core.${table} ORDER BY day`;
+const totals = (table: string, column: string) => `SELECT CAST(day AS VARCHAR) AS day, CAST(${column} AS INTEGER) AS n FROM ${table.includes('.') ? table : `core.${table}`} ORDER BY day`;
 const days = (values: number[]) => values.map((n, i) => ({ day: `2024-01-0${i + 1}`, n }));
 
 for (const engine of engineCases(server)) {
@@ -91,6 +91,18 @@ for (const engine of engineCases(server)) {
 
       const third = await p.project.with((ctx) => ctx.run('prod'), { now: at(6, 3) });
       expect(third.autoRestated).toBeUndefined();
+    });
+
+    it('never restates in a dev environment (SQLMesh: prod only)', async () => {
+      const p = await setup();
+      // A breaking change in dev: its own version and table, computed from today's (corrected) rows.
+      p.project.edit('models/daily.sql', 'SUM(v) AS total', 'SUM(v) + 100 AS total');
+      await p.project.with(async (ctx) => ctx.apply(await ctx.plan('dev')), { now: at(5) });
+      await p.sql('UPDATE raw.events SET v = 9');
+      const dev = await p.project.with((ctx) => ctx.run('dev'), { now: at(6, 1) });
+      expect(dev.autoRestated).toBeUndefined();
+      // 1-4 January keep what dev computed; only 5 January is new.
+      expect(await p.sql(totals('core__dev.daily', 'total'))).toEqual(days([107, 107, 107, 107, 109]));
     });
   });
 }
