@@ -28,7 +28,11 @@ export function renderSnapshot(
       if (!parent) return undefined;
       const reference = kindStrategy(parent.model.kind).reference;
       const masked = parent === snapshot ? undefined : reads.get(parent.name);
-      if (masked !== undefined) return `(${masked})${ref.alias ? '' : ` AS ${quoteIdent(reference === 'as-written' ? ref.table : parent.model.table)}`}`;
+      if (masked !== undefined) {
+        // A sampled and sanitized environment samples the masked relation.
+        const read = m.sample && SAMPLED_KINDS.has(parent.model.kind.name) ? sampleQuery(`(${masked})`, parent.model.grain, m.sample.fraction) : masked;
+        return `(${read})${ref.alias ? '' : ` AS ${quoteIdent(reference === 'as-written' ? ref.table : parent.model.table)}`}`;
+      }
       if (reference === 'as-written') {
         if (!m.sample || !SAMPLED_KINDS.has(parent.model.kind.name)) return undefined;
         const alias = ref.alias ? '' : ` AS ${quoteIdent(ref.table)}`;
