@@ -1,4 +1,5 @@
 import type { JinjaMacroFile } from './jinja-macros.js';
+import { readVariable, variableKey } from './config-variables.js';
 import { evaluateCondition, ConditionError, truthy } from './condition.js';
 import { asOperand } from './precedence.js';
 import { RUNTIME_VARIABLES } from './runtime-variables.js';
@@ -266,7 +267,7 @@ export class MacroEvaluator {
   private structuredVar(args: Token[]): boolean {
     const first = args.find((a) => a.type !== 'ws' && a.type !== 'comment');
     const name = first && stringLiteral(sql(first.text));
-    const key = name === undefined ? undefined : Object.keys(this.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
+    const key = name === undefined ? undefined : variableKey(this.ctx.variables, name);
     const v = key === undefined ? undefined : this.ctx.variables[key];
     return v !== null && typeof v === 'object';
   }
@@ -276,11 +277,11 @@ export class MacroEvaluator {
    * `plain`: read as `@name`, where SQLMesh makes a list a tuple; @VAR makes it an array.
    */
   configVariable(name: string, at: number, plain: boolean): MacroValue | undefined {
-    const key = Object.keys(this.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
-    if (key === undefined) return undefined;
-    this.ctx.onVariable?.(key, this.ctx.variables[key]);
+    const read = readVariable(this.ctx, name);
+    if (read === undefined) return undefined;
+    const { key, value } = read;
     try {
-      return fromJs(this.ctx.variables[key], this.ctx.dialect, plain);
+      return fromJs(value, this.ctx.dialect, plain);
     } catch (err) {
       if (err instanceof StructOnPostgres) throw new MacroError(`variable '${key}' is ${err.message}`, at);
       throw err;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { readVariable } from './config-variables.js';
 import { MacroError, THIS_ENV_IN_MODEL } from './evaluator.js';
 import { bindJinjaMacros, jinjaErrorAt, nunjucks, type JinjaMacroFile } from './jinja-macros.js';
 import { STATEMENT_KEYWORD } from './builtins-core.js';
@@ -110,10 +111,8 @@ function renderBlock(body: string, bodyStart: number, text: string, ctx: JinjaCo
   const env = new engine.Environment(null, { autoescape: false, throwOnUndefined: true });
   const values: Record<string, unknown> = {
     var(name: string, fallback?: unknown) {
-      const key = Object.keys(ctx.variables).find((k) => k.toLowerCase() === String(name).toLowerCase());
-      if (key === undefined) return fallback;
-      ctx.onVariable?.(key, ctx.variables[key]);
-      return pythonLike(ctx.variables[key]);
+      const read = readVariable(ctx, String(name));
+      return read === undefined ? fallback : pythonLike(read.value);
     },
     blueprint_var(name: string, fallback?: unknown) {
       return ctx.blueprint?.[String(name).toLowerCase()] ?? fallback;

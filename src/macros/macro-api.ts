@@ -1,4 +1,5 @@
 import { quoteIdent } from '../util/identifiers.js';
+import { readVariable } from './config-variables.js';
 import { evaluateCondition, valueToSql, type SqlValue } from './condition.js';
 import type { MacroEvaluator, RelationColumn } from './evaluator.js';
 import { bareName, fromJs, itemsOf, sql, valueSql, type MacroValue, type Scope } from './values.js';
@@ -75,10 +76,8 @@ export function macroApi(ev: MacroEvaluator, scope: Scope): MacroEvaluatorApi {
     dialect: ev.ctx.dialect,
     locals: scope.locals(),
     var(name, fallback) {
-      const key = Object.keys(ev.ctx.variables).find((k) => k.toLowerCase() === name.toLowerCase());
-      if (key === undefined) return fallback;
-      ev.ctx.onVariable?.(key, ev.ctx.variables[key]);
-      return ev.ctx.variables[key];
+      const read = readVariable(ev.ctx, name);
+      return read === undefined ? fallback : read.value;
     },
     blueprintVar(name, fallback) {
       const v = ev.ctx.blueprint?.[name.toLowerCase()];
