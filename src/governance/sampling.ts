@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { Project } from '../model/load-project.js';
 import type { Model } from '../model/model.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { keptTablesRefused } from './kept-tables.js';
 
 const SOURCES = new Set(['SEED', 'EXTERNAL']);
 
@@ -42,10 +43,7 @@ export function assertEvidenceComparable(from: EnvironmentSettings, target: Envi
 }
 
 /**
- * Tables built from samples never reach an unsampled environment. Their versions differ
- * from the full ones, so only a plan that keeps another environment's snapshots
- * (`--select`/`--exclude` with `--create-from` a sampled environment, or an environment
- * whose sampling was switched off) could carry one there: refused before anything runs.
+ * Tables built from samples never reach an unsampled environment (kept-tables.ts).
  * A kept snapshot is built from samples when it, or any snapshot upstream of it, read one.
  */
 export async function assertNoSampledTables(
@@ -75,10 +73,7 @@ export async function assertNoSampledTables(
   };
   const names = kept.filter(fromSamples).map((s) => s.name).sort();
   if (!names.length) return;
-  throw new InputError(`environment '${settings.name}' is not sampled, but the plan would keep ${from ? `${from}'s` : 'its'} tables built from samples for ${names.join(', ')}; nothing was planned`, {
-    code: 'sampled_tables',
-    hint: `select ${names.length === 1 ? 'that model' : 'those models'} too so ${names.length === 1 ? 'it is' : 'they are'} built from the full sources${from ? `, or create '${settings.name}' from an unsampled environment` : ''}`,
-  });
+  throw keptTablesRefused({ environment: settings.name, is: 'is not sampled', built: 'from samples', rebuilt: 'from the full sources', createFrom: 'an unsampled environment' }, names, from);
 }
 
 /** A sampling fraction as people write it: 0.01 -> '1%'. */

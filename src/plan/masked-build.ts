@@ -96,3 +96,12 @@ export async function maskedReads(snapshot: Snapshot, parentOf: (name: string) =
   }
   return reads;
 }
+
+/**
+ * Whether an environment planned with `sanitized` (undefined: not sanitized) may point at
+ * `snapshot`: a masked build holds values read through its masks, so only an environment
+ * masked alike (the same tag) may; any other snapshot, anywhere.
+ */
+export function heldMaskedAlike(snapshot: Snapshot, sanitized: Sanitized | undefined): boolean {
+  return !isMaskedBuild(snapshot) || (sanitized !== undefined && snapshot.id.endsWith(`${MARK}${sanitized.tag}`));
+}

@@ -1,12 +1,12 @@
 import { changedFields } from '../snapshot/changed-fields.js';
 import type { Project } from '../model/load-project.js';
-import { makeSnapshot } from '../snapshot/make-snapshot.js';
+import { makeSnapshot, versionOf } from '../snapshot/make-snapshot.js';
 import type { Fingerprint, Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord } from '../state/state-store.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
 import { applyForwardOnly, categorize, chooseVersion, isPreviewed, listedCategory, planViews, type Effect, type ModelState } from './plan-steps.js';
-import { asMaskedBuild, isMaskedBuild, isMaskedBuildOf, maskedId, parentMasks, type Sanitized } from './masked-build.js';
+import { asMaskedBuild, heldMaskedAlike, isMaskedBuild, isMaskedBuildOf, maskedId, parentMasks, type Sanitized } from './masked-build.js';
 import { asPreview, isPreview, previewId } from './preview.js';
 
 export interface PlanInput {
@@ -67,9 +67,9 @@ export function buildPlan(input: PlanInput): Plan {
     const { fingerprint, id } = fingerprints.get(name)!;
     const prevId = before[name];
     const prev = prevId ? known.get(prevId) : undefined;
-    // Unchanged, or the environment already previews (or builds masked) exactly this definition.
-    // Masking is the environment's metadata: switching it (or a mask) keeps a table built under other masks.
-    const kept = prev && (prevId === id || prevId === previewId(id) || isMaskedBuildOf(prevId, id)) ? prev : undefined;
+    // Unchanged, or the environment already previews (or builds masked, under its masks) exactly this definition.
+    // A table built under other masks (or any, once the environment is not sanitized) holds values it must not show: built again (decide).
+    const kept = prev && (prevId === id || prevId === previewId(id) || (isMaskedBuildOf(prevId, id) && heldMaskedAlike(prev, input.sanitized))) ? prev : undefined;
     const snapshot = kept ?? decide(name, { model, fingerprint, prev, parentEffects: model.parents.flatMap((p) => effect.get(p) ?? []), kept: input.kept?.has(name) ?? false }, id);
     target[name] = snapshot.id;
     snapshots[snapshot.id] = snapshot;
@@ -79,14 +79,19 @@ export function buildPlan(input: PlanInput): Plan {
   function decide(name: string, state: ModelState, id: string): Snapshot {
     const { model, prev } = state;
     const categorized = categorize(state);
-    const { categorized: c, version } = applyForwardOnly(state, categorized, chooseVersion(state, categorized), input.forwardOnly ?? false);
+    const { categorized: c, version: chosen } = applyForwardOnly(state, categorized, chooseVersion(state, categorized), input.forwardOnly ?? false);
+    // A masked build's table is never kept under another snapshot: a plain one would let prod (or any
+    // environment) reuse masked values. Like a preview's, its model is built again: masked here, or from the real values.
+    const remasked = isMaskedBuild(prev) && chosen === prev!.version;
+    const version = remasked ? versionOf(state.fingerprint) : chosen;
+    const why = remasked ? { remasked: true as const } : {};
     if (c.change === 'added') added.push(name);
     if (c.change === 'direct') {
       const category = listedCategory(c);
-      directlyModified.push({ name, category, ...(category === 'metadata' ? { changed: changedFields(prev!.model, model) } : {}) });
+      directlyModified.push({ name, category, ...(category === 'metadata' ? { changed: changedFields(prev!.model, model) } : {}), ...why });
       diffs.push(definitionDiff(name, prev!.model, model));
     }
-    if (c.change === 'indirect') indirectlyModified.push({ name, category: listedCategory(c), causes: c.causes });
+    if (c.change === 'indirect') indirectlyModified.push({ name, category: listedCategory(c), causes: c.causes, ...why });
     if (c.effect) effect.set(name, c.effect);
     // Outside prod, whatever reads a preview is previewed too: its table must never be reused by prod.
     const readsPreview = model.parents.some((p) => isPreview(snapshots[target[p]]));

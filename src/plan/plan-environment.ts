@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { environmentMasks, withLineage, withMasks } from '../governance/masking.js';
 import { maskedId, sanitizedBuilds } from './masked-build.js';
 import { assertGatewayAllowed } from '../governance/policies.js';
+import { assertNoMaskedTables } from '../governance/kept-tables.js';
 import { assertNoSampledTables, sampledProject } from '../governance/sampling.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { assertReferencesExist, schemasToList, undeclaredReferences } from '../model/external-references.js';
@@ -110,6 +111,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const configured = environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile);
   const masks = await withLineage(project, configured);
   const sanitized = sanitizedBuilds(masks);
+  assertNoMaskedTables(environment, sanitized, [...kept.values()], current ? undefined : base?.name);
 
   // The local snapshots that already exist, what they replace, and what the environment holds now.
   const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));

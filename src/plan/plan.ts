@@ -10,6 +10,8 @@ export interface ModelChange {
   category: ChangeCategory;
   /** A metadata-only change: the settings that differ (cron, owner, ...), so a plan can say why nothing is rebuilt. */
   changed?: string[];
+  /** Its table was built from masked values (plan/masked-build.ts), so it is built again, though the change alone would keep it. */
+  remasked?: true;
 }
 
 export interface IndirectChange extends ModelChange {

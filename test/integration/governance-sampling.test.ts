@@ -64,12 +64,12 @@ for (const engine of engineCases(server)) {
       expect(existsSync(file)).toBe(false);
     });
 
-    it("refuses an unsampled environment that would keep a sampled environment's tables (exit 2), creating nothing", async () => {
+    it("refuses an unsampled environment that would keep a sampled environment's tables (exit 1), creating nothing", async () => {
       expect((await cli('plan', 'dev_s', '--auto-apply')).code).toBe(0);
       const before = await e.objects();
       // analytics.customers reads no source itself: its table is from samples through its parents.
       const refused = await cli('plan', 'review_y', '--create-from', 'dev_s', '--exclude', 'analytics.customers', '--auto-apply');
-      expect(refused.code).toBe(2);
+      expect(refused.code).toBe(1);
       expect(refused.text).toContain("environment 'review_y' is not sampled, but the plan would keep dev_s's tables built from samples for analytics.customers; nothing was planned");
       expect(await e.sql(`SELECT name FROM planner_state.environments WHERE name = 'review_y'`)).toEqual([]);
       expect(await e.objects()).toEqual(before);

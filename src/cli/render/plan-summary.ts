@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { structuredPatch } from 'diff';
-import type { Plan } from '../../plan/plan.js';
+import type { IndirectChange, ModelChange, Plan } from '../../plan/plan.js';
 import { backfillJson, backfillNote, migrationLines } from './backfill-summary.js';
 import type { ChangeCategory } from '../../snapshot/snapshot.js';
 import { modelViewName } from '../../snapshot/virtual-names.js';
@@ -26,10 +26,10 @@ export function renderPlan(plan: Plan): string {
   };
   section('Added', plan.added.map((n) => chalk.green(`+ ${n}`)));
   section('Removed', plan.removed.map((n) => chalk.red(`- ${n}`)));
-  section('Directly modified', plan.directlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${c.category === 'metadata' ? chalk.gray(`  (${metadataReason(c.changed)})`) : ''}`));
+  section('Directly modified', plan.directlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${c.category === 'metadata' ? chalk.gray(`  (${metadataReason(c)})`) : ''}`));
   section(
     'Indirectly modified',
-    plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (via ${c.causes.join(', ')})`)}`),
+    plan.indirectlyModified.map((c) => `~ ${c.name}  ${categoryColor[c.category](c.category)}${chalk.gray(`  (${indirectReason(c)})`)}`),
   );
   section(
     `Kept in step with prod (metadata only, no build): ${plan.caughtUp?.length ?? 0} ${plan.caughtUp?.length === 1 ? 'model reads' : 'models read'} prod's current tables again`,
@@ -76,9 +76,16 @@ export function renderPlan(plan: Plan): string {
 }
 
 /** Why a change is metadata-only: what changed, and that no table is rebuilt for it. */
-function metadataReason(changed: string[] | undefined): string {
+/** Why a change that would keep its table builds it again (plan/masked-build.ts): its values were read through masks. */
+const REMASKED = 'its table holds values read through masks: built again for this environment';
+
+function indirectReason({ causes, remasked }: IndirectChange): string {
+  return [...(causes.length ? [`via ${causes.join(', ')}`] : []), ...(remasked ? [REMASKED] : [])].join('; ');
+}
+
+function metadataReason({ changed, remasked }: ModelChange): string {
   const what = changed?.length ? `changed: ${changed.join(', ')}` : 'only how planner records the model changed';
-  return `${what}; no data change, nothing rebuilt`;
+  return `${what}; no data change, ${remasked ? REMASKED : 'nothing rebuilt'}`;
 }
 
 function renderDiff(file: string, before: string, after: string): string[] {
