@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_LAYOUT } from '../util/virtual-layouts.js';
 import { validateIdentifier } from '../util/identifiers.js';
 import { redact, type SecretRegistry } from '../util/secrets.js';
+import { ConfigTransformCache } from './config-transform-cache.js';
 import type { ConfigContext } from './define-config.js';
 import { gatewaySecrets } from './gateway-secrets.js';
 import type { GatewayConfig, PlannerConfig, ResolvedConfig } from './types.js';
@@ -51,11 +52,19 @@ export async function loadConfig(projectDir: string, secrets?: SecretRegistry): 
       // Loaded only to read a config file: commands that load none (--help, --version, init)
       // and projects without one skip jiti's start-up (about 0.2 s).
       const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: { 'sql-planner': DEFINE_CONFIG, planner: DEFINE_CONFIG } });
+      // Babel runs only when the config's bytes (or jiti's version) changed: config-transform-cache.ts.
+      const transforms = ConfigTransformCache.open(join(dir, '.planner', 'cache'));
+      let babel: ReturnType<typeof createJiti> | undefined;
+      const transform = transforms.wrap((opts) => {
+        babel ??= createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+        return { code: babel.transform(opts) };
+      });
+      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, transform, alias: { 'sql-planner': DEFINE_CONFIG, planner: DEFINE_CONFIG } });
       loaded = await withDotEnv(dotEnv, async () => {
         const exported = await jiti.import(file, { default: true });
         return typeof exported === 'function' ? (exported as (ctx: ConfigContext) => unknown)({ env: { ...dotEnv, ...process.env } }) : exported;
       });
+      transforms.save();
     } catch (err) {
       throw new InputError(`cannot load config: ${redact((err as Error).message.split('\n')[0])}`, {
         location: { file },

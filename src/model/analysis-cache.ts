@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dialect } from '../config/types.js';
 import { hashOf } from '../util/hash.js';
+import { packageVersion } from '../util/package-version.js';
 import type { QueryShape, TableReference } from './model.js';
 import { analyzeQuery } from './query-analysis.js';
 import { parseByDialect } from './sql-parser.js';
@@ -101,26 +101,6 @@ export class AnalysisCache {
 }
 
 let salt: string | undefined;
-
-/** A dependency's installed version, read from its package.json (which its `exports` may hide). */
-export function packageVersion(name: string): string {
-  try {
-    let dir = dirname(createRequire(import.meta.url).resolve(name));
-    for (;;) {
-      try {
-        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === name) return pkg.version ?? '?';
-      } catch {
-        // No package.json at this level: go up.
-      }
-      const up = dirname(dir);
-      if (up === dir) return '?';
-      dir = up;
-    }
-  } catch {
-    return '?';
-  }
-}
 
 /**
  * The parsers' versions and the code that turns their trees into analyses: a change to

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelDefaults } from '../config/types.js';
-import { packageVersion } from './analysis-cache.js';
 import type { MacroTable } from '../macros/registry.js';
 import { hashOf } from '../util/hash.js';
+import { packageVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { ExpandedQuery } from './expand-queries.js';
 import type { ModelDefinition } from './model.js';

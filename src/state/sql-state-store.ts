@@ -30,6 +30,8 @@ export class SqlStateStore implements StateStore {
   }
 
   async migrate(): Promise<void> {
+    // Read afresh: another process may have migrated since this store last looked (the caller holds the migrate lock now).
+    this.schemaRead = undefined;
     const current = assertKnownStateVersion(await this.schemaVersion());
     const pending = MIGRATIONS.filter((m) => m.version > current);
     if (!pending.length) return;
@@ -47,6 +49,7 @@ export class SqlStateStore implements StateStore {
         await tx.insertInto('schema_version').values({ version: m.version, name: m.name, applied_at: Date.now() }).execute();
       });
     }
+    this.schemaRead = undefined;
   }
 
   /**
@@ -54,10 +57,30 @@ export class SqlStateStore implements StateStore {
    * other failure (permissions, network) is an error, never taken for a fresh database.
    */
   async schemaVersion(): Promise<number> {
-    const { rows } = await sql<{ n: unknown }>`
-      SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ${this.schema} AND table_name = 'schema_version'`.execute(this.db);
-    return toNumber(rows[0]?.n, 'catalog') ? this.recordedVersion() : 0;
+    return (await this.stateSchema()).version;
   }
+
+  /**
+   * The state's tables and columns, from the engine's catalog, and its recorded version:
+   * read once per store (one command) and again after a migration. DuckDB reads its
+   * whole catalog for a query of information_schema, which in a warehouse of thousands of
+   * tables costs a no-op plan more than its own work; open, plan and apply each asked.
+   */
+  private stateSchema(): Promise<{ columns: Map<string, Set<string>>; version: number }> {
+    if (!this.schemaRead) {
+      const read = (async () => {
+        const columns = await this.tableColumns();
+        return { columns, version: columns.has('schema_version') ? await this.recordedVersion() : 0 };
+      })();
+      this.schemaRead = read;
+      // A failed read is not kept: the next caller reads again.
+      read.catch(() => {
+        if (this.schemaRead === read) this.schemaRead = undefined;
+      });
+    }
+    return this.schemaRead;
+  }
+  private schemaRead: Promise<{ columns: Map<string, Set<string>>; version: number }> | undefined;
 
   /** The highest version `schema_version` records (the table exists). */
   private async recordedVersion(): Promise<number> {
@@ -65,7 +88,7 @@ export class SqlStateStore implements StateStore {
     return row?.v == null ? 0 : toNumber(row.v, 'schema_version');
   }
 
-  /** Every state table's columns, from the engine's catalog. */
+  /** Every state table's columns (views too: a view in a table's place is seen and read), from the engine's catalog. */
   private async tableColumns(): Promise<Map<string, Set<string>>> {
     const { rows } = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ${this.schema}`.execute(this.db);
@@ -75,10 +98,7 @@ export class SqlStateStore implements StateStore {
   }
 
   async schemaProblems(): Promise<StateSchemaProblem[]> {
-    // One catalog query, not two: DuckDB reads its whole catalog for each, which in a
-    // warehouse of thousands of tables costs a no-op plan more than its own work.
-    const actual = await this.tableColumns();
-    const version = actual.has('schema_version') ? await this.recordedVersion() : 0;
+    const { columns: actual, version } = await this.stateSchema();
     const problems: StateSchemaProblem[] = [];
     for (const [table, columns] of expectedColumns(Math.min(version, LATEST_STATE_VERSION))) {
       const have = actual.get(table);

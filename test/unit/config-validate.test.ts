@@ -1,23 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { resolveGateway } from '../../src/config/resolve-gateway.js';
 import { InputError } from '../../src/errors.js';
+import { configProjects } from '../helpers/config-project.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function project(config: string, env?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'planner-config-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 'planner.config.ts'), config);
-  if (env !== undefined) writeFileSync(join(dir, '.env'), env);
-  return dir;
-}
+const project = configProjects();
 
 async function configError(body: string): Promise<InputError> {
   try {
