@@ -1,11 +1,12 @@
 import chalk from 'chalk';
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
+import { Parser } from 'yargs/helpers';
 import { PlannerError } from '../errors.js';
 import { SecretRegistry } from '../util/secrets.js';
 import type { CommandRun } from './command-spec.js';
-import { COMMANDS } from './commands.js';
-import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import { COMMANDS, type CommandEntry } from './commands.js';
+import { GLOBAL_OPTIONS, type GlobalArgs } from './commands/global-options.js';
 import { processIO, type CliIO } from './io.js';
 import { usageError, verb } from './usage-errors.js';
 import { jsonText } from './render/json.js';
@@ -41,11 +42,14 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 
 /** Runs the command `argv` names; resolves to the help or version text when that was asked for. */
 async function parse(argv: string[], run: CommandRun): Promise<string> {
+  // Only the named command's module is imported; the others are listed for --help and "did you mean".
+  const named = commandNamed(argv);
+  const command = await named?.load();
   let parser = yargs()
     .scriptName('planner')
     .usage('$0 <command> [options]\n\nPlan and apply changes to a project of SQL models with virtual environments.')
     .options(GLOBAL_OPTIONS);
-  for (const command of COMMANDS) parser = command.register(parser, run);
+  for (const entry of COMMANDS) parser = entry === named ? command!.register(parser, run) : listed(parser, entry);
   let output = '';
   await parser
     .demandCommand(1, 'name a command; see --help')
@@ -59,7 +63,7 @@ async function parse(argv: string[], run: CommandRun): Promise<string> {
     .exitProcess(false)
     .fail((msg, err) => {
       // The parser holds the options of the command being parsed (yargs resets it per command).
-      throw err ?? usageError(msg, COMMANDS, { command: commandIn(argv), options: optionNames(parser), argv });
+      throw err ?? usageError(msg, COMMANDS, { command, options: optionNames(parser), argv });
     })
     .parseAsync(argv, {}, (_err, _args, text) => {
       output = text;
@@ -67,14 +71,25 @@ async function parse(argv: string[], run: CommandRun): Promise<string> {
   return output;
 }
 
-/** The command named on the line: the first word that is not an option or a global option's value. */
-function commandIn(argv: string[]) {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (['-p', '--project', '--gateway', '--progress'].includes(a)) i++;
-    else if (!a.startsWith('-')) return COMMANDS.find((c) => verb(c) === a);
-  }
-  return undefined;
+/**
+ * The command named on the line, found as yargs finds it: the first positional once the
+ * global options (and --help, --version) are parsed, so a global option's value is not taken for it.
+ */
+function commandNamed(argv: string[]): CommandEntry | undefined {
+  const globals = Object.entries(GLOBAL_OPTIONS) as [string, { type?: string; alias?: string }][];
+  const { _: words } = Parser(argv, {
+    string: globals.filter(([, o]) => o.type === 'string').map(([name]) => name),
+    boolean: [...globals.filter(([, o]) => o.type === 'boolean').map(([name]) => name), 'help', 'version'],
+    alias: { ...Object.fromEntries(globals.flatMap(([name, o]) => (o.alias ? [[name, o.alias]] : []))), help: 'h', version: 'V' },
+  });
+  return words.length ? COMMANDS.find((c) => verb(c) === String(words[0])) : undefined;
+}
+
+/** A command that is not the one named: its line in --help, no module. */
+function listed(y: Argv<GlobalArgs>, entry: CommandEntry): Argv<GlobalArgs> {
+  return y.command(entry.command, entry.describe, {}, () => {
+    throw new Error(`planner ${verb(entry)} ran without its module loaded`);
+  });
 }
 
 function optionNames(y: Argv<unknown>): string[] {

@@ -9,6 +9,9 @@ export class UsageError extends PlannerError {
   }
 }
 
+/** A command as the command table lists it (its module need not be loaded). */
+type Listed = Pick<Command, 'command'>;
+
 /** What the parser knows when it rejects a command line. */
 export interface UsageContext {
   /** The command named on the line, if it is one of planner's. */
@@ -23,7 +26,7 @@ export interface UsageContext {
  * yargs' validation messages in planner's words: a misspelt command or option gets a
  * "did you mean", a missing argument names what is missing and shows the usage.
  */
-export function usageError(message: string, commands: readonly Command[], ctx: UsageContext): UsageError {
+export function usageError(message: string, commands: readonly Listed[], ctx: UsageContext): UsageError {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) return unknownArgument(unknown[1].split(', ')[0], commands, ctx);
   const usage = ctx.command ? `usage: planner ${ctx.command.command}${example(ctx.command)}` : 'see planner --help';
@@ -39,7 +42,7 @@ export function usageError(message: string, commands: readonly Command[], ctx: U
   return new UsageError(message, usage);
 }
 
-function unknownArgument(arg: string, commands: readonly Command[], ctx: UsageContext): UsageError {
+function unknownArgument(arg: string, commands: readonly Listed[], ctx: UsageContext): UsageError {
   if (!ctx.command && !arg.startsWith('-')) {
     const names = commands.map(verb);
     const close = closestNames(arg, names, 1);
@@ -59,7 +62,7 @@ function unknownArgument(arg: string, commands: readonly Command[], ctx: UsageCo
 }
 
 /** `plan` from `plan [environment]`. */
-export function verb(command: Command): string {
+export function verb(command: Listed): string {
   return command.command.split(' ')[0];
 }
 

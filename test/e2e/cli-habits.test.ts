@@ -30,7 +30,8 @@ describe('CLI habits', () => {
   });
 
   it("lists a command's own options before the global ones, and examples, in every command's help", async () => {
-    for (const command of COMMANDS) {
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
       const verb = command.command.split(' ')[0];
       const help = (await cli([verb, '--help'])).stdout;
       expect(help, verb).toContain('Examples:');
