@@ -145,12 +145,26 @@ export function maskingViewQueries(engine: EngineAdapter, environments: () => Pr
  * The key `*` masks every other column NULL.
  */
 export async function maskedViewQuery(engine: EngineAdapter, model: string, table: TableName, masks: Record<string, MaskRule>, derived: readonly string[] = []): Promise<string> {
-  const columns = await engine.columns(table);
+  return maskingSelect({ model, columns: await engine.columns(table), from: quoteTable(table), what: 'its table does not have; nothing was promoted' }, masks, derived);
+}
+
+/**
+ * The masking SELECT itself, over `from` (a table, or a subquery with its alias) whose
+ * output is `columns` (names and types as the engine's catalog reads them): what a view
+ * of a sanitized environment runs, and what a masked build writes (plan/masked-build.ts).
+ * `what` ends the error for a mask of a column `from` lacks.
+ */
+export function maskingSelect(
+  over: { model: string; columns: readonly { name: string; type: string }[]; from: string; what: string },
+  masks: Record<string, MaskRule>,
+  derived: readonly string[] = [],
+): string {
+  const { model, columns } = over;
   const names = new Set(columns.map((c) => c.name.toLowerCase()));
   const lenient = new Set(derived);
   const missing = Object.keys(masks).filter((c) => !names.has(c) && !lenient.has(c));
   if (missing.length) {
-    throw new InputError(`masking names column '${missing[0]}' of '${model}', which its table does not have; nothing was promoted`, { code: 'invalid_masking', hint: `its columns: ${columns.map((c) => c.name).join(', ')}` });
+    throw new InputError(`masking names column '${missing[0]}' of '${model}', which ${over.what}`, { code: 'invalid_masking', hint: `its columns: ${columns.map((c) => c.name).join(', ')}` });
   }
   const select = columns.map((c) => {
     const name = c.name.toLowerCase();
@@ -158,7 +172,7 @@ export async function maskedViewQuery(engine: EngineAdapter, model: string, tabl
     const rule = masks[name] ?? (copy !== undefined && lenient.has(copy) ? 'null' : undefined) ?? masks[EVERY_COLUMN];
     return rule === undefined ? quoteIdent(c.name) : `${maskExpression(quoteIdent(c.name), c.type, rule)} AS ${quoteIdent(c.name)}`;
   });
-  return `SELECT ${select.join(', ')} FROM ${quoteTable(table)}`;
+  return `SELECT ${select.join(', ')} FROM ${over.from}`;
 }
 
 /**

@@ -4,10 +4,8 @@ import { subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { quoteTable } from '../util/identifiers.js';
 import { builtKey, type StateStore } from '../state/state-store.js';
-import { buildSnapshot, computeBatch, insertableColumns, runStatements, tableOps } from './build-snapshot.js';
-import { maskedReads } from './masked-build.js';
+import { buildSnapshot, builtQuery, computeBatch, insertableColumns, runStatements, tableOps } from './build-snapshot.js';
 import { NO_CRASH_POINTS, type CrashPoints } from './crash-points.js';
-import { renderSnapshot } from './render-snapshot.js';
 import type { BackfillBatch, SnapshotBackfill } from './plan.js';
 import type { ApplyReporter } from './reporter.js';
 
@@ -162,8 +160,7 @@ export async function buildWholeTable(snapshot: Snapshot, batch: BackfillBatch, 
   // create replaces it needs no statement of its own for that.
   if (!deps.engine.capabilities.createReplacesTable) await deps.engine.ops.dropTable(snapshot.physical);
   await runStatements(snapshot, 'pre', deps, times, 'evaluating');
-  const reads = await maskedReads(snapshot, deps.parentOf, deps.engine);
-  await tableOps(snapshot, deps.engine).createTableAs(snapshot.physical, renderSnapshot(snapshot, deps.parentOf, times, reads));
+  await tableOps(snapshot, deps.engine).createTableAs(snapshot.physical, await builtQuery(snapshot, deps.parentOf, times, deps.engine));
   await runStatements(snapshot, 'post', deps, times, 'evaluating');
   await deps.afterBatch?.(snapshot, batch);
 }

@@ -8,7 +8,7 @@ import { tableLayout } from '../model/table-layout.js';
 import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
-import { maskedReads } from './masked-build.js';
+import { createWritten, maskedReads, writtenQuery } from './masked-build.js';
 import type { BackfillBatch } from './plan.js';
 import { fullRefreshTimes, physicalNameOf, renderSnapshot } from './render-snapshot.js';
 
@@ -34,18 +34,30 @@ export async function buildSnapshot(
   const times = fullRefreshTimes(snapshot, now);
   await runStatements(snapshot, 'pre', { engine: deps.engine, parentOf }, times, 'creating');
   const ops = tableOps(snapshot, deps.engine);
-  const reads = await maskedReads(snapshot, parentOf, deps.engine);
+  const strategy = kindStrategy(m.kind);
   // A query that reads its own table cannot be described before the table exists.
   if (readsItself(m)) await ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
-  else await kindStrategy(m.kind).create({
-    kind: m.kind,
-    table: snapshot.physical,
-    ops,
-    query: () => renderSnapshot(snapshot, parentOf, fullRefreshTimes(snapshot, now), reads),
-    seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
-    columns: m.columns,
-  });
+  else {
+    const query = strategy.hasQuery ? await builtQuery(snapshot, parentOf, times, deps.engine) : '';
+    await createWritten(snapshot, deps.engine, ops, (table, into) => strategy.create({
+      kind: m.kind,
+      table,
+      ops: into,
+      query: () => query,
+      seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
+      columns: m.columns,
+    }));
+  }
   await runStatements(snapshot, 'post', { engine: deps.engine, parentOf }, times, 'creating');
+}
+
+/**
+ * The query a build of `snapshot` runs for `times`: its parents read through their masks
+ * and its own masked columns masked where it is a masked build (masked-build.ts).
+ */
+export async function builtQuery(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, times: RenderTimes, engine: EngineAdapter): Promise<string> {
+  const reads = await maskedReads(snapshot, parentOf, engine);
+  return writtenQuery(snapshot, renderSnapshot(snapshot, parentOf, times, reads), engine);
 }
 
 /** The engine's operations, creating the model's table with its layout (partitioned_by, physical_properties) where the engine honours one. */
@@ -87,13 +99,12 @@ export async function computeBatch(
   if (!intervals) throw new Error(`${kind.name} models have no intervals to compute`);
   const times: RenderTimes = { start: new Date(batch.start), end: new Date(batch.end), execution: deps.execution };
   await runStatements(snapshot, 'pre', deps, times, 'evaluating');
-  const reads = await maskedReads(snapshot, deps.parentOf, deps.engine);
   const written = await intervals.land({
     kind,
     table: snapshot.physical,
     ops: deps.engine.ops,
     batch,
-    query: renderSnapshot(snapshot, deps.parentOf, times, reads),
+    query: await builtQuery(snapshot, deps.parentOf, times, deps.engine),
     execution: deps.execution,
     columns: deps.columns,
     count: deps.count,

@@ -1,13 +1,18 @@
 import type { MaskRule } from '../config/types.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
-import { maskedViewQuery, masksOver, type EnvironmentMasks } from '../governance/masking.js';
+import type { PhysicalOps } from '../engine/physical-ops.js';
+import { InputError } from '../errors.js';
+import { maskedViewQuery, maskingSelect, masksOver, type EnvironmentMasks } from '../governance/masking.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { Project } from '../model/load-project.js';
+import type { Model } from '../model/model.js';
+import { readsItself } from '../model/self-reference.js';
 import { versionOf } from '../snapshot/make-snapshot.js';
 import { physicalTableName } from '../snapshot/physical-names.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { shortHash } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
+import { quoteIdent, type TableName } from '../util/identifiers.js';
 
 /**
  * A table a sanitized environment builds reads its parents through their masks, so it
@@ -25,13 +30,46 @@ export interface Sanitized {
   tag: string;
   /** The config's masks with those column lineage adds (governance/masking.ts withLineage). */
   masks: EnvironmentMasks;
+  /** The config's masks alone: what a model's own build masks (ownMasks). */
+  configured: EnvironmentMasks;
   /** Per model, the columns that pass a parent's masked value on as it is (withLineage). */
   passedOn: Record<string, string[]>;
 }
 
-export function sanitizedBuilds(all: { masks: EnvironmentMasks; passedOn: Record<string, string[]> }): Sanitized | undefined {
+/**
+ * What a masked build does, in its tag: builds of format 1 did not apply the model's own
+ * masks (ownMasks), so their tables may hold real values of them; a new format gives new
+ * ids, so such a table is never reused for a model built again.
+ */
+const BUILD_FORMAT = 2;
+
+export function sanitizedBuilds(all: { masks: EnvironmentMasks; passedOn: Record<string, string[]> }, configured: EnvironmentMasks): Sanitized | undefined {
   if (!Object.keys(all.masks).length) return undefined;
-  return { tag: shortHash(stableStringify(all.masks), 8), masks: all.masks, passedOn: all.passedOn };
+  return { tag: shortHash(`${BUILD_FORMAT}:${stableStringify(all.masks)}`, 8), masks: all.masks, configured, passedOn: all.passedOn };
+}
+
+/**
+ * The masks a build of `model` in the environment applies to its own output: the config's
+ * masks of its columns, less those a parent already passes on masked (a hash is not hashed
+ * twice). Masks lineage adds are left to the view: they only mask values computed from
+ * parents the build reads masked already, so none of them is a real value, and masking
+ * them in the table would NULL the columns an incremental kind lands batches by.
+ * Refused (exit 2) where masking the output would break the build: a column the kind's
+ * arguments name (a time column, a key: masked values would land batches wrongly), or a
+ * model that reads its own rows (it would mask its masked rows again).
+ */
+export function ownMasks(model: Model, sanitized: Sanitized): Record<string, MaskRule> | undefined {
+  const carried = new Set(sanitized.passedOn[model.name] ?? []);
+  const own = Object.fromEntries(Object.entries(sanitized.configured[model.name] ?? {}).filter(([c]) => !carried.has(c)));
+  const strategy = kindStrategy(model.kind);
+  if (!Object.keys(own).length || !strategy.physical) return undefined;
+  const refuse = (why: string, hint: string) => {
+    throw new InputError(`model ${model.name} cannot be built in a sanitized environment: ${why}`, { code: 'invalid_masking', location: { file: model.file }, hint });
+  };
+  const keyed = strategy.headerColumns(model.kind).find((c) => own[c.name.toLowerCase()] !== undefined);
+  if (keyed) refuse(`its build masks column '${keyed.name}', which its kind's ${keyed.property} names`, `mask a copy of the column instead, or leave ${model.name} unchanged in this environment`);
+  if (readsItself(model)) refuse(`it reads its own rows, which its build would mask again (${Object.keys(own).join(', ')})`, `leave ${model.name} unchanged in this environment`);
+  return own;
 }
 
 /** Whether `id` is a masked build of the snapshot with id `plain` (under any masks). */
@@ -67,17 +105,51 @@ export function parentMasks(model: string, project: Project, sanitized: Sanitize
   return out;
 }
 
-/** `snapshot` as built in a sanitized environment: reading `readMasks`, under its own id, version and table. */
-export function asMaskedBuild(snapshot: Snapshot, tag: string, readMasks: Record<string, Record<string, MaskRule>>, premasked: readonly string[] = []): Snapshot {
+/**
+ * `snapshot` as built in a sanitized environment: reading `readMasks`, writing its own
+ * masked columns masked (`writeMasks`), under its own id, version and table.
+ */
+export function asMaskedBuild(snapshot: Snapshot, tag: string, readMasks: Record<string, Record<string, MaskRule>>, passedOn: readonly string[] = [], writeMasks?: Record<string, MaskRule>): Snapshot {
   const version = `${versionOf(snapshot.fingerprint)}${MARK}${tag}`;
+  const premasked = [...new Set([...passedOn, ...Object.keys(writeMasks ?? {})])].sort();
   return {
     ...snapshot,
     id: maskedId(snapshot.id, tag),
     version,
     physical: physicalTableName(snapshot.model.schema, snapshot.model.table, version),
     readMasks,
-    ...(premasked.length ? { premasked: [...premasked] } : {}),
+    ...(writeMasks ? { writeMasks } : {}),
+    ...(premasked.length ? { premasked } : {}),
   };
+}
+
+/**
+ * What a build writes: `query` (rendered, parents read masked) inside the masking SELECT
+ * of the snapshot's own masks (the environment's views' SQL, governance/masking.ts), or
+ * `query` itself. The output's columns are described by the engine (an empty table of the
+ * query, as a forward-only change compares columns): the query's shape knows no types
+ * (a `null` mask casts to the column's type) nor the names of a `SELECT *`, and the
+ * table's columns are not the query's (SCD Type 2 adds its own; it may not exist yet).
+ */
+export async function writtenQuery(snapshot: Snapshot, query: string, engine: EngineAdapter): Promise<string> {
+  if (!snapshot.writeMasks) return query;
+  const columns = await engine.ops.queryColumns(snapshot.physical, query);
+  return maskingSelect({ model: snapshot.name, columns, from: `(${query}) AS ${quoteIdent('planner_unmasked')}`, what: 'its query does not output' }, snapshot.writeMasks);
+}
+
+/**
+ * Creates a snapshot without a query (SEED) with its own masks applied: `create` loads its
+ * object into a work table, the snapshot's table is the masking SELECT of it, the work
+ * table goes. Without own masks, `create` makes the table itself.
+ */
+export async function createWritten(snapshot: Snapshot, engine: EngineAdapter, ops: PhysicalOps, create: (table: TableName, ops: PhysicalOps) => Promise<void>): Promise<void> {
+  if (!snapshot.writeMasks) return create(snapshot.physical, ops);
+  // Named like the engine's own work tables (engine/physical-ops.ts), next to the table.
+  const work = { schema: snapshot.physical.schema, table: `planner_unmasked_${shortHash(`${snapshot.physical.schema}.${snapshot.physical.table}`, 12)}` };
+  await engine.dropTable(work);
+  await create(work, engine.ops);
+  await ops.createTableAs(snapshot.physical, await maskedViewQuery(engine, snapshot.name, work, snapshot.writeMasks));
+  await engine.dropTable(work);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { EnvironmentRecord } from '../state/state-store.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
 import type { DefinitionDiff, IndirectChange, ModelChange, Plan } from './plan.js';
 import { applyForwardOnly, categorize, chooseVersion, isPreviewed, listedCategory, planViews, type Effect, type ModelState } from './plan-steps.js';
-import { asMaskedBuild, heldMaskedAlike, isMaskedBuild, isMaskedBuildOf, maskedId, parentMasks, type Sanitized } from './masked-build.js';
+import { asMaskedBuild, heldMaskedAlike, isMaskedBuild, isMaskedBuildOf, maskedId, ownMasks, parentMasks, type Sanitized } from './masked-build.js';
 import { asPreview, isPreview, previewId } from './preview.js';
 
 export interface PlanInput {
@@ -97,15 +97,18 @@ export function buildPlan(input: PlanInput): Plan {
     const readsPreview = model.parents.some((p) => isPreview(snapshots[target[p]]));
     const previewed = isPreviewed(input.environment, state, c, version, readsPreview);
     // A sanitized environment builds a new table that reads a masked parent (or a masked
-    // build) from masked values, in a table of its own; a kept version stays prod's table.
-    const readMasks = input.sanitized && (previewed || version !== prev?.version) ? parentMasks(name, project, input.sanitized, (p) => snapshots[target[p]]) : undefined;
-    const masked = readMasks && (Object.keys(readMasks).length > 0 || model.parents.some((p) => isMaskedBuild(snapshots[target[p]]))) ? readMasks : undefined;
+    // build) from masked values, or masks columns of its own, in a table of its own; a kept
+    // version stays prod's table.
+    const builds = input.sanitized && (previewed || version !== prev?.version);
+    const readMasks = builds ? parentMasks(name, project, input.sanitized!, (p) => snapshots[target[p]]) : undefined;
+    const writeMasks = builds ? ownMasks(model, input.sanitized!) : undefined;
+    const masked = readMasks && (Object.keys(readMasks).length > 0 || writeMasks || model.parents.some((p) => isMaskedBuild(snapshots[target[p]]))) ? readMasks : undefined;
     const preview = !masked && previewed;
     let snapshot = known.get(masked ? maskedId(id, input.sanitized!.tag) : preview ? previewId(id) : id);
     if (!snapshot) {
       const parents = Object.fromEntries(model.parents.map((p) => [p, target[p]]));
       const made = makeSnapshot(model, state.fingerprint, version, parents, c.category, now);
-      snapshot = masked ? asMaskedBuild(made, input.sanitized!.tag, masked, input.sanitized!.passedOn[name]) : preview ? asPreview(made) : made;
+      snapshot = masked ? asMaskedBuild(made, input.sanitized!.tag, masked, input.sanitized!.passedOn[name], writeMasks) : preview ? asPreview(made) : made;
       newSnapshotIds.push(snapshot.id);
     }
     if (!preview && !masked && c.category === 'forward-only' && snapshot.version === prev?.version) migrations.push(snapshot.id);

@@ -110,7 +110,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const fingerprints = fingerprintProject(project, kept);
   const configured = environmentMasks(ctx.config.masking, ctx.settings(environment), project, ctx.config.configFile);
   const masks = await withLineage(project, configured);
-  const sanitized = sanitizedBuilds(masks);
+  const sanitized = sanitizedBuilds(masks, configured);
   assertNoMaskedTables(environment, sanitized, [...kept.values()], current ? undefined : base?.name);
 
   // The local snapshots that already exist, what they replace, and what the environment holds now.

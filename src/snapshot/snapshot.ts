@@ -58,7 +58,16 @@ export interface Snapshot {
    * query reads that parent through. Such a table is never another environment's.
    */
   readMasks?: Record<string, Record<string, MaskRule>>;
-  /** Of a masked build: its columns that hold a parent's masked value as it is, so its views do not mask them again. */
+  /**
+   * Of a masked build: the masks of its own configured columns (those no parent passes on
+   * masked), applied to its output before it reaches the table, so the table holds no real
+   * value of them even when they are computed from unmasked sources.
+   */
+  writeMasks?: Record<string, MaskRule>;
+  /**
+   * Of a masked build: its columns that hold masked values already (a parent's as it is, or
+   * its own `writeMasks`), so its views do not mask them again.
+   */
   premasked?: string[];
   createdAt: number;
 }

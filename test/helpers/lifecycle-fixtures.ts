@@ -61,3 +61,10 @@ export async function sanitizedProject(engine: EngineCase, masking: string): Pro
   await e.project.planAndApply('prod');
   return e;
 }
+
+/** The quoted physical table `env` points `model` at, from state. */
+export async function physicalOf(e: EngineProject, env: string, model: string): Promise<string> {
+  const record = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.environments WHERE name = '${env}'`))[0].payload));
+  const snapshot = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.snapshots WHERE id = '${record.snapshots[model]}'`))[0].payload));
+  return `"${snapshot.physical.schema}"."${snapshot.physical.table}"`;
+}

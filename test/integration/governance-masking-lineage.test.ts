@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
-import { sanitizedProject } from '../helpers/lifecycle-fixtures.js';
+import { physicalOf as physicalTableOf, sanitizedProject } from '../helpers/lifecycle-fixtures.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
@@ -68,11 +68,7 @@ for (const engine of engineCases(server)) {
     it('builds the changed models of the sanitized environment from masked parents, into tables prod never reuses', async () => {
       const emails = (await e.sql('SELECT email FROM raw.customers')).map((r) => String(r.email).toLowerCase());
       const leaks = (rows: unknown) => JSON.stringify(rows).includes('@') || emails.some((m) => JSON.stringify(rows).toLowerCase().includes(m));
-      const physicalOf = async (env: string, model: string) => {
-        const record = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.environments WHERE name = '${env}'`))[0].payload));
-        const snapshot = JSON.parse(String((await e.sql(`SELECT payload FROM planner_state.snapshots WHERE id = '${record.snapshots[model]}'`))[0].payload));
-        return `"${snapshot.physical.schema}"."${snapshot.physical.table}"`;
-      };
+      const physicalOf = (env: string, model: string) => physicalTableOf(e, env, model);
       const before = await physicalOf('prod', 'analytics.customers');
       // A changed downstream model, and a new one reading the masked source directly (a hash passes on as it is).
       e.project.edit('models/analytics/customers.sql', 'c.email,', 'c.email,\n  c.email AS contact,');
