@@ -7,8 +7,8 @@ import { readsItself } from '../model/self-reference.js';
 import { tableLayout } from '../model/table-layout.js';
 import { renderStatements, type RenderTimes, type RuntimeStage } from '../model/render.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { isValidIdentifier, quoteTable } from '../util/identifiers.js';
-import { createWritten, maskedReads, writtenQuery } from './masked-build.js';
+import { isValidIdentifier, quoteTable, type TableName } from '../util/identifiers.js';
+import { createLoaded, maskedReads, writtenQuery } from './masked-build.js';
 import type { BackfillBatch } from './plan.js';
 import { fullRefreshTimes, physicalNameOf, renderSnapshot } from './render-snapshot.js';
 
@@ -38,15 +38,11 @@ export async function buildSnapshot(
   // A query that reads its own table cannot be described before the table exists.
   if (readsItself(m)) await ops.createTableOfColumns(snapshot.physical, m.columns ?? []);
   else {
-    const query = strategy.hasQuery ? await builtQuery(snapshot, parentOf, times, deps.engine) : '';
-    await createWritten(snapshot, deps.engine, ops, (table, into) => strategy.create({
-      kind: m.kind,
-      table,
-      ops: into,
-      query: () => query,
-      seedFile: m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath),
-      columns: m.columns,
-    }));
+    const seedFile = m.seedPath === undefined ? undefined : join(deps.projectDir, m.seedPath);
+    const create = (table: TableName, into: PhysicalOps, query: string) => strategy.create({ kind: m.kind, table, ops: into, query: () => query, seedFile, columns: m.columns });
+    // A query is masked as it is written (builtQuery); a loaded object (SEED) after it is loaded.
+    if (strategy.hasQuery) await create(snapshot.physical, ops, await builtQuery(snapshot, parentOf, times, deps.engine));
+    else await createLoaded(snapshot, deps.engine, ops, (table, into) => create(table, into, ''));
   }
   await runStatements(snapshot, 'post', { engine: deps.engine, parentOf }, times, 'creating');
 }

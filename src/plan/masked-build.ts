@@ -142,7 +142,7 @@ export async function writtenQuery(snapshot: Snapshot, query: string, engine: En
  * object into a work table, the snapshot's table is the masking SELECT of it, the work
  * table goes. Without own masks, `create` makes the table itself.
  */
-export async function createWritten(snapshot: Snapshot, engine: EngineAdapter, ops: PhysicalOps, create: (table: TableName, ops: PhysicalOps) => Promise<void>): Promise<void> {
+export async function createLoaded(snapshot: Snapshot, engine: EngineAdapter, ops: PhysicalOps, create: (table: TableName, ops: PhysicalOps) => Promise<void>): Promise<void> {
   if (!snapshot.writeMasks) return create(snapshot.physical, ops);
   // Named like the engine's own work tables (engine/physical-ops.ts), next to the table.
   const work = { schema: snapshot.physical.schema, table: `planner_unmasked_${shortHash(`${snapshot.physical.schema}.${snapshot.physical.table}`, 12)}` };

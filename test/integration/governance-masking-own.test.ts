@@ -21,6 +21,20 @@ const SIGNUPS = `MODEL (
 SELECT id, name AS contact_name, signup_date FROM raw.customers WHERE signup_date BETWEEN @start_ds AND @end_ds;
 `;
 
+// A VIEW and an SCD Type 2 model reading the unmasked name: each masks it in its own build.
+const CONTACTS = `MODEL (name analytics.contacts, kind VIEW, grain id);
+
+SELECT id, name AS contact_name FROM raw.customers;
+`;
+const HISTORY = `MODEL (
+  name analytics.customer_history,
+  kind SCD_TYPE_2_BY_COLUMN (unique_key [id], columns [country]),
+  grain id
+);
+
+SELECT id, name AS contact_name, country FROM raw.customers;
+`;
+
 for (const engine of engineCases(server)) {
   describe.skipIf(!engine.available)(`a model's own masks on ${engine.name}`, () => {
     let e: EngineProject;
@@ -101,6 +115,32 @@ for (const engine of engineCases(server)) {
       expect((await e.sql('SELECT customer_name FROM analytics.customers ORDER BY customer_id')).map((r) => r.customer_name)).toEqual(names);
       expect(await physicalOf(e, 'prod', 'analytics.signups')).not.toBe(devSignups);
       expect((await e.sql('SELECT contact_name FROM analytics.signups ORDER BY id')).map((r) => r.contact_name)).toEqual(names);
+    });
+
+    it('VIEW and SCD Type 2 builds mask their own columns as well', async () => {
+      e.project.write('models/analytics/contacts.sql', CONTACTS);
+      e.project.write('models/analytics/customer_history.sql', HISTORY);
+      e.project.edit('planner.config.ts', "'raw.customers.email': 'hash',", "'raw.customers.email': 'hash', 'analytics.contacts.contact_name': 'hash', 'analytics.customer_history.contact_name': 'redact',");
+      const planned = await cli('plan', 'dev_x', '--auto-apply');
+      expect(planned.code, planned.text).toBe(0);
+      const hashes = await e.sql('SELECT id, md5(CAST(name AS VARCHAR)) AS contact_name FROM raw.customers ORDER BY id');
+
+      const contacts = await physicalOf(e, 'dev_x', 'analytics.contacts');
+      expect(contacts).toContain('__m');
+      expect(await e.sql(`SELECT id, contact_name FROM ${contacts} ORDER BY id`)).toEqual(hashes);
+      expect(await e.sql('SELECT id, contact_name FROM analytics__dev_x.contacts ORDER BY id')).toEqual(hashes);
+
+      const history = await physicalOf(e, 'dev_x', 'analytics.customer_history');
+      expect(history).toContain('__m');
+      const rows = await e.sql(`SELECT id, contact_name, country, valid_to FROM ${history} ORDER BY id`);
+      expect(rows).toHaveLength(hashes.length);
+      expect(rows.every((r) => r.contact_name === '[redacted]' && typeof r.country === 'string' && r.valid_to === null)).toBe(true);
+      expect(await e.sql('SELECT id, contact_name, country, valid_to FROM analytics__dev_x.customer_history ORDER BY id')).toEqual(rows);
+
+      expect((await cli('plan', 'prod', '--auto-apply')).code).toBe(0);
+      const names = (await e.sql('SELECT name FROM raw.customers ORDER BY id')).map((r) => r.name);
+      expect((await e.sql('SELECT contact_name FROM analytics.contacts ORDER BY id')).map((r) => r.contact_name)).toEqual(names);
+      expect((await e.sql('SELECT contact_name FROM analytics.customer_history ORDER BY id')).map((r) => r.contact_name)).toEqual(names);
     });
   });
 }
