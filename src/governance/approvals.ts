@@ -1,7 +1,8 @@
 import type { EnvironmentSettings } from '../config/environment-settings.js';
 import { ConflictError, PlannerError } from '../errors.js';
 import type { ReadPlan } from '../plan/saved-plan.js';
-import type { ApprovalRecord, StateStore } from '../state/state-store.js';
+import type { ApprovalEvidence, ApprovalRecord, StateStore } from '../state/state-store.js';
+import { summarizeEvidence } from './evidence-summary.js';
 
 /**
  * A plan that governance does not let through: unapproved, approved only by its author,
@@ -25,16 +26,17 @@ export function assertDirectApplyAllowed(settings: EnvironmentSettings): void {
 }
 
 /**
- * Records `approver`'s approval of a saved plan. Refused when the approver wrote the plan
- * (unless `allowSelfApproval`), or when the environment moved since the plan was made
+ * Records `approver`'s approval of a saved plan, with a summary of the evidence it was
+ * given on (`redact` masks the run's secrets in it). Refused when the approver wrote the
+ * plan (unless `allowSelfApproval`), or when the environment moved since the plan was made
  * (an approval of a stale plan could never be applied).
  */
 export async function approvePlan(
   state: StateStore,
   saved: ReadPlan,
   settings: EnvironmentSettings,
-  approval: { by: string; comment?: string; at: number },
-): Promise<ApprovalRecord> {
+  approval: { by: string; comment?: string; at: number; redact?: (text: string) => string },
+): Promise<ApprovalRecord & { evidence: ApprovalEvidence }> {
   const { plan } = saved;
   const author = requireAuthor(saved, settings);
   if (author === approval.by && !settings.allowSelfApproval) {
@@ -47,9 +49,14 @@ export async function approvePlan(
   if (current !== plan.expectedPlanId) {
     throw new ConflictError(`environment '${plan.environment}' changed since plan ${plan.id} was made; plan is stale and was not approved`, { code: 'stale_plan', hint: 'plan again and approve the new file' });
   }
-  const record: ApprovalRecord = { planHash: saved.checksum, planId: plan.id, environment: plan.environment, author, approvedBy: approval.by, approvedAt: approval.at, comment: approval.comment ?? null };
+  const redact = approval.redact ?? ((text: string) => text);
+  const record: ApprovalRecord = { planHash: saved.checksum, planId: plan.id, environment: plan.environment, author, approvedBy: approval.by, approvedAt: approval.at, comment: approval.comment ? redact(approval.comment) : null };
+  // The summary first: without the approval it is an unused row keyed by the file's hash,
+  // while an approval recorded without it would read as given on no evidence.
+  const evidence = summarizeEvidence(saved, redact);
+  await state.recordApprovalEvidence(evidence, approval.at);
   await state.recordApproval(record);
-  return record;
+  return { ...record, evidence };
 }
 
 /**

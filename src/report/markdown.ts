@@ -1,6 +1,7 @@
 import { unifiedDiff } from '../lifecycle/environment-diff.js';
 import { STATUS_LABEL, type Review, type ReviewChange } from './review.js';
-import { trailTime, type ReviewTrail } from './approval-trail.js';
+import { changeCountsLine, shortPlanHash } from '../governance/evidence-summary.js';
+import { NO_EVIDENCE_RECORDED, trailTime, type ReviewTrail } from './approval-trail.js';
 
 /**
  * A review as a compact pull-request comment: one table of changes, each SQL diff folded in
@@ -64,6 +65,8 @@ function trailLines(t: ReviewTrail): string[] {
   for (const a of t.approvals) out.push(`- ${a.by}, ${trailTime(a.at)}${a.comment ? `: ${cell(a.comment)}` : ''}`);
   if (t.approvals.length) out.push('');
   const e = t.evidence;
+  if (t.noEvidenceRecorded) out.push(`Evidence: ${NO_EVIDENCE_RECORDED}.`, '');
+  if (e) out.push(`Changes: ${changeCountsLine(e.changes)}${e.planHash ? ` (approved plan file \`${shortPlanHash(e.planHash)}\`)` : ''}.`, '');
   if (e && !e.from) out.push('Evidence: no metrics (saved without `--evidence-from`).', '');
   if (e?.from) {
     out.push(`Evidence from \`${e.from}\`: ${e.measured} ${e.measured === 1 ? 'model' : 'models'} measured, ${e.flags.length} ${e.flags.length === 1 ? 'flag' : 'flags'}.`, '');

@@ -1,4 +1,5 @@
-import { trailTime, type ReviewTrail } from './approval-trail.js';
+import { changeCountsLine, shortPlanHash } from '../governance/evidence-summary.js';
+import { NO_EVIDENCE_RECORDED, trailTime, type ReviewTrail } from './approval-trail.js';
 import { esc } from './html.js';
 
 /** The approvals section: per plan, who wrote it, who approved it when and why, and what its evidence flagged. */
@@ -19,9 +20,11 @@ function trailHtml(t: ReviewTrail): string {
 
 function evidenceHtml(t: ReviewTrail): string {
   const e = t.evidence;
-  if (!e) return '';
-  if (!e.from) return `<p class="evidence muted">No metrics: the plan was saved without --evidence-from.</p>`;
-  const parts = [`<p class="evidence">Evidence from <code>${esc(e.from)}</code>: ${e.measured} ${e.measured === 1 ? 'model' : 'models'} measured, ${e.flags.length} ${e.flags.length === 1 ? 'flag' : 'flags'}.</p>`];
+  if (!e) return t.noEvidenceRecorded ? `<p class="evidence none muted">Evidence: ${esc(NO_EVIDENCE_RECORDED)}.</p>` : '';
+  const file = e.planHash ? ` (approved plan file <code>${esc(shortPlanHash(e.planHash))}</code>)` : '';
+  const changes = `<p class="changes">Changes: ${esc(changeCountsLine(e.changes))}${file}.</p>`;
+  if (!e.from) return `${changes}<p class="evidence muted">No metrics: the plan was saved without --evidence-from.</p>`;
+  const parts = [changes, `<p class="evidence">Evidence from <code>${esc(e.from)}</code>: ${e.measured} ${e.measured === 1 ? 'model' : 'models'} measured, ${e.flags.length} ${e.flags.length === 1 ? 'flag' : 'flags'}.</p>`];
   if (e.notAsPlanned.length) parts.push(`<p class="minus">${esc(e.from)} does not hold the planned version of: ${e.notAsPlanned.map((m) => `<code>${esc(m)}</code>`).join(', ')}</p>`);
   if (e.flags.length) parts.push(`<ul class="flags">${e.flags.map((f) => `<li class="flag" data-model="${esc(f.model)}"><code>${esc(f.model)}</code>: ${esc(f.message)}</li>`).join('')}</ul>`);
   if (e.audits.length) {

@@ -3,9 +3,9 @@ import { ConflictError } from '../errors.js';
 import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
-import { decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type Row, type StateDatabase } from './state-database.js';
+import { decodeApprovalEvidence, decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type Row, type StateDatabase } from './state-database.js';
 import { assertKnownStateVersion } from './state-guard.js';
-import { builtKey, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
+import { builtKey, type ApprovalEvidence, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
 /** Rows per multi-row INSERT: far below PostgreSQL's 65,535 parameters at five columns a row. */
@@ -369,6 +369,23 @@ export class SqlStateStore implements StateStore {
       approvedAt: toNumber(r.approved_at, `approval of ${r.plan_id}`),
       comment: r.comment ?? null,
     }));
+  }
+
+  async recordApprovalEvidence(e: ApprovalEvidence, at: number): Promise<void> {
+    await this.db
+      .insertInto('approval_evidence')
+      .values({ plan_hash: e.planHash, plan_id: e.planId, summary: JSON.stringify(e), recorded_at: at })
+      .onConflict((oc) => oc.column('plan_hash').doNothing())
+      .execute();
+  }
+
+  async getApprovalEvidence(planHashes: readonly string[]): Promise<Map<string, ApprovalEvidence>> {
+    const out = new Map<string, ApprovalEvidence>();
+    for (let i = 0; i < planHashes.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('approval_evidence').selectAll().where('plan_hash', 'in', planHashes.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.set(r.plan_hash, decodeApprovalEvidence(r));
+    }
+    return out;
   }
 
   async deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean> {

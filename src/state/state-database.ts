@@ -2,7 +2,7 @@ import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../util/virtual-layouts.js'
 import type { ColumnType, Selectable } from 'kysely';
 import { PlannerError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { EnvironmentRecord, PhysicalTableRecord } from './state-store.js';
+import type { ApprovalEvidence, EnvironmentRecord, PhysicalTableRecord } from './state-store.js';
 
 /** A BIGINT column: written as a number; read back as a number, a string (pg) or a bigint. */
 type Bigint = ColumnType<number | string | bigint, number, number>;
@@ -26,6 +26,7 @@ export interface StateDatabase {
   projects: { name: string; registered_at: Bigint };
   auto_restatements: { name: string; version: string; next_ms: Bigint };
   approvals: { plan_hash: string; approved_by: string; plan_id: string; environment: string; author: string; approved_at: Bigint; comment: string | null };
+  approval_evidence: { plan_hash: string; plan_id: string; summary: string; recorded_at: Bigint };
 }
 
 /** A row of a state table as read back. */
@@ -95,6 +96,15 @@ export function decodeEnvironment(row: Row<'environments'>): EnvironmentRecord {
     updatedAt: toNumber(row.updated_at, what),
     expiresAt: row.expires_at == null ? null : toNumber(row.expires_at, what),
   };
+}
+
+/** An approval's evidence summary, checked for the fields the reports read. */
+export function decodeApprovalEvidence(row: Row<'approval_evidence'>): ApprovalEvidence {
+  const what = `evidence of plan ${row.plan_id}`;
+  const e = parseJson(row.summary, what);
+  if (!isObject(e) || !isObject(e.changes) || !Array.isArray(e.flags) || !Array.isArray(e.audits) || !Array.isArray(e.notAsPlanned)) throw corruptState(what, 'its summary has no changes, flags or audits');
+  if (e.from !== null && typeof e.from !== 'string') throw corruptState(what, 'its from is not a name');
+  return { ...(e as unknown as ApprovalEvidence), planHash: row.plan_hash, planId: row.plan_id };
 }
 
 export function decodePhysical(row: Row<'physical_tables'>): PhysicalTableRecord {

@@ -61,6 +61,34 @@ export interface ApprovalRecord {
   comment: string | null;
 }
 
+/**
+ * What an approval was given on (state migration 6): a saved plan's evidence reduced at
+ * `planner approve` time to what a later reader of the environment needs. Compact on
+ * purpose: no SQL diffs, no row values, since state is read by every command and kept
+ * for as long as the environment; the plan file keeps the rest.
+ */
+export interface ApprovalEvidence {
+  planId: string;
+  /** The plan file's checksum, which the approval is bound to. */
+  planHash: string;
+  /** The environment the metrics and audits were taken from (`--from`), or null for changes only. */
+  from: string | null;
+  /** How many models the plan changes, by kind of change. */
+  changes: { directlyModified: number; indirectlyModified: number; added: number; removed: number };
+  /** Models whose metrics were measured. */
+  measured: number;
+  /**
+   * Each metric past its threshold: its value in the plan's environment (`prod`) and in
+   * `from` (`env`), as measured (a NULL rate as a share of rows, a unique grain as distinct
+   * keys), null where one has none; the threshold as config spells it (null for a rule).
+   */
+  flags: { model: string; metric: string; column?: string; prod: number | null; env: number | null; threshold: number | null; message: string }[];
+  /** The changed models' audits as run on `from`'s tables. */
+  audits: { model: string; passed: number; failed: number; errors: number; failedAudits: string[] }[];
+  /** Changed models whose version in `from` is not the planned one (their metrics are not of it). */
+  notAsPlanned: string[];
+}
+
 /** A state table or column that the recorded state version has and the database lacks. */
 export interface StateSchemaProblem {
   /** `schema.table` */
@@ -90,6 +118,8 @@ export interface StateReader {
   listProjects(): Promise<string[]>;
   /** The approvals of one saved plan (by its hash), or of every plan of `environment`; oldest first. */
   listApprovals(filter: { planHash?: string; environment?: string }): Promise<ApprovalRecord[]>;
+  /** The evidence summaries recorded for these plan hashes; plans approved before state kept them are absent. */
+  getApprovalEvidence(planHashes: readonly string[]): Promise<Map<string, ApprovalEvidence>>;
   /** Every snapshot row, without payloads (for the janitor). */
   listSnapshotRefs(): Promise<SnapshotRef[]>;
   /** Every built physical table recorded. */
@@ -134,6 +164,8 @@ export interface StateStore extends StateReader {
   recordPlan(plan: PlanRecord): Promise<void>;
   /** Records an approval; a second approval of the same plan by the same person replaces the first. */
   recordApproval(approval: ApprovalRecord): Promise<void>;
+  /** Records what a plan file was approved on (once per file: a second approval of it keeps the first summary). */
+  recordApprovalEvidence(evidence: ApprovalEvidence, at: number): Promise<void>;
   /** Deletes an environment's row if its plan id is still `expectedPlanId`; false when it moved. */
   deleteEnvironment(name: string, expectedPlanId: string): Promise<boolean>;
   /** Deletes the rows of physical tables that have been dropped. */

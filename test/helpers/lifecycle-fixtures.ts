@@ -1,5 +1,5 @@
 import type { Context } from '../../src/context.js';
-import type { EngineCase, EngineProject } from './engines.js';
+import { runCli, type EngineCase, type EngineProject } from './engines.js';
 import type { TempProject } from './project.js';
 
 /** Every table and view in the warehouse, as `schema.name TYPE`, sorted. */
@@ -51,6 +51,22 @@ export function prodAnswers(p: TempProject) {
 /** A breaking change: order_totals keeps cancelled orders out. */
 export function breakOrderTotals(p: TempProject): void {
   p.edit('models/analytics/order_totals.sql', /GROUP BY/, "WHERE o.status <> 'cancelled'\nGROUP BY");
+}
+
+/**
+ * A release awaiting approval: prod applied and requiring approval, a 5% row-count
+ * threshold (so dropping cancelled orders, 80 -> 74 rows, is flagged), and dev_x applied
+ * with that change: what `planner plan prod --out FILE --evidence-from dev_x` saves.
+ */
+export async function releaseAwaitingApproval(engine: EngineCase): Promise<EngineProject> {
+  const e = await engine.setup();
+  await e.project.planAndApply('prod');
+  e.project.edit('planner.config.ts', 'prod: { protected: true }', 'prod: { protected: true, requireApproval: true }');
+  e.project.edit('planner.config.ts', /(modelDefaults: .*\n)/, '$1  validation: { rowCountChangePct: 5 },\n');
+  breakOrderTotals(e.project);
+  const dev = await runCli(['plan', 'dev_x', '--auto-apply', '--skip-tests', '-p', e.project.dir]);
+  if (dev.code !== 0) throw new Error(`planner plan dev_x failed: ${dev.text}`);
+  return e;
 }
 
 /** The project on `engine` with `masking` (a config object's text) and sanitized dev_* environments, applied to prod. */

@@ -107,6 +107,15 @@ for (const engine of engineCases(server)) {
       const approved = await cli('approve', file, '--by', 'bob');
       expect(approved.code).toBe(0);
       expect(approved.text).toContain('analytics.order_totals  1 passed, 2 failed (not_null(columns := [order_id, customer_id, order_date]): 1 row; accepted_range(column := revenue, min_v := 0): 1 row)');
+      // State keeps the counts and the failed audits' names with the approval, not their rows.
+      const [kept] = await e.sql('SELECT summary FROM planner_state.approval_evidence');
+      expect(JSON.parse(String(kept.summary)).audits).toContainEqual({
+        model: 'analytics.order_totals',
+        passed: 1,
+        failed: 2,
+        errors: 0,
+        failedAudits: ['not_null(columns := [order_id, customer_id, order_date])', 'accepted_range(column := revenue, min_v := 0)'],
+      });
     });
 
     it('refuses to approve or apply a plan whose environment changed since; the author comes from PLANNER_USER; allowSelfApproval lets the author approve', async () => {

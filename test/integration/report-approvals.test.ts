@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { browserAvailability, openBrowser } from '../helpers/browser.js';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
-import { breakOrderTotals } from '../helpers/lifecycle-fixtures.js';
+import { releaseAwaitingApproval } from '../helpers/lifecycle-fixtures.js';
 import { postgresServer } from '../helpers/postgres.js';
 
 const server = await postgresServer();
@@ -13,13 +13,7 @@ for (const engine of engineCases(server)) {
     let e: EngineProject;
     const cli = (...args: string[]) => runCli([...args, '-p', e.project.dir]);
     beforeEach(async () => {
-      e = await engine.setup();
-      await e.project.planAndApply('prod');
-      e.project.edit('planner.config.ts', 'prod: { protected: true }', 'prod: { protected: true, requireApproval: true }');
-      // A 5% row-count threshold, so dropping cancelled orders (80 -> 74 rows) is flagged.
-      e.project.edit('planner.config.ts', /(modelDefaults: .*\n)/, '$1  validation: { rowCountChangePct: 5 },\n');
-      breakOrderTotals(e.project);
-      expect((await cli('plan', 'dev_x', '--auto-apply', '--skip-tests')).code).toBe(0);
+      e = await releaseAwaitingApproval(engine);
     });
     afterEach(() => e.cleanup());
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
+import { rawSql } from '../helpers/raw-sql.js';
 import { TempProject } from '../helpers/project.js';
 import { LATEST_STATE_VERSION } from '../../src/state/migrations/index.js';
 
@@ -13,16 +13,7 @@ for (const engine of engineCases(server)) {
     let w: EngineProject;
     const cli = (args: string[], dir = w.project.dir) => runCli([...args, '-p', dir]);
     const pg = engine.name.startsWith('PostgreSQL');
-    /** SQL on the warehouse without the planner (which refuses a newer state): the helper opens a context on DuckDB. */
-    async function raw(query: string): Promise<Record<string, unknown>[]> {
-      if (pg) return w.sql(query);
-      const duck = await DuckDBAdapter.open(w.project.path('.planner/warehouse.duckdb'));
-      try {
-        return (await duck.query(query)).rows;
-      } finally {
-        await duck.close();
-      }
-    }
+    const raw = (query: string) => rawSql(w, pg, query);
     const catalog = async () => (await raw(`SELECT table_schema || '.' || table_name AS o FROM information_schema.tables ORDER BY 1`)).map((r) => String(r.o));
     const planRows = async () => Number((await raw('SELECT count(*) AS n FROM planner_state.plans'))[0].n);
 

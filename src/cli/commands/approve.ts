@@ -26,9 +26,10 @@ export async function approveCommand(opts: ApproveCommandOptions, io: CliIO): Pr
   const environment = saved.plan.environment;
   const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway ?? saved.gateway, secrets: opts.secrets }, environment);
   try {
-    const record = await approvePlan(ctx.state, saved, ctx.settings(environment), { by: currentUser(opts.by), comment: opts.comment, at: ctx.now().getTime() });
+    const record = await approvePlan(ctx.state, saved, ctx.settings(environment), { by: currentUser(opts.by), comment: opts.comment, at: ctx.now().getTime(), redact: (t) => opts.secrets?.redact(t) ?? t });
     if (opts.json) {
-      io.out(jsonText({ approved: true, ...record, evidence: saved.evidence }));
+      const { evidence: summary, ...approval } = record;
+      io.out(jsonText({ approved: true, ...approval, evidence: saved.evidence, evidenceSummary: summary }));
       return 0;
     }
     if (saved.evidence) io.out(renderEvidence(saved.evidence));

@@ -6,7 +6,9 @@ import { PlannerError } from '../../errors.js';
 import { ReplacementHistory, type BehindModel } from '../../plan/environment-history.js';
 import { viewSharing, type ViewSharing } from '../../plan/view-sharing.js';
 import { DEFAULT_LAYOUT, PROD } from '../../snapshot/virtual-names.js';
-import { isExpired, type ApprovalRecord, type EnvironmentRecord } from '../../state/state-store.js';
+import { approvedEvidence } from '../../report/approval-trail.js';
+import { isExpired, type ApprovalEvidence, type ApprovalRecord, type EnvironmentRecord } from '../../state/state-store.js';
+import { approvalEvidenceLines } from '../render/approval-evidence.js';
 import { defineCommand } from '../command-spec.js';
 import type { CliIO } from '../io.js';
 import { environmentConfigJson, renderEnvironmentConfig } from '../render/environment-config.js';
@@ -28,6 +30,8 @@ interface Listed {
   behind: BehindModel[];
   /** Who approved the plan the environment is at (`planner approve`), oldest first. */
   approvals: ApprovalRecord[];
+  /** What those approvals were given on, as recorded at approval (null: none, or approved before state kept it). */
+  evidence: ApprovalEvidence | null;
 }
 
 /**
@@ -71,7 +75,7 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
   const envs = once(listed, config);
   for (const u of unreachable) io.err(`warning: gateway ${u.gateway} could not be read: ${u.error}`);
   if (opts.json) {
-    const list = envs.map(({ gateway, env: e, sharing, behind, approvals }) => ({
+    const list = envs.map(({ gateway, env: e, sharing, behind, approvals, evidence }) => ({
       name: e.name,
       gateway,
       models: Object.keys(e.snapshots).length,
@@ -86,6 +90,7 @@ export async function environmentsCommand(opts: EnvironmentsOptions, io: CliIO):
       lastAppliedAt: isoTime(e.updatedAt),
       planId: e.planId,
       approvedBy: approvals.map((a) => ({ by: a.approvedBy, at: isoTime(a.approvedAt), author: a.author, comment: a.comment })),
+      approvalEvidence: evidence,
       expiresAt: e.expiresAt === null ? null : isoTime(e.expiresAt),
       expired: isExpired(e, now),
     }));
@@ -124,7 +129,8 @@ async function listOn(ctx: Context): Promise<Listed[]> {
   for (const e of envs) {
     const base = e.name === PROD ? undefined : byName.get(e.createdFrom ?? PROD) ?? byName.get(PROD);
     const approved = approvals.filter((a) => a.environment === e.name && a.planId === e.planId);
-    out.push({ gateway: ctx.gatewayName, env: e, sharing: await viewSharing(ctx.state, e.name, e.views, e.snapshots, new Map(), base), behind: await ctx.behindProd(e, prodHistory), approvals: approved });
+    const evidence = approved.length ? await approvedEvidence(ctx.state, approved) : null;
+    out.push({ gateway: ctx.gatewayName, env: e, sharing: await viewSharing(ctx.state, e.name, e.views, e.snapshots, new Map(), base), behind: await ctx.behindProd(e, prodHistory), approvals: approved, evidence });
   }
   return out;
 }
@@ -140,10 +146,18 @@ function once(listed: Listed[], config: ResolvedConfig): Listed[] {
   return [...byRecord.values()];
 }
 
-/** "prod: plan a1b2c3d4e5f6 (by alice) approved by bob 2026-11-30 14:10 UTC (just now): why" for each approved environment. */
+/**
+ * "prod: plan a1b2c3d4e5f6 (by alice) approved by bob 2026-11-30 14:10 UTC (just now): why"
+ * for each approved environment, then what the plan was approved on.
+ */
 function approvalLines(envs: Listed[], now: number): string[] {
-  return envs.flatMap(({ env, approvals }) =>
-    approvals.map((a) => `${env.name}: plan ${env.planId} (by ${a.author}) approved by ${a.approvedBy} ${formatWhen(a.approvedAt, now)}${a.comment ? `: ${a.comment}` : ''}`),
+  return envs.flatMap(({ env, approvals, evidence }) =>
+    approvals.length
+      ? [
+          ...approvals.map((a) => `${env.name}: plan ${env.planId} (by ${a.author}) approved by ${a.approvedBy} ${formatWhen(a.approvedAt, now)}${a.comment ? `: ${a.comment}` : ''}`),
+          ...approvalEvidenceLines(evidence),
+        ]
+      : [],
   );
 }
 

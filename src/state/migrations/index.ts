@@ -5,6 +5,7 @@ import * as intervals from './002-intervals.js';
 import * as projects from './003-projects.js';
 import * as approvals from './004-approvals.js';
 import * as autoRestatements from './005-auto-restatements.js';
+import * as approvalEvidence from './006-approval-evidence.js';
 
 /** One step of the state schema, with the columns of the tables it creates (for the schema check). */
 export interface Migration {
@@ -40,6 +41,7 @@ export const MIGRATIONS: Migration[] = [
     columns: { approvals: ['plan_hash', 'approved_by', 'plan_id', 'environment', 'author', 'approved_at', 'comment'] },
   },
   { version: 5, name: 'auto-restatements', up: autoRestatements.up, columns: { auto_restatements: ['name', 'version', 'next_ms'] } },
+  { version: 6, name: 'approval-evidence', up: approvalEvidence.up, columns: { approval_evidence: ['plan_hash', 'plan_id', 'summary', 'recorded_at'] } },
 ];
 
 export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
