@@ -25,6 +25,7 @@ import { catchUpWithProd } from './catch-up.js';
 import { findReverts, ReplacementHistory, type Revert } from './environment-history.js';
 import type { Plan } from './plan.js';
 import { addBackfill, type IntervalOptions } from './plan-backfill.js';
+import { knownSnapshots } from './known-snapshots.js';
 import { buildPlan } from './plan-builder.js';
 import { previewId } from './preview.js';
 import { restrictProject, selectedModels } from './select-models.js';
@@ -123,9 +124,10 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     const before = compareWith?.snapshots[name];
     if (before) wanted.add(before);
   }
-  const known = await ctx.state.getSnapshots([...wanted]);
+  const heads = await ctx.state.getSnapshotHeads([...wanted]);
   // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
-  assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => known.get(id) ?? []));
+  assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => heads.get(id) ?? []));
+  const known = await knownSnapshots(ctx.state, heads, project, fingerprints, kept);
 
   let draft = buildPlan({
     planId: randomBytes(6).toString('hex'),

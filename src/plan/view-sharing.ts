@@ -1,6 +1,5 @@
-import type { Snapshot } from '../snapshot/snapshot.js';
 import { PROD } from '../snapshot/virtual-names.js';
-import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
+import type { EnvironmentRecord, SnapshotHead, StateReader } from '../state/state-store.js';
 
 /** How an environment's views split between tables it shares with the environment it came from and tables of its own. */
 export interface ViewSharing {
@@ -15,21 +14,21 @@ export interface ViewSharing {
 /**
  * Counts `views` (model names, with `target` model -> snapshot id) by whether each reads
  * the same physical table as `base`'s view of that model. `known` holds snapshots already
- * loaded; the base's others are read from state.
+ * loaded; of the others, only their heads are read from state (a table is all it compares).
  */
 export async function viewSharing(
   state: StateReader,
   environment: string,
   views: readonly string[],
   target: Record<string, string>,
-  known: Map<string, Snapshot> | Record<string, Snapshot>,
+  known: Map<string, SnapshotHead> | Record<string, SnapshotHead>,
   base: EnvironmentRecord | undefined,
 ): Promise<ViewSharing> {
   if (environment === PROD || !base) return { with: null, shared: 0, own: views.length };
   const get = (id: string) => (known instanceof Map ? known.get(id) : known[id]);
   const ids = views.flatMap((m) => [target[m], base.snapshots[m]]).filter((id): id is string => Boolean(id));
   const missing = [...new Set(ids.filter((id) => !get(id)))];
-  const loaded = missing.length ? await state.getSnapshots(missing) : new Map<string, Snapshot>();
+  const loaded = missing.length ? await state.getSnapshotHeads(missing) : new Map<string, SnapshotHead>();
   const snapshot = (id: string | undefined) => (id ? get(id) ?? loaded.get(id) : undefined);
   let shared = 0;
   for (const model of views) {

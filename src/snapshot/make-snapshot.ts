@@ -5,6 +5,7 @@ import type { Model } from '../model/model.js';
 import { physicalTableName, VERSION_LENGTH } from './physical-names.js';
 import type { ChangeCategory, Fingerprint, Snapshot, SnapshotModel } from './snapshot.js';
 import { snapshotId } from './fingerprint.js';
+import type { SnapshotHead } from '../state/state-store.js';
 
 /** The part of a model a snapshot keeps. */
 export function snapshotModel(model: Model): SnapshotModel {
@@ -71,4 +72,17 @@ export function makeSnapshot(
     category,
     createdAt: now,
   };
+}
+
+/**
+ * A stored snapshot made whole with the local model: `model` must be the one whose
+ * fingerprint gave `head` its id (same data and metadata fingerprints), so its definition
+ * is the stored one as far as any result depends on it; only the file's text around it
+ * (comments, layout) may be newer. Lets a plan hold every unchanged model without reading
+ * their stored definitions.
+ */
+export function snapshotOfHead(head: SnapshotHead, model: Model, fingerprint: Fingerprint): Snapshot {
+  if (head.id !== snapshotId(model.name, fingerprint)) throw new Error(`snapshot ${head.id} is not the local definition of ${model.name}`);
+  // The local fingerprint is the stored one (the id says so): the plan keeps one copy of it.
+  return { ...head, fingerprint, model: snapshotModel(model) };
 }

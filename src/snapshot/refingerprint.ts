@@ -5,7 +5,7 @@ import { fingerprintModel, snapshotId } from './fingerprint.js';
 import type { Fingerprint, Snapshot } from './snapshot.js';
 
 /** The fingerprint format a stored snapshot was computed with (absent: format 0). */
-export function formatOf(snapshot: Snapshot): number {
+export function formatOf(snapshot: Pick<Snapshot, 'fingerprintFormat'>): number {
   return snapshot.fingerprintFormat ?? 0;
 }
 
@@ -88,7 +88,7 @@ function recompute(snapshot: Snapshot, analysis: QueryAnalysis | undefined, pare
  * would look edited and be rebuilt. An older format: `planner migrate` recomputes them; a
  * newer one was written by a newer planner, which this one must not undo.
  */
-export function assertCurrentFingerprints(snapshots: Iterable<Snapshot>): void {
+export function assertCurrentFingerprints(snapshots: Iterable<Pick<Snapshot, 'fingerprintFormat'>>): void {
   const list = [...snapshots];
   const newer = list.filter((s) => formatOf(s) > FINGERPRINT_FORMAT);
   if (newer.length) {
@@ -105,6 +105,6 @@ export function assertCurrentFingerprints(snapshots: Iterable<Snapshot>): void {
   );
 }
 
-function formats(snapshots: Snapshot[]): string {
+function formats(snapshots: Pick<Snapshot, 'fingerprintFormat'>[]): string {
   return [...new Set(snapshots.map(formatOf))].sort().join(', ');
 }

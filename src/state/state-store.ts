@@ -41,6 +41,14 @@ export interface SnapshotRef {
   createdAt: number;
 }
 
+/**
+ * A stored snapshot without its model definition (the bulk of its payload): enough to
+ * compare ids, versions and tables, never to render or build. It has no `model` field, so
+ * it cannot stand in for a `Snapshot`; `snapshotOfHead` (snapshot/make-snapshot.ts) makes
+ * one with the local model whose fingerprint gave the same id, `getSnapshots` loads one.
+ */
+export type SnapshotHead = Omit<Snapshot, 'model'>;
+
 /** An applied plan, kept for `planner environments` and audit trails. */
 export interface PlanRecord {
   id: string;
@@ -102,8 +110,10 @@ export interface StateReader {
   /** The plans applied to an environment, oldest first. */
   listPlans(environment: string): Promise<PlanRecord[]>;
   listEnvironments(): Promise<EnvironmentRecord[]>;
-  /** The snapshots with these ids that exist, keyed by id. */
+  /** The snapshots with these ids that exist, keyed by id, with their whole payloads: one batch, never one query per id. */
   getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>>;
+  /** The heads of the snapshots with these ids that exist, keyed by id: their model definitions are dropped as they are read. */
+  getSnapshotHeads(ids: readonly string[]): Promise<Map<string, SnapshotHead>>;
   /** Which of these `name@version` keys have a fully built physical table. */
   getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;
   /** The computed intervals of these `name@version` keys, merged and sorted; keys with none are absent. */
