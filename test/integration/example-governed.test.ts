@@ -38,6 +38,8 @@ describe('examples/governed', () => {
     const applied = await cli('apply', release);
     // dev_alice's table was built from masked parents: prod computes its own version, with the real emails.
     expect(applied.text).toContain('built 1 table, updated 1 view');
+    // What bob approved on stays in state with the approval (the README's `planner environments`).
+    expect((await cli('environments')).text).toContain(': 1 directly modified, 0 indirectly modified; evidence from dev_alice: 1 model measured, 2 flags, no audits');
     expect(String((await sql('SELECT email FROM analytics.customer_revenue ORDER BY customer_id LIMIT 1'))[0].email)).toContain('@');
     expect(await sql('SELECT customer_id, orders, revenue FROM analytics.customer_revenue ORDER BY customer_id LIMIT 2')).toEqual([
       { customer_id: 1, orders: 2, revenue: 62.5 },
