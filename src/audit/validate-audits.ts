@@ -19,7 +19,8 @@ export function validateProjectAudits(project: Project, projectDir: string): Map
   const usesCustom = [...project.models.values()].some((m) => m.audits.some((a) => !builtinAudit(a.name)));
   const custom = usesCustom ? loadAudits(projectDir) : new Map<string, AuditDefinition>();
   for (const model of project.models.values()) {
-    const known = outputColumnsOf(model);
+    // Only audits read the columns; most models have none.
+    const known = model.audits.length ? outputColumnsOf(model) : null;
     for (const audit of model.inlineAudits ?? []) {
       if (builtinAudit(audit.name)) {
         const at = model.source.search(new RegExp(`\\bname\\s+${audit.name}\\b`, 'i'));

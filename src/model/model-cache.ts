@@ -23,7 +23,7 @@ export type CachedExpansion = Omit<ExpandedQuery, 'expanded' | 'template' | 'cac
 };
 
 /** Bumped when what an entry holds changes shape. */
-const FORMAT = 'model-cache-1';
+const FORMAT = 'model-cache-2';
 
 /**
  * Whole model files already loaded, so an unchanged file costs a hash and a lookup
@@ -107,14 +107,23 @@ export class ModelCache {
       return undefined;
     }
     this.kept.set(key, line);
-    for (const m of models) m.def.source = source;
+    for (const m of models) {
+      m.def.source = source;
+      m.def.query = fromSource(m.def.query, source, m.def.queryOffset);
+      if (m.expansion) m.expansion.expanded.query = fromSource(m.expansion.expanded.query, source, m.def.queryOffset);
+    }
     return models;
   }
 
   set(key: string | undefined, models: CachedModel[]): void {
     if (key === undefined) return;
-    // The file's text is read anyway: it is not stored again.
-    const line = JSON.stringify(models.map((m) => ({ ...m, def: { ...m.def, source: '' } })));
+    // The file's text is read anyway: it is not stored again, nor a query that is a part of it.
+    const line = JSON.stringify(
+      models.map(({ def, expansion }) => ({
+        def: { ...def, query: inSource(def.query, def.source, def.queryOffset), source: '' },
+        ...(expansion ? { expansion: { ...expansion, expanded: { ...expansion.expanded, query: inSource(expansion.expanded.query, def.source, def.queryOffset) } } } : {}),
+      })),
+    );
     if (this.kept.get(key) === line) return;
     this.kept.set(key, line);
     this.changed = true;
@@ -133,6 +142,20 @@ export class ModelCache {
       // A cache that cannot be written only costs the next load the work.
     }
   }
+}
+
+/**
+ * A query as stored: its length when it is the file's own text at `offset` (most are: the
+ * query as written, and its expansion when no macro changed it), else the text itself.
+ * The entry's key holds the file's exact bytes, so the same slice gives the same text back.
+ */
+function inSource(query: string, source: string, offset: number): string | number {
+  return source.startsWith(query, offset) ? query.length : query;
+}
+
+/** A stored query back as text (inSource's inverse, for the same file). */
+function fromSource(stored: string | number, source: string, offset: number): string {
+  return typeof stored === 'number' ? source.slice(offset, offset + stored) : stored;
 }
 
 /** Every file of the project's `macros/` (Jinja macros in .sql, TypeScript ones), by name and bytes. */

@@ -52,6 +52,8 @@ describe('the model cache', () => {
     expect(JSON.stringify([...filling.models])).toBe(JSON.stringify([...uncached.models]));
     expect(summary(cached)).toBe(summary(uncached));
     expect(cached.order).toEqual(uncached.order);
+    // A query that is the file's own text is stored as its length, not a second (or third) time.
+    expect(readFileSync(cacheFile(dir), 'utf8')).not.toContain('sum(amount) AS amount FROM raw.orders');
     // Deleting it changes nothing either.
     rmSync(join(dir, '.planner'), { recursive: true });
     expect(summary(await load(dir))).toBe(summary(uncached));
@@ -123,9 +125,9 @@ describe('the model cache', () => {
     const cacheDir = join(dir, '.planner/cache');
     const first = ModelCache.open(cacheDir, inputs, 'code-1');
     const key = first.key('models/a.sql', 'text');
-    first.set(key, [{ def: { name: 'a.b' } as never }]);
+    first.set(key, [{ def: { name: 'a.b', query: 'ext', queryOffset: 1, source: 'text' } as never }]);
     first.save();
-    expect(ModelCache.open(cacheDir, inputs, 'code-1').get(key, 'text')?.[0].def.name).toBe('a.b');
+    expect(ModelCache.open(cacheDir, inputs, 'code-1').get(key, 'text')?.[0].def).toEqual({ name: 'a.b', query: 'ext', queryOffset: 1, source: 'text' });
     const other = ModelCache.open(cacheDir, inputs, 'code-2');
     expect(other.get(other.key('models/a.sql', 'text'), 'text')).toBeUndefined();
     expect(ModelCache.open(cacheDir, { ...inputs, variables: { at: new Date(0) } }, 'code-1').key('models/a.sql', 'text')).toBeUndefined();
