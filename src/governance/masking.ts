@@ -1,6 +1,7 @@
 import type { EnvironmentSettings } from '../config/environment-settings.js';
 import type { MaskRule } from '../config/types.js';
 import { validateColumnType } from '../util/column-types.js';
+import { numericHash } from './numeric-hash.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';
@@ -189,7 +190,7 @@ export function masksOver(snapshot: Snapshot, masks: Record<string, MaskRule>): 
 /** SQL both engines read: the masked value of `col` (already quoted). */
 function maskExpression(col: string, type: string, rule: MaskRule): string {
   const text = `CAST(${col} AS VARCHAR)`;
-  if (rule === 'hash') return `md5(${text})`;
+  if (rule === 'hash') return numericHash(col, type) ?? `md5(${text})`;
   if (rule === 'redact') return `CASE WHEN ${col} IS NULL THEN NULL ELSE '[redacted]' END`;
   if (rule === 'null') return `CAST(NULL AS ${validateColumnType(type, col)})`;
   if ('expr' in rule) return `(${rule.expr})`;
