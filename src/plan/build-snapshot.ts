@@ -50,6 +50,7 @@ export async function buildSnapshot(
 /**
  * The query a build of `snapshot` runs for `times`: its parents read through their masks
  * and its own masked columns masked where it is a masked build (masked-build.ts).
+ * `planner render` prints this very query.
  */
 export async function builtQuery(snapshot: Snapshot, parentOf: (name: string) => Snapshot | undefined, times: RenderTimes, engine: EngineAdapter): Promise<string> {
   const reads = await maskedReads(snapshot, parentOf, engine);

@@ -49,7 +49,7 @@ export async function renderCommand(opts: RenderOptions, io: CliIO): Promise<num
     // One name without selector syntax keeps render's own did-you-mean; anything else is read as selectors.
     const single = args.length === 1 && !opts.exclude?.length && !/[*?+:,\s]/.test(args[0]);
     const names = single ? [args[0]] : [...selectModels(graphOf(Object.values(plan.snapshots).filter((s) => plan.target[s.name] === s.id).map(snapshotNode)), args, opts.exclude, { select: 'render' })].sort();
-    const rendered = names.map((n) => renderPlannedModel(plan, n, ctx.now(), times));
+    const rendered = await Promise.all(names.map((n) => renderPlannedModel(plan, n, ctx.now(), ctx.engine, times)));
     const json = (r: RenderedModel) => ({ model: r.snapshot.name, environment, kind: r.snapshot.model.kind.name, table: `${r.snapshot.physical.schema}.${r.snapshot.physical.table}`, query: r.query });
     if (opts.json) io.out(jsonText(single ? json(rendered[0]) : { models: rendered.map(json) }));
     else io.out(rendered.map((r) => (single ? text(r) : `-- ${r.snapshot.name}\n${text(r)}`)).join('\n\n'));
