@@ -38,10 +38,12 @@ export interface Sanitized {
 
 /**
  * What a masked build does, in its tag: builds of format 1 did not apply the model's own
- * masks (ownMasks), so their tables may hold real values of them; a new format gives new
- * ids, so such a table is never reused for a model built again.
+ * masks (ownMasks), so their tables may hold real values of them; format 2 read a hashed
+ * numeric column as md5 text (governance/numeric-hash.ts). A new format gives new ids, and
+ * an environment points only at masked builds of its own tag (heldMaskedAlike), so such a
+ * table is built again rather than reused.
  */
-const BUILD_FORMAT = 2;
+const BUILD_FORMAT = 3;
 
 export function sanitizedBuilds(all: { masks: EnvironmentMasks; passedOn: Record<string, string[]> }, configured: EnvironmentMasks): Sanitized | undefined {
   if (!Object.keys(all.masks).length) return undefined;
