@@ -1,11 +1,14 @@
 import { changedFields } from '../snapshot/changed-fields.js';
-import { structuredPatch } from 'diff';
 import { PlannerError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import { categorizeDirectChange } from '../snapshot/categorize.js';
 import type { ChangeCategory, Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import type { EnvironmentRecord, StateReader } from '../state/state-store.js';
 import { reachable, topologicalOrder } from '../util/dag.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+// Loaded on first use: only a plan with changes, or a diff, compares texts.
+const diff = lazyRequire<typeof import('diff')>('diff');
 
 /** One side of a comparison: an environment from state, or the local project as planned. */
 export interface EnvironmentSide {
@@ -132,7 +135,7 @@ function category(prev: Snapshot, next: Snapshot): ChangeCategory {
 /** A unified diff (`---`/`+++` headers and hunks with 3 lines of context); empty when equal. */
 export function unifiedDiff(oldName: string, newName: string, before: string, after: string): string {
   if (before === after) return '';
-  const patch = structuredPatch(oldName, newName, before, after, '', '', { context: 3 });
+  const patch = diff().structuredPatch(oldName, newName, before, after, '', '', { context: 3 });
   const lines = [`--- ${oldName}`, `+++ ${newName}`];
   for (const h of patch.hunks) {
     lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.filter((l) => !l.startsWith('\\')));

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import { lineColumn } from '../util/text-position.js';
 
 type Nunjucks = typeof import('nunjucks');
@@ -17,11 +17,7 @@ export interface JinjaMacroFile {
 }
 
 // Loaded on first use: most projects have no Jinja, and every command loads the project.
-let engine: Nunjucks | undefined;
-export function nunjucks(): Nunjucks {
-  engine ??= createRequire(import.meta.url)('nunjucks') as Nunjucks;
-  return engine;
-}
+export const nunjucks = lazyRequire<Nunjucks>('nunjucks');
 
 const MACRO = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
 

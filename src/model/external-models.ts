@@ -1,10 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { InputError, type SourceLocation } from '../errors.js';
 import { isValidIdentifier } from '../util/identifiers.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import { discoverFiles } from './load-project.js';
 import type { ColumnDef } from './model.js';
+
+// Loaded on first use: every command loads the project, and most projects declare no external models.
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 /**
  * A table the project reads but does not build, declared in `external_models.yaml` (or
@@ -56,6 +60,7 @@ export function externalFor(externals: ReadonlyMap<string, ExternalModel[]>, nam
 
 /** Parses one file: a list of `{name, columns, description, gateway}`. */
 export function readExternalModels(text: string, file: string): ExternalModel[] {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const locate = (node: Node | null | undefined): SourceLocation => {
@@ -118,5 +123,5 @@ export function externalModelsYaml(models: readonly { name: string; columns: Col
   const entries = [...models]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((m) => ({ name: m.name, columns: Object.fromEntries(m.columns.map((c) => [c.name, c.type])), ...(m.gateway ? { gateway: m.gateway } : {}) }));
-  return stringify(entries);
+  return yaml().stringify(entries);
 }

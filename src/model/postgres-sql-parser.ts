@@ -1,8 +1,12 @@
-import { loadModule, parseSync } from 'libpg-query';
 import type { ParseOutcome, SqlParser } from './sql-parser.js';
 
-/** The WebAssembly module loads once per process; every parser shares it. */
-let loaded: Promise<void> | undefined;
+type LibPgQuery = typeof import('libpg-query');
+
+/**
+ * The WebAssembly module loads once per process, on the first PostgreSQL query; every
+ * parser shares it. Imported then, not at the top: a DuckDB project never loads it.
+ */
+let loaded: Promise<LibPgQuery> | undefined;
 
 /**
  * Parses with PostgreSQL's own parser (libpg_query, compiled to WebAssembly: no native
@@ -11,15 +15,18 @@ let loaded: Promise<void> | undefined;
 export class PostgresSqlParser implements SqlParser {
   async parseMany(queries: readonly string[]): Promise<ParseOutcome[]> {
     if (!queries.length) return [];
-    loaded ??= loadModule();
-    await loaded;
-    return queries.map(parseOne);
+    loaded ??= import('libpg-query').then(async (lib) => {
+      await lib.loadModule();
+      return lib;
+    });
+    const { parseSync } = await loaded;
+    return queries.map((query) => parseOne(parseSync, query));
   }
 
   close(): void {}
 }
 
-function parseOne(query: string): ParseOutcome {
+function parseOne(parseSync: LibPgQuery['parseSync'], query: string): ParseOutcome {
   let result: { stmts?: { stmt: Record<string, unknown> }[] };
   try {
     result = parseSync(query);

@@ -1,4 +1,3 @@
-import elkBundle from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { layeredLayout } from './layered-layout.js';
 
@@ -46,7 +45,9 @@ export const ELK_MAX_NODES = 400;
 export async function layoutGraph(nodes: readonly { id: string; label: string }[], edges: readonly (readonly [string, string])[]): Promise<GraphLayout> {
   if (!nodes.length) return { width: 0, height: 0, nodes: [], edges: [] };
   if (nodes.length > ELK_MAX_NODES) return layeredLayout(nodes.map((n) => ({ id: n.id, width: labelWidth(n.label), height: NODE_HEIGHT })), edges);
+  // Imported here, not at the top: 1.6 MB of script that every command importing the report would load.
   // elkjs is CommonJS: Node's default import is module.exports, whose `default` is the constructor.
+  const { default: elkBundle } = await import('elkjs/lib/elk.bundled.js');
   const elk = new elkBundle.default();
   const graph: ElkNode = {
     id: '__root',

@@ -1,5 +1,8 @@
-import { diffLines } from 'diff';
+import { lazyRequire } from '../util/lazy-require.js';
 import { highlightSqlLine } from './sql-highlight.js';
+
+// Loaded on first use: only a plan with changes, or a diff, compares texts.
+const diff = lazyRequire<typeof import('diff')>('diff');
 
 /** One row of a side-by-side diff: a line on the left (before), the right (after), or both. */
 export interface DiffRow {
@@ -17,7 +20,7 @@ export interface DiffRow {
 export function sideBySideRows(before: string, after: string, context = 3): DiffRow[] {
   const rows: DiffRow[] = [];
   let [l, r] = [1, 1];
-  const parts = diffLines(before, after);
+  const parts = diff().diffLines(before, after);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
     const lines = splitLines(part.value);

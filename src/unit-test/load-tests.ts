@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
 import { discoverFiles } from '../model/load-project.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+// Loaded on first use: a plan runs the project's tests, and most projects have no test files.
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 /** Rows as written in YAML: column name -> value. */
 export type TestRow = Record<string, unknown>;
@@ -67,6 +71,7 @@ export function loadUnitTests(projectDir: string): UnitTest[] {
 
 /** Parses one YAML file of tests; every problem names the file, line and test. */
 export function readTestFile(text: string, file: string): UnitTest[] {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {
@@ -166,6 +171,7 @@ function readTable(value: unknown, fail: (m: string) => never, input = false): T
 
 /** The map node under `key` of a map node, if there is one. */
 function childMap(node: unknown, key: string): YAMLMap<Node, Node> | undefined {
+  const { isMap, isScalar } = yaml();
   if (!isMap(node)) return undefined;
   const child = (node as YAMLMap<Node, Node>).items.find((i) => isScalar(i.key) && i.key.value === key)?.value;
   return isMap(child) ? (child as YAMLMap<Node, Node>) : undefined;

@@ -1,9 +1,12 @@
 import chalk from 'chalk';
-import { structuredPatch } from 'diff';
 import type { IndirectChange, ModelChange, Plan } from '../../plan/plan.js';
 import { backfillJson, backfillNote, migrationLines } from './backfill-summary.js';
 import type { ChangeCategory } from '../../snapshot/snapshot.js';
 import { modelViewName } from '../../snapshot/virtual-names.js';
+import { lazyRequire } from '../../util/lazy-require.js';
+
+// Loaded on first use: only a plan with changes, or a diff, compares texts.
+const diff = lazyRequire<typeof import('diff')>('diff');
 
 const categoryColor: Record<ChangeCategory, (s: string) => string> = {
   breaking: chalk.red,
@@ -89,7 +92,7 @@ function metadataReason({ changed, remasked }: ModelChange): string {
 }
 
 function renderDiff(file: string, before: string, after: string): string[] {
-  const patch = structuredPatch(file, file, before, after, '', '', { context: 3 });
+  const patch = diff().structuredPatch(file, file, before, after, '', '', { context: 3 });
   const out = [chalk.bold(`${file}`)];
   for (const hunk of patch.hunks) {
     out.push(chalk.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
