@@ -9,6 +9,7 @@ import type { Plan } from '../src/plan/plan.js';
 import { fullRefreshTimes, renderSnapshot } from '../src/plan/render-snapshot.js';
 import { viewName } from '../src/snapshot/virtual-names.js';
 import { quoteIdent, quoteTable } from '../src/util/identifiers.js';
+import { cliBestOf } from './cli-plan.js';
 import { editModel, generateProject } from './generate-project.js';
 import type { BenchRow } from './report.js';
 
@@ -270,6 +271,17 @@ export async function benchPlanAtScale(sizes: number[]): Promise<BenchRow[]> {
           value: `warehouse open and close alone ${(warehouse / 1000).toFixed(3)} s (best of 3), floor + warehouse ${((floor + warehouse) / 1000).toFixed(3)} s`,
           ratio: plan.ms / (floor + warehouse),
         });
+        if (n === sizes[0]) {
+          // The same no-op plan through the CLI: what a person waits for, Node's start and module loading included.
+          const cli = cliBestOf(3, dir, ['plan'], /^No changes/);
+          const version = cliBestOf(3, dir, ['--version'], /\d/);
+          rows.push({
+            group: 'no-op plan',
+            name: `CLI no-op plan, ${label}`,
+            value: `\`node bin/planner.js plan\` ${(cli / 1000).toFixed(2)} s from process start to exit (best of 3), the same plan in-process, modules already loaded, ${(plan.ms / 1000).toFixed(2)} s; \`planner --version\` ${(version / 1000).toFixed(2)} s`,
+            ratio: cli / plan.ms,
+          });
+        }
         rows.push({ group: 'memory', name: `no-op plan heap, ${label}`, value: `${(heap.peak / 2 ** 20).toFixed(0)} MiB peak`, target: n >= 10000 ? 'under 250 MiB' : undefined });
 
         const run = await bestOf(3, async () => {
