@@ -30,7 +30,7 @@ export async function knownSnapshots(
     if (stored) {
       if (stored.id === head.id) known.set(head.id, stored);
       else load.push(head.id);
-    } else if (local?.id === head.id) known.set(head.id, snapshotOfHead(head, model, local.fingerprint));
+    } else if (local?.id === head.id) known.set(head.id, snapshotOfHead(head, model, local));
     else load.push(head.id);
   }
   if (load.length) for (const [id, s] of await state.getSnapshots(load)) known.set(id, s);

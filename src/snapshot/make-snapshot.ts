@@ -75,14 +75,14 @@ export function makeSnapshot(
 }
 
 /**
- * A stored snapshot made whole with the local model: `model` must be the one whose
- * fingerprint gave `head` its id (same data and metadata fingerprints), so its definition
- * is the stored one as far as any result depends on it; only the file's text around it
- * (comments, layout) may be newer. Lets a plan hold every unchanged model without reading
- * their stored definitions.
+ * A stored snapshot made whole with the local model: `local` is the model's fingerprint
+ * and the id it gives, which must be `head`'s (same data and metadata fingerprints), so
+ * its definition is the stored one as far as any result depends on it; only the file's
+ * text around it (comments, layout) may be newer. Lets a plan hold every unchanged model
+ * without reading their stored definitions.
  */
-export function snapshotOfHead(head: SnapshotHead, model: Model, fingerprint: Fingerprint): Snapshot {
-  if (head.id !== snapshotId(model.name, fingerprint)) throw new Error(`snapshot ${head.id} is not the local definition of ${model.name}`);
+export function snapshotOfHead(head: SnapshotHead, model: Model, local: { fingerprint: Fingerprint; id: string }): Snapshot {
+  if (head.id !== local.id) throw new Error(`snapshot ${head.id} is not the local definition of ${model.name}`);
   // The local fingerprint is the stored one (the id says so): the plan keeps one copy of it.
-  return { ...head, fingerprint, model: snapshotModel(model) };
+  return { ...head, fingerprint: local.fingerprint, model: snapshotModel(model) };
 }
