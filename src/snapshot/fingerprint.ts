@@ -4,6 +4,9 @@ import { hashOf } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Fingerprint } from './snapshot.js';
 
+/** Properties outside the metadata hash: the data hash's and those hashed nowhere. */
+const METADATA_OMITTED: readonly string[] = [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES];
+
 /**
  * Fingerprints one model. `parentData` maps each parent's name to its data hash, so a
  * change anywhere upstream changes the data hash of everything below it. Formatting,
@@ -53,7 +56,7 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
         audits: model.audits,
         forwardOnly: model.forwardOnly,
         kind: nonEmpty(pick(model.kind, KIND_METADATA_FIELDS)),
-        properties: nonEmpty(omit(model.properties ?? {}, [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES])),
+        properties: nonEmpty(omit(model.properties ?? {}, METADATA_OMITTED)),
         // They change no data, only what runs when views are swapped (SQLMesh: metadata).
         ...(model.statements?.onVirtualUpdate?.length ? { onVirtualUpdate: model.statements.onVirtualUpdate } : {}),
         // Audits check the table and change nothing in it (SQLMesh: metadata); the file path is not part of them.
@@ -75,12 +78,22 @@ export function snapshotId(name: string, fp: Fingerprint): string {
   return `${name}#${hashOf(fp.data, fp.metadata).slice(0, 16)}`;
 }
 
+// Loops rather than Object.entries/fromEntries: they run several times per model, and
+// stableStringify sorts the keys, so what they hold is all that counts.
 function pick<T extends object>(value: T | undefined, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([k, v]) => keys.includes(k) && v !== undefined));
+  const out: Record<string, unknown> = {};
+  if (!value) return out;
+  for (const k of keys) {
+    const v = Object.hasOwn(value, k) ? (value as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 function omit<T extends object>(value: T, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) if (!keys.includes(k)) out[k] = (value as Record<string, unknown>)[k];
+  return out;
 }
 
 function nonEmpty(value: Record<string, unknown>): Record<string, unknown> | undefined {
