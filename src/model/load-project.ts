@@ -119,45 +119,14 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     modelCache.save();
   }
 
+  // Each model is built whole, in one object: a copy filled in field by field cost every
+  // model of every load a second object and a change of shape per field.
+  const enabled = new Map(definitions.map((def) => [def.name, def]));
   const models = new Map<string, Model>();
   for (const def of definitions) {
-    models.set(def.name, { ...def, parents: [], externals: [], references: [], macros: [], shape: null, variables: {} });
+    const e = def.query ? expanded.get(def)! : undefined;
+    models.set(def.name, e ? queryModel(def, e, enabled, disabled) : { ...def, parents: [], externals: [], references: [], macros: [], shape: null, variables: {} });
   }
-  withQuery.forEach((def) => {
-    const e = expanded.get(def)!;
-    const model = models.get(def.name)!;
-    // The model holds the SQL that runs: static macros expanded, runtime variables kept for each batch.
-    model.query = e.expanded.query;
-    model.macros = e.macros;
-    // `FROM @this_model` parses as a table; it is a macro, not a dependency.
-    model.references = e.references.filter((r) => !model.macros.some((m) => r.start >= m.start && r.start < m.end));
-    model.shape = e.shape;
-    model.variables = e.variables;
-    const { pre, post, onVirtualUpdate } = e.expanded;
-    if (pre.length || post.length || onVirtualUpdate.length) {
-      model.statements = { pre, post, ...(onVirtualUpdate.length ? { onVirtualUpdate } : {}) };
-    }
-    const queryAt = (offset: number) => at(def, def.queryOffset + e.expanded.sourceOffset(offset));
-    const parents = new Set<string>();
-    const externals = new Set<string>();
-    for (const ref of model.references) {
-      const name = `${ref.schema}.${ref.table}`.toLowerCase();
-      // Its own table, not a parent (checkSelfReference says when that is allowed).
-      if (isOwnReference(def, ref)) continue;
-      if (models.has(name)) parents.add(name);
-      else if (disabled.has(name)) {
-        throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
-          location: queryAt(ref.start),
-          code: 'disabled_model',
-          hint: `enable ${name}, or stop reading it`,
-        });
-      } else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
-    }
-    for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, models, disabled));
-    model.parents = [...parents].sort();
-    model.externals = [...externals].sort();
-    checkSelfReference(model, queryAt);
-  });
 
   for (const model of models.values()) {
     const dataFile = kindStrategy(model.kind).dataFile;
@@ -195,10 +164,56 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
   return { models, order: result.order, externals: externalModels };
 }
 
-/** A cached expansion as the loader uses it: never asked for a position (an error reloads without the cache). */
-function fromCache(c: CachedExpansion): ExpandedQuery {
-  return { ...c, expanded: { ...c.expanded, sourceOffset: (o) => o }, template: '', cacheable: true };
+/**
+ * A model with a query, from its definition and its expanded query: its parents (models
+ * it reads or depends on), the tables outside the project it reads, its own table read
+ * only where checkSelfReference allows it.
+ */
+function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ReadonlyMap<string, ModelDefinition>, disabled: ReadonlyMap<string, ModelDefinition>): Model {
+  const macros = e.macros;
+  // `FROM @this_model` parses as a table; it is a macro, not a dependency.
+  const references = macros.length ? e.references.filter((r) => !macros.some((m) => r.start >= m.start && r.start < m.end)) : e.references;
+  const queryAt = (offset: number) => at(def, def.queryOffset + e.expanded.sourceOffset(offset));
+  const parents = new Set<string>();
+  const externals = new Set<string>();
+  for (const ref of references) {
+    const name = `${ref.schema}.${ref.table}`.toLowerCase();
+    // Its own table, not a parent (checkSelfReference says when that is allowed).
+    if (isOwnReference(def, ref)) continue;
+    if (enabled.has(name)) parents.add(name);
+    else if (disabled.has(name)) {
+      throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
+        location: queryAt(ref.start),
+        code: 'disabled_model',
+        hint: `enable ${name}, or stop reading it`,
+      });
+    } else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
+  }
+  for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, enabled, disabled));
+  // The model holds the SQL that runs: static macros expanded, runtime variables kept for each batch.
+  const model: Model = { ...def, query: e.expanded.query, parents: [...parents].sort(), externals: [...externals].sort(), references, macros, shape: e.shape, variables: e.variables };
+  const { pre, post, onVirtualUpdate } = e.expanded;
+  if (pre.length || post.length || onVirtualUpdate.length) {
+    model.statements = { pre, post, ...(onVirtualUpdate.length ? { onVirtualUpdate } : {}) };
+  }
+  checkSelfReference(model, queryAt);
+  return model;
 }
+
+/**
+ * A cached expansion as the loader uses it: never asked for a position (an error reloads
+ * without the cache). Completed in place rather than copied: the entry was parsed for
+ * this load alone.
+ */
+function fromCache(c: CachedExpansion): ExpandedQuery {
+  const e = c as CachedExpansion & Partial<Pick<ExpandedQuery, 'template' | 'cacheable'>> & { expanded: Partial<Pick<ExpandedQuery['expanded'], 'sourceOffset'>> };
+  e.expanded.sourceOffset = samePosition;
+  e.template = '';
+  e.cacheable = true;
+  return e as ExpandedQuery;
+}
+
+const samePosition = (offset: number) => offset;
 
 function toCache(e: ExpandedQuery, analysisKey: string): CachedExpansion {
   const { query, queryStart, changed, pre, post, onVirtualUpdate } = e.expanded;
