@@ -7,7 +7,7 @@ import { topologicalOrder } from '../util/dag.js';
 import { hashOf } from '../util/hash.js';
 import { closestNames, suggestion } from '../util/did-you-mean.js';
 import { lineColumn } from '../util/text-position.js';
-import type { Model, ModelDefinition } from './model.js';
+import type { MacroCall, Model, ModelDefinition, QueryShape, TableReference } from './model.js';
 import { checkHeaderColumns } from './check-columns.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
@@ -119,13 +119,13 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     modelCache.save();
   }
 
-  // Each model is built whole, in one object: a copy filled in field by field cost every
-  // model of every load a second object and a change of shape per field.
+  // Each definition becomes its model, completed in place: it was read or parsed for this
+  // load alone, and copying every definition was the largest cost of a load from the cache.
   const enabled = new Map(definitions.map((def) => [def.name, def]));
   const models = new Map<string, Model>();
   for (const def of definitions) {
     const e = def.query ? expanded.get(def)! : undefined;
-    models.set(def.name, e ? queryModel(def, e, enabled, disabled) : { ...def, parents: [], externals: [], references: [], macros: [], shape: null, variables: {} });
+    models.set(def.name, e ? queryModel(def, e, enabled, disabled) : asModel(def, def.query, [], [], [], [], null, {}));
   }
 
   for (const model of models.values()) {
@@ -191,12 +191,25 @@ function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ReadonlyMap
   }
   for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, enabled, disabled));
   // The model holds the SQL that runs: static macros expanded, runtime variables kept for each batch.
-  const model: Model = { ...def, query: e.expanded.query, parents: [...parents].sort(), externals: [...externals].sort(), references, macros, shape: e.shape, variables: e.variables };
+  const model = asModel(def, e.expanded.query, [...parents].sort(), [...externals].sort(), references, macros, e.shape, e.variables);
   const { pre, post, onVirtualUpdate } = e.expanded;
   if (pre.length || post.length || onVirtualUpdate.length) {
     model.statements = { pre, post, ...(onVirtualUpdate.length ? { onVirtualUpdate } : {}) };
   }
   checkSelfReference(model, queryAt);
+  return model;
+}
+
+/** `def` completed into its model, in place; the fields come in the order a copy `{ ...def, parents, ... }` would give them. */
+function asModel(def: ModelDefinition, query: string, parents: string[], externals: string[], references: TableReference[], macros: MacroCall[], shape: QueryShape | null, variables: Record<string, unknown>): Model {
+  const model = def as Model;
+  model.query = query;
+  model.parents = parents;
+  model.externals = externals;
+  model.references = references;
+  model.macros = macros;
+  model.shape = shape;
+  model.variables = variables;
   return model;
 }
 
