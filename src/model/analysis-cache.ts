@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dialect } from '../config/types.js';
 import { hashOf } from '../util/hash.js';
 import { packageVersion } from '../util/package-version.js';
+import { readText } from '../util/read-text.js';
 import type { QueryShape, TableReference } from './model.js';
 import { analyzeQuery } from './query-analysis.js';
 import { parseByDialect } from './sql-parser.js';
@@ -43,7 +44,7 @@ export class AnalysisCache {
     this.entries = new Map();
     if (!this.file) return this.entries;
     try {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { salt?: string; entries?: Record<string, QueryAnalysis> };
+      const saved = JSON.parse(readText(this.file)) as { salt?: string; entries?: Record<string, QueryAnalysis> };
       // Entries of other code are unusable anyway: drop them with their file.
       if (saved.salt === this.salt && saved.entries) this.entries = new Map(Object.entries(saved.entries));
     } catch {

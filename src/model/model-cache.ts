@@ -5,6 +5,7 @@ import type { ModelDefaults } from '../config/types.js';
 import type { MacroTable } from '../macros/registry.js';
 import { hashOf } from '../util/hash.js';
 import { packageVersion } from '../util/package-version.js';
+import { readText } from '../util/read-text.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { ExpandedQuery } from './expand-queries.js';
 import type { ModelDefinition } from './model.js';
@@ -83,7 +84,7 @@ export class ModelCache {
     const file = dir && join(dir, 'models.cache');
     let text = '';
     try {
-      if (file) text = readFileSync(file, 'utf8');
+      if (file) text = readText(file);
     } catch {
       // No cache yet, or one that does not read: start empty.
     }
