@@ -51,7 +51,10 @@ export async function verifyState(deps: { engine: EngineAdapter; state: StateRea
   }
   const envs = only ? [only] : await state.listEnvironments();
   const live = envs.filter((e) => !isExpired(e, deps.now.getTime()));
-  const snapshots = await state.getSnapshots([...new Set(live.flatMap((e) => Object.values(e.snapshots)))]);
+  const ids = [...new Set(live.flatMap((e) => Object.values(e.snapshots)))];
+  const snapshots = await state.getSnapshots(ids);
+  // Plans and runs read the heads, not the payloads: a head that does not decode fails here too.
+  await state.getSnapshotHeads(ids);
   const catalog = new Map((await engine.listObjects()).map((o) => [tableKey(o.name), o]));
   const problems: Problem[] = [];
   const checked = { views: 0, tables: new Set<string>() };

@@ -1,8 +1,7 @@
 import { ceilToUnit, floorToUnit, nextFire, parseCron } from '../intervals/cron.js';
 import { clipIntervals, type Interval } from '../intervals/interval.js';
 import { kindStrategy } from '../kinds/registry.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { builtKey } from '../state/state-store.js';
+import { builtKey, type SnapshotHead } from '../state/state-store.js';
 import { scheduleOf } from './backfill-planner.js';
 
 /** What one `planner run` in prod restates because an `auto_restatement_cron` is due. */
@@ -12,11 +11,11 @@ export interface AutoRestatement {
   /** Snapshot id -> where the forgotten range starts, so the run computes it though later intervals are known. */
   reopenFrom: Map<string, number>;
   /** The due models, with when they are next due: recorded once their restatement has been computed. */
-  next: { snapshot: Snapshot; nextMs: number }[];
+  next: { snapshot: SnapshotHead; nextMs: number }[];
 }
 
-const autoCron = (s: Snapshot): string | undefined => (s.model.kind as { autoRestatementCron?: string }).autoRestatementCron;
-const autoIntervals = (s: Snapshot): number | undefined => (s.model.kind as { autoRestatementIntervals?: number }).autoRestatementIntervals;
+const autoCron = (s: SnapshotHead): string | undefined => (s.model.kind as { autoRestatementCron?: string }).autoRestatementCron;
+const autoIntervals = (s: SnapshotHead): number | undefined => (s.model.kind as { autoRestatementIntervals?: number }).autoRestatementIntervals;
 
 /**
  * SQLMesh's apply_auto_restatements, pure: in DAG order, a model whose auto-restatement
@@ -27,7 +26,7 @@ const autoIntervals = (s: Snapshot): number | undefined => (s.model.kind as { au
  * restated lose intervals; the range still passes through the others (views) to their children.
  */
 export function planAutoRestatement(
-  order: readonly Snapshot[],
+  order: readonly SnapshotHead[],
   input: { now: number; intervals: ReadonlyMap<string, Interval[]>; nextDue: ReadonlyMap<string, number> },
 ): AutoRestatement {
   const out: AutoRestatement = { forget: new Map(), reopenFrom: new Map(), next: [] };

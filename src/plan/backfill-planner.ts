@@ -6,7 +6,7 @@ import { missingIntervals } from '../intervals/missing.js';
 import { kindStrategy, restatableKinds } from '../kinds/registry.js';
 import type { Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import { PROD } from '../snapshot/virtual-names.js';
-import { builtKey } from '../state/state-store.js';
+import { builtKey, type SnapshotHead } from '../state/state-store.js';
 import { reachable } from '../util/dag.js';
 import { lineColumn } from '../util/text-position.js';
 import type { Plan, SnapshotBackfill } from './plan.js';
@@ -17,13 +17,19 @@ import { blockingHolders, type HeldElsewhere } from './versions-elsewhere.js';
 export const PREVIEW_INTERVALS = 1;
 
 
+/**
+ * A model's file, and its text where it is at hand (a head keeps no `source`): where an
+ * error about one of its header properties points.
+ */
+type Located = Pick<SnapshotModel, 'file'> & Partial<Pick<SnapshotModel, 'source'>>;
+
 /** The model's cron as a schedule; a bad cron is an InputError at the model file's `cron` line. */
-export function scheduleOf(model: Pick<SnapshotModel, 'cron' | 'file' | 'source'>): CronSchedule {
+export function scheduleOf(model: Pick<SnapshotModel, 'cron'> & Located): CronSchedule {
   return parseCron(model.cron, headerLocation(model, 'cron'));
 }
 
 /** The model's `start` as epoch ms, or undefined when it has none. */
-export function startOf(model: Pick<SnapshotModel, 'start' | 'file' | 'source'>): number | undefined {
+export function startOf(model: Pick<SnapshotModel, 'start'> & Located): number | undefined {
   if (model.start === undefined) return undefined;
   const text = model.start.trim();
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`);
@@ -49,8 +55,8 @@ export interface SnapshotBackfillInput {
   restate?: { start?: number; end?: number };
 }
 
-/** The batches one snapshot needs, from its cron, start, kind and what it has computed. Pure. */
-export function snapshotBackfill(s: Snapshot, input: SnapshotBackfillInput): SnapshotBackfill {
+/** The batches one snapshot needs, from its cron, start, kind and what it has computed (all in its head). Pure. */
+export function snapshotBackfill(s: SnapshotHead, input: SnapshotBackfillInput): SnapshotBackfill {
   const model = s.model;
   const schedule = scheduleOf(model);
   const start = startOf(model);
@@ -184,7 +190,8 @@ function restatedSnapshots(plan: Plan, input: BackfillInput, ownsTable: (s: Snap
 }
 
 /** Where a header property is written, for error messages: the file, and the line when found. */
-function headerLocation(model: Pick<SnapshotModel, 'file' | 'source'>, property: string): SourceLocation {
-  const at = new RegExp(`\\b${property}\\b`, 'i').exec(model.source)?.index;
-  return at === undefined ? { file: model.file } : { file: model.file, ...lineColumn(model.source, at) };
+function headerLocation(model: Located, property: string): SourceLocation {
+  const { file, source } = model;
+  const at = source === undefined ? undefined : new RegExp(`\\b${property}\\b`, 'i').exec(source)?.index;
+  return at === undefined || source === undefined ? { file } : { file, ...lineColumn(source, at) };
 }

@@ -1,7 +1,7 @@
 import { mergeIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { builtKey, type EnvironmentRecord } from '../state/state-store.js';
-import { topologicalOrder } from '../util/dag.js';
+import { builtKey, type EnvironmentRecord, type SnapshotHead } from '../state/state-store.js';
+import { reachable, topologicalOrder } from '../util/dag.js';
 import { withBuildTimeLimit } from '../governance/policies.js';
 import { graphOf, isSelective, selectModels, snapshotNode, type ModelSelection } from '../model/selectors.js';
 import { tracksIntervals } from '../kinds/registry.js';
@@ -34,6 +34,9 @@ export interface RunResult {
  * computes the intervals that became due after its last computed one. Outside prod, a
  * table that prod, a protected environment, or another snapshot of the same version uses
  * is never written (see blockingHolders). With a selection, only the selected models run.
+ * What is due is decided from the snapshots' heads; only the models that run, and the
+ * models above them (their queries render through their parents'), are loaded whole, in
+ * one batch: a run with nothing due reads no model definition.
  */
 export async function runEnvironment(
   env: EnvironmentRecord,
@@ -45,8 +48,8 @@ export async function runEnvironment(
   selection: ModelSelection = {},
 ): Promise<RunResult> {
   const { state } = deps;
-  const snapshots = await state.getSnapshots(Object.values(env.snapshots));
-  const byName = new Map<string, Snapshot>([...snapshots.values()].map((s) => [s.name, s]));
+  const heads = await state.getSnapshotHeads(Object.values(env.snapshots));
+  const byName = new Map<string, SnapshotHead>([...heads.values()].map((s) => [s.name, s]));
   const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
   let order = 'order' in sorted ? sorted.order : [...byName.keys()].sort();
   if (isSelective(selection)) {
@@ -64,17 +67,19 @@ export async function runEnvironment(
   // restated intervals are computed again: a run killed in between restates once more.
   const auto = env.name === PROD ? await autoRestate(runnable, order.map((n) => byName.get(n)!), { ...deps, now, built }) : undefined;
   if (auto?.forget.size) intervals = await state.getIntervals(keys);
-  const due: { snapshot: Snapshot; work: SnapshotBackfill }[] = [];
+  const due: { head: SnapshotHead; work: SnapshotBackfill }[] = [];
   for (const s of runnable) {
     const key = builtKey(s.name, s.version);
     let work = snapshotBackfill(s, { now, known: built.has(key) ? intervals.get(key) ?? [] : [], onlyAfterKnown: true, reopenFrom: auto?.reopenFrom.get(s.id) });
     // Intervals of a version without a table are stale: forgotten before it is built again.
     if (!built.has(key) && intervals.get(key)?.length) work = { ...work, restate: intervals.get(key)! };
-    if (work.batches.length) due.push({ snapshot: s, work });
+    if (work.batches.length) due.push({ head: s, work });
   }
   const result: RunResult = { environment: env.name, models: [] };
-  const parentOf = (name: string) => byName.get(name);
-  for (const [i, { snapshot, work }] of due.entries()) {
+  const whole = await wholeSnapshots(state, due.map((d) => d.head.name), byName);
+  const parentOf = (name: string) => whole.get(name);
+  for (const [i, { head, work }] of due.entries()) {
+    const snapshot = whole.get(head.name)!;
     deps.reporter.buildStarted?.(snapshot, i, due.length);
     const started = Date.now();
     const builtBefore = built.has(builtKey(snapshot.name, snapshot.version));
@@ -86,7 +91,7 @@ export async function runEnvironment(
   }
   if (auto?.next.length) {
     await state.setAutoRestatements(auto.next.map(({ snapshot, nextMs }) => ({ name: snapshot.name, version: snapshot.version, nextMs })));
-    result.autoRestated = [...auto.forget.entries()].map(([id, restated]) => ({ model: snapshots.get(id)!.name, intervals: restated }));
+    result.autoRestated = [...auto.forget.entries()].map(([id, restated]) => ({ model: heads.get(id)!.name, intervals: restated }));
   }
   return result;
 }
@@ -97,7 +102,7 @@ export async function runEnvironment(
  * may write lose intervals; `order` is every model of the environment, views included,
  * through which a restated range reaches the models below them.
  */
-async function autoRestate(runnable: readonly Snapshot[], order: readonly Snapshot[], deps: Pick<BackfillDeps, 'state' | 'engine' | 'atomic'> & { now: number; built: ReadonlyMap<string, unknown> }): Promise<AutoRestatement> {
+async function autoRestate(runnable: readonly SnapshotHead[], order: readonly SnapshotHead[], deps: Pick<BackfillDeps, 'state' | 'engine' | 'atomic'> & { now: number; built: ReadonlyMap<string, unknown> }): Promise<AutoRestatement> {
   const { state } = deps;
   const writable = new Set(runnable.filter((s) => deps.built.has(builtKey(s.name, s.version))).map((s) => s.id));
   const cronKeys = order.filter((s) => (s.model.kind as { autoRestatementCron?: string }).autoRestatementCron).map((s) => builtKey(s.name, s.version));
@@ -114,4 +119,17 @@ async function autoRestate(runnable: readonly Snapshot[], order: readonly Snapsh
   if (deps.atomic) await deps.engine.transaction(forget);
   else await forget();
   return plan;
+}
+
+/**
+ * The whole snapshots of the models that run and of every model above them in the
+ * environment (a query renders through its parents', an inline parent's whole), by name,
+ * in one batch; none when nothing runs.
+ */
+async function wholeSnapshots(state: BackfillDeps['state'], running: readonly string[], byName: ReadonlyMap<string, SnapshotHead>): Promise<Map<string, Snapshot>> {
+  if (!running.length) return new Map();
+  const parents = (n: string) => Object.keys(byName.get(n)?.parents ?? {}).filter((p) => byName.has(p));
+  const names = new Set([...running, ...reachable(running, parents)]);
+  const loaded = await state.getSnapshots([...names].map((n) => byName.get(n)!.id));
+  return new Map([...loaded.values()].map((s) => [s.name, s]));
 }

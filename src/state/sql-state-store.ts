@@ -3,7 +3,7 @@ import { ConflictError } from '../errors.js';
 import { mergeIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
-import { decodeApprovalEvidence, decodeEnvironment, decodePhysical, decodeSnapshot, toNumber, type Row, type StateDatabase } from './state-database.js';
+import { decodeApprovalEvidence, decodeEnvironment, decodePhysical, decodeSnapshot, decodeSnapshotHead, snapshotHead, toNumber, type Row, type StateDatabase } from './state-database.js';
 import { assertKnownStateVersion } from './state-guard.js';
 import { builtKey, type ApprovalEvidence, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotHead, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
 
@@ -146,12 +146,10 @@ export class SqlStateStore implements StateStore {
   }
 
   async getSnapshotHeads(ids: readonly string[]): Promise<Map<string, SnapshotHead>> {
-    // Node parses a payload faster than the engines pick fields out of it (DuckDB's JSON
-    // functions take twice as long): each chunk's definitions are garbage at once, and
-    // only the heads stay.
+    // The head column only: the payloads (model definitions) are neither read nor parsed.
     const out = new Map<string, SnapshotHead>();
     for (const chunk of chunks(ids)) {
-      for (const { model: _model, ...head } of (await this.snapshotRows(chunk)).map(decodeSnapshot)) out.set(head.id, head);
+      for (const r of await this.db.selectFrom('snapshots').select(['id', 'head']).where('id', 'in', chunk).execute()) out.set(r.id, decodeSnapshotHead(r));
     }
     return out;
   }
@@ -271,6 +269,8 @@ export class SqlStateStore implements StateStore {
         name: s.name,
         version: s.version,
         payload: JSON.stringify(s),
+        // Written with its payload, in the same statement: the one place a head is made.
+        head: JSON.stringify(snapshotHead(s)),
         created_at: s.createdAt,
       }));
       await this.db.insertInto('snapshots').values(values).onConflict((oc) => oc.column('id').doNothing()).execute();

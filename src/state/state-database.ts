@@ -2,7 +2,7 @@ import { VIRTUAL_LAYOUTS, type VirtualLayout } from '../util/virtual-layouts.js'
 import type { ColumnType, Selectable } from 'kysely';
 import { PlannerError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { ApprovalEvidence, EnvironmentRecord, PhysicalTableRecord } from './state-store.js';
+import type { ApprovalEvidence, EnvironmentRecord, PhysicalTableRecord, SnapshotHead } from './state-store.js';
 
 /** A BIGINT column: written as a number; read back as a number, a string (pg) or a bigint. */
 type Bigint = ColumnType<number | string | bigint, number, number>;
@@ -10,7 +10,8 @@ type Bigint = ColumnType<number | string | bigint, number, number>;
 /** The state tables as kysely sees them (the latest migration's schema). */
 export interface StateDatabase {
   schema_version: { version: number; name: string; applied_at: Bigint };
-  snapshots: { id: string; name: string; version: string; payload: string; created_at: Bigint };
+  /** `head`: the snapshot's head as JSON (migration 7), null only in a row no migration filled. */
+  snapshots: { id: string; name: string; version: string; payload: string; created_at: Bigint; head: string | null };
   environments: {
     name: string;
     payload: string;
@@ -46,12 +47,12 @@ export function toNumber(value: unknown, what: string): number {
   return n;
 }
 
-function parseJson(text: unknown, what: string): unknown {
-  if (typeof text !== 'string') throw corruptState(what, 'its payload is not text');
+function parseJson(text: unknown, what: string, field = 'payload'): unknown {
+  if (typeof text !== 'string') throw corruptState(what, `its ${field} is not text`);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw corruptState(what, `its payload is not JSON (${(err as Error).message})`);
+    throw corruptState(what, `its ${field} is not JSON (${(err as Error).message})`);
   }
 }
 
@@ -64,16 +65,39 @@ const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) 
  */
 export function decodeSnapshot(row: Pick<Row<'snapshots'>, 'id' | 'payload'>): Snapshot {
   const what = `snapshot ${row.id}`;
-  const s = parseJson(row.payload, what);
-  if (!isObject(s)) throw corruptState(what, 'its payload is not an object');
-  for (const key of ['id', 'name', 'version'] as const) {
-    if (typeof s[key] !== 'string') throw corruptState(what, `its payload has no ${key}`);
-  }
-  if (s.id !== row.id) throw corruptState(what, `its payload is snapshot ${String(s.id)}`);
-  if (!isObject(s.model) || typeof s.model.name !== 'string' || !isObject(s.model.kind)) throw corruptState(what, 'its payload has no model definition');
-  if (!isObject(s.physical) || typeof s.physical.schema !== 'string' || typeof s.physical.table !== 'string') throw corruptState(what, 'its payload names no physical table');
-  if (!isObject(s.fingerprint)) throw corruptState(what, 'its payload has no fingerprint');
+  const s = checkedHead(parseJson(row.payload, what), row.id, 'payload', what);
+  if (!isObject(s.model) || typeof s.model.name !== 'string') throw corruptState(what, 'its payload has no model definition');
   return s as unknown as Snapshot;
+}
+
+/**
+ * A snapshot row's head (migration 7), checked as a payload is: a row without one (state
+ * written around the migration, or damaged by hand) is corrupt state, never read from
+ * its payload instead, which is what heads spare every plan and run.
+ */
+export function decodeSnapshotHead(row: Pick<Row<'snapshots'>, 'id' | 'head'>): SnapshotHead {
+  const what = `snapshot ${row.id}`;
+  if (row.head === null || row.head === undefined) throw corruptState(what, 'it has no head (state version 7 keeps one with every snapshot)');
+  return checkedHead(parseJson(row.head, what, 'head'), row.id, 'head', what) as unknown as SnapshotHead;
+}
+
+/** The head of a snapshot, as state keeps it beside the payload: what plans compare and `planner run` schedules from. */
+export function snapshotHead(s: Snapshot): SnapshotHead {
+  const { model, ...rest } = s;
+  return { ...rest, model: { kind: model.kind, cron: model.cron, start: model.start, tags: model.tags, file: model.file } };
+}
+
+/** The fields a head and a payload both have, checked alike (a head reads as its payload did); `field` names the column in messages. */
+function checkedHead(s: unknown, id: string, field: 'payload' | 'head', what: string): Record<string, unknown> & { model: unknown } {
+  if (!isObject(s)) throw corruptState(what, `its ${field} is not an object`);
+  for (const key of ['id', 'name', 'version'] as const) {
+    if (typeof s[key] !== 'string') throw corruptState(what, `its ${field} has no ${key}`);
+  }
+  if (s.id !== id) throw corruptState(what, `its ${field} is snapshot ${String(s.id)}`);
+  if (!isObject(s.model) || !isObject(s.model.kind)) throw corruptState(what, field === 'payload' ? 'its payload has no model definition' : 'its head has no schedule');
+  if (!isObject(s.physical) || typeof s.physical.schema !== 'string' || typeof s.physical.table !== 'string') throw corruptState(what, `its ${field} names no physical table`);
+  if (!isObject(s.fingerprint)) throw corruptState(what, `its ${field} has no fingerprint`);
+  return s as Record<string, unknown> & { model: unknown };
 }
 
 export function decodeEnvironment(row: Row<'environments'>): EnvironmentRecord {

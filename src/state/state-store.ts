@@ -1,6 +1,6 @@
 import type { MaskRule } from '../config/types.js';
 import type { Interval } from '../intervals/interval.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
+import type { Snapshot, SnapshotModel } from '../snapshot/snapshot.js';
 import type { VirtualLayout } from '../snapshot/virtual-names.js';
 
 /** An environment as recorded: the snapshots its views point at, and which plan set them. */
@@ -42,12 +42,21 @@ export interface SnapshotRef {
 }
 
 /**
- * A stored snapshot without its model definition (the bulk of its payload): enough to
- * compare ids, versions and tables, never to render or build. It has no `model` field, so
- * it cannot stand in for a `Snapshot`; `snapshotOfHead` (snapshot/make-snapshot.ts) makes
- * one with the local model whose fingerprint gave the same id, `getSnapshots` loads one.
+ * What `planner run` reads of a model to tell whether it is due, and to order and select
+ * models: its kind (interval unit, batch size, lookback, auto-restatement), cron, start
+ * and tags; `file` names it in an error. Nothing to render or build from.
  */
-export type SnapshotHead = Omit<Snapshot, 'model'>;
+export type SnapshotSchedule = Pick<SnapshotModel, 'kind' | 'cron' | 'start' | 'tags' | 'file'>;
+
+/**
+ * A stored snapshot without its model definition (the bulk of its payload), as state
+ * keeps it in its own column (migration 7): enough to compare ids, versions and tables and
+ * to tell what is due, never to render or build. Its `model` is only the schedule, so it
+ * cannot stand in for a `Snapshot`; `snapshotOfHead` (snapshot/make-snapshot.ts) makes one
+ * with the local model whose fingerprint gave the same id, `getSnapshots` loads one.
+ * A whole `Snapshot` is a head too.
+ */
+export type SnapshotHead = Omit<Snapshot, 'model'> & { model: SnapshotSchedule };
 
 /** An applied plan, kept for `planner environments` and audit trails. */
 export interface PlanRecord {
@@ -112,7 +121,7 @@ export interface StateReader {
   listEnvironments(): Promise<EnvironmentRecord[]>;
   /** The snapshots with these ids that exist, keyed by id, with their whole payloads: one batch, never one query per id. */
   getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>>;
-  /** The heads of the snapshots with these ids that exist, keyed by id: their model definitions are dropped as they are read. */
+  /** The heads of the snapshots with these ids that exist, keyed by id, read without their payloads. */
   getSnapshotHeads(ids: readonly string[]): Promise<Map<string, SnapshotHead>>;
   /** Which of these `name@version` keys have a fully built physical table. */
   getBuiltTables(keys: readonly string[]): Promise<Map<string, PhysicalTableRecord>>;

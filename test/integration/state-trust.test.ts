@@ -78,11 +78,28 @@ for (const engine of engineCases(server)) {
     it('names the snapshot whose payload does not decode', async () => {
       const [row] = await w.sql(`SELECT id FROM planner_state.snapshots WHERE name = 'analytics.customers'`);
       await w.sql(`UPDATE planner_state.snapshots SET payload = '{"id": 1}' WHERE id = '${String(row.id)}'`);
+      // A changed model's plan reads the payload of what it replaces.
+      w.project.edit('models/analytics/customers.sql', /lifetime_revenue/, 'lifetime_revenue, 1 AS marker');
       const r = await cli(['plan', 'dev', '--include-unmodified', '--dry-run']);
       expect(r.code).toBe(1);
       expect(r.text).toContain(`state snapshot ${String(row.id)} cannot be read: its payload has no id`);
       await w.sql(`UPDATE planner_state.snapshots SET payload = 'not json' WHERE id = '${String(row.id)}'`);
       expect((await cli(['verify'])).text).toContain(`state snapshot ${String(row.id)} cannot be read: its payload is not JSON`);
+    });
+
+    it('names the snapshot whose head is missing or does not decode, in plan, run and verify, and never reads its payload instead', async () => {
+      const [row] = await w.sql(`SELECT id FROM planner_state.snapshots WHERE name = 'analytics.customers'`);
+      await raw(`UPDATE planner_state.snapshots SET head = NULL WHERE id = '${String(row.id)}'`);
+      for (const args of [['plan', '--dry-run'], ['run'], ['verify']]) {
+        const r = await cli(args);
+        expect(r.code, r.text).toBe(1);
+        expect(r.text).toContain(`state snapshot ${String(row.id)} cannot be read: it has no head`);
+      }
+      await raw(`UPDATE planner_state.snapshots SET head = '{"id": "${String(row.id)}"}' WHERE id = '${String(row.id)}'`);
+      const r = await cli(['plan', '--dry-run']);
+      expect(r.code, r.text).toBe(1);
+      expect(r.text).toContain(`state snapshot ${String(row.id)} cannot be read: its head has no name`);
+      expect(await planRows()).toBe(1);
     });
 
     it('treats a schema_version that cannot be read as an error, never as a fresh database', async () => {

@@ -6,6 +6,7 @@ import * as projects from './003-projects.js';
 import * as approvals from './004-approvals.js';
 import * as autoRestatements from './005-auto-restatements.js';
 import * as approvalEvidence from './006-approval-evidence.js';
+import * as snapshotHeads from './007-snapshot-heads.js';
 
 /** One step of the state schema, with the columns of the tables it creates (for the schema check). */
 export interface Migration {
@@ -42,6 +43,7 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 5, name: 'auto-restatements', up: autoRestatements.up, columns: { auto_restatements: ['name', 'version', 'next_ms'] } },
   { version: 6, name: 'approval-evidence', up: approvalEvidence.up, columns: { approval_evidence: ['plan_hash', 'plan_id', 'summary', 'recorded_at'] } },
+  { version: 7, name: 'snapshot-heads', up: snapshotHeads.up, columns: { snapshots: ['head'] } },
 ];
 
 export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
