@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { releaseAwaitingApproval } from '../helpers/lifecycle-fixtures.js';
 import { postgresServer } from '../helpers/postgres.js';
+import { snapshotsBeforeHeads } from '../helpers/old-state.js';
 import { rawSql } from '../helpers/raw-sql.js';
+import { LATEST_STATE_VERSION } from '../../src/state/migrations/index.js';
 import { shortPlanHash } from '../../src/governance/evidence-summary.js';
 
 const server = await postgresServer();
@@ -78,6 +80,7 @@ for (const engine of engineCases(server)) {
       expect((await cli('apply', file)).code).toBe(0);
       // What planner at state version 5 leaves: migrations never change, so versions 1-5
       // have exactly these tables, and its approval row is the one written above.
+      await snapshotsBeforeHeads((q) => rawSql(e, pg, q));
       await rawSql(e, pg, 'DROP TABLE planner_state.approval_evidence');
       await rawSql(e, pg, 'DELETE FROM planner_state.schema_version WHERE version = 6');
       expect((await rawSql(e, pg, 'SELECT max(version) AS v FROM planner_state.schema_version')).map((r) => Number(r.v))).toEqual([5]);
@@ -88,7 +91,7 @@ for (const engine of engineCases(server)) {
       const prod = await prodListed();
       expect(prod.approvedBy.map((a: { by: string }) => a.by)).toEqual(['bob']);
       expect(prod.approvalEvidence).toBeNull();
-      expect((await rawSql(e, pg, 'SELECT max(version) AS v FROM planner_state.schema_version')).map((r) => Number(r.v))).toEqual([6]);
+      expect((await rawSql(e, pg, 'SELECT max(version) AS v FROM planner_state.schema_version')).map((r) => Number(r.v))).toEqual([LATEST_STATE_VERSION]);
       expect(await summaries()).toEqual([]);
       const verify = await cli('verify', '--json');
       expect(JSON.parse(verify.text).problems).toEqual([]);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stableStringify } from '../../src/util/stable-json.js';
 import { engineCases, runCli, type EngineProject } from '../helpers/engines.js';
 import { postgresServer } from '../helpers/postgres.js';
+import { snapshotsBeforeHeads } from '../helpers/old-state.js';
 import { rawSql } from '../helpers/raw-sql.js';
 
 const server = await postgresServer();
@@ -18,18 +19,6 @@ for (const engine of engineCases(server)) {
     const cli = (...args: string[]) => runCli([...args, '-p', w.project.dir]);
     const version = async () => (await raw('SELECT max(version) AS v FROM planner_state.schema_version')).map((r) => Number(r.v));
     const quote = (v: unknown) => `'${String(v).replaceAll("'", "''")}'`;
-    /**
-     * The snapshots table as migrations 1-6 leave it (DuckDB drops no column of a table
-     * with an index): made again as 001-initial.ts makes it, with the same rows.
-     */
-    const snapshotsWithoutHeads = async () => {
-      await raw('CREATE TABLE planner_state.snapshots_kept AS SELECT id, name, version, payload, created_at FROM planner_state.snapshots');
-      await raw('DROP TABLE planner_state.snapshots');
-      await raw('CREATE TABLE planner_state.snapshots (id varchar PRIMARY KEY, name varchar NOT NULL, version varchar NOT NULL, payload text NOT NULL, created_at bigint NOT NULL)');
-      await raw('CREATE INDEX snapshots_name_version ON planner_state.snapshots (name, version)');
-      await raw('INSERT INTO planner_state.snapshots SELECT * FROM planner_state.snapshots_kept');
-      await raw('DROP TABLE planner_state.snapshots_kept');
-    };
 
     beforeEach(async () => {
       w = await engine.setup();
@@ -42,8 +31,7 @@ for (const engine of engineCases(server)) {
       const written = await raw('SELECT id, head FROM planner_state.snapshots ORDER BY id');
       // What planner at state version 6 leaves (migrations never change), with more
       // snapshots than the migration fills in one batch.
-      await snapshotsWithoutHeads();
-      await raw('DELETE FROM planner_state.schema_version WHERE version = 7');
+      await snapshotsBeforeHeads(raw);
       const stored = await raw('SELECT id, name, version, payload, created_at FROM planner_state.snapshots ORDER BY id');
       const copies = stored.flatMap((r) =>
         Array.from({ length: COPIES }, (_, i) => {
@@ -86,7 +74,8 @@ for (const engine of engineCases(server)) {
     });
 
     it('reports the head column missing at state version 7, and plan refuses it', async () => {
-      await snapshotsWithoutHeads();
+      await snapshotsBeforeHeads(raw);
+      await raw(`INSERT INTO planner_state.schema_version VALUES (7, 'snapshot-heads', 0)`);
       const verify = await cli('verify', '--json');
       expect(JSON.parse(verify.text).problems).toContainEqual(expect.objectContaining({ code: 'state_schema', message: 'state table planner_state.snapshots has no column head (state version 7 has it)' }));
       const plan = await cli('plan', '--dry-run');
