@@ -1,8 +1,8 @@
 import chalk from 'chalk';
-import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { Parser } from 'yargs/helpers';
 import { PlannerError } from '../errors.js';
+import { plannerVersion } from '../util/package-version.js';
 import { SecretRegistry } from '../util/secrets.js';
 import type { CommandRun } from './command-spec.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
@@ -11,8 +11,8 @@ import { processIO, type CliIO } from './io.js';
 import { usageError, verb } from './usage-errors.js';
 import { jsonText } from './render/json.js';
 
-/** The version in package.json (two folders up from both src/cli/ and dist/cli/). */
-export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+/** The version in package.json. */
+export const VERSION: string = plannerVersion();
 
 /**
  * The command line. Returns the exit code instead of exiting, so tests can call it:

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TransformOptions, TransformResult } from 'jiti';
 import { hashOf } from '../util/hash.js';
-import { packageVersion } from '../util/package-version.js';
+import { packageVersion, plannerVersion } from '../util/package-version.js';
 
 /** Bumped when what the file holds changes shape. */
 const FORMAT = 'config-transform-1';
@@ -92,13 +92,4 @@ let known: string | undefined;
 function versions(): string {
   known ??= [`jiti@${packageVersion('jiti')}`, `planner@${plannerVersion()}`].join(',');
   return known;
-}
-
-/** This package's version, from the package.json two folders up (src/config or dist/config). */
-function plannerVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '?';
-  } catch {
-    return '?';
-  }
 }

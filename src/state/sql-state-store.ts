@@ -137,12 +137,10 @@ export class SqlStateStore implements StateStore {
 
   async getSnapshots(ids: readonly string[]): Promise<Map<string, Snapshot>> {
     const out = new Map<string, Snapshot>();
-    for (const chunk of chunks(ids)) for (const r of await this.snapshotRows(chunk)) out.set(r.id, decodeSnapshot(r));
+    for (const chunk of chunks(ids)) {
+      for (const r of await this.db.selectFrom('snapshots').select(['id', 'payload']).where('id', 'in', chunk).execute()) out.set(r.id, decodeSnapshot(r));
+    }
     return out;
-  }
-
-  private snapshotRows(ids: readonly string[]): Promise<Pick<Row<'snapshots'>, 'id' | 'payload'>[]> {
-    return this.db.selectFrom('snapshots').select(['id', 'payload']).where('id', 'in', ids).execute();
   }
 
   async getSnapshotHeads(ids: readonly string[]): Promise<Map<string, SnapshotHead>> {
@@ -165,12 +163,12 @@ export class SqlStateStore implements StateStore {
     const names = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('@'))))];
     const wanted = new Set(keys);
     const out: (Row<T> & { name: string; version: string })[] = [];
-    for (let i = 0; i < names.length; i += CHUNK) {
+    for (const chunk of chunks(names)) {
       // One query shape for the three tables; kysely cannot type a table name chosen at run time.
       const rows = (await (this.db as unknown as Kysely<{ keyed: { name: string; version: string } }>)
         .selectFrom(table as unknown as 'keyed')
         .selectAll()
-        .where('name', 'in', names.slice(i, i + CHUNK))
+        .where('name', 'in', chunk)
         .execute()) as unknown as (Row<T> & { name: string; version: string })[];
       out.push(...rows.filter((r) => wanted.has(builtKey(r.name, r.version))));
     }
@@ -394,9 +392,8 @@ export class SqlStateStore implements StateStore {
 
   async getApprovalEvidence(planHashes: readonly string[]): Promise<Map<string, ApprovalEvidence>> {
     const out = new Map<string, ApprovalEvidence>();
-    for (let i = 0; i < planHashes.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('approval_evidence').selectAll().where('plan_hash', 'in', planHashes.slice(i, i + CHUNK)).execute();
-      for (const r of rows) out.set(r.plan_hash, decodeApprovalEvidence(r));
+    for (const chunk of chunks(planHashes)) {
+      for (const r of await this.db.selectFrom('approval_evidence').selectAll().where('plan_hash', 'in', chunk).execute()) out.set(r.plan_hash, decodeApprovalEvidence(r));
     }
     return out;
   }
@@ -413,8 +410,6 @@ export class SqlStateStore implements StateStore {
   }
 
   async deleteSnapshots(ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.db.deleteFrom('snapshots').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-    }
+    for (const chunk of chunks(ids)) await this.db.deleteFrom('snapshots').where('id', 'in', chunk).execute();
   }
 }

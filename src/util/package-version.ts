@@ -2,6 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/** This package's own version, from the package.json two folders up (src/util or dist/util); read once. */
+export function plannerVersion(): string {
+  if (own === undefined) {
+    try {
+      own = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      own = '?';
+    }
+  }
+  return own;
+}
+let own: string | undefined;
+
 /** A dependency's installed version, read from its package.json (which its `exports` may hide). */
 export function packageVersion(name: string): string {
   try {
