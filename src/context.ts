@@ -3,12 +3,13 @@ import { auditStage, batchAuditor } from './audit/run-audits.js';
 import { environmentSettings, type EnvironmentSettings } from './config/environment-settings.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveGateway } from './config/resolve-gateway.js';
-import type { ResolvedConfig } from './config/types.js';
-import { ConflictError, EngineError, InputError } from './errors.js';
+import type { GatewayConfig, ResolvedConfig } from './config/types.js';
+import { ConflictError, EngineError, InputError, PlannerError } from './errors.js';
 import { assertApproved } from './governance/approvals.js';
 import { throughMaskingViews } from './governance/masking.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
+import { DuckDBAdapter } from './engine/duckdb/adapter.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
@@ -29,10 +30,12 @@ import { resolveEnvironmentNames } from './plan/resolve-names.js';
 import { modelsBehind, ReplacementHistory, type BehindModel } from './plan/environment-history.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
+import { PlanReadsCache } from './state/plan-reads-cache.js';
+import { recording, replaying, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
 import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
-import { isExpired, type EnvironmentRecord, type StateStore } from './state/state-store.js';
+import { isExpired, type EnvironmentRecord, type StateReader, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
 import type { SecretRegistry } from './util/secrets.js';
@@ -59,6 +62,13 @@ export interface ContextOptions {
   environmentLocks?: EnvironmentLocks;
   /** The applies, runs and janitor of this context against one another; new per context when absent. */
   collectLocks?: CollectLocks;
+  /**
+   * Open the warehouse only when a command needs it (`planner plan` does this): on a local
+   * DuckDB warehouse a plan first tries the reads the last plan recorded, valid while the
+   * warehouse file is unchanged (state/plan-reads-cache.ts). `engine` and `state` need
+   * `await ready()` first; every method opens by itself.
+   */
+  lazy?: boolean;
 }
 
 
@@ -71,37 +81,61 @@ export class Context {
   private constructor(
     readonly config: ResolvedConfig,
     readonly gatewayName: string,
-    readonly engine: EngineAdapter,
-    readonly state: StateStore,
+    private readonly gateway: GatewayConfig,
     private readonly options: ContextOptions & Required<Pick<ContextOptions, 'crashPoints' | 'environmentLocks' | 'collectLocks'>>,
-    /** The connection state lives on: the engine itself, or the gateway's separate `state` connection. */
-    private readonly stateEngine: EngineAdapter = engine,
+    /** The warehouse and state, once opened: at once, unless `lazy` and a recorded plan may make it unnecessary. */
+    private connections?: Connections,
+    /** Where a lazy context's plans keep and find their reads (DuckDB only). */
+    private readonly planReads?: PlanReadsCache,
   ) {}
 
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
     const config = await loadConfig(options.projectDir, options.secrets);
     const gatewayName = options.gateway ?? environmentSettings(config, environment).gateway;
     const gateway = resolveGateway(config, gatewayName);
-    const engine = await createEngine(gateway, config.projectDir);
-    let stateEngine = engine;
-    try {
-      if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
-      const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
-      await migrateState(stateEngine, state, config.stateSchema);
-      // A state whose tables do not match is reported by verify and refused by plan, apply and run.
-      if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
-      const injected = {
-        crashPoints: options.crashPoints ?? crashPointsFromEnv(),
-        environmentLocks: options.environmentLocks ?? new EnvironmentLocks(),
-        collectLocks: options.collectLocks ?? new CollectLocks(),
-      };
-      return new Context(config, gatewayName, engine, state, { ...options, ...injected }, stateEngine);
-    } catch (err) {
-      if (stateEngine !== engine) await stateEngine.close();
-      await engine.close();
-      throw err;
-    }
+    const injected = {
+      crashPoints: options.crashPoints ?? crashPointsFromEnv(),
+      environmentLocks: options.environmentLocks ?? new EnvironmentLocks(),
+      collectLocks: options.collectLocks ?? new CollectLocks(),
+    };
+    const planReads = options.lazy ? PlanReadsCache.for(config.projectDir, gatewayName, gateway, { stateSchema: config.stateSchema, project: config.project, sharedState: config.sharedState }) : undefined;
+    const connections = planReads ? undefined : await openConnections(config, gateway);
+    return new Context(config, gatewayName, gateway, { ...options, ...injected }, connections, planReads);
   }
+
+  /** Opens the warehouse and state if this (lazy) context has not yet; every command but a recorded plan needs them. */
+  async ready(): Promise<void> {
+    this.connections ??= await openConnections(this.config, this.gateway);
+  }
+
+  /** Whether the warehouse and state are open (a lazy context opens them on first need). */
+  get isOpen(): boolean {
+    return this.connections !== undefined;
+  }
+
+  /** The engine the models are built on. A lazy context must be `ready()` first. */
+  get engine(): EngineAdapter {
+    return this.opened().engine;
+  }
+
+  get state(): StateStore {
+    return this.opened().state;
+  }
+
+  /** The connection state lives on: the engine itself, or the gateway's separate `state` connection. */
+  private get stateEngine(): EngineAdapter {
+    return this.opened().stateEngine;
+  }
+
+  private opened(): Connections {
+    if (!this.connections) throw new PlannerError('internal', 'the context has not opened its warehouse yet: await context.ready() first');
+    // Used by anything but a plan's recorded reads: the warehouse may change, and this command's reads are not a plan's.
+    this.recorder.spoiled = true;
+    return this.connections;
+  }
+
+  /** The reads this context's plans make while it plans only (spoiled by any other use of the warehouse). */
+  private readonly recorder: Recorder = { reads: new Map(), spoiled: false };
 
   now(): Date {
     return this.options.now?.() ?? new Date();
@@ -129,8 +163,9 @@ export class Context {
   private readonly projects = new Map<string, Promise<Project>>();
 
   /** Environment names in state that have not expired, for error hints. */
-  async knownEnvironments(): Promise<string[]> {
-    return (await this.state.listEnvironments()).filter((e) => this.live(e)).map((e) => e.name);
+  async knownEnvironments(reader?: StateReader): Promise<string[]> {
+    if (!reader) await this.ready();
+    return (await (reader ?? this.state).listEnvironments()).filter((e) => this.live(e)).map((e) => e.name);
   }
 
   /** The environment if it exists and has not expired: an expired one is gone for every command but the janitor. */
@@ -138,9 +173,11 @@ export class Context {
     return env && !isExpired(env, this.now().getTime()) ? env : undefined;
   }
 
-  async requireEnvironment(name: string): Promise<EnvironmentRecord> {
+  /** The environment, live; an error naming the known ones otherwise. `reader`: where to read it (a plan's), else state. */
+  async requireEnvironment(name: string, reader?: StateReader): Promise<EnvironmentRecord> {
     validateEnvironmentName(name);
-    const env = await this.state.getEnvironment(name);
+    if (!reader) await this.ready();
+    const env = await (reader ?? this.state).getEnvironment(name);
     if (env && !this.live(env)) {
       throw new InputError(`environment '${name}' expired at ${new Date(env.expiresAt!).toISOString()}`, {
         code: 'expired_environment',
@@ -148,7 +185,7 @@ export class Context {
       });
     }
     if (!env) {
-      const known = await this.knownEnvironments();
+      const known = await this.knownEnvironments(reader);
       throw new InputError(`unknown environment '${name}'`, {
         code: 'unknown_environment',
         hint: known.length ? `known environments: ${known.join(', ')}` : 'no environment exists yet: run `planner plan` first',
@@ -157,26 +194,66 @@ export class Context {
     return env;
   }
 
-  /** Plans `environment` against the local project. Reads state; changes nothing. */
-  plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    const planning: PlanningContext = {
+  /**
+   * Plans `environment` against the local project. Reads state; changes nothing. A lazy
+   * context first tries the reads the last plan recorded (plan-reads-cache.ts): while the
+   * warehouse is unchanged they are what state would answer, so the plan is the same and
+   * the warehouse is never opened; any read not recorded plans against the warehouse.
+   */
+  async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
+    const recorded = this.connections ? undefined : this.planReads?.load();
+    if (recorded) {
+      try {
+        const replay: Replay = { reads: recorded.reads, missed: false };
+        const catalog = replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
+        const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), catalog), environment, options);
+        if (!replay.missed) {
+          this.plannedFromRecording = recorded.unchanged;
+          return plan;
+        }
+      } catch (err) {
+        if (!(err instanceof ReplayMiss)) throw err;
+      }
+    }
+    await this.ready();
+    const { engine, state } = this.connections!;
+    if (!this.planReads) return planEnvironment(this.planning(state, engine), environment, options);
+    return planEnvironment(this.planning(recording(state, STATE_READS, this.recorder), recording(engine, CATALOG_READS, this.recorder)), environment, options);
+  }
+
+  /** Set once a plan came from recorded reads: whether the warehouse is still as they were read. */
+  private plannedFromRecording?: () => boolean;
+
+  /**
+   * Before an apply: a plan made from recorded reads was made without holding the
+   * warehouse, so another process may have written it since. Asked once this context
+   * holds the warehouse (DuckDB locks the file), so nothing can change it afterwards.
+   */
+  private assertPlannedOnCurrentWarehouse(): void {
+    if (this.plannedFromRecording && !this.plannedFromRecording()) {
+      throw new ConflictError('the warehouse changed since this plan was made (another planner wrote it); plan is stale, plan again; nothing was done', { code: 'stale_plan' });
+    }
+  }
+
+  private planning(state: StateStore, engine: PlanningContext['engine']): PlanningContext {
+    return {
       config: this.config,
       gatewayName: this.gatewayName,
-      engine: this.engine,
-      state: this.state,
+      engine,
+      state,
       settings: (e) => this.settings(e),
       live: (e) => this.live(e),
       loadProject: (e) => this.loadProject(e),
-      requireEnvironment: (e) => this.requireEnvironment(e),
+      requireEnvironment: (e) => this.requireEnvironment(e, state),
       now: () => this.now(),
       executionNow: () => this.executionNow(),
     };
-    return planEnvironment(planning, environment, options);
   }
 
   /** The models where `env` reads prod's older tables: prod replaced the definitions it holds. */
   async behindProd(env: EnvironmentRecord, prodHistory?: ReplacementHistory): Promise<BehindModel[]> {
     if (env.name === PROD) return [];
+    await this.ready();
     const prod = await this.state.getEnvironment(PROD);
     return modelsBehind(env, prod, prodHistory ?? new ReplacementHistory(await this.state.listPlans(PROD)));
   }
@@ -185,7 +262,8 @@ export class Context {
    * Takes `environment`'s lock for `holder` (a plan or run id), as an apply does first: in
    * this context, and on PostgreSQL between processes. Fails at once when it is held.
    */
-  lockEnvironment(environment: string, holder: string): Promise<HeldLock> {
+  async lockEnvironment(environment: string, holder: string): Promise<HeldLock> {
+    await this.ready();
     return this.options.environmentLocks.lock(this.stateEngine, this.config.stateSchema, environment, holder);
   }
 
@@ -207,6 +285,8 @@ export class Context {
   /** Builds what the plan needs and promotes the environment. */
   async apply(plan: Plan): Promise<ApplyResult> {
     assertGatewayAllowed(this.settings(plan.environment), this.gatewayName);
+    await this.ready();
+    this.assertPlannedOnCurrentWarehouse();
     await assertStateSchema(this.state);
     const ttl = this.settings(plan.environment).ttlMs;
     // The environment's lock comes first: a second apply fails here, before any work.
@@ -251,6 +331,7 @@ export class Context {
   async applySaved(saved: ReadPlan, beforeApply?: (plan: Plan) => void): Promise<{ plan: Plan; result: ApplyResult }> {
     const environment = saved.plan.environment;
     validateEnvironmentName(environment);
+    await this.ready();
     await assertApproved(this.state, saved, this.settings(environment));
     const stored = await this.state.getEnvironment(environment);
     if (stored?.planId === saved.plan.id) {
@@ -283,6 +364,7 @@ export class Context {
    */
   async run(environment = PROD, selection: ModelSelection = {}): Promise<RunResult> {
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
+    await this.ready();
     await assertStateSchema(this.state);
     const env = await this.requireEnvironment(environment);
     const runId = `run-${randomBytes(6).toString('hex')}`;
@@ -320,6 +402,7 @@ export class Context {
    */
   async fetch(query: string, environment = PROD, options: { write?: boolean } = {}): Promise<QueryResult> {
     if (!options.write) refuseSideEffects(query, 'the query');
+    await this.ready();
     // Before prod exists, plain SQL runs; a query of the project's models is refused with what to do.
     const env = environment === PROD && !this.live(await this.state.getEnvironment(PROD)) ? undefined : await this.requireEnvironment(environment);
     const snapshots = await this.state.getSnapshots(Object.values(env?.snapshots ?? {}));
@@ -339,7 +422,8 @@ export class Context {
    * Drops expired environments and the physical tables no environment uses; each expired
    * environment is removed under its lock, so an apply recreating it meanwhile wins.
    */
-  janitor(options: JanitorOptions = {}): Promise<JanitorReport> {
+  async janitor(options: JanitorOptions = {}): Promise<JanitorReport> {
+    await this.ready();
     const holder = `janitor-${randomBytes(6).toString('hex')}`;
     return runJanitor(
       {
@@ -358,6 +442,7 @@ export class Context {
    * every version and table; one process at a time, in one transaction of state.
    */
   async migrateFingerprints(): Promise<FingerprintMigration> {
+    await this.ready();
     const lock = await this.stateEngine.locks?.lock(`migrate ${this.config.stateSchema}`, `planner migrate pid ${process.pid}`);
     try {
       return await this.stateEngine.transaction(() => migrateFingerprints(this.state));
@@ -367,11 +452,52 @@ export class Context {
   }
 
   async close(): Promise<void> {
-    if (this.stateEngine !== this.engine) await this.stateEngine.close();
-    await this.engine.close();
+    const open = this.connections;
+    if (!open) return;
+    this.connections = undefined;
+    // A lazy context that only planned keeps its reads for the next plan, written while it still holds the warehouse.
+    const saved = this.planReads && !this.recorder.spoiled && this.recorder.reads.size ? await this.planReads.save(this.recorder.reads, () => open.engine.execute('CHECKPOINT')) : undefined;
+    if (open.stateEngine !== open.engine) await open.stateEngine.close();
+    await open.engine.close();
+    saved?.();
   }
 }
 
+
+interface Connections {
+  engine: EngineAdapter;
+  state: StateStore;
+  stateEngine: EngineAdapter;
+}
+
+/** Opens the gateway's warehouse and state: state migrated to this planner's version, and claimed for the project. */
+async function openConnections(config: ResolvedConfig, gateway: GatewayConfig): Promise<Connections> {
+  const engine = await createEngine(gateway, config.projectDir);
+  let stateEngine = engine;
+  try {
+    if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
+    const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
+    await migrateState(stateEngine, state, config.stateSchema);
+    // A state whose tables do not match is reported by verify and refused by plan, apply and run.
+    if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
+    return { engine, state, stateEngine };
+  } catch (err) {
+    if (stateEngine !== engine) await stateEngine.close();
+    await engine.close();
+    throw err;
+  }
+}
+
+/** The StateReader methods: what a plan may read, and what a recording holds. */
+const STATE_READS = new Set(Object.keys({
+  getEnvironment: 1, listPlans: 1, listEnvironments: 1, getSnapshots: 1, getSnapshotHeads: 1, getBuiltTables: 1, getIntervals: 1, getAutoRestatements: 1,
+  schemaVersion: 1, schemaProblems: 1, listProjects: 1, listApprovals: 1, getApprovalEvidence: 1, listSnapshotRefs: 1, listBuiltTables: 1,
+} satisfies Record<keyof StateReader, 1>));
+
+/** What a plan reads of the warehouse's catalog (PlanningContext['engine']). */
+const CATALOG_READS = new Set(['listObjects', 'readLayout']);
+/** Those a DuckDB engine has (it reads no table layouts): a replay, always of DuckDB, offers just these. */
+const DUCKDB_CATALOG_READS = new Set([...CATALOG_READS].filter((m) => typeof (DuckDBAdapter.prototype as unknown as Record<string, unknown>)[m] === 'function'));
 
 /** A query read a model of the project before any environment holds it. */
 function notBuiltYet(model: string): InputError {

@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import type { Context } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { describeDestructiveChange, findDestructiveChanges, type DestructiveChange } from '../../plan/destructive-changes.js';
-import type { Plan } from '../../plan/plan.js';
+import { isEmptyPlan, type Plan } from '../../plan/plan.js';
 import type { ApplyReporter } from '../../plan/reporter.js';
 import { runProjectTests } from '../../unit-test/run-project-tests.js';
 import { UnitTestsFailedError } from '../../unit-test/unit-tests-failed.js';
@@ -37,7 +37,9 @@ export async function runPlanTests(ctx: Context, environment: string, opts: Safe
  * or to save it for `planner apply` without `--allow-destructive`. A dry run only prints.
  */
 export async function guardProtected(ctx: Context, plan: Plan, opts: SafeguardOptions, io: CliIO): Promise<DestructiveChange[]> {
-  if (!ctx.settings(plan.environment).protected) return [];
+  // A plan that changes nothing destroys nothing (and need not open the warehouse to say so).
+  if (!ctx.settings(plan.environment).protected || isEmptyPlan(plan)) return [];
+  await ctx.ready();
   const current = await ctx.state.getEnvironment(plan.environment);
   const changes = await findDestructiveChanges(plan, current, ctx.state, ctx.engine, ctx.now());
   if (!changes.length) return [];

@@ -65,7 +65,8 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
   const environment = opts.environment ?? 'prod';
   wantsMarkdown(opts);
   const progress = progressReporter(io, progressMode(opts.progress, io, opts.json));
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime) }, environment).catch((err) => {
+  // Lazy: a plan that finds nothing to do on an unchanged DuckDB warehouse never opens it (state/plan-reads-cache.ts).
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime), lazy: true }, environment).catch((err) => {
     progress.stop();
     throw err;
   });
@@ -88,7 +89,10 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
     const empty = isEmptyPlan(plan);
     // A plan saved for review carries its author and evidence, and its reports show them.
     const saving = opts.out ? await savedEvidence(ctx, plan, environment, opts) : undefined;
-    const shown = await showReview(opts, () => planReview(ctx.state, plan, saving && savedPlanTrail(environment, plan.id, saving.author, saving.evidence)), io);
+    const shown = await showReview(opts, async () => {
+      await ctx.ready();
+      return planReview(ctx.state, plan, saving && savedPlanTrail(environment, plan.id, saving.author, saving.evidence));
+    }, io);
     if (!opts.json && !shown) io.out(empty ? chalk.green(`No changes: the project matches environment ${environment}.`) : renderPlan(plan));
     const sampling = ctx.settings(environment).policies.sampling;
     if (sampling && !opts.json) io.out(chalk.yellow(`\nEnvironment ${environment} is sampled: its models read ${samplingText(sampling)} of each SEED and EXTERNAL source (the rows chosen by the hash of their grain), into tables of their own.`));
@@ -139,6 +143,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CliIO): Promise<
 
 /** The author and evidence of a plan saved with --out (`--evidence-from` measures that environment's build). */
 async function savedEvidence(ctx: Context, plan: Plan, environment: string, opts: PlanCommandOptions): Promise<{ author: string; evidence: PlanEvidence }> {
+  await ctx.ready();
   if (opts.evidenceFrom) assertEvidenceComparable(ctx.settings(opts.evidenceFrom), ctx.settings(environment));
   const from = opts.evidenceFrom ? await ctx.requireEnvironment(opts.evidenceFrom) : undefined;
   const baseline = await ctx.state.getEnvironment(environment);
