@@ -7,6 +7,9 @@ import { stableStringify } from '../util/stable-json.js';
 import { LATEST_STATE_VERSION } from './migrations/index.js';
 import type { RecordedReads } from './recorded-reads.js';
 
+/** The most a recording keeps of earlier plans' reads (a no-op plan of 10,000 models reads about 8 MB). */
+const MAX_BYTES = 64 * 2 ** 20;
+
 /** Bumped whenever what a recording holds, or how it is keyed, changes. */
 const FORMAT = 'plan-reads-1';
 
@@ -118,7 +121,7 @@ export class PlanReadsCache {
       const before = statOrUndefined(this.warehouse);
       if (!before || statOrUndefined(`${this.warehouse}.wal`)) return none;
       const stamp = stampOf(before);
-      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: [...reads] };
+      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: [...this.withEarlier(reads)] };
       mkdirSync(join(this.file, '..'), { recursive: true });
       const temp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temp, serialize(stored));
@@ -132,6 +135,20 @@ export class PlanReadsCache {
       this.discard();
       return none;
     }
+  }
+
+  /**
+   * `reads` and those of the recording there, if it is still valid: valid now, while this
+   * process holds the warehouse, it was made of the same file, so its reads still hold
+   * (another environment's plan, other options). Up to a bound, past which only `reads` stay.
+   */
+  private withEarlier(reads: RecordedReads): RecordedReads {
+    const earlier = this.load()?.reads;
+    if (!earlier) return reads;
+    const merged = new Map([...earlier, ...reads]);
+    let bytes = 0;
+    for (const value of merged.values()) bytes += value.length;
+    return bytes <= MAX_BYTES ? merged : reads;
   }
 
   /** Removes the recording (a warehouse changed under it, or one that cannot be trusted). */

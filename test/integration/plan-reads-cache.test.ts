@@ -55,6 +55,15 @@ describe('recorded plan reads', () => {
     expect(planText(third.plan)).toBe(planText(first.plan));
   });
 
+  it("keeps the reads of every plan of the same warehouse: another environment's plan does not push out prod's", async () => {
+    await lazyPlan(p);
+    expect((await lazyPlan(p, 'dev_a')).opened).toBe(true);
+    expect((await lazyPlan(p)).opened).toBe(false);
+    const dev = await lazyPlan(p, 'dev_a');
+    expect(dev.opened).toBe(false);
+    expect(dev.plan.isNewEnvironment).toBe(true);
+  });
+
   it('sees any write to the warehouse after the recording, even one made at once by another tool', async () => {
     await p.planAndApply('dev_a');
     expect((await lazyPlan(p, 'dev_a')).plan.isNewEnvironment).toBe(false);
