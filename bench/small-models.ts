@@ -20,9 +20,12 @@ import type { BenchRow } from './report.js';
  * - first apply vs a direct script of the same objects (one physical table or view per
  *   model, one view per model in its schema), built from the SQL planner renders;
  * - no-op plan, dev plan of one change, and `run` with nothing due vs the floor of a
- *   no-op plan: Node reading and hashing every model file; the no-op plan is also shown
- *   against that floor plus opening and closing the warehouse file alone (DuckDB), which
- *   any command reading state from the warehouse pays.
+ *   no-op plan: Node reading and hashing every model file. Plans and runs go through a
+ *   lazy context, as `planner plan` and `planner run` do: a plan of an unchanged warehouse
+ *   answers from the last plan's recorded reads (state/plan-reads-cache.ts). The same plan
+ *   without a recording (the first after an apply) is shown too, against the floor plus
+ *   opening and closing the warehouse file alone (DuckDB), which any command reading
+ *   state from the warehouse pays.
  */
 
 const ROWS_SCALE = 0.01;
@@ -244,32 +247,35 @@ export async function benchPlanAtScale(sizes: number[]): Promise<BenchRow[]> {
       const warehouse = await warehouseOpenClose(dir);
       {
         // Each plan reads the project afresh, as one command does: a context keeps what it loaded.
-        const fresh = async () => {
-          const c = await Context.open({ projectDir: dir });
+        const fresh = async (environment = 'prod') => {
+          const c = await Context.open({ projectDir: dir, lazy: true });
           try {
-            return await c.plan('prod');
+            return await c.plan(environment);
           } finally {
             await c.close();
           }
         };
+        // Without a recording, as the first plan after an apply (which changes the warehouse) is.
+        const unrecorded = () => (rmSync(join(dir, '.planner', 'cache', 'plan-reads.cache'), { force: true }), fresh());
         await fresh();
-        const plan = await bestOf(3, fresh);
+        const plan = await bestOf(3, () => fresh());
         if (plan.value.builds.length || plan.value.viewChanges.upsert.length) throw new Error('no-op plan found work to do');
         noop.set(n, plan.ms);
-        const heap = await withPeakHeap(fresh);
+        const heap = await withPeakHeap(() => fresh());
+        const opened = await bestOf(3, unrecorded);
         rows.push({
           group: 'no-op plan',
           name: label,
-          value: `plan ${(plan.ms / 1000).toFixed(2)} s, read-and-hash floor ${(floor / 1000).toFixed(3)} s (first apply ${(applyMs / 1000).toFixed(1)} s)`,
+          value: `plan ${(plan.ms / 1000).toFixed(3)} s, read-and-hash floor ${(floor / 1000).toFixed(3)} s (first apply ${(applyMs / 1000).toFixed(1)} s)`,
           ratio: plan.ms / floor,
           target: 'at most 5x the floor',
         });
-        // Not the issue's target: how far the plan is from what a direct approach on this warehouse pays too.
+        // Not the issue's target: the first plan after an apply, which reads state from the warehouse.
         rows.push({
           group: 'no-op plan',
-          name: `${label} vs the floor plus opening and closing the warehouse`,
-          value: `warehouse open and close alone ${(warehouse / 1000).toFixed(3)} s (best of 3), floor + warehouse ${((floor + warehouse) / 1000).toFixed(3)} s`,
-          ratio: plan.ms / (floor + warehouse),
+          name: `${label}, without recorded reads, vs the floor plus opening and closing the warehouse`,
+          value: `plan ${(opened.ms / 1000).toFixed(2)} s (${(opened.ms / floor).toFixed(1)}x the floor); warehouse open and close alone ${(warehouse / 1000).toFixed(3)} s (best of 3), floor + warehouse ${((floor + warehouse) / 1000).toFixed(3)} s`,
+          ratio: opened.ms / (floor + warehouse),
         });
         if (n === sizes[0]) {
           // The same no-op plan through the CLI: what a person waits for, Node's start and module loading included.
@@ -285,7 +291,7 @@ export async function benchPlanAtScale(sizes: number[]): Promise<BenchRow[]> {
         rows.push({ group: 'memory', name: `no-op plan heap, ${label}`, value: `${(heap.peak / 2 ** 20).toFixed(0)} MiB peak`, target: n >= 10000 ? 'under 250 MiB' : undefined });
 
         const run = await bestOf(3, async () => {
-          const c = await Context.open({ projectDir: dir });
+          const c = await Context.open({ projectDir: dir, lazy: true });
           try {
             return await c.run('prod');
           } finally {
@@ -297,17 +303,18 @@ export async function benchPlanAtScale(sizes: number[]): Promise<BenchRow[]> {
 
         const source = join(dir, 'models');
         const edited = editModel(dir, firstChangeable(source));
-        const dev = await bestOf(3, async () => {
-          const c = await Context.open({ projectDir: dir });
-          try {
-            return await c.plan('dev');
-          } finally {
-            await c.close();
-          }
-        });
+        // The first plan after the edit: the changed model's stored definition is read from the warehouse.
+        const dev = await timed(() => fresh('dev'));
+        const again = await bestOf(3, () => fresh('dev'));
         writeFileSync(edited.path, readFileSync(edited.path, 'utf8').replace(edited.after, edited.before));
         if (!dev.value.directlyModified.length) throw new Error('dev plan found no change');
-        rows.push({ group: 'dev plan', name: `dev plan of one changed model, ${label}`, value: `${(dev.ms / 1000).toFixed(2)} s`, ratio: dev.ms / plan.ms, target: 'under 1.5x the no-op plan' });
+        rows.push({
+          group: 'dev plan',
+          name: `dev plan of one changed model, ${label}`,
+          value: `first plan after the edit ${(dev.ms / 1000).toFixed(2)} s (reads the warehouse); planned again ${(again.ms / 1000).toFixed(3)} s (recorded reads, ${(again.ms / plan.ms).toFixed(2)}x)`,
+          ratio: dev.ms / plan.ms,
+          target: 'under 1.5x the no-op plan',
+        });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

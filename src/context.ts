@@ -22,7 +22,7 @@ import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
 import { planEnvironment, type PlanningContext, type PlanOptions } from './plan/plan-environment.js';
 import { planDifferences, type ReadPlan } from './plan/saved-plan.js';
-import { runEnvironment, type RunResult } from './plan/run-environment.js';
+import { dueWork, nothingDue, runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ModelSelection } from './model/selectors.js';
 import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
@@ -364,35 +364,69 @@ export class Context {
    */
   async run(environment = PROD, selection: ModelSelection = {}): Promise<RunResult> {
     assertGatewayAllowed(this.settings(environment), this.gatewayName);
+    if (await this.nothingDueAsRecorded(environment, selection)) return { environment, models: [] };
     await this.ready();
-    await assertStateSchema(this.state);
-    const env = await this.requireEnvironment(environment);
-    const runId = `run-${randomBytes(6).toString('hex')}`;
-    const lock = await this.lockEnvironment(environment, runId);
-    let collect: HeldLock | undefined;
+    const open = this.connections!;
+    // A lazy context records a run's reads as a plan's: one that computes and writes nothing leaves them for the next.
+    const engine = this.planReads ? recording(open.engine, CATALOG_READS, this.recorder) : open.engine;
+    const state = this.planReads ? recording(open.state, STATE_READS, this.recorder) : open.state;
     try {
-      collect = await this.options.collectLocks.holdAgainstJanitor(this.stateEngine, this.config.stateSchema, runId);
-      const reporter = this.options.reporter ?? {};
-      const statements = await this.environmentStatements(env);
-      await runEnvironmentStatements(this.engine, statements.before);
-      const result = await runEnvironment(env, {
-        engine: this.engine,
-        state: this.state,
-        projectDir: this.config.projectDir,
-        reporter,
-        now: () => this.executionNow(),
-        clock: () => this.now(),
-        atomic: this.stateEngine === this.engine && this.engine.capabilities.transactionalDdl,
-        afterBatch: batchAuditor(auditStage(this.engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.executionNow()),
-        isProtected: (name) => this.settings(name).protected,
-        crashPoints: this.options.crashPoints,
-        maxBuildMinutes: this.settings(environment).policies.maxBuildMinutes,
-      }, selection);
-      await runEnvironmentStatements(this.engine, statements.after);
-      return result;
-    } finally {
-      await collect?.release();
-      await lock.release();
+      await assertStateSchema(state);
+      const env = await this.requireEnvironment(environment, state);
+      const runId = `run-${randomBytes(6).toString('hex')}`;
+      const lock = await this.options.environmentLocks.lock(open.stateEngine, this.config.stateSchema, environment, runId);
+      let collect: HeldLock | undefined;
+      try {
+        collect = await this.options.collectLocks.holdAgainstJanitor(open.stateEngine, this.config.stateSchema, runId);
+        const reporter = this.options.reporter ?? {};
+        const statements = await this.environmentStatements(env);
+        await runEnvironmentStatements(engine, statements.before);
+        const result = await runEnvironment(env, {
+          engine,
+          state,
+          projectDir: this.config.projectDir,
+          reporter,
+          now: () => this.executionNow(),
+          clock: () => this.now(),
+          atomic: open.stateEngine === open.engine && open.engine.capabilities.transactionalDdl,
+          afterBatch: batchAuditor(auditStage(engine, this.config.projectDir, reporter.auditWarning?.bind(reporter), this.settings(environment).policies.maxRowsPerModel), () => this.executionNow()),
+          isProtected: (name) => this.settings(name).protected,
+          crashPoints: this.options.crashPoints,
+          maxBuildMinutes: this.settings(environment).policies.maxBuildMinutes,
+        }, selection);
+        await runEnvironmentStatements(engine, statements.after);
+        if (result.models.length || result.autoRestated) this.recorder.spoiled = true;
+        return result;
+      } finally {
+        await collect?.release();
+        await lock.release();
+      }
+    } catch (err) {
+      this.recorder.spoiled = true;
+      throw err;
+    }
+  }
+
+  /**
+   * A lazy context's run with nothing due, told from the recorded reads without opening
+   * the warehouse (nor taking its lock: nothing is written). Not where the config runs
+   * statements before or after every run, nor when anything is due: those open it.
+   */
+  private async nothingDueAsRecorded(environment: string, selection: ModelSelection): Promise<boolean> {
+    if (this.connections || this.config.beforeAll.length || this.config.afterAll.length) return false;
+    const recorded = this.planReads?.load();
+    if (!recorded) return false;
+    const replay: Replay = { reads: recorded.reads, missed: false };
+    const state = replaying<StateStore>(replay, STATE_READS);
+    const engine = replaying<EngineAdapter>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
+    try {
+      await assertStateSchema(state);
+      const env = await this.requireEnvironment(environment, state);
+      const work = await dueWork(env, { state, engine, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection);
+      return !replay.missed && nothingDue(work);
+    } catch (err) {
+      if (err instanceof ReplayMiss) return false;
+      throw err;
     }
   }
 

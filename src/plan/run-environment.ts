@@ -48,6 +48,46 @@ export async function runEnvironment(
   selection: ModelSelection = {},
 ): Promise<RunResult> {
   const { state } = deps;
+  const { heads, byName, built, auto, due } = await dueWork(env, deps, selection);
+  const result: RunResult = { environment: env.name, models: [] };
+  const whole = await wholeSnapshots(state, due.map((d) => d.head.name), byName);
+  const parentOf = (name: string) => whole.get(name);
+  for (const [i, { head, work }] of due.entries()) {
+    const snapshot = whole.get(head.name)!;
+    deps.reporter.buildStarted?.(snapshot, i, due.length);
+    const started = Date.now();
+    const builtBefore = built.has(builtKey(snapshot.name, snapshot.version));
+    const outcome = await withBuildTimeLimit(snapshot, deps.engine, deps.maxBuildMinutes, () =>
+      withTableTurn(snapshot, deps, `planner run ${env.name} pid ${process.pid}`, builtBefore, (isBuilt) => backfillSnapshot(snapshot, work, { ...deps, parentOf }, isBuilt)),
+    );
+    deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
+    if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });
+  }
+  if (auto?.next.length) {
+    await state.setAutoRestatements(auto.next.map(({ snapshot, nextMs }) => ({ name: snapshot.name, version: snapshot.version, nextMs })));
+    result.autoRestated = [...auto.forget.entries()].map(([id, restated]) => ({ model: heads.get(id)!.name, intervals: restated }));
+  }
+  return result;
+}
+
+/** What a run of an environment has to do: the models due, in order, with their batches, and any auto-restatement. */
+export interface DueWork {
+  heads: Map<string, SnapshotHead>;
+  byName: Map<string, SnapshotHead>;
+  built: Map<string, unknown>;
+  auto?: AutoRestatement;
+  due: { head: SnapshotHead; work: SnapshotBackfill }[];
+}
+
+/** A run that would compute nothing and record nothing. */
+export const nothingDue = (work: DueWork) => !work.due.length && !work.auto?.next.length && !work.auto?.forget.size;
+
+/**
+ * Decides what `runEnvironment` computes, from state's heads, intervals and built tables;
+ * reads only, but for a due auto-restatement, whose intervals it forgets first.
+ */
+export async function dueWork(env: EnvironmentRecord, deps: Pick<BackfillDeps, 'state' | 'engine' | 'atomic' | 'now'> & { isProtected: (environment: string) => boolean }, selection: ModelSelection = {}): Promise<DueWork> {
+  const { state } = deps;
   const heads = await state.getSnapshotHeads(Object.values(env.snapshots));
   const byName = new Map<string, SnapshotHead>([...heads.values()].map((s) => [s.name, s]));
   const sorted = topologicalOrder([...byName.keys()].sort(), (n) => Object.keys(byName.get(n)!.parents));
@@ -75,25 +115,7 @@ export async function runEnvironment(
     if (!built.has(key) && intervals.get(key)?.length) work = { ...work, restate: intervals.get(key)! };
     if (work.batches.length) due.push({ head: s, work });
   }
-  const result: RunResult = { environment: env.name, models: [] };
-  const whole = await wholeSnapshots(state, due.map((d) => d.head.name), byName);
-  const parentOf = (name: string) => whole.get(name);
-  for (const [i, { head, work }] of due.entries()) {
-    const snapshot = whole.get(head.name)!;
-    deps.reporter.buildStarted?.(snapshot, i, due.length);
-    const started = Date.now();
-    const builtBefore = built.has(builtKey(snapshot.name, snapshot.version));
-    const outcome = await withBuildTimeLimit(snapshot, deps.engine, deps.maxBuildMinutes, () =>
-      withTableTurn(snapshot, deps, `planner run ${env.name} pid ${process.pid}`, builtBefore, (isBuilt) => backfillSnapshot(snapshot, work, { ...deps, parentOf }, isBuilt)),
-    );
-    deps.reporter.buildFinished?.(snapshot, i, due.length, Date.now() - started);
-    if (outcome.batches) result.models.push({ model: snapshot.name, snapshotId: snapshot.id, intervals: mergeIntervals(outcome.intervals), batches: outcome.batches, rows: outcome.rows });
-  }
-  if (auto?.next.length) {
-    await state.setAutoRestatements(auto.next.map(({ snapshot, nextMs }) => ({ name: snapshot.name, version: snapshot.version, nextMs })));
-    result.autoRestated = [...auto.forget.entries()].map(([id, restated]) => ({ model: heads.get(id)!.name, intervals: restated }));
-  }
-  return result;
+  return { heads, byName, built, auto, due };
 }
 
 /**

@@ -7,6 +7,7 @@ import { ConflictError } from '../../src/errors.js';
 import { PlanReadsCache } from '../../src/state/plan-reads-cache.js';
 import { stableStringify } from '../../src/util/stable-json.js';
 import { TempProject } from '../helpers/project.js';
+import { appendLanding, createLanding, DUCKDB_CONFIG, IncrementalProject } from './incremental-fixture.js';
 
 const WAREHOUSE = '.planner/warehouse.duckdb';
 const RECORDING = '.planner/cache/plan-reads.cache';
@@ -163,5 +164,36 @@ describe('recorded plan reads', () => {
     expect((refused as ConflictError).code).toBe('stale_plan');
     const [now] = await rawSql(p, `SELECT plan_id FROM planner_state.environments WHERE name = 'dev_a'`);
     expect(now.plan_id).toBe(winner.id);
+  });
+});
+
+/** `planner run` with nothing due answers from the recorded reads too; anything due opens the warehouse and runs. */
+describe('recorded run reads', () => {
+  let p: IncrementalProject;
+  beforeEach(async () => {
+    p = new IncrementalProject(DUCKDB_CONFIG);
+    await p.at('2024-01-15T10:00:00Z', (ctx) => createLanding(ctx.engine, Array.from({ length: 14 }, (_, i) => i + 1)));
+    await p.planApply('2024-01-15T10:00:00Z');
+  });
+  afterEach(() => p.remove());
+
+  const lazyRun = (now: string) => p.at(now, async (ctx) => ({ result: await ctx.run('prod'), opened: ctx.isOpen }), { lazy: true });
+
+  it('a second run with nothing due does not open the warehouse; a due interval runs as ever', async () => {
+    await p.at('2024-01-15T22:00:00Z', (ctx) => appendLanding(ctx.engine, [15]));
+    const first = await lazyRun('2024-01-15T23:00:00Z');
+    expect(first).toEqual({ result: { environment: 'prod', models: [] }, opened: true });
+    const second = await lazyRun('2024-01-15T23:30:00Z');
+    expect(second).toEqual({ result: { environment: 'prod', models: [] }, opened: false });
+
+    // Past midnight the next day is due: found from the same (still valid) reads, then run against the warehouse.
+    const due = await lazyRun('2024-01-16T01:00:00Z');
+    expect(due.opened).toBe(true);
+    expect(due.result.models.map((m) => m.model).sort()).toEqual(['analytics.daily_events', 'analytics.event_totals', 'analytics.user_last_seen']);
+    const day15 = await p.rows('2024-01-16T01:00:00Z', `SELECT count(*) AS n FROM analytics.daily_events WHERE event_date = DATE '2024-01-15'`);
+    expect(Number(day15[0].n)).toBe(2);
+    // That run wrote the warehouse: it left no recording, and the next run reads state again (nothing due).
+    expect(await lazyRun('2024-01-16T02:00:00Z')).toEqual({ result: { environment: 'prod', models: [] }, opened: true });
+    expect((await lazyRun('2024-01-16T03:00:00Z')).opened).toBe(false);
   });
 });

@@ -24,7 +24,7 @@ export interface RunCommandOptions extends GlobalOptions {
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const environment = opts.environment ?? 'prod';
   const progress = progressReporter(io, progressMode(opts.progress, io, opts.json));
-  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime) }, environment).catch((err) => {
+  const ctx = await Context.open({ projectDir: opts.project, gateway: opts.gateway, secrets: opts.secrets, reporter: withAuditWarnings(io, progress.reporter), executionTime: executionClock(opts.executionTime), lazy: true }, environment).catch((err) => {
     progress.stop();
     throw err;
   });
