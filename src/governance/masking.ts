@@ -90,6 +90,8 @@ export function withMasks(plan: Plan, all: { masks: EnvironmentMasks; lineage: L
   const before = recorded?.masks ?? {};
   const { lineage } = all;
   const masks = Object.fromEntries(Object.entries(all.masks).filter(([m]) => plan.target[m]));
+  // Neither masked now nor when recorded: no view's masks change (every plan of an unsanitized environment).
+  if (!Object.keys(masks).length && !Object.keys(before).length) return plan;
   // A masked model always has a view of the environment (also in a lean one): its readers go through it.
   const views = [...new Set([...plan.views, ...Object.keys(masks)])];
   // Sets, not array lookups: a view per model made this quadratic (10,000 models, 10^8 comparisons).

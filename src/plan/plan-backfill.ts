@@ -51,14 +51,26 @@ export async function addBackfill(
   const range = start === undefined && end === undefined ? undefined : { start, end };
   const restate = options.restateModels?.length ? { models: options.restateModels, start, end } : undefined;
 
-  const target = Object.values(draft.target).map((id) => draft.snapshots[id]);
-  // A bad cron fails every plan, not only the one that first computes the model.
-  for (const s of target) if (tracksIntervals(s.model.kind)) scheduleOf(s.model);
-  // A bad start fails the plan too, not the build that first reads it.
-  for (const s of target) startOf(s.model);
+  // A bad cron fails every plan, not only the one that first computes the model; a bad
+  // start too (after every cron is checked), not the build that first reads it. One pass.
+  const interesting: Snapshot[] = [];
+  let badStart: { error: unknown } | undefined;
+  for (const name in draft.target) {
+    const s = draft.snapshots[draft.target[name]];
+    if (tracksIntervals(s.model.kind)) {
+      scheduleOf(s.model);
+      if (restate || !input.held.has(s.id)) interesting.push(s);
+    }
+    if (badStart) continue;
+    try {
+      startOf(s.model);
+    } catch (error) {
+      badStart = { error };
+    }
+  }
+  if (badStart) throw badStart.error;
 
   const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected);
-  const interesting = target.filter((s) => tracksIntervals(s.model.kind) && (restate || !input.held.has(s.id)));
   const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
   return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });
 }

@@ -62,17 +62,26 @@ export function buildPlan(input: PlanInput): Plan {
   /** How each changed model affects its children, and which direct changes caused it. */
   const effect = new Map<string, Effect>();
 
+  /** Each model's snapshot in `project.order`, for the views (planViews): no second lookup by name. */
+  const ordered: Snapshot[] = [];
+  /** Models the environment holds now: when that is all it holds, nothing is removed. */
+  let held = 0;
   for (const name of project.order) {
-    const model = project.models.get(name)!;
     const { fingerprint, id } = fingerprints.get(name)!;
     const prevId = before[name];
+    if (prevId !== undefined) held++;
     const prev = prevId ? known.get(prevId) : undefined;
     // Unchanged, or the environment already previews (or builds masked, under its masks) exactly this definition.
     // A table built under other masks (or any, once the environment is not sanitized) holds values it must not show: built again (decide).
     const kept = prev && (prevId === id || prevId === previewId(id) || (isMaskedBuildOf(prevId, id) && heldMaskedAlike(prev, input.sanitized))) ? prev : undefined;
-    const snapshot = kept ?? decide(name, { model, fingerprint, prev, parentEffects: model.parents.flatMap((p) => effect.get(p) ?? []), kept: input.kept?.has(name) ?? false }, id);
+    let snapshot = kept;
+    if (!snapshot) {
+      const model = project.models.get(name)!;
+      snapshot = decide(name, { model, fingerprint, prev, parentEffects: model.parents.flatMap((p) => effect.get(p) ?? []), kept: input.kept?.has(name) ?? false }, id);
+    }
     target[name] = snapshot.id;
     snapshots[snapshot.id] = snapshot;
+    ordered.push(snapshot);
   }
 
   /** A changed model through the steps, then its records: each decided once, never edited. */
@@ -115,9 +124,10 @@ export function buildPlan(input: PlanInput): Plan {
     return snapshot;
   }
 
-  const removed = Object.keys(before).filter((n) => !project.models.has(n)).sort();
+  const names = Object.keys(before);
+  const removed = held === names.length ? [] : names.filter((n) => !project.models.has(n)).sort();
   const previous = input.current ?? input.replaces;
-  const { views, upsert, drop, previousLayout } = planViews(input, target, snapshots);
+  const { views, upsert, drop, previousLayout } = planViews(input, target, snapshots, ordered);
 
   return {
     id: input.planId,

@@ -19,7 +19,7 @@ import { assertCurrentFingerprints } from '../snapshot/refingerprint.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { assertEnvironmentFits, assertNoViewClash, PROD, type LayoutModel } from '../snapshot/virtual-names.js';
 import { assertStateSchema } from '../state/state-guard.js';
-import { builtKey, type EnvironmentRecord, type StateStore } from '../state/state-store.js';
+import { builtKey, type EnvironmentRecord, type SnapshotHead, type StateStore } from '../state/state-store.js';
 import { validateEnvironmentName } from '../util/identifiers.js';
 import { catchUpWithProd } from './catch-up.js';
 import { findReverts, ReplacementHistory, type Revert } from './environment-history.js';
@@ -88,8 +88,9 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   assertTableLayouts(project.models.values(), ctx.engine.dialect);
   await assertExternalTablesExist(ctx, project);
   const layout = ctx.config.virtualLayout;
-  assertEnvironmentFits(environment, layout, viewedModels(project), ctx.config.stateSchema);
-  await assertNoViewClashWith(ctx, environment, project);
+  const viewed = viewedModels(project);
+  assertEnvironmentFits(environment, layout, viewed, ctx.config.stateSchema);
+  await assertNoViewClashWith(ctx, environment, viewed);
   const stored = await ctx.state.getEnvironment(environment);
   const current = ctx.live(stored);
   let base: EnvironmentRecord | undefined;
@@ -126,7 +127,12 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   }
   const heads = await ctx.state.getSnapshotHeads([...wanted]);
   // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
-  assertCurrentFingerprints(Object.values(compareWith?.snapshots ?? {}).flatMap((id) => heads.get(id) ?? []));
+  const compared: SnapshotHead[] = [];
+  for (const name in compareWith?.snapshots) {
+    const head = heads.get(compareWith.snapshots[name]);
+    if (head) compared.push(head);
+  }
+  assertCurrentFingerprints(compared);
   const known = await knownSnapshots(ctx.state, heads, project, fingerprints, kept);
 
   let draft = buildPlan({
@@ -150,9 +156,18 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   draft = await keepInStep(ctx, draft, project, current, prod, !changedOnly);
   await assertKeptLayouts(draft, ctx.engine);
   const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
-  const candidates = Object.values(draft.target).filter((id) => !holds.has(id)).map((id) => draft.snapshots[id]);
-  const built = await ctx.state.getBuiltTables(candidates.map((s) => builtKey(s.name, s.version)));
-  const builtKeys = new Set([...built.keys(), ...[...holds].filter((id) => draft.snapshots[id]).map((id) => builtKey(draft.snapshots[id].name, draft.snapshots[id].version))]);
+  const candidates: string[] = [];
+  for (const name in draft.target) {
+    const id = draft.target[name];
+    if (!holds.has(id)) candidates.push(builtKey(draft.snapshots[id].name, draft.snapshots[id].version));
+  }
+  const built = await ctx.state.getBuiltTables(candidates);
+  // What the environment holds is built: its keys join those state confirmed.
+  const builtKeys = new Set(built.keys());
+  for (const id of holds) {
+    const s = draft.snapshots[id];
+    if (s) builtKeys.add(builtKey(s.name, s.version));
+  }
   // Only an added or directly modified model can put back a replaced definition (findReverts).
   if (ctx.settings(environment).protected && !options.allowRevert && (draft.added.length || draft.directlyModified.length)) {
     const reverts = findReverts(draft, current, new ReplacementHistory(await ctx.state.listPlans(environment)));
@@ -165,10 +180,10 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
 }
 
 /** No view of this plan may land on another's name (suffix layouts): see `assertNoViewClash`. */
-async function assertNoViewClashWith(ctx: PlanningContext, environment: string, project: Project): Promise<void> {
+async function assertNoViewClashWith(ctx: PlanningContext, environment: string, viewed: LayoutModel[]): Promise<void> {
   const others = environment === PROD ? (await ctx.state.listEnvironments()).filter((e) => ctx.live(e)) : [];
   const views = others.map((e) => ({ name: e.name, views: e.views, layout: e.layout ?? 'schema-suffix' as const }));
-  assertNoViewClash(environment, ctx.config.virtualLayout, viewedModels(project), views);
+  assertNoViewClash(environment, ctx.config.virtualLayout, viewed, views);
 }
 
 /** Tables the models read that are neither models nor declared must be in the warehouse: refused at plan time otherwise. */
@@ -182,12 +197,23 @@ async function assertExternalTablesExist(ctx: PlanningContext, project: Project)
 /** Moves the models where an environment is behind prod, and the local project does not change them, to prod's tables. */
 async function keepInStep(ctx: PlanningContext, draft: Plan, project: Project, current: EnvironmentRecord | undefined, prod: EnvironmentRecord | undefined, completeViews: boolean): Promise<Plan> {
   if (draft.environment === PROD || !current || !prod) return draft;
-  const differing = Object.entries(current.snapshots).filter(([m, id]) => prod.snapshots[m] && prod.snapshots[m] !== id);
+  // Prod's snapshot of each model where it and the environment differ.
+  const differing: string[] = [];
+  for (const m in current.snapshots) {
+    const theirs = prod.snapshots[m];
+    if (theirs && theirs !== current.snapshots[m]) differing.push(theirs);
+  }
   if (!differing.length) return draft;
   const prodHistory = new ReplacementHistory(await ctx.state.listPlans(PROD));
-  const prodSnapshots = await ctx.state.getSnapshots(differing.map(([m]) => prod.snapshots[m]));
+  const prodSnapshots = await ctx.state.getSnapshots(differing);
   const children = new Map<string, string[]>();
-  for (const m of project.models.values()) for (const p of m.parents) children.set(p, [...(children.get(p) ?? []), m.name]);
+  for (const m of project.models.values()) {
+    for (const p of m.parents) {
+      const readers = children.get(p);
+      if (readers) readers.push(m.name);
+      else children.set(p, [m.name]);
+    }
+  }
   return catchUpWithProd(draft, { current, prod, prodHistory, prodSnapshots, children, completeViews });
 }
 

@@ -122,26 +122,47 @@ export function planViews(
   input: Pick<PlanInput, 'project' | 'environment' | 'includeUnmodified' | 'prod' | 'current' | 'replaces' | 'known' | 'layout'>,
   target: Readonly<Record<string, string>>,
   snapshots: Readonly<Record<string, Snapshot>>,
+  /** `target`'s snapshots in `project.order`, when the caller has them: spares a lookup per model. */
+  ordered?: readonly Snapshot[],
 ): { views: string[]; upsert: string[]; drop: string[]; previousLayout?: VirtualLayout } {
-  const all = input.project.order.filter((n) => kindStrategy(snapshots[target[n]].model.kind).physical !== null);
   const prod = input.prod?.snapshots ?? {};
-  const views = input.environment === PROD || input.includeUnmodified ? all : all.filter((n) => prod[n] !== target[n]);
+  const lean = input.environment !== PROD && !input.includeUnmodified;
+  const views: string[] = [];
+  const viewed: Snapshot[] = [];
+  const { order } = input.project;
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i];
+    const s = ordered ? ordered[i] : snapshots[target[n]];
+    if (kindStrategy(s.model.kind).physical === null || (lean && prod[n] === s.id)) continue;
+    views.push(n);
+    viewed.push(s);
+  }
   const previous = input.current ?? input.replaces;
   const oldViews = new Set(previous?.views ?? []);
   const oldTargets = previous?.snapshots ?? {};
   // Prod's views are named alike in every layout; another environment's all move when the layout changed.
   const previousLayout = previous && input.environment !== PROD ? previous.layout ?? DEFAULT_LAYOUT : input.layout;
   const moved = previousLayout !== input.layout;
-  const upsert = views.filter((n) => {
+  const upsert: string[] = [];
+  /** Views that exist already: when they are all the old ones, none is dropped. */
+  let kept = 0;
+  for (let i = 0; i < views.length; i++) {
+    const n = views[i];
+    const s = viewed[i];
+    const had = oldViews.has(n);
+    if (had) kept++;
     // An expired record's views may be half dropped by a janitor: recreate them all.
-    if (!input.current || !oldViews.has(n) || moved) return true;
+    if (!input.current || !had || moved) {
+      upsert.push(n);
+      continue;
+    }
     const oldId = oldTargets[n];
-    const old = oldId ? input.known.get(oldId) ?? (oldId === target[n] ? snapshots[oldId] : undefined) : undefined;
+    const old = oldId ? input.known.get(oldId) ?? (oldId === s.id ? s : undefined) : undefined;
     // Unknown old snapshot: repoint to be safe.
     // A forward-only change keeps the version but may add columns a view must show.
-    return !old || old.version !== snapshots[target[n]].version || (old.id !== target[n] && snapshots[target[n]].category === 'forward-only');
-  });
-  const viewNames = new Set(views);
-  const drop = [...oldViews].filter((n) => moved || !viewNames.has(n)).sort();
+    if (!old || old.version !== s.version || (old.id !== s.id && s.category === 'forward-only')) upsert.push(n);
+  }
+  const viewNames = !moved && kept === oldViews.size ? undefined : new Set(views);
+  const drop = viewNames ? [...oldViews].filter((n) => moved || !viewNames.has(n)).sort() : [];
   return { views, upsert, drop, ...(moved ? { previousLayout } : {}) };
 }

@@ -25,14 +25,19 @@ export async function versionsHeldElsewhere(
   if (environment === PROD) return out;
   const others = (await state.listEnvironments()).filter((e) => e.name !== environment && !isExpired(e, now));
   if (!others.length) return out;
-  const refs = new Map((await state.listSnapshotRefs()).map((r) => [r.id, r]));
+  const refs = new Map<string, { name: string; version: string }>();
+  for (const r of await state.listSnapshotRefs()) refs.set(r.id, r);
   for (const env of others) {
     const prot = env.name === PROD || isProtected(env.name);
-    for (const id of Object.values(env.snapshots)) {
+    for (const model in env.snapshots) {
+      const id = env.snapshots[model];
       const ref = refs.get(id);
       if (!ref) continue;
       const key = builtKey(ref.name, ref.version);
-      out.set(key, [...(out.get(key) ?? []), { environment: env.name, snapshotId: id, protected: prot }]);
+      const holder = { environment: env.name, snapshotId: id, protected: prot };
+      const holders = out.get(key);
+      if (holders) holders.push(holder);
+      else out.set(key, [holder]);
     }
   }
   return out;

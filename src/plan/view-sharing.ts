@@ -25,10 +25,16 @@ export async function viewSharing(
   base: EnvironmentRecord | undefined,
 ): Promise<ViewSharing> {
   if (environment === PROD || !base) return { with: null, shared: 0, own: views.length };
-  const get = (id: string) => (known instanceof Map ? known.get(id) : known[id]);
-  const ids = views.flatMap((m) => [target[m], base.snapshots[m]]).filter((id): id is string => Boolean(id));
-  const missing = [...new Set(ids.filter((id) => !get(id)))];
-  const loaded = missing.length ? await state.getSnapshotHeads(missing) : new Map<string, SnapshotHead>();
+  const get = known instanceof Map ? (id: string) => known.get(id) : (id: string) => known[id];
+  // One pass per view, no intermediate lists: this runs on every plan of an environment.
+  const missing = new Set<string>();
+  for (const model of views) {
+    const mine = target[model];
+    const theirs = base.snapshots[model];
+    if (mine && !get(mine)) missing.add(mine);
+    if (theirs && !get(theirs)) missing.add(theirs);
+  }
+  const loaded = missing.size ? await state.getSnapshotHeads([...missing]) : new Map<string, SnapshotHead>();
   const snapshot = (id: string | undefined) => (id ? get(id) ?? loaded.get(id) : undefined);
   let shared = 0;
   for (const model of views) {

@@ -57,7 +57,12 @@ function parseJson(text: unknown, what: string, field = 'payload'): unknown {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+/** A loop, not `Object.values(v).every`: an environment's snapshot map has an entry per model, read on every plan. */
+function isStringRecord(v: unknown): v is Record<string, string> {
+  if (!isObject(v)) return false;
+  for (const key in v) if (typeof v[key] !== 'string') return false;
+  return true;
+}
 
 /**
  * A snapshot row's payload, checked for the fields every command relies on, so a damaged
