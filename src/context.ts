@@ -9,7 +9,6 @@ import { assertApproved } from './governance/approvals.js';
 import { throughMaskingViews } from './governance/masking.js';
 import { assertGatewayAllowed } from './governance/policies.js';
 import { createEngine } from './engine/create-engine.js';
-import { DuckDBAdapter } from './engine/duckdb/adapter.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
@@ -32,7 +31,6 @@ import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { PlanReadsCache } from './state/plan-reads-cache.js';
 import { recording, replaying, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
-import { SqlStateStore } from './state/sql-state-store.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
 import { isExpired, type EnvironmentRecord, type StateReader, type StateStore } from './state/state-store.js';
@@ -510,6 +508,7 @@ async function openConnections(config: ResolvedConfig, gateway: GatewayConfig): 
   let stateEngine = engine;
   try {
     if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
+    const { SqlStateStore } = await import('./state/sql-state-store.js');
     const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
     await migrateState(stateEngine, state, config.stateSchema);
     // A state whose tables do not match is reported by verify and refused by plan, apply and run.
@@ -529,9 +528,12 @@ const STATE_READS = new Set(Object.keys({
 } satisfies Record<keyof StateReader, 1>));
 
 /** What a plan reads of the warehouse's catalog (PlanningContext['engine']). */
-const CATALOG_READS = new Set(['listObjects', 'readLayout']);
-/** Those a DuckDB engine has (it reads no table layouts): a replay, always of DuckDB, offers just these. */
-const DUCKDB_CATALOG_READS = new Set([...CATALOG_READS].filter((m) => typeof (DuckDBAdapter.prototype as unknown as Record<string, unknown>)[m] === 'function'));
+export const CATALOG_READS: ReadonlySet<string> = new Set(['listObjects', 'readLayout']);
+/**
+ * Those a DuckDB engine has (it reads no table layouts): a replay, always of DuckDB, offers
+ * just these (test/unit/recorded-reads.test.ts checks them against DuckDBAdapter).
+ */
+export const DUCKDB_CATALOG_READS: ReadonlySet<string> = new Set(['listObjects']);
 
 /** A query read a model of the project before any environment holds it. */
 function notBuiltYet(model: string): InputError {

@@ -1,7 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { lazyRequire } from '../util/lazy-require.js';
 import { charOffsetOfByte } from '../util/text-position.js';
 import type { ParseOutcome, SqlParser } from './sql-parser.js';
+
+/** Loaded on the first parse: a project whose models all come from the cache never loads DuckDB for it. */
+const duckdb = lazyRequire<typeof import('@duckdb/node-api')>('@duckdb/node-api');
 
 /**
  * Parses with DuckDB's parser through `json_serialize_sql`, in an in-memory database that
@@ -13,7 +17,7 @@ export class DuckDBSqlParser implements SqlParser {
 
   /** One connection per core: each parses its share of a large batch in its own thread. */
   private connect(): Promise<DuckDBConnection[]> {
-    this.connections ??= DuckDBInstance.create(':memory:').then(async (inst) => {
+    this.connections ??= duckdb().DuckDBInstance.create(':memory:').then(async (inst) => {
       this.instance = inst;
       const n = Math.max(1, Math.min(4, availableParallelism()));
       return Promise.all(Array.from({ length: n }, () => inst.connect()));
@@ -29,7 +33,7 @@ export class DuckDBSqlParser implements SqlParser {
       conns.map(async (conn, i) => {
         const chunk = queries.slice(i * share, (i + 1) * share);
         if (!chunk.length) return [];
-        const reader = await conn.runAndReadAll('SELECT list_transform($1::VARCHAR[], q -> json_serialize_sql(q)) AS j', [listValue(chunk)]);
+        const reader = await conn.runAndReadAll('SELECT list_transform($1::VARCHAR[], q -> json_serialize_sql(q)) AS j', [duckdb().listValue(chunk)]);
         return (reader.getRowObjects()[0].j as unknown as { items: string[] }).items;
       }),
     );

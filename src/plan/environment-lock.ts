@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { EngineAdapter, HeldLock } from '../engine/engine-adapter.js';
 import { ConflictError } from '../errors.js';
 import type { StateStore } from '../state/state-store.js';
-import { LATEST_STATE_VERSION } from '../state/migrations/index.js';
+import { LATEST_STATE_VERSION } from '../state/migrations/latest.js';
 import { assertKnownStateVersion } from '../state/state-guard.js';
 
 /**

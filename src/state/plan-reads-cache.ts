@@ -4,7 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { GatewayConfig } from '../config/types.js';
 import { plannerVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
-import { LATEST_STATE_VERSION } from './migrations/index.js';
+import { LATEST_STATE_VERSION } from './migrations/latest.js';
 import type { RecordedReads } from './recorded-reads.js';
 
 /** The most a recording keeps of earlier plans' reads (a no-op plan of 10,000 models reads about 8 MB). */

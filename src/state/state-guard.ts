@@ -1,5 +1,5 @@
 import { InputError, PlannerError } from '../errors.js';
-import { LATEST_STATE_VERSION } from './migrations/index.js';
+import { LATEST_STATE_VERSION } from './migrations/latest.js';
 import type { StateStore } from './state-store.js';
 
 /**

@@ -40,5 +40,10 @@ describe('CLI startup', () => {
     expect(run.stdout).toMatch(/^No changes/);
     expect(run.packages.has('@duckdb/node-api')).toBe(true);
     expect(['pg', 'libpg-query', 'elkjs', 'diff', 'yaml', 'nunjucks'].filter((lib) => run.packages.has(lib))).toEqual([]);
+    // Planned again with nothing changed: the recorded reads answer, and no engine library loads at all.
+    const again = await packagesLoaded(['plan', '-p', p.dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(run.stdout);
+    expect(HEAVY.filter((lib) => again.packages.has(lib) && lib !== 'jiti')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StateDatabase } from '../state-database.js';
+import { LATEST_STATE_VERSION } from './latest.js';
 import * as initial from './001-initial.js';
 import * as intervals from './002-intervals.js';
 import * as projects from './003-projects.js';
@@ -46,7 +47,10 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, name: 'snapshot-heads', up: snapshotHeads.up, columns: { snapshots: ['head'] } },
 ];
 
-export const LATEST_STATE_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+export { LATEST_STATE_VERSION };
+if (MIGRATIONS[MIGRATIONS.length - 1].version !== LATEST_STATE_VERSION) {
+  throw new Error(`migrations/latest.ts says state version ${LATEST_STATE_VERSION}, the last migration is ${MIGRATIONS[MIGRATIONS.length - 1].version}`);
+}
 
 /** The tables and columns a state at `version` has, besides `schema_version` itself. */
 export function expectedColumns(version: number): Map<string, string[]> {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/context.js';
+import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
+import { recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
+
+/** A store with one read and one write, standing in for state. */
+class Store {
+  rows = new Map<string, { n: number }>([['a', { n: 1 }]]);
+  async read(keys: string[]): Promise<Map<string, { n: number }>> {
+    return new Map(keys.filter((k) => this.rows.has(k)).map((k) => [k, this.rows.get(k)!]));
+  }
+  async write(key: string): Promise<void> {
+    this.rows.set(key, { n: 0 });
+  }
+  async broken(): Promise<never> {
+    throw new Error('no');
+  }
+}
+const READS = new Set(['read', 'broken']);
+
+describe('recorded reads', () => {
+  it('replays what each read returned when it returned, whatever the caller did with it after', async () => {
+    const recorder: Recorder = { reads: new Map(), spoiled: false };
+    const store = recording(new Store(), READS, recorder);
+    const got = await store.read(['a', 'b']);
+    got.get('a')!.n = 99;
+    const replay: Replay = { reads: recorder.reads, missed: false };
+    const again = replaying<Store>(replay, READS);
+    expect(await again.read(['a', 'b'])).toEqual(new Map([['a', { n: 1 }]]));
+    // A fresh copy each time.
+    (await again.read(['a', 'b'])).get('a')!.n = 5;
+    expect((await again.read(['a', 'b'])).get('a')!.n).toBe(1);
+    expect(replay.missed).toBe(false);
+    expect(recorder.spoiled).toBe(false);
+  });
+
+  it('misses other arguments and any method that is not a read, and says so even if the error is caught', async () => {
+    const recorder: Recorder = { reads: new Map(), spoiled: false };
+    await recording(new Store(), READS, recorder).read(['a']);
+    const replay: Replay = { reads: recorder.reads, missed: false };
+    const again = replaying<Store>(replay, READS);
+    await expect(again.read(['a', 'b'])).rejects.toBeInstanceOf(ReplayMiss);
+    expect(replay.missed).toBe(true);
+    const other: Replay = { reads: recorder.reads, missed: false };
+    expect(() => replaying<Store>(other, READS).write('x')).toThrow(ReplayMiss);
+    expect(other.missed).toBe(true);
+    // Never taken for a promise.
+    expect((replaying<Store>(other, READS) as unknown as { then?: unknown }).then).toBeUndefined();
+  });
+
+  it('a write, or a read that failed, spoils the recording', async () => {
+    const wrote: Recorder = { reads: new Map(), spoiled: false };
+    await recording(new Store(), READS, wrote).write('x');
+    expect(wrote.spoiled).toBe(true);
+    const failed: Recorder = { reads: new Map(), spoiled: false };
+    await expect(recording(new Store(), READS, failed).broken()).rejects.toThrow('no');
+    expect(failed.spoiled).toBe(true);
+  });
+
+  it('offers a DuckDB replay exactly the catalog reads DuckDB has', () => {
+    const has = [...CATALOG_READS].filter((m) => typeof (DuckDBAdapter.prototype as unknown as Record<string, unknown>)[m] === 'function');
+    expect([...DUCKDB_CATALOG_READS]).toEqual(has);
+  });
+});
