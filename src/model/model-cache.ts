@@ -66,21 +66,12 @@ export class ModelCache {
    * for a load with these inputs. Variables that JSON cannot state exactly (a Date, a
    * function) make every lookup miss: their text would not tell values apart.
    */
-  static open(
-    dir: string | undefined,
-    inputs: { projectDir: string; modelDefaults: ModelDefaults; variables: Record<string, unknown>; defaultGateway: string; macros: MacroTable },
-    salt = codeSalt(),
-  ): ModelCache {
-    const context = plainJson(inputs.variables) && plainJson(inputs.modelDefaults)
-      ? hashOf(
-          stableStringify(inputs.modelDefaults),
-          // JSON-exact, key order kept: an object variable prints as a struct in its own key order.
-          JSON.stringify(inputs.variables),
-          inputs.defaultGateway,
-          ...[...inputs.macros].map(([name, m]) => `${name}=${m.file ?? ''}`).sort(),
-          ...macroFiles(inputs.projectDir),
-        )
-      : undefined;
+  static open(dir: string | undefined, inputs: CacheInputs, salt = codeSalt()): ModelCache {
+    return ModelCache.withContext(dir, cacheContext(inputs), salt);
+  }
+
+  /** The cache in `dir` for a load whose inputs gave `context` (cacheContext). */
+  static withContext(dir: string | undefined, context: string | undefined, salt = codeSalt()): ModelCache {
     const file = dir && join(dir, 'models.cache');
     let text = '';
     try {
@@ -145,6 +136,32 @@ export class ModelCache {
   }
 }
 
+/** What a load's models depend on besides their own files and the code. */
+export interface CacheInputs {
+  projectDir: string;
+  modelDefaults: ModelDefaults;
+  variables: Record<string, unknown>;
+  defaultGateway: string;
+  macros: MacroTable;
+}
+
+/**
+ * The hash of a load's inputs other than its model files; undefined when they cannot be
+ * hashed exactly (variables that JSON cannot state, such as a Date or a function: their
+ * text would not tell values apart), and then nothing is cached.
+ */
+export function cacheContext(inputs: CacheInputs): string | undefined {
+  if (!plainJson(inputs.variables) || !plainJson(inputs.modelDefaults)) return undefined;
+  return hashOf(
+    stableStringify(inputs.modelDefaults),
+    // JSON-exact, key order kept: an object variable prints as a struct in its own key order.
+    JSON.stringify(inputs.variables),
+    inputs.defaultGateway,
+    ...[...inputs.macros].map(([name, m]) => `${name}=${m.file ?? ''}`).sort(),
+    ...macroFiles(inputs.projectDir),
+  );
+}
+
 /**
  * A query as stored: its length when it is the file's own text at `offset` (most are: the
  * query as written, and its expansion when no macro changed it), else the text itself.
@@ -158,6 +175,9 @@ function inSource(query: string, source: string, offset: number): string | numbe
 function fromSource(stored: string | number, source: string, offset: number): string {
   return typeof stored === 'number' ? source.slice(offset, offset + stored) : stored;
 }
+
+/** A query as stored in an entry (inSource) and back (fromSource), for the project cache too. */
+export { fromSource, inSource };
 
 /** Every file of the project's `macros/` (Jinja macros in .sql, TypeScript ones), by name and bytes. */
 function macroFiles(projectDir: string): string[] {
@@ -186,7 +206,7 @@ let salt: string | undefined;
  * kinds/, util/ and config/ folders and errors) and the parsers' versions, as the
  * analysis cache reads them: a change to any gives every entry a new key.
  */
-function codeSalt(): string {
+export function codeSalt(): string {
   if (salt) return salt;
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
   const ext = extname(fileURLToPath(import.meta.url));

@@ -15,6 +15,12 @@ const METADATA_OMITTED: readonly string[] = [...DATA_PROPERTIES, ...UNHASHED_PRO
  * here or there needs a new FINGERPRINT_FORMAT, which `planner migrate` handles).
  */
 export function fingerprintModel(model: Model, parentData: (name: string) => string): Fingerprint {
+  const memo = known.get(model);
+  if (memo && sameInputs(memo.inputs, model)) {
+    const { ownData, metadata } = memo;
+    const same = memo.parentData.length === model.parents.length && model.parents.every((p, i) => parentData(p) === memo.parentData[i]);
+    return { ownData, data: same ? memo.data : dataHash(ownData, model, parentData), metadata };
+  }
   const ownData = hashOf(
     stableStringify({
       kind: omit(model.kind, KIND_METADATA_FIELDS),
@@ -41,10 +47,9 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       ...(model.statements?.pre.length || model.statements?.post.length ? { pre: model.statements.pre, post: model.statements.post } : {}),
     }),
   );
-  const parents = model.parents.map((p) => `${p}=${parentData(p)}`).join(',');
   return {
     ownData,
-    data: hashOf(ownData, parents),
+    data: dataHash(ownData, model, parentData),
     metadata: hashOf(
       stableStringify({
         owner: model.owner ?? null,
@@ -64,6 +69,41 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
       }),
     ),
   };
+}
+
+/** The data hash: the model's own, then each parent's, so a change upstream changes it. */
+function dataHash(ownData: string, model: Model, parentData: (name: string) => string): string {
+  return hashOf(ownData, model.parents.map((p) => `${p}=${parentData(p)}`).join(','));
+}
+
+/**
+ * Fingerprints already known for model objects: those the project cache restored with the
+ * models (model/project-cache.ts; its key holds every input of the load and the code of
+ * this file), and those computed to fill it. Each holds the fields it was computed from,
+ * and is used only while the model still has those very values (a model is not changed
+ * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
+ * its parents the same data hashes.
+ */
+const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: string[] }>();
+
+/** Records `fingerprint` as `model`'s, its parents having had `parentData` (in `model.parents` order). */
+export function rememberFingerprint(model: Model, fingerprint: Fingerprint, parentData: string[]): void {
+  const { ownData, metadata, data } = fingerprint;
+  known.set(model, { inputs: inputsOf(model), ownData, metadata, data, parentData });
+}
+
+/** Every field of a model that fingerprintModel reads (parents' data hashes aside). */
+function inputsOf(m: Model): unknown[] {
+  return [
+    m.kind, m.dialect, m.shape, m.variables, m.macros, m.seedHash, m.columns, m.start, m.externals, m.sample, m.properties, m.statements,
+    m.parents, m.owner, m.description, m.cron, m.tags, m.grain, m.audits, m.forwardOnly, m.inlineAudits,
+  ];
+}
+
+function sameInputs(inputs: readonly unknown[], model: Model): boolean {
+  const now = inputsOf(model);
+  for (let i = 0; i < now.length; i++) if (now[i] !== inputs[i]) return false;
+  return true;
 }
 
 /** `{ partitionKey }` when the kind makes the table's partition key differ from partitioned_by as written; nothing otherwise. */

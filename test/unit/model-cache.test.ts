@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import type { PlannerConfig } from '../../src/config/types.js';
 import { InputError } from '../../src/errors.js';
-import { loadProject, type Project } from '../../src/model/load-project.js';
+import { loadProject } from '../../src/model/load-project.js';
 import { ModelCache } from '../../src/model/model-cache.js';
 import { builtinMacros } from '../../src/macros/registry.js';
-import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
+import { POISON, queries, summary } from '../helpers/load-summary.js';
 import { projectWriter } from '../helpers/write-project.js';
 import { TempProject } from '../helpers/project.js';
 
@@ -19,11 +19,6 @@ const FILES = {
   'macros/double.ts': "export function double(_ev: unknown, x: { sql: string }) { return `${x.sql} * 2`; }\n",
 };
 const VARS = { region: 'us', amount_col: 10 };
-const POISON = 'SELECT 666 AS poisoned';
-
-/** Every model's query and fingerprint, to compare loads. */
-const summary = (p: Project) => JSON.stringify([...fingerprintProject(p)].map(([name, { id }]) => [name, id, p.models.get(name)!.query]));
-const queries = (p: Project) => Object.fromEntries([...p.models].map(([n, m]) => [n, m.query]));
 
 describe('the model cache', () => {
   const projects = projectWriter();

@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/load-config.js';
+import type { PlannerConfig } from '../../src/config/types.js';
+import { loadProject, type Project } from '../../src/model/load-project.js';
+import { projectKey } from '../../src/model/project-cache.js';
+import { fingerprintModel } from '../../src/snapshot/fingerprint.js';
+import { fingerprintProject } from '../../src/snapshot/fingerprint-project.js';
+import { POISON, queries, summary } from '../helpers/load-summary.js';
+import { projectWriter } from '../helpers/write-project.js';
+
+const FILES = {
+  'models/raw/orders.sql': "MODEL (name raw.orders, kind FULL);\nSELECT 1 AS id, @VAR('region', 'eu') AS region, @amount_col AS amount",
+  'models/raw/rates.sql': "MODEL (name raw.rates, kind SEED (path '../../seeds/rates.csv'));\n",
+  'models/mart/totals.sql': 'MODEL (name mart.totals, kind VIEW);\nSELECT o.id, sum(o.amount * r.rate) AS amount FROM raw.orders AS o, raw.rates AS r GROUP BY o.id',
+  'models/mart/blue.sql': 'MODEL (name @b.totals, kind VIEW, blueprints ((b := one), (b := two)));\nSELECT id FROM mart.totals',
+  'seeds/rates.csv': 'rate\n1.5\n',
+};
+const VARS = { region: 'us', amount_col: 10 };
+
+
+describe('the project cache', () => {
+  const projects = projectWriter();
+  afterEach(() => projects.cleanup());
+
+  const cacheFile = (dir: string) => join(dir, '.planner/cache/project.cache');
+  /** Replaces every cached query and own data hash with recognizable fakes, to tell a hit from a load. */
+  const poison = (dir: string) => {
+    const text = readFileSync(cacheFile(dir), 'utf8');
+    const newline = text.indexOf('\n');
+    const saved = JSON.parse(text.slice(newline + 1)) as { models: { query: unknown; shape: unknown }[]; fingerprints: string[][] };
+    for (const m of saved.models) if (m.shape) m.query = POISON;
+    for (const fp of saved.fingerprints) fp[0] = 'poisoned';
+    writeFileSync(cacheFile(dir), `${text.slice(0, newline + 1)}${JSON.stringify(saved)}`);
+    return dir;
+  };
+  const load = (dir: string, config: PlannerConfig = {}, variables: Record<string, unknown> = VARS) => loadProject(resolveConfig(config, dir), variables);
+
+  it('gives the very same models, order and fingerprints as a load without any cache, and deleting it changes nothing', async () => {
+    const dir = projects.write(FILES);
+    const uncached = await loadProject(resolveConfig({}, dir), VARS, { cache: false });
+    const filling = await load(dir);
+    const cached = await load(dir);
+    for (const p of [filling, cached]) {
+      expect(JSON.stringify([...p.models])).toBe(JSON.stringify([...uncached.models]));
+      expect(p.order).toEqual(uncached.order);
+      expect(summary(p)).toBe(summary(uncached));
+      expect([...fingerprintProject(p)]).toEqual([...fingerprintProject(uncached)]);
+      expect(p.models.get('raw.rates')!.source).toBe(FILES['models/raw/rates.sql']);
+    }
+    // Models the cache gives are fingerprinted as the loader would have: recomputing changes nothing.
+    for (const [name, { fingerprint }] of fingerprintProject(cached)) {
+      expect(fingerprintModel({ ...cached.models.get(name)! }, (p) => fingerprintProject(uncached).get(p)!.fingerprint.data)).toEqual(fingerprint);
+    }
+    // A query that is the file's own text is not stored a second time.
+    expect(readFileSync(cacheFile(dir), 'utf8')).not.toContain('FROM raw.orders AS o');
+    rmSync(join(dir, '.planner'), { recursive: true });
+    expect(summary(await load(dir))).toBe(summary(uncached));
+    // A hit is a hit: the poisoned entry is what a load with the same inputs gets, fingerprints too.
+    poison(dir);
+    const hit = await load(dir);
+    expect(queries(hit)['mart.totals']).toBe(POISON);
+    expect(fingerprintProject(hit).get('mart.totals')!.fingerprint.ownData).toBe('poisoned');
+  });
+
+  it('never uses a stale entry: any input of its key changed loads afresh', async () => {
+    const dir = projects.write(FILES);
+    const fresh = await load(dir);
+    const expectFresh = async (p: Promise<Project>, expected = fresh) => {
+      const project = await p;
+      expect(queries(project)['mart.totals']).toBe(queries(expected)['mart.totals']);
+      expect(fingerprintProject(project).get('mart.totals')!.fingerprint.ownData).not.toBe('poisoned');
+      return project;
+    };
+    // Same inputs: poisoned (the entry is used).
+    expect(queries(await load(poison(dir)))['mart.totals']).toBe(POISON);
+    await load(dir, {}, { ...VARS, amount_col: 11 });
+    await load(dir);
+    // A file's bytes.
+    writeFileSync(join(dir, 'models/raw/orders.sql'), `${FILES['models/raw/orders.sql']} `);
+    await expectFresh(load(poison(dir)));
+    writeFileSync(join(dir, 'models/raw/orders.sql'), FILES['models/raw/orders.sql']);
+    await load(dir);
+    // A file more, a file less, a file moved.
+    writeFileSync(join(dir, 'models/mart/extra.sql'), 'MODEL (name mart.extra, kind VIEW);\nSELECT 1 AS x');
+    expect((await expectFresh(load(poison(dir)))).models.has('mart.extra')).toBe(true);
+    rmSync(join(dir, 'models/mart/extra.sql'));
+    expect((await expectFresh(load(poison(dir)))).models.has('mart.extra')).toBe(false);
+    mkdirSync(join(dir, 'models/other'));
+    renameSync(join(dir, 'models/mart/totals.sql'), join(dir, 'models/other/totals.sql'));
+    expect((await expectFresh(load(poison(dir)))).models.get('mart.totals')!.file).toBe('models/other/totals.sql');
+    // A variable, even one no model reads.
+    await load(dir);
+    await expectFresh(load(poison(dir), {}, { ...VARS, unrelated: 1 }));
+    await load(dir);
+    // The config's model defaults, default gateway and gateways.
+    await expectFresh(load(poison(dir), { modelDefaults: { owner: 'team' } }));
+    await load(dir);
+    const twoGateways = { gateways: { a: { type: 'duckdb' as const }, b: { type: 'duckdb' as const } } };
+    await load(dir, { ...twoGateways, defaultGateway: 'a' });
+    await expectFresh(load(poison(dir), { ...twoGateways, defaultGateway: 'b' }));
+    await load(dir, { ...twoGateways, defaultGateway: 'a' });
+    await expectFresh(load(poison(dir), { gateways: { ...twoGateways.gateways, c: { type: 'duckdb' as const } }, defaultGateway: 'a' }));
+    await load(dir);
+    // A Jinja macro file's bytes.
+    mkdirSync(join(dir, 'macros'));
+    writeFileSync(join(dir, 'macros/helpers.sql'), '{% macro unused() %}1{% endmacro %}\n');
+    await expectFresh(load(poison(dir)));
+    await load(dir);
+    // A seed's bytes, read through its model.
+    writeFileSync(join(dir, 'seeds/rates.csv'), 'rate\n2.5\n');
+    const reseeded = await expectFresh(load(poison(dir)));
+    expect(reseeded.models.get('raw.rates')!.seedHash).not.toBe(fresh.models.get('raw.rates')!.seedHash);
+    // The code that loads and fingerprints (the salt).
+    expect(projectKey('context', ['local'], [{ file: 'a', source: 'b' }], 'code-1')).not.toBe(projectKey('context', ['local'], [{ file: 'a', source: 'b' }], 'code-2'));
+  });
+
+  it('keys every file list apart: no path or text can run into the next file', () => {
+    const key = (files: [string, string][]) => projectKey('context', ['local'], files.map(([file, source]) => ({ file, source })), 'code');
+    const keys = [
+      key([['a', 'bc']]),
+      key([['a', 'b'], ['c', '']]),
+      key([['a', 'b\0c\0']]),
+      key([['ab', 'c']]),
+      key([]),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('is not written when a model reads another relation\'s columns or calls a TypeScript macro', async () => {
+    for (const extra of <Record<string, string>[]>[
+      { 'models/mart/starred.sql': 'MODEL (name mart.starred, kind VIEW);\nSELECT @STAR(raw.orders) FROM raw.orders' },
+      {
+        'models/mart/coded.sql': 'MODEL (name mart.coded, kind VIEW);\nSELECT @double(id) AS twice FROM raw.orders',
+        'macros/double.ts': "export function double(_ev: unknown, x: { sql: string }) { return `${x.sql} * 2`; }\n",
+      },
+    ]) {
+      const dir = projects.write({ ...FILES, ...extra });
+      await load(dir);
+      await load(dir);
+      expect(() => readFileSync(cacheFile(dir))).toThrow();
+    }
+  });
+
+  it('loads afresh from a broken or foreign file', async () => {
+    const dir = projects.write(FILES);
+    const fresh = summary(await load(dir));
+    const text = readFileSync(cacheFile(dir), 'utf8');
+    writeFileSync(cacheFile(dir), text.slice(0, text.length / 2));
+    expect(summary(await load(dir))).toBe(fresh);
+    writeFileSync(cacheFile(dir), 'not a cache');
+    expect(summary(await load(dir))).toBe(fresh);
+    expect(readFileSync(cacheFile(dir), 'utf8')).toBe(text);
+  });
+
+  it('remembers fingerprints only for the very models and parents they were computed from', async () => {
+    const dir = projects.write(FILES);
+    await load(dir);
+    const hit = await load(poison(dir));
+    const totals = hit.models.get('mart.totals')!;
+    expect(fingerprintProject(hit).get('mart.totals')!.fingerprint.ownData).toBe('poisoned');
+    // A copy (a sampled model) is another model: fingerprinted afresh.
+    const copy = { ...totals, sample: { fraction: 0.5 } };
+    expect(fingerprintModel(copy, () => 'p').ownData).not.toBe('poisoned');
+    // A field set anew is fingerprinted afresh.
+    totals.kind = { name: 'FULL' };
+    expect(fingerprintModel(totals, () => 'p').ownData).not.toBe('poisoned');
+    // Other parents' data hashes give another data hash.
+    const blue = hit.models.get('one.totals')!;
+    const remembered = fingerprintProject(hit).get('one.totals')!.fingerprint;
+    const other = fingerprintModel(blue, () => 'other');
+    expect(other.ownData).toBe(remembered.ownData);
+    expect(other.data).not.toBe(remembered.data);
+  });
+});
