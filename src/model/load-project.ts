@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, join, normalize, posix, relative, resolve, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { checkSelfReference, isOwnReference } from './self-reference.js';
 import { InputError } from '../errors.js';
@@ -32,12 +32,15 @@ export interface Project {
 }
 
 /** Every `.sql` file under `dir`, sorted, as absolute paths. */
-export function discoverFiles(dir: string, extension: string): string[] {
-  if (!existsSync(dir)) return [];
+export function discoverFiles(folder: string, extension: string): string[] {
+  if (!existsSync(folder)) return [];
+  // Normalized and without a trailing separator, as readdir then gives every entry's folder.
+  const dir = normalize(folder).replace(/(.)[\\/]+$/, '$1');
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && entry.name.endsWith(extension)) {
-      out.push(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
+      // The folder's path is normalized already (readdir joins it): a plain join of the two, without path.join's parsing.
+      out.push(`${entry.parentPath ?? (entry as unknown as { path: string }).path}${sep}${entry.name}`);
     }
   }
   return out.sort();

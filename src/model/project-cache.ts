@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindStrategy } from '../kinds/registry.js';
-import { fingerprintModel, rememberFingerprint } from '../snapshot/fingerprint.js';
+import { fingerprintModel, modelSnapshotId, rememberFingerprint } from '../snapshot/fingerprint.js';
 import type { Fingerprint } from '../snapshot/snapshot.js';
 import { hashOf } from '../util/hash.js';
 import { readText } from '../util/read-text.js';
@@ -11,7 +11,7 @@ import type { Model } from './model.js';
 import { codeSalt as modelCodeSalt, fromSource, inSource } from './model-cache.js';
 
 /** Bumped when what the file holds changes shape. */
-const FORMAT = 'project-cache-1';
+const FORMAT = 'project-cache-2';
 
 /** A model file as the load read it: its path relative to the project, with `/`, and its text. */
 export interface SourceFile {
@@ -55,7 +55,7 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
   }
   const header = `${FORMAT} ${key}\n`;
   if (!text.startsWith(header)) return undefined;
-  let saved: { models: Model[]; order: string[]; fingerprints: [string, string, string][] };
+  let saved: { models: Model[]; order: string[]; fingerprints: [string, string, string, string][] };
   try {
     saved = JSON.parse(text.slice(header.length)) as typeof saved;
   } catch {
@@ -65,17 +65,20 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
   for (const { file, source } of files) sources.set(file, source);
   const models = new Map<string, Model>();
   const fingerprints = new Map<string, Fingerprint>();
+  const ids: string[] = [];
   for (let i = 0; i < saved.models.length; i++) {
     const model = saved.models[i];
     const source = sources.get(model.file);
     if (source === undefined || !seedUnchanged(model, projectDir)) return undefined;
     model.source = source;
     model.query = fromSource(model.query as unknown as string | number, source, model.queryOffset);
-    const [ownData, data, metadata] = saved.fingerprints[i];
+    const [ownData, data, metadata, id] = saved.fingerprints[i];
     models.set(model.name, model);
     fingerprints.set(model.name, { ownData, data, metadata });
+    ids.push(id);
   }
-  for (const model of models.values()) rememberFingerprint(model, fingerprints.get(model.name)!, model.parents.map((p) => fingerprints.get(p)!.data));
+  let i = 0;
+  for (const model of models.values()) rememberFingerprint(model, fingerprints.get(model.name)!, model.parents.map((p) => fingerprints.get(p)!.data), ids[i++]);
   return { models, order: saved.order };
 }
 
@@ -92,11 +95,11 @@ export function writeProjectCache(dir: string, key: string, project: CachedProje
     rememberFingerprint(model, fp, model.parents.map((p) => computed.get(p)!.data));
   }
   // In the map's order, which a load from the cache gives back.
-  const fingerprints: [string, string, string][] = [];
+  const fingerprints: [string, string, string, string][] = [];
   const models: unknown[] = [];
   for (const [name, model] of project.models) {
     const fp = computed.get(name)!;
-    fingerprints.push([fp.ownData, fp.data, fp.metadata]);
+    fingerprints.push([fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp)]);
     // The file's text is read anyway: not stored again, nor a query that is a part of it.
     models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
   }

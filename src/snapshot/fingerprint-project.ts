@@ -1,5 +1,5 @@
 import type { Project } from '../model/load-project.js';
-import { fingerprintModel, snapshotId } from './fingerprint.js';
+import { fingerprintModel, modelSnapshotId } from './fingerprint.js';
 import type { Fingerprint, Snapshot } from './snapshot.js';
 
 /**
@@ -17,8 +17,9 @@ export function fingerprintProject(project: Project, kept: ReadonlyMap<string, S
       out.set(name, { fingerprint: stored.fingerprint, id: stored.id });
       continue;
     }
-    const fingerprint = fingerprintModel(project.models.get(name)!, (p) => out.get(p)!.fingerprint.data);
-    out.set(name, { fingerprint, id: snapshotId(name, fingerprint) });
+    const model = project.models.get(name)!;
+    const fingerprint = fingerprintModel(model, (p) => out.get(p)!.fingerprint.data);
+    out.set(name, { fingerprint, id: modelSnapshotId(model, fingerprint) });
   }
   return out;
 }

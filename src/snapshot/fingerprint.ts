@@ -84,12 +84,19 @@ function dataHash(ownData: string, model: Model, parentData: (name: string) => s
  * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
  * its parents the same data hashes.
  */
-const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: string[] }>();
+const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: string[]; name: string; id?: string }>();
 
-/** Records `fingerprint` as `model`'s, its parents having had `parentData` (in `model.parents` order). */
-export function rememberFingerprint(model: Model, fingerprint: Fingerprint, parentData: string[]): void {
+/** Records `fingerprint` as `model`'s, its parents having had `parentData` (in `model.parents` order), and its snapshot id when known. */
+export function rememberFingerprint(model: Model, fingerprint: Fingerprint, parentData: string[], id?: string): void {
   const { ownData, metadata, data } = fingerprint;
-  known.set(model, { inputs: inputsOf(model), ownData, metadata, data, parentData });
+  known.set(model, { inputs: inputsOf(model), ownData, metadata, data, parentData, name: model.name, id });
+}
+
+/** snapshotId(model.name, fp), remembered with the model's fingerprint when fp is that one. */
+export function modelSnapshotId(model: Model, fp: Fingerprint): string {
+  const memo = known.get(model);
+  if (!memo || memo.name !== model.name || memo.data !== fp.data || memo.metadata !== fp.metadata) return snapshotId(model.name, fp);
+  return (memo.id ??= snapshotId(model.name, fp));
 }
 
 /** Every field of a model that fingerprintModel reads (parents' data hashes aside). */
@@ -100,10 +107,13 @@ function inputsOf(m: Model): unknown[] {
   ];
 }
 
-function sameInputs(inputs: readonly unknown[], model: Model): boolean {
-  const now = inputsOf(model);
-  for (let i = 0; i < now.length; i++) if (now[i] !== inputs[i]) return false;
-  return true;
+/** Whether `model` still holds the very values in `inputs` (inputsOf's order, compared without another array: this runs for every model of every plan). */
+function sameInputs(inputs: readonly unknown[], m: Model): boolean {
+  return inputs[0] === m.kind && inputs[1] === m.dialect && inputs[2] === m.shape && inputs[3] === m.variables && inputs[4] === m.macros &&
+    inputs[5] === m.seedHash && inputs[6] === m.columns && inputs[7] === m.start && inputs[8] === m.externals && inputs[9] === m.sample &&
+    inputs[10] === m.properties && inputs[11] === m.statements && inputs[12] === m.parents && inputs[13] === m.owner &&
+    inputs[14] === m.description && inputs[15] === m.cron && inputs[16] === m.tags && inputs[17] === m.grain && inputs[18] === m.audits &&
+    inputs[19] === m.forwardOnly && inputs[20] === m.inlineAudits;
 }
 
 /** `{ partitionKey }` when the kind makes the table's partition key differ from partitioned_by as written; nothing otherwise. */

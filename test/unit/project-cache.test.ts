@@ -31,7 +31,7 @@ describe('the project cache', () => {
     const newline = text.indexOf('\n');
     const saved = JSON.parse(text.slice(newline + 1)) as { models: { query: unknown; shape: unknown }[]; fingerprints: string[][] };
     for (const m of saved.models) if (m.shape) m.query = POISON;
-    for (const fp of saved.fingerprints) fp[0] = 'poisoned';
+    for (const fp of saved.fingerprints) [fp[0], fp[3]] = ['poisoned', 'poisoned#id'];
     writeFileSync(cacheFile(dir), `${text.slice(0, newline + 1)}${JSON.stringify(saved)}`);
     return dir;
   };
@@ -62,6 +62,7 @@ describe('the project cache', () => {
     const hit = await load(dir);
     expect(queries(hit)['mart.totals']).toBe(POISON);
     expect(fingerprintProject(hit).get('mart.totals')!.fingerprint.ownData).toBe('poisoned');
+    expect(fingerprintProject(hit).get('mart.totals')!.id).toBe('poisoned#id');
   });
 
   it('never uses a stale entry: any input of its key changed loads afresh', async () => {
@@ -163,9 +164,10 @@ describe('the project cache', () => {
     // A copy (a sampled model) is another model: fingerprinted afresh.
     const copy = { ...totals, sample: { fraction: 0.5 } };
     expect(fingerprintModel(copy, () => 'p').ownData).not.toBe('poisoned');
-    // A field set anew is fingerprinted afresh.
+    // A field set anew is fingerprinted afresh, and so is its snapshot id.
     totals.kind = { name: 'FULL' };
     expect(fingerprintModel(totals, () => 'p').ownData).not.toBe('poisoned');
+    expect(fingerprintProject(hit).get('mart.totals')!.id).toMatch(/^mart\.totals#[0-9a-f]{16}$/);
     // Other parents' data hashes give another data hash.
     const blue = hit.models.get('one.totals')!;
     const remembered = fingerprintProject(hit).get('one.totals')!.fingerprint;
