@@ -30,10 +30,10 @@ import { modelsBehind, ReplacementHistory, type BehindModel } from './plan/envir
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { PlanReadsCache } from './state/plan-reads-cache.js';
-import { recording, replaying, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
+import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
 import { assertStateSchema, claimState } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
-import { isExpired, type EnvironmentRecord, type StateReader, type StateStore } from './state/state-store.js';
+import { isExpired, type EnvironmentRecord, type StateIndex, type StateReader, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
 import type { SecretRegistry } from './util/secrets.js';
@@ -83,9 +83,14 @@ export class Context {
     private readonly options: ContextOptions & Required<Pick<ContextOptions, 'crashPoints' | 'environmentLocks' | 'collectLocks'>>,
     /** The warehouse and state, once opened: at once, unless `lazy` and a recorded plan may make it unnecessary. */
     private connections?: Connections,
-    /** Where a lazy context's plans keep and find their reads (DuckDB only). */
+    /** Where lazy contexts' plans keep and find their reads, and applies keep the snapshots they insert (DuckDB only). */
     private readonly planReads?: PlanReadsCache,
   ) {}
+
+  /** Where this context records its plans' reads: a lazy one's, on DuckDB. */
+  private get recordsReads(): PlanReadsCache | undefined {
+    return this.options.lazy ? this.planReads : undefined;
+  }
 
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
     const config = await loadConfig(options.projectDir, options.secrets);
@@ -96,8 +101,8 @@ export class Context {
       environmentLocks: options.environmentLocks ?? new EnvironmentLocks(),
       collectLocks: options.collectLocks ?? new CollectLocks(),
     };
-    const planReads = options.lazy ? PlanReadsCache.for(config.projectDir, gatewayName, gateway, { stateSchema: config.stateSchema, project: config.project, sharedState: config.sharedState }) : undefined;
-    const connections = planReads ? undefined : await openConnections(config, gateway);
+    const planReads = PlanReadsCache.for(config.projectDir, gatewayName, gateway, { stateSchema: config.stateSchema, project: config.project, sharedState: config.sharedState });
+    const connections = options.lazy && planReads ? undefined : await openConnections(config, gateway);
     return new Context(config, gatewayName, gateway, { ...options, ...injected }, connections, planReads);
   }
 
@@ -133,7 +138,7 @@ export class Context {
   }
 
   /** The reads this context's plans make while it plans only (spoiled by any other use of the warehouse). */
-  private readonly recorder: Recorder = { reads: new Map(), spoiled: false };
+  private readonly recorder: Recorder = { reads: emptyReads(), spoiled: false };
 
   now(): Date {
     return this.options.now?.() ?? new Date();
@@ -202,7 +207,7 @@ export class Context {
     const recorded = this.connections ? undefined : this.planReads?.load();
     if (recorded) {
       try {
-        const replay: Replay = { reads: recorded.reads, missed: false };
+        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots() };
         const catalog = replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
         const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), catalog), environment, options);
         if (!replay.missed) {
@@ -215,7 +220,7 @@ export class Context {
     }
     await this.ready();
     const { engine, state } = this.connections!;
-    if (!this.planReads) return planEnvironment(this.planning(state, engine), environment, options);
+    if (!this.recordsReads) return planEnvironment(this.planning(state, engine), environment, options);
     return planEnvironment(this.planning(recording(state, STATE_READS, this.recorder), recording(engine, CATALOG_READS, this.recorder)), environment, options);
   }
 
@@ -313,6 +318,8 @@ export class Context {
         ttl === null ? null : this.now().getTime() + ttl,
       );
       await runEnvironmentStatements(this.engine, statements.after);
+      // What it inserted, as state stores it: a later plan from recorded reads may need one whole (plan-reads-cache.ts).
+      this.planReads?.rememberSnapshots(plan.newSnapshotIds.map((id) => plan.snapshots[id]));
       return result;
     } finally {
       await collect?.release();
@@ -366,8 +373,8 @@ export class Context {
     await this.ready();
     const open = this.connections!;
     // A lazy context records a run's reads as a plan's: one that computes and writes nothing leaves them for the next.
-    const engine = this.planReads ? recording(open.engine, CATALOG_READS, this.recorder) : open.engine;
-    const state = this.planReads ? recording(open.state, STATE_READS, this.recorder) : open.state;
+    const engine = this.recordsReads ? recording(open.engine, CATALOG_READS, this.recorder) : open.engine;
+    const state = this.recordsReads ? recording(open.state, STATE_READS, this.recorder) : open.state;
     try {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
@@ -414,7 +421,7 @@ export class Context {
     if (this.connections || this.config.beforeAll.length || this.config.afterAll.length) return false;
     const recorded = this.planReads?.load();
     if (!recorded) return false;
-    const replay: Replay = { reads: recorded.reads, missed: false };
+    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots() };
     const state = replaying<StateStore>(replay, STATE_READS);
     const engine = replaying<EngineAdapter>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
     try {
@@ -488,7 +495,8 @@ export class Context {
     if (!open) return;
     this.connections = undefined;
     // A lazy context that only planned keeps its reads for the next plan, written while it still holds the warehouse.
-    const saved = this.planReads && !this.recorder.spoiled && this.recorder.reads.size ? await this.planReads.save(this.recorder.reads, () => open.engine.execute('CHECKPOINT')) : undefined;
+    const recording = this.recordsReads && !this.recorder.spoiled && this.recorder.reads.calls.size ? this.recordsReads : undefined;
+    const saved = await recording?.save(this.recorder.reads, () => open.engine.execute('CHECKPOINT'), open.index);
     if (open.stateEngine !== open.engine) await open.stateEngine.close();
     await open.engine.close();
     saved?.();
@@ -500,6 +508,8 @@ interface Connections {
   engine: EngineAdapter;
   state: StateStore;
   stateEngine: EngineAdapter;
+  /** The state's index, for a recording of reads (SqlStateStore.stateIndex). */
+  index: () => Promise<StateIndex>;
 }
 
 /** Opens the gateway's warehouse and state: state migrated to this planner's version, and claimed for the project. */
@@ -513,7 +523,7 @@ async function openConnections(config: ResolvedConfig, gateway: GatewayConfig): 
     await migrateState(stateEngine, state, config.stateSchema);
     // A state whose tables do not match is reported by verify and refused by plan, apply and run.
     if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
-    return { engine, state, stateEngine };
+    return { engine, state, stateEngine, index: () => state.stateIndex() };
   } catch (err) {
     if (stateEngine !== engine) await stateEngine.close();
     await engine.close();

@@ -5,13 +5,19 @@ import type { GatewayConfig } from '../config/types.js';
 import { plannerVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import { LATEST_STATE_VERSION } from './migrations/latest.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { RecordedReads } from './recorded-reads.js';
+import { decodeSnapshot } from './state-database.js';
+import type { StateIndex } from './state-store.js';
 
 /** The most a recording keeps of earlier plans' reads (a no-op plan of 10,000 models reads about 8 MB). */
 const MAX_BYTES = 64 * 2 ** 20;
 
+/** The most snapshot payloads kept aside (rememberSnapshots); about 1.5 KB each for small models. */
+const MAX_SNAPSHOTS = 50_000;
+
 /** Bumped whenever what a recording holds, or how it is keyed, changes. */
-const FORMAT = 'plan-reads-1';
+const FORMAT = 'plan-reads-2';
 
 /** The identity of the warehouse file as stat gives it, to the nanosecond. */
 interface Stamp {
@@ -26,7 +32,7 @@ interface Stored {
   format: string;
   key: string;
   stamp: Stamp;
-  reads: [string, Buffer][];
+  reads: RecordedReads;
 }
 
 function stampOf(s: BigIntStats): Stamp {
@@ -99,7 +105,7 @@ export class PlanReadsCache {
     }
     if (stored?.format !== FORMAT || stored.key !== this.key || BigInt(stored.stamp.mtimeNs) >= recordedAt) return undefined;
     const unchanged = () => this.unchangedSince(stored.stamp);
-    return unchanged() ? { reads: new Map(stored.reads), unchanged } : undefined;
+    return unchanged() ? { reads: stored.reads, unchanged } : undefined;
   }
 
   /** The warehouse file is as `stamp` says, with no write-ahead log (a commit not yet checkpointed) beside it. */
@@ -109,19 +115,19 @@ export class PlanReadsCache {
   }
 
   /**
-   * Records `reads` while the warehouse is still open; `checkpoint` folds DuckDB's log into
-   * the file first. Returns a check to call once the warehouse is closed: it removes the
+   * Records `reads`, with the state's `index`, while the warehouse is still open;
+   * `checkpoint` folds DuckDB's log into the file first. Returns a check to call once the warehouse is closed: it removes the
    * recording if closing changed the file. Never fails the command: a recording that
    * cannot be written only costs the next plan its time.
    */
-  async save(reads: RecordedReads, checkpoint: () => Promise<void>): Promise<() => void> {
+  async save(reads: RecordedReads, checkpoint: () => Promise<void>, index: () => Promise<StateIndex>): Promise<() => void> {
     const none = () => undefined;
     try {
       await checkpoint();
       const before = statOrUndefined(this.warehouse);
       if (!before || statOrUndefined(`${this.warehouse}.wal`)) return none;
       const stamp = stampOf(before);
-      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: [...this.withEarlier(reads)] };
+      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: { ...this.withEarlier(reads), index: serialize(await index()) } };
       mkdirSync(join(this.file, '..'), { recursive: true });
       const temp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temp, serialize(stored));
@@ -145,10 +151,70 @@ export class PlanReadsCache {
   private withEarlier(reads: RecordedReads): RecordedReads {
     const earlier = this.load()?.reads;
     if (!earlier) return reads;
-    const merged = new Map([...earlier, ...reads]);
+    const merged: RecordedReads = {
+      calls: new Map([...earlier.calls, ...reads.calls]),
+      heads: new Map([...earlier.heads, ...reads.heads]),
+      payloads: new Map([...earlier.payloads, ...reads.payloads]),
+    };
     let bytes = 0;
-    for (const value of merged.values()) bytes += value.length;
+    for (const map of [merged.calls, merged.heads, merged.payloads]) for (const value of map.values()) bytes += value.length;
     return bytes <= MAX_BYTES ? merged : reads;
+  }
+
+  /**
+   * Keeps these snapshots' payloads as state stores them (an apply inserted them): a later
+   * plan from recorded reads that needs one whole (what a changed model replaces) takes it
+   * from here, if its head is the one the recording holds for that id (recorded-reads.ts).
+   * Never fails the command.
+   */
+  rememberSnapshots(snapshots: readonly Snapshot[]): void {
+    if (!snapshots.length) return;
+    try {
+      const kept = this.readSnapshots();
+      for (const s of snapshots) {
+        kept.delete(s.id);
+        kept.set(s.id, JSON.stringify(s));
+      }
+      // The oldest go first past the bound: they are the least likely to be asked for.
+      for (const id of kept.keys()) {
+        if (kept.size <= MAX_SNAPSHOTS) break;
+        kept.delete(id);
+      }
+      mkdirSync(join(this.snapshotsFile, '..'), { recursive: true });
+      const temp = `${this.snapshotsFile}.${process.pid}.tmp`;
+      writeFileSync(temp, serialize({ format: FORMAT, snapshots: kept }));
+      renameSync(temp, this.snapshotsFile);
+    } catch {
+      // Only a later plan's time depends on it.
+    }
+  }
+
+  /** The kept payloads, decoded as state decodes them, on demand (read once). */
+  keptSnapshots(): (id: string) => Snapshot | undefined {
+    let kept: Map<string, string> | undefined;
+    return (id) => {
+      kept ??= this.readSnapshots();
+      const payload = kept.get(id);
+      if (payload === undefined) return undefined;
+      try {
+        return decodeSnapshot({ id, payload });
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  private readSnapshots(): Map<string, string> {
+    try {
+      const stored = deserialize(readFileSync(this.snapshotsFile)) as { format?: string; snapshots?: Map<string, string> };
+      return stored?.format === FORMAT && stored.snapshots instanceof Map ? stored.snapshots : new Map();
+    } catch {
+      return new Map();
+    }
+  }
+
+  private get snapshotsFile(): string {
+    return join(this.file, '..', 'snapshots.cache');
   }
 
   /** Removes the recording (a warehouse changed under it, or one that cannot be trusted). */

@@ -1,17 +1,32 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { stableStringify } from '../util/stable-json.js';
+import { snapshotHead } from './state-database.js';
+import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type SnapshotHead, type SnapshotRef, type StateIndex } from './state-store.js';
 
 /**
- * The reads one plan made of state and of the warehouse's catalog: for each call (its
- * method and arguments, hashed) what it returned, as v8 serialized it the moment it
- * returned, before the plan could change the objects. Planning is a function of the
- * project, the clocks and these reads, so the same reads of an unchanged warehouse give
- * the same plan (plan-reads-cache.ts says when a warehouse counts as unchanged).
+ * The reads plans made of state and of the warehouse's catalog, as v8 serialized what
+ * each returned the moment it returned (before the plan could change the objects):
+ * - `calls`: each call by its method and arguments (hashed);
+ * - `heads` / `payloads`: each snapshot's head and whole snapshot as any batch read returned
+ *   it, by id, so that a later batch asking other ids is answered id by id;
+ * - `index`: the StateIndex (which snapshot ids exist, every built table, interval,
+ *   auto-restatement and environment), added when the recording is written.
+ * Planning is a function of the project, the clocks and these reads, so the same reads of an
+ * unchanged warehouse give the same plan (plan-reads-cache.ts says when a warehouse counts as
+ * unchanged).
  */
-export type RecordedReads = Map<string, Buffer>;
+export interface RecordedReads {
+  calls: Map<string, Buffer>;
+  heads: Map<string, Buffer>;
+  payloads: Map<string, Buffer>;
+  index?: Buffer;
+}
 
-/** A replayed plan asked for a read the recording does not hold: plan against the warehouse. */
+export const emptyReads = (): RecordedReads => ({ calls: new Map(), heads: new Map(), payloads: new Map() });
+
+/** A replayed plan asked for a read the recording cannot answer: plan against the warehouse. */
 export class ReplayMiss extends Error {
   constructor(method: string) {
     super(`no recorded result for ${method}`);
@@ -47,7 +62,10 @@ export function recording<T extends object>(target: T, methods: ReadonlySet<stri
       return async (...args: unknown[]) => {
         try {
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
-          recorder.reads.set(callKey(prop, args), serialize(result));
+          const { reads } = recorder;
+          reads.calls.set(callKey(prop, args), serialize(result));
+          const byId = prop === 'getSnapshotHeads' ? reads.heads : prop === 'getSnapshots' ? reads.payloads : undefined;
+          if (byId) for (const [id, s] of result as Map<string, unknown>) byId.set(id, serialize(s));
           return result;
         } catch (err) {
           recorder.spoiled = true;
@@ -62,11 +80,14 @@ export function recording<T extends object>(target: T, methods: ReadonlySet<stri
 export interface Replay {
   readonly reads: RecordedReads;
   missed: boolean;
+  /** Whole snapshots kept outside the recording (plan-reads-cache.ts), used only where their head is the recorded one. */
+  readonly stored?: (id: string) => Snapshot | undefined;
 }
 
 /**
- * An object answering the calls named in `methods` from `replay.reads` (a fresh copy each
- * time); a call with other arguments, or any other method, throws ReplayMiss and sets
+ * An object answering the calls named in `methods` from `replay.reads`, a fresh copy each
+ * time: the call as recorded if it was, else (batch reads, environments) from what was
+ * recorded id by id and from the index; what it cannot answer throws ReplayMiss and sets
  * `replay.missed`, so that a caller who caught the error still cannot trust its result.
  * `fixed` holds plain properties to answer with (an engine's dialect).
  */
@@ -75,6 +96,7 @@ export function replaying<T extends object>(replay: Replay, methods: ReadonlySet
     replay.missed = true;
     return new ReplayMiss(method);
   };
+  let keyed: KeyedAnswers | undefined;
   return new Proxy({} as T, {
     get(_t, prop) {
       if (typeof prop !== 'string') return undefined;
@@ -87,10 +109,71 @@ export function replaying<T extends object>(replay: Replay, methods: ReadonlySet
         };
       }
       return async (...args: unknown[]) => {
-        const hit = replay.reads.get(callKey(prop, args));
-        if (!hit) throw miss(prop);
-        return deserialize(hit) as unknown;
+        const hit = replay.reads.calls.get(callKey(prop, args));
+        if (hit) return deserialize(hit) as unknown;
+        keyed ??= keyedAnswers(replay);
+        const answer = keyed?.[prop as keyof KeyedAnswers]?.(args[0] as never);
+        if (!answer) throw miss(prop);
+        return answer.value;
       };
     },
   });
+}
+
+/** An answer, or undefined where the recording cannot give one (a miss). */
+type Answer<T> = { value: T } | undefined;
+
+/** Answers, where they can, the reads that go by key. */
+interface KeyedAnswers {
+  getSnapshotHeads(ids: readonly string[]): Answer<Map<string, SnapshotHead>>;
+  getSnapshots(ids: readonly string[]): Answer<Map<string, Snapshot>>;
+  getBuiltTables(keys: readonly string[]): Answer<Map<string, PhysicalTableRecord>>;
+  getIntervals(keys: readonly string[]): Answer<Map<string, unknown>>;
+  getAutoRestatements(keys: readonly string[]): Answer<Map<string, number>>;
+  getEnvironment(name: string): Answer<EnvironmentRecord | undefined>;
+  listEnvironments(): Answer<EnvironmentRecord[]>;
+  listSnapshotRefs(): Answer<SnapshotRef[]>;
+}
+
+function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
+  if (!replay.reads.index) return undefined;
+  const index = deserialize(replay.reads.index) as StateIndex;
+  const exists = new Set(index.snapshots.map((s) => s.id));
+  const built = new Map(index.built.map((b) => [builtKey(b.name, b.version), b]));
+  const intervals = new Map(index.intervals);
+  const restatements = new Map(index.autoRestatements);
+  const { heads, payloads } = replay.reads;
+  const head = (id: string) => {
+    const h = heads.get(id);
+    return h && (deserialize(h) as SnapshotHead);
+  };
+  /** Each id's value, absent where state has no such snapshot; undefined if one is neither known nor absent. */
+  const byId = <V>(ids: readonly string[], value: (id: string) => V | undefined): Answer<Map<string, V>> => {
+    const out = new Map<string, V>();
+    for (const id of ids) {
+      const v = value(id);
+      if (v !== undefined) out.set(id, v);
+      else if (exists.has(id)) return undefined;
+    }
+    return { value: out };
+  };
+  const pick = <V>(keys: readonly string[], from: Map<string, V>) => ({ value: new Map(keys.flatMap((k) => (from.has(k) ? [[k, structuredClone(from.get(k)!)] as const] : []))) });
+  return {
+    getSnapshotHeads: (ids) => byId(ids, head),
+    getSnapshots: (ids) =>
+      byId(ids, (id) => {
+        const p = payloads.get(id);
+        if (p) return deserialize(p) as Snapshot;
+        // A snapshot kept aside is state's only if its head is the one state holds now (a janitor may have removed and re-made that id).
+        const h = head(id);
+        const s = h && replay.stored?.(id);
+        return s && stableStringify(snapshotHead(s)) === stableStringify(h) ? s : undefined;
+      }),
+    getBuiltTables: (keys) => pick(keys, built),
+    getIntervals: (keys) => pick(keys, intervals),
+    getAutoRestatements: (keys) => pick(keys, restatements),
+    getEnvironment: (name) => ({ value: structuredClone(index.environments.find((e) => e.name === name)) }),
+    listEnvironments: () => ({ value: structuredClone(index.environments) }),
+    listSnapshotRefs: () => ({ value: structuredClone(index.snapshots) }),
+  };
 }

@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { expectedColumns, LATEST_STATE_VERSION, MIGRATIONS } from './migrations/index.js';
 import { decodeApprovalEvidence, decodeEnvironment, decodePhysical, decodeSnapshot, decodeSnapshotHead, snapshotHead, toNumber, type Row, type StateDatabase } from './state-database.js';
 import { assertKnownStateVersion } from './state-guard.js';
-import { builtKey, type ApprovalEvidence, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotHead, type SnapshotRef, type StateSchemaProblem, type StateStore } from './state-store.js';
+import { builtKey, type ApprovalEvidence, type ApprovalRecord, type EnvironmentRecord, type PhysicalTableRecord, type PlanRecord, type SnapshotHead, type SnapshotRef, type StateIndex, type StateSchemaProblem, type StateStore } from './state-store.js';
 
 const CHUNK = 2000;
 /** `ids` in slices of at most CHUNK: one query each, within every engine's parameter limit. */
@@ -178,6 +178,19 @@ export class SqlStateStore implements StateStore {
   async listSnapshotRefs(): Promise<SnapshotRef[]> {
     const rows = await this.db.selectFrom('snapshots').select(['id', 'name', 'version', 'created_at']).execute();
     return rows.map((r) => ({ id: r.id, name: r.name, version: r.version, createdAt: toNumber(r.created_at, `snapshot ${r.id}`) }));
+  }
+
+  /** See StateIndex: read through the same methods a plan reads through, so the values are theirs. */
+  async stateIndex(): Promise<StateIndex> {
+    const keysOf = async (table: 'intervals' | 'auto_restatements') =>
+      (await this.db.selectFrom(table).select(['name', 'version']).distinct().execute()).map((r) => builtKey(r.name, r.version));
+    return {
+      snapshots: await this.listSnapshotRefs(),
+      built: await this.listBuiltTables(),
+      intervals: [...(await this.getIntervals(await keysOf('intervals')))],
+      autoRestatements: [...(await this.getAutoRestatements(await keysOf('auto_restatements')))],
+      environments: await this.listEnvironments(),
+    };
   }
 
   async listBuiltTables(): Promise<PhysicalTableRecord[]> {

@@ -145,6 +145,20 @@ export interface StateReader {
   listBuiltTables(): Promise<PhysicalTableRecord[]>;
 }
 
+/**
+ * Everything a plan may ask of state in batches, whole, but the snapshots themselves: which
+ * snapshots exist (their refs), every built table, every version's intervals and auto-restatement,
+ * every environment. Read where a plan's reads are recorded (state/recorded-reads.ts), so
+ * that a later plan asking other keys of these tables is answered as state would answer.
+ */
+export interface StateIndex {
+  snapshots: SnapshotRef[];
+  built: PhysicalTableRecord[];
+  intervals: [string, Interval[]][];
+  autoRestatements: [string, number][];
+  environments: EnvironmentRecord[];
+}
+
 /** Write side of state. Every method is one atomic write. */
 export interface StateStore extends StateReader {
   /** Creates or upgrades the state schema; safe to call on every start. */

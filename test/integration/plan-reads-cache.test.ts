@@ -12,8 +12,11 @@ import { appendLanding, createLanding, DUCKDB_CONFIG, IncrementalProject } from 
 const WAREHOUSE = '.planner/warehouse.duckdb';
 const RECORDING = '.planner/cache/plan-reads.cache';
 
-/** A plan as text without what differs between two plans of the same thing (its id and time). */
-const planText = (plan: Plan) => stableStringify({ ...plan, id: undefined, createdAt: undefined });
+/** A plan as text without what differs between two plans of the same thing (its id, and when it and its new snapshots were made). */
+const planText = (plan: Plan) => {
+  const snapshots = Object.fromEntries(Object.entries(plan.snapshots).map(([id, s]) => [id, plan.newSnapshotIds.includes(id) ? { ...s, createdAt: 0 } : s]));
+  return stableStringify({ ...plan, id: undefined, createdAt: undefined, snapshots });
+};
 
 /** SQL on the warehouse file itself, as another tool would write it. */
 async function rawSql(p: TempProject, sql: string): Promise<Record<string, unknown>[]> {
@@ -58,11 +61,26 @@ describe('recorded plan reads', () => {
 
   it("keeps the reads of every plan of the same warehouse: another environment's plan does not push out prod's", async () => {
     await lazyPlan(p);
+    // A change whose stored definition only the warehouse has now: that plan reads it there, and adds its reads.
+    rmSync(p.path('.planner/cache/snapshots.cache'));
+    p.edit('models/staging/orders.sql', /^SELECT/m, 'SELECT\n  1 AS marker,');
     expect((await lazyPlan(p, 'dev_a')).opened).toBe(true);
+    p.edit('models/staging/orders.sql', '1 AS marker,', '');
     expect((await lazyPlan(p)).opened).toBe(false);
+    p.edit('models/staging/orders.sql', /^SELECT/m, 'SELECT\n  1 AS marker,');
     const dev = await lazyPlan(p, 'dev_a');
     expect(dev.opened).toBe(false);
     expect(dev.plan.isNewEnvironment).toBe(true);
+  });
+
+  it('answers a plan that asks other keys (a changed model, another environment) from the index and the kept snapshots, as state would', async () => {
+    await lazyPlan(p);
+    p.edit('models/staging/orders.sql', /^SELECT/m, 'SELECT\n  1 AS marker,');
+    const replayed = await lazyPlan(p, 'dev_a');
+    expect(replayed.opened).toBe(false);
+    expect(replayed.plan.directlyModified.map((c) => c.name)).toEqual(['staging.orders']);
+    const read = await p.with((ctx) => ctx.plan('dev_a'));
+    expect(planText(replayed.plan)).toBe(planText(read));
   });
 
   it('sees any write to the warehouse after the recording, even one made at once by another tool', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/context.js';
 import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
-import { recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
+import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
 
 /** A store with one read and one write, standing in for state. */
 class Store {
@@ -20,7 +20,7 @@ const READS = new Set(['read', 'broken']);
 
 describe('recorded reads', () => {
   it('replays what each read returned when it returned, whatever the caller did with it after', async () => {
-    const recorder: Recorder = { reads: new Map(), spoiled: false };
+    const recorder: Recorder = { reads: emptyReads(), spoiled: false };
     const store = recording(new Store(), READS, recorder);
     const got = await store.read(['a', 'b']);
     got.get('a')!.n = 99;
@@ -35,7 +35,7 @@ describe('recorded reads', () => {
   });
 
   it('misses other arguments and any method that is not a read, and says so even if the error is caught', async () => {
-    const recorder: Recorder = { reads: new Map(), spoiled: false };
+    const recorder: Recorder = { reads: emptyReads(), spoiled: false };
     await recording(new Store(), READS, recorder).read(['a']);
     const replay: Replay = { reads: recorder.reads, missed: false };
     const again = replaying<Store>(replay, READS);
@@ -49,10 +49,10 @@ describe('recorded reads', () => {
   });
 
   it('a write, or a read that failed, spoils the recording', async () => {
-    const wrote: Recorder = { reads: new Map(), spoiled: false };
+    const wrote: Recorder = { reads: emptyReads(), spoiled: false };
     await recording(new Store(), READS, wrote).write('x');
     expect(wrote.spoiled).toBe(true);
-    const failed: Recorder = { reads: new Map(), spoiled: false };
+    const failed: Recorder = { reads: emptyReads(), spoiled: false };
     await expect(recording(new Store(), READS, failed).broken()).rejects.toThrow('no');
     expect(failed.spoiled).toBe(true);
   });
