@@ -49,6 +49,12 @@ export function catchUpWithProd(draft: Plan, input: CatchUpInput): Plan {
   const changed = new Set([...plan.added, ...plan.directlyModified.map((c) => c.name), ...plan.indirectlyModified.map((c) => c.name)].filter((n) => !relabeled.has(n)));
 
   // The local project still has the environment's definition: point it at prod's.
+  // Sets, not array scans per model: prod moving far ahead made this quadratic.
+  const hadViews = new Set(current.views);
+  const upserted = new Set(plan.viewChanges.upsert);
+  const dropped = new Set(plan.viewChanges.drop);
+  /** A lean environment's views of models that no longer differ from prod: removed once, at the end. */
+  const unviewed = new Set<string>();
   for (const model of Object.keys(plan.target)) {
     const b = behind(model);
     const theirs = b && input.prodSnapshots.get(b.now);
@@ -57,15 +63,22 @@ export function catchUpWithProd(draft: Plan, input: CatchUpInput): Plan {
     plan.target[model] = b.now;
     plan.snapshots[b.now] = theirs;
     caughtUp.push({ model, since: b.since, at: b.at });
-    const hadView = current.views.includes(model);
+    const hadView = hadViews.has(model);
     if (!input.completeViews) {
       // A lean environment views only what differs from prod, which this no longer does.
-      plan.views = plan.views.filter((n) => n !== model);
-      plan.viewChanges.upsert = plan.viewChanges.upsert.filter((n) => n !== model);
-      if (hadView && !plan.viewChanges.drop.includes(model)) plan.viewChanges.drop.push(model);
-    } else if (!plan.viewChanges.upsert.includes(model) && (!hadView || mine?.version !== theirs.version)) {
+      unviewed.add(model);
+      if (hadView && !dropped.has(model)) {
+        plan.viewChanges.drop.push(model);
+        dropped.add(model);
+      }
+    } else if (!upserted.has(model) && (!hadView || mine?.version !== theirs.version)) {
       plan.viewChanges.upsert.push(model);
+      upserted.add(model);
     }
+  }
+  if (unviewed.size) {
+    plan.views = plan.views.filter((n) => !unviewed.has(n));
+    plan.viewChanges.upsert = plan.viewChanges.upsert.filter((n) => !unviewed.has(n));
   }
   if (!caughtUp.length) return draft;
   plan.directlyModified = plan.directlyModified.filter((c) => !relabeled.has(c.name));
@@ -77,6 +90,8 @@ export function catchUpWithProd(draft: Plan, input: CatchUpInput): Plan {
 
 /** True when a model the plan changes reads `model`, directly or further down. */
 function changesDownstream(model: string, children: Map<string, string[]>, changed: Set<string>): boolean {
+  // Nothing changed: no walk below each model that catches up.
+  if (!changed.size) return false;
   const seen = new Set<string>();
   const stack = [...(children.get(model) ?? [])];
   while (stack.length) {

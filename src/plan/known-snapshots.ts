@@ -25,7 +25,7 @@ export async function knownSnapshots(
   for (const head of heads.values()) {
     const model = project.models.get(head.name);
     if (!model) continue;
-    const stored = kept.get(head.name);
+    const stored = kept.size ? kept.get(head.name) : undefined;
     const local = fingerprints.get(head.name);
     if (stored) {
       if (stored.id === head.id) known.set(head.id, stored);

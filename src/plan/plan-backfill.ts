@@ -6,7 +6,7 @@ import { builtKey, type EnvironmentRecord, type StateReader } from '../state/sta
 import { tracksIntervals } from '../kinds/registry.js';
 import { scheduleOf, startOf, withBackfill } from './backfill-planner.js';
 import type { Plan } from './plan.js';
-import { versionsHeldElsewhere } from './versions-elsewhere.js';
+import { versionsHeldElsewhere, type TableHolder } from './versions-elsewhere.js';
 
 /** A time given to the library as a Date, epoch ms, or text as the CLI takes it. */
 export type TimeInput = Date | number | string;
@@ -70,7 +70,10 @@ export async function addBackfill(
   }
   if (badStart) throw badStart.error;
 
-  const heldElsewhere = await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected);
+  // Only a version the plan computes or restates asks who else holds its table (withBackfill's
+  // ownsTable): a plan that computes none of them reads no other environment.
+  const asksOwnership = restate !== undefined || range !== undefined || interesting.length > 0;
+  const heldElsewhere = asksOwnership ? await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected) : new Map<string, TableHolder[]>();
   const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
   return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });
 }

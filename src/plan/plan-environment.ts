@@ -115,8 +115,10 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const sanitized = sanitizedBuilds(masks, configured);
   assertNoMaskedTables(environment, sanitized, [...kept.values()], current ? undefined : base?.name);
 
+  // What the environment (or the one it starts from) holds: `wanted` starts as a copy (cheaper than a second set of the ids).
+  const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
   // The local snapshots that already exist, what they replace, and what the environment holds now.
-  const wanted = new Set<string>(Object.values(current?.snapshots ?? {}));
+  const wanted = new Set<string>(current ? holds : []);
   for (const [name, { id }] of fingerprints) {
     wanted.add(id);
     // The dev preview of a forward-only change is a snapshot of its own.
@@ -128,8 +130,8 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const heads = await ctx.state.getSnapshotHeads([...wanted]);
   // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
   const compared: SnapshotHead[] = [];
-  for (const name in compareWith?.snapshots) {
-    const head = heads.get(compareWith.snapshots[name]);
+  for (const id of holds) {
+    const head = heads.get(id);
     if (head) compared.push(head);
   }
   assertCurrentFingerprints(compared);
@@ -155,7 +157,6 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   });
   draft = await keepInStep(ctx, draft, project, current, prod, !changedOnly);
   await assertKeptLayouts(draft, ctx.engine);
-  const holds = new Set(Object.values(compareWith?.snapshots ?? {}));
   const candidates: string[] = [];
   for (const name in draft.target) {
     const id = draft.target[name];

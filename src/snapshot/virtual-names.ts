@@ -34,7 +34,8 @@ export function modelViewName(model: string, environment: string, layout: Virtua
 }
 
 function fits(name: string, environment: string, what: string): string {
-  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: a short name fits without counting (one per view, every plan).
+  if (name.length * 3 > MAX_IDENTIFIER_BYTES && Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
     throw new InputError(`environment '${environment}' is too long for ${what}: '${name}' passes ${MAX_IDENTIFIER_BYTES} bytes`, {
       code: 'invalid_environment',
       hint: 'use a shorter environment name',
@@ -106,21 +107,31 @@ export interface EnvironmentViews {
  * project's models against the views the other environments hold (`others`).
  */
 export function assertNoViewClash(environment: string, layout: VirtualLayout, models: readonly LayoutModel[], others: readonly EnvironmentViews[]): void {
+  if (environment === PROD && !others.some((e) => e.name !== PROD && e.views.length)) return;
   const key = (n: TableName) => `${n.schema}.${n.table}`.toLowerCase();
-  const prodViews = new Map(models.map((m) => [key(m), m]));
-  const clash = (env: string, envLayout: VirtualLayout, model: string, file: string | undefined) => {
-    const view = key(modelViewName(model, env, envLayout));
+  // Runs on every plan, a view per model: a view can only clash in a schema prod has views in,
+  // so the map of prod's views is made only once a view lands in one.
+  const prodSchemas = new Set(models.map((m) => m.schema.toLowerCase()));
+  let prodViews: Map<string, LayoutModel> | undefined;
+  const clash = (env: string, envLayout: VirtualLayout, model: string, file: () => string | undefined) => {
+    const name = modelViewName(model, env, envLayout);
+    if (!prodSchemas.has(name.schema.toLowerCase())) return;
+    prodViews ??= new Map(models.map((m) => [key(m), m]));
+    const view = key(name);
     const prodModel = prodViews.get(view);
     if (!prodModel) return;
     const others = VIRTUAL_LAYOUTS.filter((l) => l !== envLayout).map((l) => `'${l}'`).join(' or ');
+    const at = file();
     throw new InputError(
-      `models ${prodModel.name} (${prodModel.file}) and ${model}${file ? ` (${file})` : ''} both need the view ${view}: prod's view of ${prodModel.name}, and environment ${env}'s view of ${model} under virtualLayout '${envLayout}'`,
+      `models ${prodModel.name} (${prodModel.file}) and ${model}${at ? ` (${at})` : ''} both need the view ${view}: prod's view of ${prodModel.name}, and environment ${env}'s view of ${model} under virtualLayout '${envLayout}'`,
       { code: 'layout_name_clash', hint: `rename one of the tables, or set virtualLayout to ${others} in planner.config.ts` },
     );
   };
   if (environment !== PROD) {
-    for (const m of models) clash(environment, layout, m.name, m.file);
+    for (const m of models) clash(environment, layout, m.name, () => m.file);
     return;
   }
-  for (const env of others) if (env.name !== PROD) for (const model of env.views) clash(env.name, env.layout, model, prodViews.get(model.toLowerCase())?.file);
+  for (const env of others) {
+    if (env.name !== PROD) for (const model of env.views) clash(env.name, env.layout, model, () => prodViews?.get(model.toLowerCase())?.file);
+  }
 }
