@@ -11,7 +11,7 @@ import type { Model } from './model.js';
 import { codeSalt as modelCodeSalt, fromSource, inSource } from './model-cache.js';
 
 /** Bumped when what the file holds changes shape. */
-const FORMAT = 'project-cache-2';
+const FORMAT = 'project-cache-3';
 
 /** A model file as the load read it: its path relative to the project, with `/`, and its text. */
 export interface SourceFile {
@@ -55,30 +55,31 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
   }
   const header = `${FORMAT} ${key}\n`;
   if (!text.startsWith(header)) return undefined;
-  let saved: { models: Model[]; order: string[]; fingerprints: [string, string, string, string][] };
+  // `fingerprints`: each model's own data, data, metadata hash and snapshot id, four strings a model, in the models' order.
+  let saved: { models: Model[]; order: string[]; fingerprints: string[] };
   try {
     saved = JSON.parse(text.slice(header.length)) as typeof saved;
   } catch {
     return undefined;
   }
-  const sources = new Map<string, string>();
-  for (const { file, source } of files) sources.set(file, source);
+  const { models: stored, fingerprints: fp } = saved;
+  if (fp.length !== stored.length * 4) return undefined;
   const models = new Map<string, Model>();
-  const fingerprints = new Map<string, Fingerprint>();
-  const ids: string[] = [];
-  for (let i = 0; i < saved.models.length; i++) {
-    const model = saved.models[i];
-    const source = sources.get(model.file);
-    if (source === undefined || !seedUnchanged(model, projectDir)) return undefined;
+  const data = new Map<string, string>();
+  // The models are stored in the order of their files (the loader's), which are sorted: one walk pairs them.
+  let at = 0;
+  for (let i = 0; i < stored.length; i++) {
+    const model = stored[i];
+    while (at < files.length && files[at].file !== model.file) at++;
+    if (at === files.length || !seedUnchanged(model, projectDir)) return undefined;
+    const source = files[at].source;
     model.source = source;
     model.query = fromSource(model.query as unknown as string | number, source, model.queryOffset);
-    const [ownData, data, metadata, id] = saved.fingerprints[i];
     models.set(model.name, model);
-    fingerprints.set(model.name, { ownData, data, metadata });
-    ids.push(id);
+    data.set(model.name, fp[i * 4 + 1]);
   }
-  let i = 0;
-  for (const model of models.values()) rememberFingerprint(model, fingerprints.get(model.name)!, model.parents.map((p) => fingerprints.get(p)!.data), ids[i++]);
+  const dataOf = (name: string) => data.get(name);
+  for (let i = 0; i < stored.length; i++) rememberFingerprint(stored[i], { ownData: fp[i * 4], data: fp[i * 4 + 1], metadata: fp[i * 4 + 2] }, dataOf, fp[i * 4 + 3]);
   return { models, order: saved.order };
 }
 
@@ -88,18 +89,19 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
  */
 export function writeProjectCache(dir: string, key: string, project: CachedProject): void {
   const computed = new Map<string, Fingerprint>();
+  const dataOf = (name: string) => computed.get(name)?.data;
   for (const name of project.order) {
     const model = project.models.get(name)!;
     const fp = fingerprintModel(model, (p) => computed.get(p)!.data);
     computed.set(name, fp);
-    rememberFingerprint(model, fp, model.parents.map((p) => computed.get(p)!.data));
+    rememberFingerprint(model, fp, dataOf);
   }
   // In the map's order, which a load from the cache gives back.
-  const fingerprints: [string, string, string, string][] = [];
+  const fingerprints: string[] = [];
   const models: unknown[] = [];
   for (const [name, model] of project.models) {
     const fp = computed.get(name)!;
-    fingerprints.push([fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp)]);
+    fingerprints.push(fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp));
     // The file's text is read anyway: not stored again, nor a query that is a part of it.
     models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
   }

@@ -18,7 +18,8 @@ export function fingerprintModel(model: Model, parentData: (name: string) => str
   const memo = known.get(model);
   if (memo && sameInputs(memo.inputs, model)) {
     const { ownData, metadata } = memo;
-    const same = memo.parentData.length === model.parents.length && model.parents.every((p, i) => parentData(p) === memo.parentData[i]);
+    let same = true;
+    for (const p of model.parents) if (parentData(p) !== memo.parentData(p)) same = false;
     return { ownData, data: same ? memo.data : dataHash(ownData, model, parentData), metadata };
   }
   const ownData = hashOf(
@@ -84,11 +85,13 @@ function dataHash(ownData: string, model: Model, parentData: (name: string) => s
  * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
  * its parents the same data hashes.
  */
-const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: string[]; name: string; id?: string }>();
+const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: ParentData; name: string; id?: string }>();
 
-/** Records `fingerprint` as `model`'s, its parents having had `parentData` (in `model.parents` order), and its snapshot id when known. */
-export function rememberFingerprint(model: Model, fingerprint: Fingerprint, parentData: string[], id?: string): void {
-  const { ownData, metadata, data } = fingerprint;
+/** Each parent's data hash by name, as the fingerprint was computed from them (one lookup for the whole project, not an array per model). */
+type ParentData = (name: string) => string | undefined;
+
+/** Records `fingerprint` as `model`'s, its parents having had `parentData`, and its snapshot id when known. */
+export function rememberFingerprint(model: Model, { ownData, data, metadata }: Fingerprint, parentData: ParentData, id?: string): void {
   known.set(model, { inputs: inputsOf(model), ownData, metadata, data, parentData, name: model.name, id });
 }
 

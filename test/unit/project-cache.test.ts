@@ -29,9 +29,10 @@ describe('the project cache', () => {
   const poison = (dir: string) => {
     const text = readFileSync(cacheFile(dir), 'utf8');
     const newline = text.indexOf('\n');
-    const saved = JSON.parse(text.slice(newline + 1)) as { models: { query: unknown; shape: unknown }[]; fingerprints: string[][] };
+    const saved = JSON.parse(text.slice(newline + 1)) as { models: { query: unknown; shape: unknown }[]; fingerprints: string[] };
     for (const m of saved.models) if (m.shape) m.query = POISON;
-    for (const fp of saved.fingerprints) [fp[0], fp[3]] = ['poisoned', 'poisoned#id'];
+    // Four strings a model: own data, data, metadata, snapshot id.
+    for (let i = 0; i < saved.fingerprints.length; i += 4) [saved.fingerprints[i], saved.fingerprints[i + 3]] = ['poisoned', 'poisoned#id'];
     writeFileSync(cacheFile(dir), `${text.slice(0, newline + 1)}${JSON.stringify(saved)}`);
     return dir;
   };
