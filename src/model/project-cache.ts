@@ -88,31 +88,32 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
  * order, and remembered, so fingerprinting the project next costs nothing more), atomically.
  */
 export function writeProjectCache(dir: string, key: string, project: CachedProject): void {
-  const computed = new Map<string, Fingerprint>();
-  const dataOf = (name: string) => computed.get(name)?.data;
-  for (const name of project.order) {
-    const model = project.models.get(name)!;
-    const fp = fingerprintModel(model, (p) => computed.get(p)!.data);
-    computed.set(name, fp);
-    rememberFingerprint(model, fp, dataOf);
-  }
-  // In the map's order, which a load from the cache gives back.
-  const fingerprints: string[] = [];
-  const models: unknown[] = [];
-  for (const [name, model] of project.models) {
-    const fp = computed.get(name)!;
-    fingerprints.push(fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp));
-    // The file's text is read anyway: not stored again, nor a query that is a part of it.
-    models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
-  }
   try {
+    const computed = new Map<string, Fingerprint>();
+    const dataOf = (name: string) => computed.get(name)?.data;
+    for (const name of project.order) {
+      const model = project.models.get(name)!;
+      const fp = fingerprintModel(model, (p) => computed.get(p)!.data);
+      computed.set(name, fp);
+      rememberFingerprint(model, fp, dataOf);
+    }
+    // In the map's order, which a load from the cache gives back.
+    const fingerprints: string[] = [];
+    const models: unknown[] = [];
+    for (const [name, model] of project.models) {
+      const fp = computed.get(name)!;
+      fingerprints.push(fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp));
+      // The file's text is read anyway: not stored again, nor a query that is a part of it.
+      models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
+    }
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'project.cache');
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${FORMAT} ${key}\n${JSON.stringify({ models, order: project.order, fingerprints })}`);
     renameSync(tmp, file);
   } catch {
-    // A cache that cannot be written only costs the next load the work.
+    // A cache that cannot be computed or written only costs the next load the work; the
+    // load itself never fails for it (what fingerprinting finds wrong, planning reports).
   }
 }
 

@@ -16,7 +16,7 @@ const METADATA_OMITTED: readonly string[] = [...DATA_PROPERTIES, ...UNHASHED_PRO
  */
 export function fingerprintModel(model: Model, parentData: (name: string) => string): Fingerprint {
   const memo = known.get(model);
-  if (memo && sameInputs(memo.inputs, model)) {
+  if (memo?.holds(model)) {
     const { ownData, metadata } = memo;
     let same = true;
     for (const p of model.parents) if (parentData(p) !== memo.parentData(p)) same = false;
@@ -85,38 +85,45 @@ function dataHash(ownData: string, model: Model, parentData: (name: string) => s
  * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
  * its parents the same data hashes.
  */
-const known = new WeakMap<Model, { inputs: unknown[]; ownData: string; metadata: string; data: string; parentData: ParentData; name: string; id?: string }>();
+const known = new WeakMap<Model, Remembered>();
 
 /** Each parent's data hash by name, as the fingerprint was computed from them (one lookup for the whole project, not an array per model). */
 type ParentData = (name: string) => string | undefined;
 
+/** A model's fingerprint with every field of the model it was computed from, in one object (checking it reads little memory). */
+class Remembered {
+  readonly kind; readonly dialect; readonly shape; readonly variables; readonly macros; readonly seedHash; readonly columns; readonly start;
+  readonly externals; readonly sample; readonly properties; readonly statements; readonly parents; readonly owner; readonly description;
+  readonly cron; readonly tags; readonly grain; readonly audits; readonly forwardOnly; readonly inlineAudits; readonly name;
+
+  constructor(m: Model, readonly ownData: string, readonly data: string, readonly metadata: string, readonly parentData: ParentData, public id: string | undefined) {
+    this.kind = m.kind; this.dialect = m.dialect; this.shape = m.shape; this.variables = m.variables; this.macros = m.macros;
+    this.seedHash = m.seedHash; this.columns = m.columns; this.start = m.start; this.externals = m.externals; this.sample = m.sample;
+    this.properties = m.properties; this.statements = m.statements; this.parents = m.parents; this.owner = m.owner;
+    this.description = m.description; this.cron = m.cron; this.tags = m.tags; this.grain = m.grain; this.audits = m.audits;
+    this.forwardOnly = m.forwardOnly; this.inlineAudits = m.inlineAudits; this.name = m.name;
+  }
+
+  /** Whether `m` still holds the very values fingerprintModel read (its name too, for the snapshot id). */
+  holds(m: Model): boolean {
+    return this.kind === m.kind && this.dialect === m.dialect && this.shape === m.shape && this.variables === m.variables && this.macros === m.macros &&
+      this.seedHash === m.seedHash && this.columns === m.columns && this.start === m.start && this.externals === m.externals && this.sample === m.sample &&
+      this.properties === m.properties && this.statements === m.statements && this.parents === m.parents && this.owner === m.owner &&
+      this.description === m.description && this.cron === m.cron && this.tags === m.tags && this.grain === m.grain && this.audits === m.audits &&
+      this.forwardOnly === m.forwardOnly && this.inlineAudits === m.inlineAudits && this.name === m.name;
+  }
+}
+
 /** Records `fingerprint` as `model`'s, its parents having had `parentData`, and its snapshot id when known. */
 export function rememberFingerprint(model: Model, { ownData, data, metadata }: Fingerprint, parentData: ParentData, id?: string): void {
-  known.set(model, { inputs: inputsOf(model), ownData, metadata, data, parentData, name: model.name, id });
+  known.set(model, new Remembered(model, ownData, data, metadata, parentData, id));
 }
 
 /** snapshotId(model.name, fp), remembered with the model's fingerprint when fp is that one. */
 export function modelSnapshotId(model: Model, fp: Fingerprint): string {
   const memo = known.get(model);
-  if (!memo || memo.name !== model.name || memo.data !== fp.data || memo.metadata !== fp.metadata) return snapshotId(model.name, fp);
+  if (!memo || memo.data !== fp.data || memo.metadata !== fp.metadata || !memo.holds(model)) return snapshotId(model.name, fp);
   return (memo.id ??= snapshotId(model.name, fp));
-}
-
-/** Every field of a model that fingerprintModel reads (parents' data hashes aside). */
-function inputsOf(m: Model): unknown[] {
-  return [
-    m.kind, m.dialect, m.shape, m.variables, m.macros, m.seedHash, m.columns, m.start, m.externals, m.sample, m.properties, m.statements,
-    m.parents, m.owner, m.description, m.cron, m.tags, m.grain, m.audits, m.forwardOnly, m.inlineAudits,
-  ];
-}
-
-/** Whether `model` still holds the very values in `inputs` (inputsOf's order, compared without another array: this runs for every model of every plan). */
-function sameInputs(inputs: readonly unknown[], m: Model): boolean {
-  return inputs[0] === m.kind && inputs[1] === m.dialect && inputs[2] === m.shape && inputs[3] === m.variables && inputs[4] === m.macros &&
-    inputs[5] === m.seedHash && inputs[6] === m.columns && inputs[7] === m.start && inputs[8] === m.externals && inputs[9] === m.sample &&
-    inputs[10] === m.properties && inputs[11] === m.statements && inputs[12] === m.parents && inputs[13] === m.owner &&
-    inputs[14] === m.description && inputs[15] === m.cron && inputs[16] === m.tags && inputs[17] === m.grain && inputs[18] === m.audits &&
-    inputs[19] === m.forwardOnly && inputs[20] === m.inlineAudits;
 }
 
 /** `{ partitionKey }` when the kind makes the table's partition key differ from partitioned_by as written; nothing otherwise. */
