@@ -14,7 +14,7 @@ import { AnalysisCache } from './analysis-cache.js';
 import { expandAndParse, type ExpandedQuery } from './expand-queries.js';
 import { loadJinjaMacros } from '../macros/jinja-macros.js';
 import { cacheContext, ModelCache, type CachedExpansion } from './model-cache.js';
-import { projectKey, readProjectCache, writeProjectCache, type SourceFile } from './project-cache.js';
+import { projectCacheWriter, projectKey, readProjectCache, type ProjectFingerprints, type SourceFile } from './project-cache.js';
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
@@ -29,6 +29,12 @@ export interface Project {
   order: string[];
   /** Tables declared in external_models.yaml, by `schema.table` (one entry per gateway). */
   externals?: Map<string, ExternalModel[]>;
+  /**
+   * Set (not enumerable, so a copy of the project has none) on a load the project cache
+   * missed and can hold: fingerprintProject gives it the project's fingerprints, and the
+   * entry is written with them (project-cache.ts).
+   */
+  readonly fingerprinted?: (fingerprints: ProjectFingerprints) => void;
 }
 
 /** Every `.sql` file under `dir`, sorted, as absolute paths. */
@@ -175,8 +181,9 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
       code: 'cycle',
     });
   }
-  if (wholeKey !== undefined && allCacheable) writeProjectCache(modelsDir!, wholeKey, { models, order: result.order });
-  return { models, order: result.order, externals: externalModels };
+  const project: Project = { models, order: result.order, externals: externalModels };
+  if (wholeKey !== undefined && allCacheable) Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey, project) });
+  return project;
 }
 
 /** readFileSync's options as one object: given the string 'utf8', it builds one per call, a sixth of reading 2,000 small files. */

@@ -3,15 +3,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindStrategy } from '../kinds/registry.js';
-import { fingerprintModel, modelSnapshotId, rememberFingerprint } from '../snapshot/fingerprint.js';
 import type { Fingerprint } from '../snapshot/snapshot.js';
 import { hashOf } from '../util/hash.js';
 import { readText } from '../util/read-text.js';
 import type { Model } from './model.js';
+import { ModelFields, rememberFingerprint } from './known-fingerprints.js';
 import { codeSalt as modelCodeSalt, fromSource, inSource } from './model-cache.js';
 
 /** Bumped when what the file holds changes shape. */
-const FORMAT = 'project-cache-3';
+const FORMAT = 'project-cache-4';
 
 /** A model file as the load read it: its path relative to the project, with `/`, and its text. */
 export interface SourceFile {
@@ -83,38 +83,46 @@ export function readProjectCache(dir: string, key: string, files: readonly Sourc
   return { models, order: saved.order };
 }
 
+/** A project's fingerprints and snapshot ids by model name, as fingerprintProject gives them. */
+export type ProjectFingerprints = ReadonlyMap<string, { fingerprint: Fingerprint; id: string }>;
+
 /**
- * Stores a load's result under `key`, with its models' fingerprints (computed here, in DAG
- * order, and remembered, so fingerprinting the project next costs nothing more), atomically.
+ * The writer of a load's entry under `key`, for fingerprintProject to call with the
+ * project's fingerprints (model/ cannot compute them: fingerprinting is a layer above).
+ * It writes once, atomically, and only while the project holds the very models the load
+ * made, each with the fields it had (what the key's inputs gave), and remembers the
+ * fingerprints, so fingerprinting the project again costs nothing.
  */
-export function writeProjectCache(dir: string, key: string, project: CachedProject): void {
-  try {
-    const computed = new Map<string, Fingerprint>();
-    const dataOf = (name: string) => computed.get(name)?.data;
-    for (const name of project.order) {
-      const model = project.models.get(name)!;
-      const fp = fingerprintModel(model, (p) => computed.get(p)!.data);
-      computed.set(name, fp);
-      rememberFingerprint(model, fp, dataOf);
-    }
+export function projectCacheWriter(dir: string, key: string, project: CachedProject): (fingerprints: ProjectFingerprints) => void {
+  const loaded = [...project.models].map(([name, model]) => ({ name, model, fields: new ModelFields(model) }));
+  const order = project.order;
+  let done = false;
+  return (fingerprints) => {
+    if (done) return;
+    done = true;
+    if (project.order !== order || project.models.size !== loaded.length) return;
+    for (const { name, model, fields } of loaded) if (project.models.get(name) !== model || !fields.holds(model) || !fingerprints.has(name)) return;
+    const dataOf = (name: string) => fingerprints.get(name)?.fingerprint.data;
     // In the map's order, which a load from the cache gives back.
-    const fingerprints: string[] = [];
+    const stored: string[] = [];
     const models: unknown[] = [];
-    for (const [name, model] of project.models) {
-      const fp = computed.get(name)!;
-      fingerprints.push(fp.ownData, fp.data, fp.metadata, modelSnapshotId(model, fp));
+    for (const { name, model } of loaded) {
+      const { fingerprint: fp, id } = fingerprints.get(name)!;
+      rememberFingerprint(model, fp, dataOf, id);
+      stored.push(fp.ownData, fp.data, fp.metadata, id);
       // The file's text is read anyway: not stored again, nor a query that is a part of it.
       models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
     }
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'project.cache');
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${FORMAT} ${key}\n${JSON.stringify({ models, order: project.order, fingerprints })}`);
-    renameSync(tmp, file);
-  } catch {
-    // A cache that cannot be computed or written only costs the next load the work; the
-    // load itself never fails for it (what fingerprinting finds wrong, planning reports).
-  }
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'project.cache');
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${FORMAT} ${key}\n${JSON.stringify({ models, order, fingerprints: stored })}`);
+      renameSync(tmp, file);
+    } catch {
+      // A cache that cannot be written only costs the next load the work.
+    }
+  };
 }
 
 /** Whether a model's data file (a SEED's CSV) still has the bytes its seedHash was computed from; true for kinds without one. */

@@ -21,5 +21,7 @@ export function fingerprintProject(project: Project, kept: ReadonlyMap<string, S
     const fingerprint = fingerprintModel(model, (p) => out.get(p)!.fingerprint.data);
     out.set(name, { fingerprint, id: modelSnapshotId(model, fingerprint) });
   }
+  // A fresh load's models, as the load made them: the project cache keeps them with these.
+  if (!kept.size) project.fingerprinted?.(out);
   return out;
 }

@@ -3,6 +3,7 @@ import { kindStrategy } from '../kinds/registry.js';
 import { hashOf } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import type { Fingerprint } from './snapshot.js';
+import { remembered } from '../model/known-fingerprints.js';
 
 /** Properties outside the metadata hash: the data hash's and those hashed nowhere. */
 const METADATA_OMITTED: readonly string[] = [...DATA_PROPERTIES, ...UNHASHED_PROPERTIES];
@@ -15,8 +16,8 @@ const METADATA_OMITTED: readonly string[] = [...DATA_PROPERTIES, ...UNHASHED_PRO
  * here or there needs a new FINGERPRINT_FORMAT, which `planner migrate` handles).
  */
 export function fingerprintModel(model: Model, parentData: (name: string) => string): Fingerprint {
-  const memo = known.get(model);
-  if (memo?.holds(model)) {
+  const memo = remembered(model);
+  if (memo) {
     const { ownData, metadata } = memo;
     let same = true;
     for (const p of model.parents) if (parentData(p) !== memo.parentData(p)) same = false;
@@ -77,52 +78,10 @@ function dataHash(ownData: string, model: Model, parentData: (name: string) => s
   return hashOf(ownData, model.parents.map((p) => `${p}=${parentData(p)}`).join(','));
 }
 
-/**
- * Fingerprints already known for model objects: those the project cache restored with the
- * models (model/project-cache.ts; its key holds every input of the load and the code of
- * this file), and those computed to fill it. Each holds the fields it was computed from,
- * and is used only while the model still has those very values (a model is not changed
- * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
- * its parents the same data hashes.
- */
-const known = new WeakMap<Model, Remembered>();
-
-/** Each parent's data hash by name, as the fingerprint was computed from them (one lookup for the whole project, not an array per model). */
-type ParentData = (name: string) => string | undefined;
-
-/** A model's fingerprint with every field of the model it was computed from, in one object (checking it reads little memory). */
-class Remembered {
-  readonly kind; readonly dialect; readonly shape; readonly variables; readonly macros; readonly seedHash; readonly columns; readonly start;
-  readonly externals; readonly sample; readonly properties; readonly statements; readonly parents; readonly owner; readonly description;
-  readonly cron; readonly tags; readonly grain; readonly audits; readonly forwardOnly; readonly inlineAudits; readonly name;
-
-  constructor(m: Model, readonly ownData: string, readonly data: string, readonly metadata: string, readonly parentData: ParentData, public id: string | undefined) {
-    this.kind = m.kind; this.dialect = m.dialect; this.shape = m.shape; this.variables = m.variables; this.macros = m.macros;
-    this.seedHash = m.seedHash; this.columns = m.columns; this.start = m.start; this.externals = m.externals; this.sample = m.sample;
-    this.properties = m.properties; this.statements = m.statements; this.parents = m.parents; this.owner = m.owner;
-    this.description = m.description; this.cron = m.cron; this.tags = m.tags; this.grain = m.grain; this.audits = m.audits;
-    this.forwardOnly = m.forwardOnly; this.inlineAudits = m.inlineAudits; this.name = m.name;
-  }
-
-  /** Whether `m` still holds the very values fingerprintModel read (its name too, for the snapshot id). */
-  holds(m: Model): boolean {
-    return this.kind === m.kind && this.dialect === m.dialect && this.shape === m.shape && this.variables === m.variables && this.macros === m.macros &&
-      this.seedHash === m.seedHash && this.columns === m.columns && this.start === m.start && this.externals === m.externals && this.sample === m.sample &&
-      this.properties === m.properties && this.statements === m.statements && this.parents === m.parents && this.owner === m.owner &&
-      this.description === m.description && this.cron === m.cron && this.tags === m.tags && this.grain === m.grain && this.audits === m.audits &&
-      this.forwardOnly === m.forwardOnly && this.inlineAudits === m.inlineAudits && this.name === m.name;
-  }
-}
-
-/** Records `fingerprint` as `model`'s, its parents having had `parentData`, and its snapshot id when known. */
-export function rememberFingerprint(model: Model, { ownData, data, metadata }: Fingerprint, parentData: ParentData, id?: string): void {
-  known.set(model, new Remembered(model, ownData, data, metadata, parentData, id));
-}
-
 /** snapshotId(model.name, fp), remembered with the model's fingerprint when fp is that one. */
 export function modelSnapshotId(model: Model, fp: Fingerprint): string {
-  const memo = known.get(model);
-  if (!memo || memo.data !== fp.data || memo.metadata !== fp.metadata || !memo.holds(model)) return snapshotId(model.name, fp);
+  const memo = remembered(model);
+  if (!memo || memo.data !== fp.data || memo.metadata !== fp.metadata) return snapshotId(model.name, fp);
   return (memo.id ??= snapshotId(model.name, fp));
 }
 

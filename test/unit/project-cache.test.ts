@@ -36,7 +36,12 @@ describe('the project cache', () => {
     writeFileSync(cacheFile(dir), `${text.slice(0, newline + 1)}${JSON.stringify(saved)}`);
     return dir;
   };
-  const load = (dir: string, config: PlannerConfig = {}, variables: Record<string, unknown> = VARS) => loadProject(resolveConfig(config, dir), variables);
+  /** Loads and fingerprints, as a plan does: a load's entry is written with its fingerprints. */
+  const load = async (dir: string, config: PlannerConfig = {}, variables: Record<string, unknown> = VARS) => {
+    const project = await loadProject(resolveConfig(config, dir), variables);
+    fingerprintProject(project);
+    return project;
+  };
 
   it('gives the very same models, order and fingerprints as a load without any cache, and deleting it changes nothing', async () => {
     const dir = projects.write(FILES);
@@ -143,6 +148,32 @@ describe('the project cache', () => {
       await load(dir);
       expect(() => readFileSync(cacheFile(dir))).toThrow();
     }
+  });
+
+  it('is written only by fingerprinting the very models the load made', async () => {
+    const dir = projects.write(FILES);
+    const config = resolveConfig({}, dir);
+    // Not fingerprinted: no entry (its fingerprints are part of it).
+    await loadProject(config, VARS);
+    expect(() => readFileSync(cacheFile(dir))).toThrow();
+    // A copy (a sampled project) is not the load's.
+    const loaded = await loadProject(config, VARS);
+    fingerprintProject({ ...loaded, models: new Map([...loaded.models].map(([n, m]) => [n, { ...m, sample: { fraction: 0.5 } }])) });
+    expect(() => readFileSync(cacheFile(dir))).toThrow();
+    // A model changed since the load, or the project's map: none either.
+    const changed = await loadProject(config, VARS);
+    changed.models.get('mart.totals')!.owner = 'someone';
+    fingerprintProject(changed);
+    expect(() => readFileSync(cacheFile(dir))).toThrow();
+    const swapped = await loadProject(config, VARS);
+    swapped.models.set('mart.totals', { ...swapped.models.get('mart.totals')! });
+    fingerprintProject(swapped);
+    expect(() => readFileSync(cacheFile(dir))).toThrow();
+    // The load's own models, fingerprinted: written, and the next load gives the same.
+    const own = await loadProject(config, VARS);
+    const ids = fingerprintProject(own);
+    expect(readFileSync(cacheFile(dir), 'utf8')).toContain('mart.totals');
+    expect([...fingerprintProject(await loadProject(config, VARS))]).toEqual([...ids]);
   });
 
   it('loads afresh from a broken or foreign file', async () => {
