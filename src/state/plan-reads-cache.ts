@@ -17,7 +17,7 @@ const MAX_BYTES = 64 * 2 ** 20;
 const MAX_SNAPSHOTS = 50_000;
 
 /** Bumped whenever what a recording holds, or how it is keyed, changes. */
-const FORMAT = 'plan-reads-2';
+const FORMAT = 'plan-reads-3';
 
 /** The identity of the warehouse file as stat gives it, to the nanosecond. */
 interface Stamp {
@@ -153,11 +153,11 @@ export class PlanReadsCache {
     if (!earlier) return reads;
     const merged: RecordedReads = {
       calls: new Map([...earlier.calls, ...reads.calls]),
-      heads: new Map([...earlier.heads, ...reads.heads]),
-      payloads: new Map([...earlier.payloads, ...reads.payloads]),
+      heads: new Set([...earlier.heads, ...reads.heads]),
+      payloads: new Set([...earlier.payloads, ...reads.payloads]),
     };
     let bytes = 0;
-    for (const map of [merged.calls, merged.heads, merged.payloads]) for (const value of map.values()) bytes += value.length;
+    for (const value of merged.calls.values()) bytes += value.length;
     return bytes <= MAX_BYTES ? merged : reads;
   }
 

@@ -9,8 +9,8 @@ import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type Snapsh
  * The reads plans made of state and of the warehouse's catalog, as v8 serialized what
  * each returned the moment it returned (before the plan could change the objects):
  * - `calls`: each call by its method and arguments (hashed);
- * - `heads` / `payloads`: each snapshot's head and whole snapshot as any batch read returned
- *   it, by id, so that a later batch asking other ids is answered id by id;
+ * - `heads` / `payloads`: which of those calls read snapshot heads and whole snapshots, so
+ *   that a later batch asking other ids is answered id by id from what they returned;
  * - `index`: the StateIndex (which snapshot ids exist, every built table, interval,
  *   auto-restatement and environment), added when the recording is written.
  * Planning is a function of the project, the clocks and these reads, so the same reads of an
@@ -19,12 +19,12 @@ import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type Snapsh
  */
 export interface RecordedReads {
   calls: Map<string, Buffer>;
-  heads: Map<string, Buffer>;
-  payloads: Map<string, Buffer>;
+  heads: Set<string>;
+  payloads: Set<string>;
   index?: Buffer;
 }
 
-export const emptyReads = (): RecordedReads => ({ calls: new Map(), heads: new Map(), payloads: new Map() });
+export const emptyReads = (): RecordedReads => ({ calls: new Map(), heads: new Set(), payloads: new Set() });
 
 /** A replayed plan asked for a read the recording cannot answer: plan against the warehouse. */
 export class ReplayMiss extends Error {
@@ -63,9 +63,11 @@ export function recording<T extends object>(target: T, methods: ReadonlySet<stri
         try {
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
           const { reads } = recorder;
-          reads.calls.set(callKey(prop, args), serialize(result));
-          const byId = prop === 'getSnapshotHeads' ? reads.heads : prop === 'getSnapshots' ? reads.payloads : undefined;
-          if (byId) for (const [id, s] of result as Map<string, unknown>) byId.set(id, serialize(s));
+          const key = callKey(prop, args);
+          reads.calls.set(key, serialize(result));
+          // Kept as call keys, not id by id: a replay that needs no key-by-key answer never decodes them.
+          if (prop === 'getSnapshotHeads') reads.heads.add(key);
+          if (prop === 'getSnapshots') reads.payloads.add(key);
           return result;
         } catch (err) {
           recorder.spoiled = true;
@@ -142,11 +144,15 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
   const built = new Map(index.built.map((b) => [builtKey(b.name, b.version), b]));
   const intervals = new Map(index.intervals);
   const restatements = new Map(index.autoRestatements);
-  const { heads, payloads } = replay.reads;
-  const head = (id: string) => {
-    const h = heads.get(id);
-    return h && (deserialize(h) as SnapshotHead);
+  /** What the recorded calls of one kind returned, by id (a copy is made of each value handed out). */
+  const returned = <V>(keys: Set<string>) => {
+    const out = new Map<string, V>();
+    for (const key of keys) for (const [id, v] of deserialize(replay.reads.calls.get(key)!) as Map<string, V>) out.set(id, v);
+    return out;
   };
+  const heads = returned<SnapshotHead>(replay.reads.heads);
+  const payloads = returned<Snapshot>(replay.reads.payloads);
+  const head = (id: string) => heads.get(id);
   /** Each id's value, absent where state has no such snapshot; undefined if one is neither known nor absent. */
   const byId = <V>(ids: readonly string[], value: (id: string) => V | undefined): Answer<Map<string, V>> => {
     const out = new Map<string, V>();
@@ -159,11 +165,11 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
   };
   const pick = <V>(keys: readonly string[], from: Map<string, V>) => ({ value: new Map(keys.flatMap((k) => (from.has(k) ? [[k, structuredClone(from.get(k)!)] as const] : []))) });
   return {
-    getSnapshotHeads: (ids) => byId(ids, head),
+    getSnapshotHeads: (ids) => byId(ids, (id) => structuredClone(head(id))),
     getSnapshots: (ids) =>
       byId(ids, (id) => {
         const p = payloads.get(id);
-        if (p) return deserialize(p) as Snapshot;
+        if (p) return structuredClone(p);
         // A snapshot kept aside is state's only if its head is the one state holds now (a janitor may have removed and re-made that id).
         const h = head(id);
         const s = h && replay.stored?.(id);
