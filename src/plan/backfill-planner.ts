@@ -102,7 +102,9 @@ export interface BackfillInput {
   /** Model names in DAG order. */
   order: readonly string[];
   /** `name@version` keys with a built table (the environment's own, and those state knows). */
-  built: ReadonlySet<string>;
+  built: Pick<ReadonlySet<string>, 'has'>;
+  /** Every `held` snapshot's table is in `built` (as planning makes it): they are not looked up. */
+  heldBuilt?: boolean;
   /** Computed intervals by `name@version`, for the snapshots the plan may compute or restate. */
   intervals: ReadonlyMap<string, Interval[]>;
   /** Snapshot ids the environment (or the one it starts from) already holds: `planner run` keeps those up to date. */
@@ -150,13 +152,14 @@ export function withBackfill(plan: Plan, input: BackfillInput): Plan {
     const key = builtKey(s.name, s.version);
     if (seen.has(key)) continue;
     seen.add(key);
-    const built = input.built.has(key);
+    const held = input.held.has(s.id);
+    const built = (held && input.heldBuilt === true) || input.built.has(key);
     if (!strategy.intervals) {
       if (!built) builds.push(s.id);
       continue;
     }
     // Outside prod, an explicit range also fills the environment's own versions it already holds.
-    const computes = (!input.held.has(s.id) || (!isProd && input.range !== undefined && !input.restate)) && ownsTable(s);
+    const computes = (!held || (!isProd && input.range !== undefined && !input.restate)) && ownsTable(s);
     const restate = restated.size && restated.has(s.id) ? { start: input.restate!.start, end: input.restate!.end } : undefined;
     let work: SnapshotBackfill | undefined;
     if (computes || restate) {

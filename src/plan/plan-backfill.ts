@@ -30,7 +30,8 @@ export async function addBackfill(
   input: {
     state: StateReader;
     order: readonly string[];
-    built: ReadonlySet<string>;
+    built: Pick<ReadonlySet<string>, 'has'>;
+    heldBuilt?: boolean;
     held: ReadonlySet<string>;
     prod?: EnvironmentRecord;
     now: number;
@@ -75,7 +76,7 @@ export async function addBackfill(
   const asksOwnership = restate !== undefined || range !== undefined || interesting.length > 0;
   const heldElsewhere = asksOwnership ? await versionsHeldElsewhere(state, draft.environment, input.now, input.isProtected) : new Map<string, TableHolder[]>();
   const intervals: Map<string, Interval[]> = interesting.length ? await state.getIntervals(interesting.map((s) => builtKey(s.name, s.version))) : new Map();
-  return withBackfill(draft, { order: input.order, built: input.built, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });
+  return withBackfill(draft, { order: input.order, built: input.built, heldBuilt: input.heldBuilt, intervals, held: input.held, heldElsewhere, now: input.now, range, restate });
 }
 
 function toMs(value: TimeInput | undefined, role: 'start' | 'end'): number | undefined {

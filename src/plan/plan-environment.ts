@@ -163,12 +163,20 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     if (!holds.has(id)) candidates.push(builtKey(draft.snapshots[id].name, draft.snapshots[id].version));
   }
   const built = await ctx.state.getBuiltTables(candidates);
-  // What the environment holds is built: its keys join those state confirmed.
-  const builtKeys = new Set(built.keys());
-  for (const id of holds) {
-    const s = draft.snapshots[id];
-    if (s) builtKeys.add(builtKey(s.name, s.version));
-  }
+  // What the environment holds is built: its keys join those state confirmed. A held snapshot
+  // is built (heldBuilt), so their keys are made only for another snapshot's lookup (one that
+  // keeps a held version): none in a plan that changes nothing.
+  let heldKeys: Set<string> | undefined;
+  const drafted = draft.snapshots;
+  const heldKeysOf = () => {
+    const keys = new Set<string>();
+    for (const id of holds) {
+      const s = drafted[id];
+      if (s) keys.add(builtKey(s.name, s.version));
+    }
+    return keys;
+  };
+  const builtKeys = { has: (key: string) => built.has(key) || (heldKeys ??= heldKeysOf()).has(key) };
   // Only an added or directly modified model can put back a replaced definition (findReverts).
   if (ctx.settings(environment).protected && !options.allowRevert && (draft.added.length || draft.directlyModified.length)) {
     const reverts = findReverts(draft, current, new ReplacementHistory(await ctx.state.listPlans(environment)));
@@ -177,7 +185,7 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const sharedWith = environment === PROD ? undefined : base ?? ctx.live(await ctx.state.getEnvironment(current?.createdFrom ?? PROD)) ?? prod;
   draft.viewSharing = await viewSharing(ctx.state, environment, draft.views, draft.target, draft.snapshots, sharedWith);
   draft = withMasks(draft, masks, current);
-  return addBackfill(draft, { state: ctx.state, order: project.order, built: builtKeys, held: holds, prod, now: ctx.executionNow().getTime(), isProtected: (name) => ctx.settings(name).protected, options });
+  return addBackfill(draft, { state: ctx.state, order: project.order, built: builtKeys, heldBuilt: true, held: holds, prod, now: ctx.executionNow().getTime(), isProtected: (name) => ctx.settings(name).protected, options });
 }
 
 /** No view of this plan may land on another's name (suffix layouts): see `assertNoViewClash`. */
