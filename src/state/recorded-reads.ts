@@ -144,15 +144,31 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
   const built = new Map(index.built.map((b) => [builtKey(b.name, b.version), b]));
   const intervals = new Map(index.intervals);
   const restatements = new Map(index.autoRestatements);
-  /** What the recorded calls of one kind returned, by id (a copy is made of each value handed out). */
+  /**
+   * What the recorded calls of one kind returned, by id, decoded afresh for this replay:
+   * each value is handed out as decoded the first time, and later as a copy of a second,
+   * untouched decoding, so no two answers share an object (a caller may change what it got).
+   */
   const returned = <V>(keys: Set<string>) => {
-    const out = new Map<string, V>();
-    for (const key of keys) for (const [id, v] of deserialize(replay.reads.calls.get(key)!) as Map<string, V>) out.set(id, v);
-    return out;
+    const decode = () => {
+      const out = new Map<string, V>();
+      for (const key of keys) for (const [id, v] of deserialize(replay.reads.calls.get(key)!) as Map<string, V>) out.set(id, v);
+      return out;
+    };
+    const first = decode();
+    let pristine: Map<string, V> | undefined;
+    const given = new Set<string>();
+    return {
+      peek: (id: string) => (given.has(id) ? (pristine ??= decode()) : first).get(id),
+      take: (id: string): V | undefined => {
+        if (!given.has(id)) return given.add(id), first.get(id);
+        const v = (pristine ??= decode()).get(id);
+        return v === undefined ? undefined : structuredClone(v);
+      },
+    };
   };
   const heads = returned<SnapshotHead>(replay.reads.heads);
   const payloads = returned<Snapshot>(replay.reads.payloads);
-  const head = (id: string) => heads.get(id);
   /** Each id's value, absent where state has no such snapshot; undefined if one is neither known nor absent. */
   const byId = <V>(ids: readonly string[], value: (id: string) => V | undefined): Answer<Map<string, V>> => {
     const out = new Map<string, V>();
@@ -165,13 +181,13 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
   };
   const pick = <V>(keys: readonly string[], from: Map<string, V>) => ({ value: new Map(keys.flatMap((k) => (from.has(k) ? [[k, structuredClone(from.get(k)!)] as const] : []))) });
   return {
-    getSnapshotHeads: (ids) => byId(ids, (id) => structuredClone(head(id))),
+    getSnapshotHeads: (ids) => byId(ids, heads.take),
     getSnapshots: (ids) =>
       byId(ids, (id) => {
-        const p = payloads.get(id);
-        if (p) return structuredClone(p);
+        const p = payloads.take(id);
+        if (p) return p;
         // A snapshot kept aside is state's only if its head is the one state holds now (a janitor may have removed and re-made that id).
-        const h = head(id);
+        const h = heads.peek(id);
         const s = h && replay.stored?.(id);
         return s && stableStringify(snapshotHead(s)) === stableStringify(h) ? s : undefined;
       }),

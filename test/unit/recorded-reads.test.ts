@@ -1,7 +1,9 @@
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/context.js';
 import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
 import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
+import type { StateIndex } from '../../src/state/state-store.js';
 
 /** A store with one read and one write, standing in for state. */
 class Store {
@@ -60,5 +62,45 @@ describe('recorded reads', () => {
   it('offers a DuckDB replay exactly the catalog reads DuckDB has', () => {
     const has = [...CATALOG_READS].filter((m) => typeof (DuckDBAdapter.prototype as unknown as Record<string, unknown>)[m] === 'function');
     expect([...DUCKDB_CATALOG_READS]).toEqual(has);
+  });
+});
+
+describe('recorded reads answered by key', () => {
+  const head = (id: string) => ({ id, name: id.split('#')[0], version: 'v1', parents: {} as Record<string, string> });
+  const index: StateIndex = {
+    snapshots: ['a#1', 'b#1', 'c#1'].map((id) => ({ id, name: id.split('#')[0], version: 'v1', createdAt: 0 })),
+    built: [{ name: 'a', version: 'v1', schema: 's', table: 't', builtAt: 1 }],
+    intervals: [['a@v1', [{ start: 0, end: 1 }]]],
+    autoRestatements: [],
+    environments: [],
+  };
+  const recorded = async () => {
+    const recorder: Recorder = { reads: emptyReads(), spoiled: false };
+    const state = recording({ getSnapshotHeads: async (ids: string[]) => new Map(ids.filter((i) => i !== 'c#1').map((i) => [i, head(i)])) }, new Set(['getSnapshotHeads']), recorder);
+    await state.getSnapshotHeads(['a#1', 'b#1']);
+    return { ...recorder.reads, index: serialize(index) };
+  };
+  const READ = new Set(['getSnapshotHeads', 'getBuiltTables', 'getIntervals', 'getEnvironment']);
+  type Reader = { getSnapshotHeads(ids: string[]): Promise<Map<string, ReturnType<typeof head>>>; getBuiltTables(keys: string[]): Promise<Map<string, unknown>>; getIntervals(keys: string[]): Promise<Map<string, unknown>>; getEnvironment(name: string): Promise<unknown> };
+
+  it('answers other ids from what was read and from the index, and misses ids state has that were never read', async () => {
+    const replay: Replay = { reads: await recorded(), missed: false };
+    const state = replaying<Reader>(replay, READ);
+    expect([...(await state.getSnapshotHeads(['b#1', 'x#9'])).keys()]).toEqual(['b#1']);
+    expect([...(await state.getBuiltTables(['a@v1', 'b@v1'])).keys()]).toEqual(['a@v1']);
+    expect(await state.getIntervals(['a@v1'])).toEqual(new Map([['a@v1', [{ start: 0, end: 1 }]]]));
+    expect(await state.getEnvironment('dev')).toBeUndefined();
+    expect(replay.missed).toBe(false);
+    await expect(state.getSnapshotHeads(['c#1'])).rejects.toBeInstanceOf(ReplayMiss);
+    expect(replay.missed).toBe(true);
+  });
+
+  it('never hands out one object twice, even after the first was changed', async () => {
+    const state = replaying<Reader>({ reads: await recorded(), missed: false }, READ);
+    const first = (await state.getSnapshotHeads(['a#1', 'x#9'])).get('a#1')!;
+    first.parents.changed = 'yes';
+    const second = (await state.getSnapshotHeads(['a#1', 'y#9'])).get('a#1')!;
+    expect(second).not.toBe(first);
+    expect(second.parents).toEqual({});
   });
 });
