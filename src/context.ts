@@ -207,11 +207,13 @@ export class Context {
     const recorded = this.connections ? undefined : this.planReads?.load();
     if (recorded) {
       try {
-        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots() };
+        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots(), learned: new Map() };
         const catalog = replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
         const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), catalog), environment, options);
         if (!replay.missed) {
           this.plannedFromRecording = recorded.unchanged;
+          // The same plan again finds these answers as recorded calls.
+          recorded.learn(replay.learned!);
           return plan;
         }
       } catch (err) {

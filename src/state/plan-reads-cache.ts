@@ -87,25 +87,30 @@ export class PlanReadsCache {
   /**
    * The recorded reads, if a recording for this key exists and the warehouse is unchanged
    * since; with `unchanged`, to ask again later (an apply of the plan they gave asks once it
-   * holds the warehouse: another process may have written it in between).
+   * holds the warehouse: another process may have written it in between), and `learn`, to
+   * keep calls answered key by key from these reads.
    */
-  load(): { reads: RecordedReads; unchanged: () => boolean } | undefined {
-    let stored: Stored;
-    let recordedAt: bigint;
+  load(): { reads: RecordedReads; unchanged: () => boolean; learn: (learned: ReadonlyMap<string, Buffer>) => void } | undefined {
+    const stored = this.read();
+    if (!stored) return undefined;
+    const unchanged = () => this.unchangedSince(stored.stamp);
+    return unchanged() ? { reads: stored.reads, unchanged, learn: (learned) => this.learn(stored.stamp, learned) } : undefined;
+  }
+
+  /** The recording there, if it is of this format and key and newer than the warehouse's last write it records. */
+  private read(): Stored | undefined {
     try {
       const fd = openSync(this.file, 'r');
       try {
-        recordedAt = fstatSync(fd, { bigint: true }).mtimeNs;
-        stored = deserialize(readFileSync(fd)) as Stored;
+        const recordedAt = fstatSync(fd, { bigint: true }).mtimeNs;
+        const stored = deserialize(readFileSync(fd)) as Stored;
+        return stored?.format === FORMAT && stored.key === this.key && BigInt(stored.stamp.mtimeNs) < recordedAt ? stored : undefined;
       } finally {
         closeSync(fd);
       }
     } catch {
       return undefined;
     }
-    if (stored?.format !== FORMAT || stored.key !== this.key || BigInt(stored.stamp.mtimeNs) >= recordedAt) return undefined;
-    const unchanged = () => this.unchangedSince(stored.stamp);
-    return unchanged() ? { reads: stored.reads, unchanged } : undefined;
   }
 
   /** The warehouse file is as `stamp` says, with no write-ahead log (a commit not yet checkpointed) beside it. */
@@ -215,6 +220,31 @@ export class PlanReadsCache {
 
   private get snapshotsFile(): string {
     return join(this.file, '..', 'snapshots.cache');
+  }
+
+  /**
+   * Adds `learned` calls (answered key by key from the recording stamped `from`, so what
+   * state answers) to it, if it is still the one there and the warehouse still as it says:
+   * the next identical plan then finds them as recorded calls. Keeps the recording's stamp;
+   * written now, it is newer than the warehouse's last write as the rule requires. Never
+   * fails the command.
+   */
+  private learn(from: Stamp, learned: ReadonlyMap<string, Buffer>): void {
+    if (!learned.size) return;
+    try {
+      // Only into the recording they were answered from (another process may have recorded a newer warehouse since).
+      const stored = this.read();
+      if (!stored || !sameStamp(stored.stamp, from) || !this.unchangedSince(from)) return;
+      const calls = new Map([...stored.reads.calls, ...learned]);
+      let bytes = 0;
+      for (const value of calls.values()) bytes += value.length;
+      if (bytes > MAX_BYTES) return;
+      const temp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temp, serialize({ ...stored, reads: { ...stored.reads, calls } }));
+      renameSync(temp, this.file);
+    } catch {
+      // Only the next plan's time depends on it.
+    }
   }
 
   /** Removes the recording (a warehouse changed under it, or one that cannot be trusted). */

@@ -84,6 +84,8 @@ export interface Replay {
   missed: boolean;
   /** Whole snapshots kept outside the recording (plan-reads-cache.ts), used only where their head is the recorded one. */
   readonly stored?: (id: string) => Snapshot | undefined;
+  /** Calls answered key by key, as recorded calls (same form as `reads.calls`): the recording may keep them for the next plan. */
+  readonly learned?: Map<string, Buffer>;
 }
 
 /**
@@ -111,11 +113,14 @@ export function replaying<T extends object>(replay: Replay, methods: ReadonlySet
         };
       }
       return async (...args: unknown[]) => {
-        const hit = replay.reads.calls.get(callKey(prop, args));
+        const key = callKey(prop, args);
+        const hit = replay.reads.calls.get(key);
         if (hit) return deserialize(hit) as unknown;
         keyed ??= keyedAnswers(replay);
         const answer = keyed?.[prop as keyof KeyedAnswers]?.(args[0] as never);
         if (!answer) throw miss(prop);
+        // Serialized before the caller can change it, as a recorded call is.
+        replay.learned?.set(key, serialize(answer.value));
         return answer.value;
       };
     },
