@@ -207,7 +207,7 @@ export class Context {
     const recorded = this.connections ? undefined : this.planReads?.load();
     if (recorded) {
       try {
-        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots(), learned: new Map() };
+        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.kept().reader(), learned: new Map() };
         const catalog = replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
         const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), catalog), environment, options);
         if (!replay.missed) {
@@ -321,7 +321,7 @@ export class Context {
       );
       await runEnvironmentStatements(this.engine, statements.after);
       // What it inserted, as state stores it: a later plan from recorded reads may need one whole (plan-reads-cache.ts).
-      this.planReads?.rememberSnapshots(plan.newSnapshotIds.map((id) => plan.snapshots[id]));
+      this.planReads?.kept().remember(plan.newSnapshotIds.map((id) => plan.snapshots[id]));
       return result;
     } finally {
       await collect?.release();
@@ -423,7 +423,7 @@ export class Context {
     if (this.connections || this.config.beforeAll.length || this.config.afterAll.length) return false;
     const recorded = this.planReads?.load();
     if (!recorded) return false;
-    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.keptSnapshots() };
+    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.kept().reader() };
     const state = replaying<StateStore>(replay, STATE_READS);
     const engine = replaying<EngineAdapter>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
     try {

@@ -5,16 +5,12 @@ import type { GatewayConfig } from '../config/types.js';
 import { plannerVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import { LATEST_STATE_VERSION } from './migrations/latest.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
 import type { RecordedReads } from './recorded-reads.js';
-import { decodeSnapshot } from './state-database.js';
+import { KeptSnapshots } from './kept-snapshots.js';
 import type { StateIndex } from './state-store.js';
 
 /** The most a recording keeps of earlier plans' reads (a no-op plan of 10,000 models reads about 8 MB). */
 const MAX_BYTES = 64 * 2 ** 20;
-
-/** The most snapshot payloads kept aside (rememberSnapshots); about 1.5 KB each for small models. */
-const MAX_SNAPSHOTS = 50_000;
 
 /** Bumped whenever what a recording holds, or how it is keyed, changes. */
 const FORMAT = 'plan-reads-3';
@@ -166,60 +162,9 @@ export class PlanReadsCache {
     return bytes <= MAX_BYTES ? merged : reads;
   }
 
-  /**
-   * Keeps these snapshots' payloads as state stores them (an apply inserted them): a later
-   * plan from recorded reads that needs one whole (what a changed model replaces) takes it
-   * from here, if its head is the one the recording holds for that id (recorded-reads.ts).
-   * Never fails the command.
-   */
-  rememberSnapshots(snapshots: readonly Snapshot[]): void {
-    if (!snapshots.length) return;
-    try {
-      const kept = this.readSnapshots();
-      for (const s of snapshots) {
-        kept.delete(s.id);
-        kept.set(s.id, JSON.stringify(s));
-      }
-      // The oldest go first past the bound: they are the least likely to be asked for.
-      for (const id of kept.keys()) {
-        if (kept.size <= MAX_SNAPSHOTS) break;
-        kept.delete(id);
-      }
-      mkdirSync(join(this.snapshotsFile, '..'), { recursive: true });
-      const temp = `${this.snapshotsFile}.${process.pid}.tmp`;
-      writeFileSync(temp, serialize({ format: FORMAT, snapshots: kept }));
-      renameSync(temp, this.snapshotsFile);
-    } catch {
-      // Only a later plan's time depends on it.
-    }
-  }
-
-  /** The kept payloads, decoded as state decodes them, on demand (read once). */
-  keptSnapshots(): (id: string) => Snapshot | undefined {
-    let kept: Map<string, string> | undefined;
-    return (id) => {
-      kept ??= this.readSnapshots();
-      const payload = kept.get(id);
-      if (payload === undefined) return undefined;
-      try {
-        return decodeSnapshot({ id, payload });
-      } catch {
-        return undefined;
-      }
-    };
-  }
-
-  private readSnapshots(): Map<string, string> {
-    try {
-      const stored = deserialize(readFileSync(this.snapshotsFile)) as { format?: string; snapshots?: Map<string, string> };
-      return stored?.format === FORMAT && stored.snapshots instanceof Map ? stored.snapshots : new Map();
-    } catch {
-      return new Map();
-    }
-  }
-
-  private get snapshotsFile(): string {
-    return join(this.file, '..', 'snapshots.cache');
+  /** Where applies keep the snapshots they insert (kept-snapshots.ts), beside the recording. */
+  kept(): KeptSnapshots {
+    return new KeptSnapshots(join(this.file, '..', 'snapshots.cache'));
   }
 
   /**
