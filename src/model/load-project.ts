@@ -14,7 +14,7 @@ import { AnalysisCache } from './analysis-cache.js';
 import { expandAndParse, type ExpandedQuery } from './expand-queries.js';
 import { loadJinjaMacros } from '../macros/jinja-macros.js';
 import { cacheContext, ModelCache, type CachedExpansion } from './model-cache.js';
-import { projectCacheWriter, projectKey, readProjectCache, type ProjectFingerprints, type SourceFile } from './project-cache.js';
+import { projectBase, projectCacheWriter, projectKey, readPriorProject, readProjectCache, readProjectCacheFile, type PriorProject, type ProjectFingerprints, type SourceFile } from './project-cache.js';
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
@@ -76,10 +76,23 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
   const macroTable = await projectMacroTable(root);
   const context = modelsDir === undefined ? undefined : cacheContext({ projectDir: root, modelDefaults: config.modelDefaults, variables, defaultGateway: config.defaultGateway, macros: macroTable });
   const wholeKey = modelsDir === undefined || context === undefined ? undefined : projectKey(context, Object.keys(config.gateways), files);
-  const whole = wholeKey === undefined ? undefined : readProjectCache(modelsDir!, wholeKey, files, root);
+  const entry = wholeKey === undefined ? undefined : readProjectCacheFile(modelsDir!);
+  const whole = wholeKey === undefined ? undefined : readProjectCache(entry, wholeKey, files, root);
   if (whole) {
     served.hits++;
     return { ...whole, externals: loadExternalModels(root) };
+  }
+  const base = wholeKey === undefined ? undefined : projectBase(context!, Object.keys(config.gateways));
+  // Files edited since the entry was written: only they are loaded (an error reloads without any cache).
+  const prior = base === undefined ? undefined : readPriorProject(entry, base, files, root);
+  if (prior && prior.changed.length <= Math.max(64, files.length / 10)) {
+    served.hits++;
+    const edited = await loadEdited(config, variables, files, macroTable, prior);
+    if (edited) {
+      const { project, disabled } = edited;
+      Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey!, base!, project, { files, disabled, hashes: prior.hashes }) });
+      return project;
+    }
   }
   const definitions: ModelDefinition[] = [];
   const byName = new Map<string, ModelDefinition>();
@@ -139,16 +152,101 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     modelCache.save();
   }
 
-  // Each definition becomes its model, completed in place: it was read or parsed for this
-  // load alone, and copying every definition was the largest cost of a load from the cache.
-  const enabled = new Map(definitions.map((def) => [def.name, def]));
+  const models = completeModels(definitions, expanded, new Map(definitions.map((def) => [def.name, def])), disabled, root, variables);
+  const order = dagOrder(models);
+  const project: Project = { models, order, externals: externalModels };
+  if (wholeKey !== undefined && allCacheable) {
+    const writer = projectCacheWriter(modelsDir!, wholeKey, projectBase(context!, Object.keys(config.gateways)), project, { files, disabled: [...disabled].map(([name, def]) => [name, def.file]) });
+    Object.defineProperty(project, 'fingerprinted', { value: writer });
+  }
+  return project;
+}
+
+/**
+ * A load of the files edited since the project cache's entry was written (prior), the
+ * other files' models coming from it as they were: a model follows from its file and the
+ * entry's base inputs alone, once the project holds the same model names, enabled or not
+ * (then every reference resolves as before). Undefined, for a full load, when the edited
+ * files yield other names or a model that cannot be cached (it reads another relation's
+ * columns or calls a TypeScript macro). Nothing is parsed through the analysis cache's
+ * file, nor written to the model cache: rewriting either for one file cost more than
+ * parsing it.
+ */
+async function loadEdited(config: ResolvedConfig, variables: Record<string, unknown>, files: readonly SourceFile[], macroTable: Awaited<ReturnType<typeof projectMacroTable>>, prior: PriorProject): Promise<{ project: Project; disabled: [string, string][] } | undefined> {
+  const root = config.projectDir;
+  const definitions: ModelDefinition[] = [];
+  const byName = new Map<string, ModelDefinition>();
+  const blueprints = new Map<ModelDefinition, Record<string, MacroValue>>();
+  const yielded = new Map<string, boolean>();
+  const disabled = new Map<string, { file: string }>([...prior.disabled].map(([name, file]) => [name, { file }]));
+  const fresh = new Map<string, ModelDefinition[]>();
+  for (const { file, source } of prior.changed) {
+    const own: ModelDefinition[] = [];
+    for (const { def, blueprint } of readFileModels(source, file, config.modelDefaults, { table: macroTable, variables })) {
+      if (yielded.has(def.name)) return undefined;
+      yielded.set(def.name, def.enabled);
+      byName.set(def.name, def);
+      if (blueprint) blueprints.set(def, blueprint);
+      if (def.enabled) {
+        definitions.push(def);
+        own.push(def);
+      } else disabled.set(def.name, def);
+    }
+    fresh.set(file, own);
+  }
+  if (yielded.size !== prior.replaced.size) return undefined;
+  for (const [name, enabled] of yielded) if (prior.replaced.get(name) !== enabled) return undefined;
+  checkModelProperties(definitions, config);
+  const externalModels = loadExternalModels(root);
+  const analyses = AnalysisCache.open(undefined);
+  const expanded = await expandAndParse(definitions.filter((d) => d.query), byName, config, variables, {
+    macros: macroTable,
+    blueprints,
+    jinjaMacros: loadJinjaMacros(root),
+    analyze: (dialects, templates) => analyses.analyze(dialects, templates),
+    externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
+  });
+  if ([...expanded.values()].some((e) => !e.cacheable)) return undefined;
+  const enabled = new Map<string, unknown>();
+  for (const kept of prior.kept.values()) for (const m of kept) enabled.set(m.name, m);
+  for (const def of definitions) enabled.set(def.name, def);
+  const made = completeModels(definitions, expanded, enabled, disabled, root, variables);
+  // In the order a full load gives: by file, then as each file defines them.
+  const models = new Map<string, Model>();
+  for (const { file } of files) {
+    for (const m of prior.kept.get(file) ?? []) models.set(m.name, m);
+    for (const def of fresh.get(file) ?? []) models.set(def.name, made.get(def.name)!);
+  }
+  // The same names with the same parents give the same DAG order.
+  const sameParents = [...made.values()].every((m) => sameList(m.parents, prior.parents.get(m.name)));
+  const order = sameParents ? prior.order : dagOrder(models);
+  const project: Project = { models, order, externals: externalModels };
+  return { project, disabled: [...disabled].map(([name, { file }]) => [name, file]) };
+}
+
+/**
+ * Each definition as its model, checked: its query's references resolved against the
+ * enabled and disabled models, its seed read. Completed in place: a definition is read or
+ * parsed for one load alone, and copying every one was the largest cost of a cached load.
+ */
+function completeModels(definitions: readonly ModelDefinition[], expanded: ReadonlyMap<ModelDefinition, ExpandedQuery>, enabled: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>, root: string, variables: Record<string, unknown>): Map<string, Model> {
   const models = new Map<string, Model>();
   for (const def of definitions) {
     const e = def.query ? expanded.get(def)! : undefined;
     models.set(def.name, e ? queryModel(def, e, enabled, disabled) : asModel(def, def.query, [], [], [], [], null, {}));
   }
+  completeSeeds(models.values(), root, variables);
+  for (const model of models.values()) checkHeaderColumns(model);
+  return models;
+}
 
-  for (const model of models.values()) {
+function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Completes each SEED model: its data file resolved, checked and hashed. */
+function completeSeeds(models: Iterable<Model>, root: string, variables: Record<string, unknown>): void {
+  for (const model of models) {
     const dataFile = kindStrategy(model.kind).dataFile;
     if (dataFile) {
       // The resolved path is part of the kind, so environments reading different files get different tables.
@@ -168,9 +266,10 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
       model.seedHash = hashOf(readFileSync(path, 'utf8'));
     }
   }
+}
 
-  for (const model of models.values()) checkHeaderColumns(model);
-
+/** The models' DAG order (parents first, names sorted); a cycle is bad input. */
+function dagOrder(models: ReadonlyMap<string, Model>): string[] {
   const names = [...models.keys()].sort();
   const result = topologicalOrder(names, (n) => models.get(n)!.parents);
   if ('cycle' in result) {
@@ -181,9 +280,7 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
       code: 'cycle',
     });
   }
-  const project: Project = { models, order: result.order, externals: externalModels };
-  if (wholeKey !== undefined && allCacheable) Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey, project) });
-  return project;
+  return result.order;
 }
 
 /** readFileSync's options as one object: given the string 'utf8', it builds one per call, a sixth of reading 2,000 small files. */
@@ -204,7 +301,7 @@ function readModelFiles(root: string): SourceFile[] {
  * it reads or depends on), the tables outside the project it reads, its own table read
  * only where checkSelfReference allows it.
  */
-function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ReadonlyMap<string, ModelDefinition>, disabled: ReadonlyMap<string, ModelDefinition>): Model {
+function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>): Model {
   const macros = e.macros;
   // `FROM @this_model` parses as a table; it is a macro, not a dependency.
   const references = macros.length ? e.references.filter((r) => !macros.some((m) => r.start >= m.start && r.start < m.end)) : e.references;
@@ -273,7 +370,7 @@ function at(def: ModelDefinition, offset: number) {
 }
 
 /** A `depends_on` entry: it must name an enabled model other than this one. */
-function dependency(def: ModelDefinition, name: string, models: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, ModelDefinition>): string {
+function dependency(def: ModelDefinition, name: string, models: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>): string {
   const location = at(def, def.source.search(/\bdepends_on\b/i));
   if (name === def.name) throw new InputError(`model ${def.name} depends on itself`, { location, code: 'cycle' });
   if (disabled.has(name)) throw new InputError(`model ${def.name} depends on ${name}, which is disabled (enabled false)`, { location, code: 'disabled_model' });

@@ -7,11 +7,11 @@ import type { Fingerprint } from '../snapshot/snapshot.js';
 import { hashOf } from '../util/hash.js';
 import { readText } from '../util/read-text.js';
 import type { Model } from './model.js';
-import { ModelFields, rememberFingerprint } from './known-fingerprints.js';
+import { ModelFields, remembered, rememberFingerprint } from './known-fingerprints.js';
 import { codeSalt as modelCodeSalt, fromSource, inSource } from './model-cache.js';
 
 /** Bumped when what the file holds changes shape. */
-const FORMAT = 'project-cache-4';
+const FORMAT = 'project-cache-5';
 
 /** A model file as the load read it: its path relative to the project, with `/`, and its text. */
 export interface SourceFile {
@@ -27,8 +27,8 @@ export interface CachedProject {
 
 /**
  * The whole result of a load whose every model was cacheable (model-cache.ts), so that a
- * load with the same inputs (a no-op plan) reads and hashes its files and decodes one
- * JSON text: no header, macro or reference work per model, no DAG sort, and the models'
+ * load with the same inputs (a no-op plan) reads and hashes its files and decodes a JSON
+ * text per model: no header, macro or reference work per model, no DAG sort, and the models'
  * fingerprints come with them (remembered for fingerprintModel), computed when the entry
  * was written. Its key (projectKey) holds everything the load read: every model file's
  * path and bytes, the model cache's context (model defaults, variables, default gateway,
@@ -45,55 +45,220 @@ export function projectKey(context: string, gateways: readonly string[], files: 
   return hash.digest('hex');
 }
 
-/** The project the entry in `dir` holds for `key`, its models completed with their files' texts; undefined on any miss. */
-export function readProjectCache(dir: string, key: string, files: readonly SourceFile[], projectDir: string): CachedProject | undefined {
+/** The hash of a load's inputs other than its model files (those of projectKey): entries of the same base can share a file's models. */
+export function projectBase(context: string, gateways: readonly string[], salt = codeSalt()): string {
+  return hashOf(salt, context, JSON.stringify(gateways));
+}
+
+/** A file's hash as an entry stores it (one-shot SHA-256: this runs only when the whole key missed, or to write). */
+export const fileHash = (source: string): string => hashOf(source);
+
+/**
+ * The file: a header `FORMAT key base`, a line of what the project holds besides its
+ * models (their DAG order; disabled models and files with no enabled model, by file and
+ * hash), then a line per model in the models' map order: its file's hash, its own data,
+ * data and metadata hashes and its snapshot id, separated by spaces, a tab, and the model
+ * as JSON (no hash holds a space, nor an id a tab or newline). `base` hashes the key's
+ * inputs other than the files (salt, context, gateways): while it matches, the models of
+ * an unchanged file (same path, same hash) are what a fresh load of it gives
+ * (readPriorProject), and their lines can be written again as read.
+ */
+interface Meta {
+  order: string[];
+  /** Disabled models: name, file. */
+  disabled: [string, string][];
+  /** Files none of whose models is enabled: file, hash. */
+  bare: [string, string][];
+}
+
+/** The project cache's file as read, before any model line is decoded. */
+export interface ProjectCacheFile {
+  key: string;
+  base: string;
+  meta: Meta;
+  /** The model lines' text (split only once the key or base matched). */
+  body: string;
+}
+
+/** The file in `dir`, split into its parts; undefined when missing, foreign or broken. Read once for both readers below. */
+export function readProjectCacheFile(dir: string): ProjectCacheFile | undefined {
   let text: string;
   try {
     text = readText(join(dir, 'project.cache'));
   } catch {
     return undefined; // none yet
   }
-  const header = `${FORMAT} ${key}\n`;
-  if (!text.startsWith(header)) return undefined;
-  // `fingerprints`: each model's own data, data, metadata hash and snapshot id, four strings a model, in the models' order.
-  let saved: { models: Model[]; order: string[]; fingerprints: string[] };
+  const first = text.indexOf('\n');
+  const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
+  if (second < 0) return undefined;
+  const [format, key, base, extra] = text.slice(0, first).split(' ');
+  if (format !== FORMAT || !key || !base || extra !== undefined) return undefined;
+  // Written whole and renamed into place: a file cut short lacks its last newline.
+  if (!text.endsWith('\n')) return undefined;
+  let meta: Meta;
   try {
-    saved = JSON.parse(text.slice(header.length)) as typeof saved;
+    meta = JSON.parse(text.slice(first + 1, second)) as Meta;
   } catch {
     return undefined;
   }
-  const { models: stored, fingerprints: fp } = saved;
-  if (fp.length !== stored.length * 4) return undefined;
-  const models = new Map<string, Model>();
-  const data = new Map<string, string>();
-  // The models are stored in the order of their files (the loader's), which are sorted: one walk pairs them.
-  let at = 0;
-  for (let i = 0; i < stored.length; i++) {
-    const model = stored[i];
-    while (at < files.length && files[at].file !== model.file) at++;
-    if (at === files.length || !seedUnchanged(model, projectDir)) return undefined;
-    const source = files[at].source;
-    model.source = source;
-    model.query = fromSource(model.query as unknown as string | number, source, model.queryOffset);
-    models.set(model.name, model);
-    data.set(model.name, fp[i * 4 + 1]);
-  }
-  const dataOf = (name: string) => data.get(name);
-  for (let i = 0; i < stored.length; i++) rememberFingerprint(stored[i], { ownData: fp[i * 4], data: fp[i * 4 + 1], metadata: fp[i * 4 + 2] }, dataOf, fp[i * 4 + 3]);
-  return { models, order: saved.order };
+  return { key, base, meta, body: text.slice(second + 1, -1) };
 }
 
+/** The model lines; as many as the order names (a file cut at a line's end lacks some), else none that read. */
+function linesOf(entry: ProjectCacheFile): string[] {
+  const lines = entry.body ? entry.body.split('\n') : [];
+  return lines.length === entry.meta.order?.length ? lines : ['broken'];
+}
+
+/** One model line's parts; undefined when it does not read. */
+function parseLine(line: string): { hash: string; fp: Fingerprint; id: string; json: string; model: Model } | undefined {
+  const tab = line.indexOf('\t');
+  const s1 = line.indexOf(' ');
+  const s2 = line.indexOf(' ', s1 + 1);
+  const s3 = line.indexOf(' ', s2 + 1);
+  const s4 = line.indexOf(' ', s3 + 1);
+  if (tab < 0 || s1 < 0 || s2 < 0 || s3 < 0 || s4 < 0 || s4 > tab) return undefined;
+  const json = line.slice(tab + 1);
+  try {
+    const model = JSON.parse(json) as Model;
+    return { hash: line.slice(0, s1), fp: { ownData: line.slice(s1 + 1, s2), data: line.slice(s2 + 1, s3), metadata: line.slice(s3 + 1, s4) }, id: line.slice(s4 + 1, tab), json, model };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON text a model line was read from, by the model read from it (readPriorProject):
+ * the writer writes it again as it was, since it takes only a load's models, unchanged in
+ * every field it checks since the load (which does not change a model it reads whole).
+ */
+const readFrom = new WeakMap<Model, string>();
+
+/** A model read from a line, completed with its file's text and its fingerprints remembered later. */
+function restore(parsed: NonNullable<ReturnType<typeof parseLine>>, source: string): Model {
+  const model = parsed.model;
+  model.source = source;
+  model.query = fromSource(model.query as unknown as string | number, source, model.queryOffset);
+  return model;
+}
+
+/** The project the entry in `dir` holds for `key`, its models completed with their files' texts; undefined on any miss. */
+export function readProjectCache(entry: ProjectCacheFile | undefined, key: string, files: readonly SourceFile[], projectDir: string): CachedProject | undefined {
+  if (!entry || entry.key !== key) return undefined;
+  const models = new Map<string, Model>();
+  const data = new Map<string, string>();
+  const fps: { model: Model; fp: Fingerprint; id: string }[] = [];
+  // The models are stored in the order of their files (the loader's), which are sorted: one walk pairs them.
+  let at = 0;
+  for (const line of linesOf(entry)) {
+    const parsed = parseLine(line);
+    if (!parsed) return undefined;
+    const file = parsed.model.file;
+    while (at < files.length && files[at].file !== file) at++;
+    if (at === files.length || !seedUnchanged(parsed.model, projectDir)) return undefined;
+    const model = restore(parsed, files[at].source);
+    models.set(model.name, model);
+    data.set(model.name, parsed.fp.data);
+    fps.push({ model, fp: parsed.fp, id: parsed.id });
+  }
+  const dataOf = (name: string) => data.get(name);
+  for (const { model, fp, id } of fps) rememberFingerprint(model, fp, dataOf, id);
+  return { models, order: entry.meta.order };
+}
+
+/** What an entry of another key still gives a load (readPriorProject). */
+export interface PriorProject {
+  /** The models of each file whose bytes (and seeds) are unchanged, in the file's order, their fingerprints remembered. */
+  kept: Map<string, Model[]>;
+  /** The files to load afresh: new, changed, or with a changed seed. */
+  changed: SourceFile[];
+  /** The models (name, enabled) the entry had from files now changed or gone: a load of the changed files must yield the same. */
+  replaced: Map<string, boolean>;
+  /** Disabled models of kept files, by name: their file. */
+  disabled: Map<string, string>;
+  /** The entry's DAG order, and each model's parents as they were. */
+  order: string[];
+  parents: Map<string, string[]>;
+  /** Each file's hash, for the writer. */
+  hashes: Map<string, string>;
+}
+
+/**
+ * What the entry in `dir`, written for other files but the same `base` (salt, context,
+ * gateways), still gives: the models of every file whose path and hash are unchanged (and
+ * whose seeds are), since a model follows from its file and those inputs alone once the
+ * project's set of model names is the same (the caller checks it). Undefined when the
+ * entry is missing, broken or of another base.
+ */
+export function readPriorProject(entry: ProjectCacheFile | undefined, base: string, files: readonly SourceFile[], projectDir: string): PriorProject | undefined {
+  if (!entry || entry.base !== base) return undefined;
+  const hashes = new Map<string, string>();
+  for (const { file, source } of files) hashes.set(file, fileHash(source));
+  const sources = new Map(files.map((f) => [f.file, f.source]));
+  const kept = new Map<string, Model[]>();
+  const gone = new Set<string>();
+  const replaced = new Map<string, boolean>();
+  const parents = new Map<string, string[]>();
+  const data = new Map<string, string>();
+  const fps: { model: Model; fp: Fingerprint; id: string }[] = [];
+  const namesOf = new Map<string, string[]>();
+  for (const line of linesOf(entry)) {
+    const parsed = parseLine(line);
+    if (!parsed) return undefined;
+    const { model } = parsed;
+    parents.set(model.name, model.parents);
+    const names = namesOf.get(model.file);
+    if (names) names.push(model.name);
+    else namesOf.set(model.file, [model.name]);
+    data.set(model.name, parsed.fp.data);
+    const source = sources.get(model.file);
+    if (gone.has(model.file) || source === undefined || hashes.get(model.file) !== parsed.hash || !seedUnchanged(model, projectDir)) {
+      gone.add(model.file);
+      continue;
+    }
+    const restored = restore(parsed, source);
+    readFrom.set(restored, parsed.json);
+    fps.push({ model: restored, fp: parsed.fp, id: parsed.id });
+    const list = kept.get(model.file);
+    if (list) list.push(restored);
+    else kept.set(model.file, [restored]);
+  }
+  // A file one of whose models is stale is loaded afresh whole.
+  for (const file of gone) {
+    for (const name of namesOf.get(file)!) replaced.set(name, true);
+    kept.delete(file);
+  }
+  const bare = new Map(entry.meta.bare);
+  const disabled = new Map<string, string>();
+  for (const [name, file] of entry.meta.disabled) {
+    if (kept.has(file) || (bare.has(file) && bare.get(file) === hashes.get(file))) disabled.set(name, file);
+    else replaced.set(name, false);
+  }
+  const changed = files.filter(({ file }) => !kept.has(file) && !(bare.has(file) && bare.get(file) === hashes.get(file)));
+  const dataOf = (name: string) => data.get(name);
+  for (const { model, fp, id } of fps) if (kept.has(model.file)) rememberFingerprint(model, fp, dataOf, id);
+  return { kept, changed, replaced, disabled, order: entry.meta.order, parents, hashes };
+}
 /** A project's fingerprints and snapshot ids by model name, as fingerprintProject gives them. */
 export type ProjectFingerprints = ReadonlyMap<string, { fingerprint: Fingerprint; id: string }>;
 
+/** What a writer needs besides the project: the files the load read and its disabled models (name, file); each file's hash when known. */
+export interface WriterInputs {
+  files: readonly SourceFile[];
+  disabled: [string, string][];
+  hashes?: ReadonlyMap<string, string>;
+}
+
 /**
- * The writer of a load's entry under `key`, for fingerprintProject to call with the
- * project's fingerprints (model/ cannot compute them: fingerprinting is a layer above).
- * It writes once, atomically, and only while the project holds the very models the load
- * made, each with the fields it had (what the key's inputs gave), and remembers the
- * fingerprints, so fingerprinting the project again costs nothing.
+ * The writer of a load's entry under `key` (and `base`, projectBase), for
+ * fingerprintProject to call with the project's fingerprints (model/ cannot compute them:
+ * fingerprinting is a layer above). It writes once, atomically, and only while the project
+ * holds the very models the load made, each with the fields it had (what the key's inputs
+ * gave), and remembers the fingerprints, so fingerprinting the project again costs nothing.
+ * A model read from the previous entry and untouched is written as it was read (its JSON
+ * text), so a load after one edit serializes only the edited file's models.
  */
-export function projectCacheWriter(dir: string, key: string, project: CachedProject): (fingerprints: ProjectFingerprints) => void {
+export function projectCacheWriter(dir: string, key: string, base: string, project: CachedProject, inputs: WriterInputs): (fingerprints: ProjectFingerprints) => void {
   const loaded = [...project.models].map(([name, model]) => ({ name, model, fields: new ModelFields(model) }));
   const order = project.order;
   let done = false;
@@ -103,21 +268,29 @@ export function projectCacheWriter(dir: string, key: string, project: CachedProj
     if (project.order !== order || project.models.size !== loaded.length) return;
     for (const { name, model, fields } of loaded) if (project.models.get(name) !== model || !fields.holds(model) || !fingerprints.has(name)) return;
     const dataOf = (name: string) => fingerprints.get(name)?.fingerprint.data;
+    const hashes = inputs.hashes ?? new Map(inputs.files.map(({ file, source }) => [file, fileHash(source)]));
+    const withModels = new Set<string>();
     // In the map's order, which a load from the cache gives back.
-    const stored: string[] = [];
-    const models: unknown[] = [];
+    const lines: string[] = [];
     for (const { name, model } of loaded) {
       const { fingerprint: fp, id } = fingerprints.get(name)!;
-      rememberFingerprint(model, fp, dataOf, id);
-      stored.push(fp.ownData, fp.data, fp.metadata, id);
+      // Models read from the previous entry whose fingerprints stand are remembered already.
+      const memo = remembered(model);
+      if (memo?.ownData !== fp.ownData || memo.data !== fp.data || memo.metadata !== fp.metadata || memo.id !== id) rememberFingerprint(model, fp, dataOf, id);
+      const hash = hashes.get(model.file);
+      if (hash === undefined || /[\t\n]/.test(id) || [fp.ownData, fp.data, fp.metadata].some((h) => /\s/.test(h))) return;
+      withModels.add(model.file);
       // The file's text is read anyway: not stored again, nor a query that is a part of it.
-      models.push({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
+      const json = readFrom.get(model) ?? JSON.stringify({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
+      lines.push(`${hash} ${fp.ownData} ${fp.data} ${fp.metadata} ${id}\t${json}\n`);
     }
+    const bare: [string, string][] = inputs.files.filter(({ file }) => !withModels.has(file)).map(({ file }) => [file, hashes.get(file)!]);
+    const meta: Meta = { order, disabled: inputs.disabled, bare };
     try {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'project.cache');
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${FORMAT} ${key}\n${JSON.stringify({ models, order, fingerprints: stored })}`);
+      writeFileSync(tmp, `${FORMAT} ${key} ${base}\n${JSON.stringify(meta)}\n${lines.join('')}`);
       renameSync(tmp, file);
     } catch {
       // A cache that cannot be written only costs the next load the work.

@@ -27,13 +27,17 @@ describe('the project cache', () => {
   const cacheFile = (dir: string) => join(dir, '.planner/cache/project.cache');
   /** Replaces every cached query and own data hash with recognizable fakes, to tell a hit from a load. */
   const poison = (dir: string) => {
-    const text = readFileSync(cacheFile(dir), 'utf8');
-    const newline = text.indexOf('\n');
-    const saved = JSON.parse(text.slice(newline + 1)) as { models: { query: unknown; shape: unknown }[]; fingerprints: string[] };
-    for (const m of saved.models) if (m.shape) m.query = POISON;
-    // Four strings a model: own data, data, metadata, snapshot id.
-    for (let i = 0; i < saved.fingerprints.length; i += 4) [saved.fingerprints[i], saved.fingerprints[i + 3]] = ['poisoned', 'poisoned#id'];
-    writeFileSync(cacheFile(dir), `${text.slice(0, newline + 1)}${JSON.stringify(saved)}`);
+    const [header, meta, ...lines] = readFileSync(cacheFile(dir), 'utf8').split('\n');
+    // A line a model: file hash, own data, data, metadata, snapshot id, a tab, the model.
+    const poisoned = lines.map((line) => {
+      if (!line) return line;
+      const tab = line.indexOf('\t');
+      const [hash, , data, metadata] = line.slice(0, tab).split(' ');
+      const model = JSON.parse(line.slice(tab + 1)) as { query: unknown; shape: unknown };
+      if (model.shape) model.query = POISON;
+      return `${hash} poisoned ${data} ${metadata} poisoned#id\t${JSON.stringify(model)}`;
+    });
+    writeFileSync(cacheFile(dir), [header, meta, ...poisoned].join('\n'));
     return dir;
   };
   /** Loads and fingerprints, as a plan does: a load's entry is written with its fingerprints. */
@@ -74,20 +78,26 @@ describe('the project cache', () => {
   it('never uses a stale entry: any input of its key changed loads afresh', async () => {
     const dir = projects.write(FILES);
     const fresh = await load(dir);
-    const expectFresh = async (p: Promise<Project>, expected = fresh) => {
+    /** `name` (by default every model) loaded afresh, not from the poisoned entry. */
+    const expectFresh = async (p: Promise<Project>, name?: string) => {
       const project = await p;
-      expect(queries(project)['mart.totals']).toBe(queries(expected)['mart.totals']);
-      expect(fingerprintProject(project).get('mart.totals')!.fingerprint.ownData).not.toBe('poisoned');
+      for (const n of name ? [name] : [...fresh.models.keys()]) {
+        if (project.models.has(n)) expect(queries(project)[n]).toBe(queries(fresh)[n]);
+        expect(fingerprintProject(project).get(n)?.fingerprint.ownData).not.toBe('poisoned');
+      }
       return project;
     };
     // Same inputs: poisoned (the entry is used).
     expect(queries(await load(poison(dir)))['mart.totals']).toBe(POISON);
     await load(dir, {}, { ...VARS, amount_col: 11 });
     await load(dir);
-    // A file's bytes.
+    // A file's bytes: its models load afresh, and the others' entries (their files unchanged) stand.
     writeFileSync(join(dir, 'models/raw/orders.sql'), `${FILES['models/raw/orders.sql']} `);
-    await expectFresh(load(poison(dir)));
+    const edited = await expectFresh(load(poison(dir)), 'raw.orders');
+    expect(queries(edited)['mart.totals']).toBe(POISON);
     writeFileSync(join(dir, 'models/raw/orders.sql'), FILES['models/raw/orders.sql']);
+    // The entry now holds the poisoned models of the files left as they were: a fresh one.
+    rmSync(cacheFile(dir));
     await load(dir);
     // A file more, a file less, a file moved.
     writeFileSync(join(dir, 'models/mart/extra.sql'), 'MODEL (name mart.extra, kind VIEW);\nSELECT 1 AS x');
@@ -96,7 +106,8 @@ describe('the project cache', () => {
     expect((await expectFresh(load(poison(dir)))).models.has('mart.extra')).toBe(false);
     mkdirSync(join(dir, 'models/other'));
     renameSync(join(dir, 'models/mart/totals.sql'), join(dir, 'models/other/totals.sql'));
-    expect((await expectFresh(load(poison(dir)))).models.get('mart.totals')!.file).toBe('models/other/totals.sql');
+    expect((await expectFresh(load(poison(dir)), 'mart.totals')).models.get('mart.totals')!.file).toBe('models/other/totals.sql');
+    rmSync(cacheFile(dir));
     // A variable, even one no model reads.
     await load(dir);
     await expectFresh(load(poison(dir), {}, { ...VARS, unrelated: 1 }));
@@ -117,10 +128,69 @@ describe('the project cache', () => {
     await load(dir);
     // A seed's bytes, read through its model.
     writeFileSync(join(dir, 'seeds/rates.csv'), 'rate\n2.5\n');
-    const reseeded = await expectFresh(load(poison(dir)));
+    const reseeded = await expectFresh(load(poison(dir)), 'raw.rates');
     expect(reseeded.models.get('raw.rates')!.seedHash).not.toBe(fresh.models.get('raw.rates')!.seedHash);
     // The code that loads and fingerprints (the salt).
     expect(projectKey('context', ['local'], [{ file: 'a', source: 'b' }], 'code-1')).not.toBe(projectKey('context', ['local'], [{ file: 'a', source: 'b' }], 'code-2'));
+  });
+
+  it('after an edit, loads only the edited files, the others from the entry, and gives what a load without any cache gives', async () => {
+    const dir = projects.write(FILES);
+    await load(dir);
+    /** The project as a load without any cache gives it, compared whole: models, order, fingerprints. */
+    const expectUncached = async (p: Project) => {
+      const uncached = await loadProject(resolveConfig({}, dir), VARS, { cache: false });
+      expect(JSON.stringify([...p.models])).toBe(JSON.stringify([...uncached.models]));
+      expect(p.order).toEqual(uncached.order);
+      expect([...fingerprintProject(p)]).toEqual([...fingerprintProject(uncached)]);
+    };
+    const edit = async (file: string, text: string) => {
+      writeFileSync(join(dir, file), text);
+      const edited = await load(dir);
+      await expectUncached(edited);
+      // Its entry is written: the same load again is a hit, with the same result.
+      await expectUncached(await load(dir));
+      return edited;
+    };
+    // A root's query: it and every model below it fingerprinted anew; the others' entries stand (poisoned, they show).
+    writeFileSync(join(dir, 'models/raw/orders.sql'), FILES['models/raw/orders.sql'].replace('AS id', 'AS id, 2 AS two'));
+    const poisoned = await load(poison(dir));
+    expect(queries(poisoned)['raw.orders']).toContain('2 AS two');
+    expect(queries(poisoned)['mart.totals']).toBe(POISON);
+    rmSync(join(dir, '.planner'), { recursive: true });
+    await load(dir);
+    await edit('models/raw/orders.sql', FILES['models/raw/orders.sql']);
+    // New parents: the DAG order is made again.
+    await edit('models/raw/orders.sql', `${FILES['models/raw/orders.sql']} FROM raw.rates`);
+    await edit('models/raw/orders.sql', FILES['models/raw/orders.sql']);
+    // A model renamed, disabled, or one more in the file: other names, a full load.
+    await edit('models/mart/totals.sql', FILES['models/mart/totals.sql'].replace('name mart.totals', 'name mart.sums').replace('kind VIEW', 'kind VIEW, enabled false'));
+    await edit('models/mart/blue.sql', FILES['models/mart/blue.sql'].replace('mart.totals', 'raw.orders'));
+    await edit('models/mart/totals.sql', FILES['models/mart/totals.sql']);
+    await edit('models/mart/blue.sql', FILES['models/mart/blue.sql']);
+    await edit('models/mart/blue.sql', FILES['models/mart/blue.sql'].replace('(b := two)', '(b := two), (b := three)'));
+    await edit('models/mart/blue.sql', FILES['models/mart/blue.sql']);
+    // A file whose one model is disabled: added, edited, then gone.
+    const off = 'MODEL (name mart.off, kind VIEW, enabled false);\nSELECT 1 AS x';
+    await edit('models/mart/off.sql', off);
+    await edit('models/mart/off.sql', `${off}, 2 AS y`);
+    await edit('models/mart/totals.sql', `${FILES['models/mart/totals.sql']} `);
+    rmSync(join(dir, 'models/mart/off.sql'));
+    await expectUncached(await load(dir));
+    await edit('models/mart/totals.sql', FILES['models/mart/totals.sql']);
+    // A model that reads another relation's columns: a full load, which writes no entry.
+    const before = readFileSync(cacheFile(dir), 'utf8');
+    writeFileSync(join(dir, 'models/mart/totals.sql'), 'MODEL (name mart.totals, kind VIEW);\nSELECT @STAR(raw.orders) FROM raw.orders');
+    await expectUncached(await load(dir));
+    expect(readFileSync(cacheFile(dir), 'utf8')).toBe(before);
+    await edit('models/mart/totals.sql', FILES['models/mart/totals.sql']);
+    // Bad input in the edited file is reported as a load without the cache reports it.
+    writeFileSync(join(dir, 'models/raw/orders.sql'), 'MODEL (name raw.orders, kind FULL);\nSELECT 1 AS id FROM mart.totals');
+    const cycle = await load(dir).then(() => undefined, (e: unknown) => e as Error);
+    const uncachedCycle = await loadProject(resolveConfig({}, dir), VARS, { cache: false }).then(() => undefined, (e: unknown) => e as Error);
+    expect(cycle?.message).toMatch(/cycle/);
+    expect(cycle).toEqual(uncachedCycle);
+    await edit('models/raw/orders.sql', FILES['models/raw/orders.sql']);
   });
 
   it('keys every file list apart: no path or text can run into the next file', () => {
