@@ -90,7 +90,7 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     const edited = await loadEdited(config, variables, files, macroTable, prior);
     if (edited) {
       const { project, disabled } = edited;
-      Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey!, base!, project, { files, disabled, hashes: prior.hashes }) });
+      Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey!, base!, project, { files, disabled, hashes: prior.hashes, patchOf: prior.patchOf }) });
       return project;
     }
   }

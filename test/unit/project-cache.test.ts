@@ -178,6 +178,26 @@ describe('the project cache', () => {
     rmSync(join(dir, 'models/mart/off.sql'));
     await expectUncached(await load(dir));
     await edit('models/mart/totals.sql', FILES['models/mart/totals.sql']);
+    // An edit writes a patch, not the whole file; either can be deleted, and a full load's file drops the patch.
+    rmSync(join(dir, '.planner'), { recursive: true });
+    await load(dir);
+    const whole = readFileSync(cacheFile(dir), 'utf8');
+    const patchFile = join(dir, '.planner/cache/project.patch');
+    await edit('models/mart/totals.sql', `${FILES['models/mart/totals.sql']} `);
+    expect(readFileSync(cacheFile(dir), 'utf8')).toBe(whole);
+    // Header, meta, the edited model's line (a space more: its fingerprints, and so its children's, stand), and the end.
+    expect(readFileSync(patchFile, 'utf8').split('\n')).toHaveLength(2 + 1 + 1);
+    await edit('models/raw/orders.sql', `${FILES['models/raw/orders.sql']} `);
+    expect(readFileSync(cacheFile(dir), 'utf8')).toBe(whole);
+    rmSync(patchFile);
+    await expectUncached(await load(dir));
+    await edit('models/raw/orders.sql', FILES['models/raw/orders.sql']);
+    rmSync(cacheFile(dir));
+    await expectUncached(await load(dir));
+    await edit('models/mart/totals.sql', FILES['models/mart/totals.sql']);
+    await load(dir, {}, { ...VARS, unrelated: 1 });
+    expect(() => readFileSync(patchFile)).toThrow();
+    await load(dir);
     // A model that reads another relation's columns: a full load, which writes no entry.
     const before = readFileSync(cacheFile(dir), 'utf8');
     writeFileSync(join(dir, 'models/mart/totals.sql'), 'MODEL (name mart.totals, kind VIEW);\nSELECT @STAR(raw.orders) FROM raw.orders');
