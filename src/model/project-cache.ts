@@ -322,8 +322,10 @@ export function projectCacheWriter(dir: string, key: string, base: string, proje
     const hashes = inputs.hashes ?? new Map(inputs.files.map(({ file, source }) => [file, fileHash(source)]));
     const withModels = new Set<string>();
     const patchOf = inputs.patchOf?.names.length === loaded.length ? inputs.patchOf : undefined;
-    // In the map's order, which a load from the cache gives back; those a patch needs apart.
-    const lines: string[] = [];
+    // In the map's order, which a load from the cache gives back: the part before the tab, and
+    // the JSON; joined only for the file written (a patch takes those that changed).
+    const prefixes: string[] = [];
+    const jsons: string[] = [];
     const replacing: string[] = [];
     for (let i = 0; i < loaded.length; i++) {
       const { name, model } = loaded[i];
@@ -332,13 +334,16 @@ export function projectCacheWriter(dir: string, key: string, base: string, proje
       const memo = remembered(model);
       if (memo?.ownData !== fp.ownData || memo.data !== fp.data || memo.metadata !== fp.metadata || memo.id !== id) rememberFingerprint(model, fp, dataOf, id);
       const hash = hashes.get(model.file);
-      if (hash === undefined || /[\t\n]/.test(id) || [fp.ownData, fp.data, fp.metadata].some((h) => /\s/.test(h))) return;
+      if (hash === undefined) return;
       withModels.add(model.file);
       const prefix = `${hash} ${fp.ownData} ${fp.data} ${fp.metadata} ${id}`;
       const read = readFrom.get(model);
+      // A line not as read must split where a reader splits it.
+      if (read?.prefix !== prefix && (/[\t\n]/.test(id) || [fp.ownData, fp.data, fp.metadata].some((h) => /\s/.test(h)))) return;
       // The file's text is read anyway: not stored again, nor a query that is a part of it.
       const json = read?.json ?? JSON.stringify({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
-      lines.push(`${prefix}\t${json}\n`);
+      prefixes.push(prefix);
+      jsons.push(json);
       if (patchOf && !(read?.inFile && read.index === i && read.prefix === prefix)) replacing.push(`${i} ${prefix}\t${json}\n`);
     }
     const bare: [string, string][] = inputs.files.filter(({ file }) => !withModels.has(file)).map(({ file }) => [file, hashes.get(file)!]);
@@ -350,6 +355,7 @@ export function projectCacheWriter(dir: string, key: string, base: string, proje
         atomicWrite(join(dir, 'project.patch'), `${PATCH} ${key} ${base} ${patchOf.fileKey}\n${JSON.stringify({ ...meta, patched: replacing.length })}\n${replacing.join('')}`);
         return;
       }
+      const lines = prefixes.map((prefix, i) => `${prefix}\t${jsons[i]}\n`);
       atomicWrite(join(dir, 'project.cache'), `${FORMAT} ${key} ${base}\n${JSON.stringify(meta)}\n${lines.join('')}`);
       // A patch of the file it replaced no longer applies (its base key differs); gone, it is not even read.
       rmSync(join(dir, 'project.patch'), { force: true });
