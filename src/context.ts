@@ -108,8 +108,15 @@ export class Context {
 
   /** Opens the warehouse and state if this (lazy) context has not yet; every command but a recorded plan needs them. */
   async ready(): Promise<void> {
-    this.connections ??= await openConnections(this.config, this.gateway);
+    if (this.connections) return;
+    // One opening however many callers wait on it at once (two would open the file twice).
+    this.opening ??= openConnections(this.config, this.gateway).catch((err: unknown) => {
+      this.opening = undefined;
+      throw err;
+    });
+    this.connections = await this.opening;
   }
+  private opening?: Promise<Connections>;
 
   /** Whether the warehouse and state are open (a lazy context opens them on first need). */
   get isOpen(): boolean {
@@ -204,12 +211,11 @@ export class Context {
    * the warehouse is never opened; any read not recorded plans against the warehouse.
    */
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    const recorded = this.connections ? undefined : this.planReads?.load();
+    const recorded = this.connections ? undefined : this.recordsReads?.load();
     if (recorded) {
+      const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader(), learned: new Map() };
       try {
-        const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.kept().reader(), learned: new Map() };
-        const catalog = replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
-        const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), catalog), environment, options);
+        const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), replayedCatalog(replay)), environment, options);
         if (!replay.missed) {
           this.plannedFromRecording = recorded.unchanged;
           // The same plan again finds these answers as recorded calls.
@@ -217,10 +223,12 @@ export class Context {
           return plan;
         }
       } catch (err) {
-        if (!(err instanceof ReplayMiss)) throw err;
+        // Once a read missed, any error may be that miss's consequence: the warehouse decides.
+        if (!(err instanceof ReplayMiss) && !replay.missed) throw err;
       }
     }
     await this.ready();
+    this.plannedFromRecording = undefined;
     const { engine, state } = this.connections!;
     if (!this.recordsReads) return planEnvironment(this.planning(state, engine), environment, options);
     return planEnvironment(this.planning(recording(state, STATE_READS, this.recorder), recording(engine, CATALOG_READS, this.recorder)), environment, options);
@@ -421,18 +429,17 @@ export class Context {
    */
   private async nothingDueAsRecorded(environment: string, selection: ModelSelection): Promise<boolean> {
     if (this.connections || this.config.beforeAll.length || this.config.afterAll.length) return false;
-    const recorded = this.planReads?.load();
+    const recorded = this.recordsReads?.load();
     if (!recorded) return false;
-    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.planReads!.kept().reader() };
+    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader() };
     const state = replaying<StateStore>(replay, STATE_READS);
-    const engine = replaying<EngineAdapter>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb' });
     try {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
-      const work = await dueWork(env, { state, engine, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection);
+      const work = await dueWork(env, { state, engine: replayedCatalog(replay) as EngineAdapter, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection);
       return !replay.missed && nothingDue(work);
     } catch (err) {
-      if (err instanceof ReplayMiss) return false;
+      if (err instanceof ReplayMiss || replay.missed) return false;
       throw err;
     }
   }
@@ -496,6 +503,7 @@ export class Context {
     const open = this.connections;
     if (!open) return;
     this.connections = undefined;
+    this.opening = undefined;
     // A lazy context that only planned keeps its reads for the next plan, written while it still holds the warehouse.
     const recording = this.recordsReads && !this.recorder.spoiled && this.recorder.reads.calls.size ? this.recordsReads : undefined;
     const saved = await recording?.save(this.recorder.reads, () => open.engine.execute('CHECKPOINT'), open.index);
@@ -546,6 +554,11 @@ export const CATALOG_READS: ReadonlySet<string> = new Set(['listObjects', 'readL
  * just these (test/unit/recorded-reads.test.ts checks them against DuckDBAdapter).
  */
 export const DUCKDB_CATALOG_READS: ReadonlySet<string> = new Set(['listObjects']);
+
+/** A DuckDB engine as a replay sees it: its dialect, its catalog reads, and no table layouts to read (as DuckDBAdapter has none). */
+function replayedCatalog(replay: Replay): PlanningContext['engine'] {
+  return replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb', readLayout: undefined });
+}
 
 /** A query read a model of the project before any environment holds it. */
 function notBuiltYet(model: string): InputError {

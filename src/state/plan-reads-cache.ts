@@ -1,7 +1,9 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { GatewayConfig } from '../config/types.js';
+import { hashOf } from '../util/hash.js';
 import { plannerVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import { LATEST_STATE_VERSION } from './migrations/latest.js';
@@ -37,6 +39,22 @@ function stampOf(s: BigIntStats): Stamp {
 
 const sameStamp = (a: Stamp, b: Stamp) => a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 
+/**
+ * A hash of the compiled code that reads state and the catalog (state/, and the DuckDB
+ * engine's catalog reads): what a recorded result was decoded by. Read once per process.
+ */
+function stateCode(): string {
+  if (code === undefined) {
+    const here = fileURLToPath(import.meta.url);
+    const src = dirname(dirname(here));
+    const ext = extname(here);
+    const files = [...readdirSync(dirname(here)).filter((f) => f.endsWith(ext)).sort().map((f) => join('state', f)), join('engine', 'duckdb', `adapter${ext}`)];
+    code = hashOf(...files.flatMap((f) => [f, readFileSync(join(src, f), 'utf8')]));
+  }
+  return code;
+}
+let code: string | undefined;
+
 function statOrUndefined(path: string): BigIntStats | undefined {
   return statSync(path, { bigint: true, throwIfNoEntry: false });
 }
@@ -55,9 +73,11 @@ function statOrUndefined(path: string): BigIntStats | undefined {
  *   the recording's own. Any later write to the warehouse gets a modification time at
  *   least the recording's, so it can never leave the stat as recorded, even where the
  *   file system's clock is coarser than a write; a recording as old as the warehouse is
- *   not trusted, and simply not used;
- * - it is keyed by planner's version, the state version it knows, the state schema, the
- *   project, its sharedState and the gateway: any difference is a miss.
+ *   not trusted, and simply not used; nor is one on another file system than the
+ *   warehouse (another clock, or a coarser one): such a project plans against the warehouse;
+ * - it is keyed by planner's version and the code that reads state (a rebuild of the same
+ *   version that decodes state otherwise misses), the state version it knows, the state
+ *   schema, the project, its sharedState and the gateway: any difference is a miss.
  *
  * A miss of any kind (no file, another key, a changed warehouse, a read the plan makes
  * that was not recorded) plans against the warehouse as before; deleting the file changes
@@ -76,7 +96,7 @@ export class PlanReadsCache {
     const path = gateway.path ?? '.planner/warehouse.duckdb';
     if (path === ':memory:') return undefined;
     const warehouse = resolve(projectDir, path);
-    const keyText = stableStringify({ format: FORMAT, planner: plannerVersion(), stateVersion: LATEST_STATE_VERSION, warehouse, gatewayName, ...key });
+    const keyText = stableStringify({ format: FORMAT, planner: plannerVersion(), code: stateCode(), stateVersion: LATEST_STATE_VERSION, warehouse, gatewayName, ...key });
     return new PlanReadsCache(join(projectDir, '.planner', 'cache', 'plan-reads.cache'), warehouse, keyText);
   }
 
@@ -98,9 +118,11 @@ export class PlanReadsCache {
     try {
       const fd = openSync(this.file, 'r');
       try {
-        const recordedAt = fstatSync(fd, { bigint: true }).mtimeNs;
+        const own = fstatSync(fd, { bigint: true });
         const stored = deserialize(readFileSync(fd)) as Stored;
-        return stored?.format === FORMAT && stored.key === this.key && BigInt(stored.stamp.mtimeNs) < recordedAt ? stored : undefined;
+        // On one file system (one clock, one precision for both files) and newer than the warehouse's last write.
+        const trusted = String(own.dev) === stored?.stamp?.dev && BigInt(stored.stamp.mtimeNs) < own.mtimeNs;
+        return stored?.format === FORMAT && stored.key === this.key && trusted ? stored : undefined;
       } finally {
         closeSync(fd);
       }

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan.js';
@@ -90,6 +92,16 @@ describe('recorded plan reads', () => {
     expect(planText(replayed.plan)).toBe(planText(read));
   });
 
+  it('opens the warehouse once however many callers need it at once', async () => {
+    const ctx = await p.open({ lazy: true });
+    try {
+      await Promise.all([ctx.ready(), ctx.ready(), ctx.knownEnvironments()]);
+      expect(await ctx.knownEnvironments()).toEqual(['prod']);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('sees any write to the warehouse after the recording, even one made at once by another tool', async () => {
     await p.planAndApply('dev_a');
     expect((await lazyPlan(p, 'dev_a')).plan.isNewEnvironment).toBe(false);
@@ -129,6 +141,19 @@ describe('recorded plan reads', () => {
     const warehouseTime = new Date(Math.floor(statSync(p.path(WAREHOUSE)).mtimeMs) - 1);
     utimesSync(p.path(RECORDING), warehouseTime, warehouseTime);
     expect((await lazyPlan(p, 'dev_a')).opened).toBe(true);
+  });
+
+  // Another file system may keep another clock, or a coarser one, than the project's: its warehouse is never trusted to a recording.
+  it.skipIf(!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev)('never uses a recording of a warehouse on another file system', async () => {
+    const elsewhere = mkdtempSync(join('/dev/shm', 'planner-warehouse-'));
+    try {
+      p.edit('planner.config.ts', "path: '.planner/warehouse.duckdb'", `path: '${join(elsewhere, 'warehouse.duckdb')}'`);
+      await p.planAndApply('prod');
+      expect((await lazyPlan(p)).opened).toBe(true);
+      expect((await lazyPlan(p)).opened).toBe(true);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('a write-ahead log beside the warehouse, another key or a damaged file is a miss', async () => {
