@@ -8,14 +8,13 @@ import { ConflictError, EngineError, InputError, PlannerError } from './errors.j
 import { assertApproved } from './governance/approvals.js';
 import { throughMaskingViews } from './governance/masking.js';
 import { assertGatewayAllowed } from './governance/policies.js';
-import { createEngine } from './engine/create-engine.js';
 import type { EngineAdapter, HeldLock, QueryResult } from './engine/engine-adapter.js';
 import { runJanitor, type JanitorOptions, type JanitorReport } from './lifecycle/janitor.js';
 import { migrateFingerprints, type FingerprintMigration } from './lifecycle/migrate-fingerprints.js';
 import { loadProject, type Project } from './model/load-project.js';
-import { crashPointsFromEnv, type CrashPoints } from './plan/crash-points.js';
+import { crashPointsFromEnv } from './plan/crash-points.js';
 import { CollectLocks } from './plan/collect-lock.js';
-import { EnvironmentLocks, migrateState } from './plan/environment-lock.js';
+import { EnvironmentLocks } from './plan/environment-lock.js';
 import { prepareEnvironmentStatements, runEnvironmentStatements, type EnvironmentShape, type EnvironmentStatements } from './plan/environment-statements.js';
 import { applyPlan, type ApplyResult } from './plan/evaluator.js';
 import type { Plan } from './plan/plan.js';
@@ -23,52 +22,25 @@ import { planEnvironment, type PlanningContext, type PlanOptions } from './plan/
 import { planDifferences, type ReadPlan } from './plan/saved-plan.js';
 import { dueWork, nothingDue, runEnvironment, type RunResult } from './plan/run-environment.js';
 import type { ModelSelection } from './model/selectors.js';
-import type { ApplyReporter } from './plan/reporter.js';
 import { assertNoProtectedWrites } from './plan/protected-writes.js';
 import { resolveEnvironmentNames } from './plan/resolve-names.js';
 import { modelsBehind, ReplacementHistory, type BehindModel } from './plan/environment-history.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { PlanReadsCache } from './state/plan-reads-cache.js';
-import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
-import { assertStateSchema, claimState } from './state/state-guard.js';
+import { emptyReads, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
+import { recordedSources, replayedSources, type Catalog } from './state/replay-sources.js';
+import { openConnections, type Connections } from './warehouse-connections.js';
+import { assertStateSchema } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
-import { isExpired, type EnvironmentRecord, type StateIndex, type StateReader, type StateStore } from './state/state-store.js';
+import { isExpired, type EnvironmentRecord, type StateReader, type StateStore } from './state/state-store.js';
 import { validateEnvironmentName } from './util/identifiers.js';
 import { refuseSideEffects } from './util/read-only-sql.js';
-import type { SecretRegistry } from './util/secrets.js';
+import type { ContextOptions } from './context-options.js';
 
 export type { PlanOptions } from './plan/plan-environment.js';
 
-export interface ContextOptions {
-  projectDir: string;
-  /** Gateway to use instead of the environment's or the default one. */
-  gateway?: string;
-  reporter?: ApplyReporter;
-  /** Injectable wall clock, for tests: expiry, built_at and applied_at follow it. */
-  now?: () => Date;
-  /**
-   * The time intervals are computed for (`--execution-time`); the wall clock when absent.
-   * Never decides expiry or built_at: a plan for last March does not expire today's environment.
-   */
-  executionTime?: () => Date;
-  /** Where the gateways' secrets are added, so the caller masks them in whatever it prints. */
-  secrets?: SecretRegistry;
-  /** Test hooks that crash or fail an apply at a named point; by default read from PLANNER_TEST_CRASH_AT / PLANNER_TEST_FAIL_AT. */
-  crashPoints?: CrashPoints;
-  /** The environment locks this context takes in its process; a new set per context when absent. */
-  environmentLocks?: EnvironmentLocks;
-  /** The applies, runs and janitor of this context against one another; new per context when absent. */
-  collectLocks?: CollectLocks;
-  /**
-   * Open the warehouse only when a command needs it (`planner plan` does this): on a local
-   * DuckDB warehouse a plan first tries the reads the last plan recorded, valid while the
-   * warehouse file is unchanged (state/plan-reads-cache.ts). `engine` and `state` need
-   * `await ready()` first; every method opens by itself.
-   */
-  lazy?: boolean;
-}
-
+export type { ContextOptions } from './context-options.js';
 
 /**
  * The facade the CLI and library users call: wires config, models, the engine, state
@@ -211,27 +183,39 @@ export class Context {
    * the warehouse is never opened; any read not recorded plans against the warehouse.
    */
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    const recorded = this.connections ? undefined : this.recordsReads?.load();
-    if (recorded) {
-      const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader(), learned: new Map() };
-      try {
-        const plan = await planEnvironment(this.planning(replaying<StateStore>(replay, STATE_READS), replayedCatalog(replay)), environment, options);
-        if (!replay.missed) {
-          this.plannedFromRecording = recorded.unchanged;
-          // The same plan again finds these answers as recorded calls.
-          recorded.learn(replay.learned!);
-          return plan;
-        }
-      } catch (err) {
-        // Once a read missed, any error may be that miss's consequence: the warehouse decides.
-        if (!(err instanceof ReplayMiss) && !replay.missed) throw err;
-      }
+    // The answers it gives key by key are kept: the same plan again finds them as recorded calls.
+    const replayed = await this.fromRecording((r) => planEnvironment(this.planning(r.state, r.catalog), environment, options), { learn: true });
+    if (replayed) {
+      this.plannedFromRecording = replayed.unchanged;
+      return replayed.value;
     }
     await this.ready();
     this.plannedFromRecording = undefined;
-    const { engine, state } = this.connections!;
-    if (!this.recordsReads) return planEnvironment(this.planning(state, engine), environment, options);
-    return planEnvironment(this.planning(recording(state, STATE_READS, this.recorder), recording(engine, CATALOG_READS, this.recorder)), environment, options);
+    const open = this.connections!;
+    const { state, engine } = this.recordsReads ? recordedSources(open.state, open.engine, this.recorder) : open;
+    return planEnvironment(this.planning(state, engine), environment, options);
+  }
+
+  /**
+   * `fn` run on state and catalog answered from the recorded reads, in a lazy context that
+   * has not opened its warehouse; undefined where there is no valid recording or it could
+   * not answer every read (the caller reads the warehouse). An error after a missed read
+   * may be that miss's consequence: the warehouse decides then too. `learn` keeps the
+   * answers given key by key in the recording.
+   */
+  private async fromRecording<T>(fn: (recorded: { state: StateStore; catalog: Catalog }) => Promise<T>, { learn }: { learn: boolean }): Promise<{ value: T; unchanged: () => boolean } | undefined> {
+    const recorded = this.connections ? undefined : this.recordsReads?.load();
+    if (!recorded) return undefined;
+    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader(), ...(learn ? { learned: new Map() } : {}) };
+    try {
+      const value = await fn(replayedSources(replay));
+      if (replay.missed) return undefined;
+      if (replay.learned) recorded.learn(replay.learned);
+      return { value, unchanged: recorded.unchanged };
+    } catch (err) {
+      if (err instanceof ReplayMiss || replay.missed) return undefined;
+      throw err;
+    }
   }
 
   /** Set once a plan came from recorded reads: whether the warehouse is still as they were read. */
@@ -383,8 +367,7 @@ export class Context {
     await this.ready();
     const open = this.connections!;
     // A lazy context records a run's reads as a plan's: one that computes and writes nothing leaves them for the next.
-    const engine = this.recordsReads ? recording(open.engine, CATALOG_READS, this.recorder) : open.engine;
-    const state = this.recordsReads ? recording(open.state, STATE_READS, this.recorder) : open.state;
+    const { state, engine } = this.recordsReads ? recordedSources(open.state, open.engine, this.recorder) : open;
     try {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
@@ -428,20 +411,13 @@ export class Context {
    * statements before or after every run, nor when anything is due: those open it.
    */
   private async nothingDueAsRecorded(environment: string, selection: ModelSelection): Promise<boolean> {
-    if (this.connections || this.config.beforeAll.length || this.config.afterAll.length) return false;
-    const recorded = this.recordsReads?.load();
-    if (!recorded) return false;
-    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader() };
-    const state = replaying<StateStore>(replay, STATE_READS);
-    try {
+    if (this.config.beforeAll.length || this.config.afterAll.length) return false;
+    const replayed = await this.fromRecording(async ({ state, catalog }) => {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
-      const work = await dueWork(env, { state, engine: replayedCatalog(replay) as EngineAdapter, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection);
-      return !replay.missed && nothingDue(work);
-    } catch (err) {
-      if (err instanceof ReplayMiss || replay.missed) return false;
-      throw err;
-    }
+      return nothingDue(await dueWork(env, { state, engine: catalog as EngineAdapter, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection));
+    }, { learn: false });
+    return replayed?.value ?? false;
   }
 
   /**
@@ -513,52 +489,6 @@ export class Context {
   }
 }
 
-
-interface Connections {
-  engine: EngineAdapter;
-  state: StateStore;
-  stateEngine: EngineAdapter;
-  /** The state's index, for a recording of reads (SqlStateStore.stateIndex). */
-  index: () => Promise<StateIndex>;
-}
-
-/** Opens the gateway's warehouse and state: state migrated to this planner's version, and claimed for the project. */
-async function openConnections(config: ResolvedConfig, gateway: GatewayConfig): Promise<Connections> {
-  const engine = await createEngine(gateway, config.projectDir);
-  let stateEngine = engine;
-  try {
-    if (gateway.state) stateEngine = await createEngine(gateway.state, config.projectDir);
-    const { SqlStateStore } = await import('./state/sql-state-store.js');
-    const state = new SqlStateStore(stateEngine.kysely(), config.stateSchema, stateEngine.dialect === 'duckdb');
-    await migrateState(stateEngine, state, config.stateSchema);
-    // A state whose tables do not match is reported by verify and refused by plan, apply and run.
-    if (!(await state.schemaProblems()).length) await claimState(state, config.project, config.sharedState, Date.now());
-    return { engine, state, stateEngine, index: () => state.stateIndex() };
-  } catch (err) {
-    if (stateEngine !== engine) await stateEngine.close();
-    await engine.close();
-    throw err;
-  }
-}
-
-/** The StateReader methods: what a plan may read, and what a recording holds. */
-const STATE_READS = new Set(Object.keys({
-  getEnvironment: 1, listPlans: 1, listEnvironments: 1, getSnapshots: 1, getSnapshotHeads: 1, getBuiltTables: 1, getIntervals: 1, getAutoRestatements: 1,
-  schemaVersion: 1, schemaProblems: 1, listProjects: 1, listApprovals: 1, getApprovalEvidence: 1, listSnapshotRefs: 1, listBuiltTables: 1,
-} satisfies Record<keyof StateReader, 1>));
-
-/** What a plan reads of the warehouse's catalog (PlanningContext['engine']). */
-export const CATALOG_READS: ReadonlySet<string> = new Set(['listObjects', 'readLayout']);
-/**
- * Those a DuckDB engine has (it reads no table layouts): a replay, always of DuckDB, offers
- * just these (test/unit/recorded-reads.test.ts checks them against DuckDBAdapter).
- */
-export const DUCKDB_CATALOG_READS: ReadonlySet<string> = new Set(['listObjects']);
-
-/** A DuckDB engine as a replay sees it: its dialect, its catalog reads, and no table layouts to read (as DuckDBAdapter has none). */
-function replayedCatalog(replay: Replay): PlanningContext['engine'] {
-  return replaying<PlanningContext['engine']>(replay, DUCKDB_CATALOG_READS, { dialect: 'duckdb', readLayout: undefined });
-}
 
 /** A query read a model of the project before any environment holds it. */
 function notBuiltYet(model: string): InputError {

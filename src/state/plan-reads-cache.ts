@@ -87,7 +87,8 @@ export class PlanReadsCache {
   private constructor(
     private readonly file: string,
     private readonly warehouse: string,
-    private readonly key: string,
+    /** What the key holds besides the code's hash, which is read only when a recording is (an eager context never needs it). */
+    private readonly keyParts: Record<string, unknown>,
   ) {}
 
   /** The cache for this gateway, or undefined when its state is not in one local DuckDB file. */
@@ -96,9 +97,14 @@ export class PlanReadsCache {
     const path = gateway.path ?? '.planner/warehouse.duckdb';
     if (path === ':memory:') return undefined;
     const warehouse = resolve(projectDir, path);
-    const keyText = stableStringify({ format: FORMAT, planner: plannerVersion(), code: stateCode(), stateVersion: LATEST_STATE_VERSION, warehouse, gatewayName, ...key });
-    return new PlanReadsCache(join(projectDir, '.planner', 'cache', 'plan-reads.cache'), warehouse, keyText);
+    return new PlanReadsCache(join(projectDir, '.planner', 'cache', 'plan-reads.cache'), warehouse, { format: FORMAT, stateVersion: LATEST_STATE_VERSION, warehouse, gatewayName, ...key });
   }
+
+  private get key(): string {
+    this.keyText ??= stableStringify({ ...this.keyParts, planner: plannerVersion(), code: stateCode() });
+    return this.keyText;
+  }
+  private keyText?: string;
 
   /**
    * The recorded reads, if a recording for this key exists and the warehouse is unchanged
@@ -110,7 +116,7 @@ export class PlanReadsCache {
     const stored = this.read();
     if (!stored) return undefined;
     const unchanged = () => this.unchangedSince(stored.stamp);
-    return unchanged() ? { reads: stored.reads, unchanged, learn: (learned) => this.learn(stored.stamp, learned) } : undefined;
+    return unchanged() ? { reads: stored.reads, unchanged, learn: (learned) => this.learn(stored, learned) } : undefined;
   }
 
   /** The recording there, if it is of this format and key and newer than the warehouse's last write it records. */
@@ -190,18 +196,17 @@ export class PlanReadsCache {
   }
 
   /**
-   * Adds `learned` calls (answered key by key from the recording stamped `from`, so what
-   * state answers) to it, if it is still the one there and the warehouse still as it says:
+   * Adds `learned` calls (answered key by key from the recording `stored`, so what state
+   * answers) to it, while the warehouse is still as it says:
    * the next identical plan then finds them as recorded calls. Keeps the recording's stamp;
    * written now, it is newer than the warehouse's last write as the rule requires. Never
    * fails the command.
    */
-  private learn(from: Stamp, learned: ReadonlyMap<string, Buffer>): void {
+  private learn(stored: Stored, learned: ReadonlyMap<string, Buffer>): void {
     if (!learned.size) return;
     try {
-      // Only into the recording they were answered from (another process may have recorded a newer warehouse since).
-      const stored = this.read();
-      if (!stored || !sameStamp(stored.stamp, from) || !this.unchangedSince(from)) return;
+      // Written with the stamp they were answered under: if the warehouse changes meanwhile, the stamp no longer matches and nothing uses them.
+      if (!this.unchangedSince(stored.stamp)) return;
       const calls = new Map([...stored.reads.calls, ...learned]);
       let bytes = 0;
       for (const value of calls.values()) bytes += value.length;

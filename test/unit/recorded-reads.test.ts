@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/context.js';
+import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/state/replay-sources.js';
 import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
 import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
 import type { StateIndex } from '../../src/state/state-store.js';
