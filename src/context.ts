@@ -183,8 +183,7 @@ export class Context {
    * the warehouse is never opened; any read not recorded plans against the warehouse.
    */
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    // The answers it gives key by key are kept: the same plan again finds them as recorded calls.
-    const replayed = await this.fromRecording((r) => planEnvironment(this.planning(r.state, r.catalog), environment, options), { learn: true });
+    const replayed = await this.fromRecording((r) => planEnvironment(this.planning(r.state, r.catalog), environment, options));
     if (replayed) {
       this.plannedFromRecording = replayed.unchanged;
       return replayed.value;
@@ -200,17 +199,15 @@ export class Context {
    * `fn` run on state and catalog answered from the recorded reads, in a lazy context that
    * has not opened its warehouse; undefined where there is no valid recording or it could
    * not answer every read (the caller reads the warehouse). An error after a missed read
-   * may be that miss's consequence: the warehouse decides then too. `learn` keeps the
-   * answers given key by key in the recording.
+   * may be that miss's consequence: the warehouse decides then too.
    */
-  private async fromRecording<T>(fn: (recorded: { state: StateStore; catalog: Catalog }) => Promise<T>, { learn }: { learn: boolean }): Promise<{ value: T; unchanged: () => boolean } | undefined> {
+  private async fromRecording<T>(fn: (recorded: { state: StateStore; catalog: Catalog }) => Promise<T>): Promise<{ value: T; unchanged: () => boolean } | undefined> {
     const recorded = this.connections ? undefined : this.recordsReads?.load();
     if (!recorded) return undefined;
-    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader(), ...(learn ? { learned: new Map() } : {}) };
+    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader() };
     try {
       const value = await fn(replayedSources(replay));
       if (replay.missed) return undefined;
-      if (replay.learned) recorded.learn(replay.learned);
       return { value, unchanged: recorded.unchanged };
     } catch (err) {
       if (err instanceof ReplayMiss || replay.missed) return undefined;
@@ -416,7 +413,7 @@ export class Context {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
       return nothingDue(await dueWork(env, { state, engine: catalog as EngineAdapter, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection));
-    }, { learn: false });
+    });
     return replayed?.value ?? false;
   }
 

@@ -9,7 +9,15 @@ import type { Model } from './model.js';
  * after its load; a copy such as a sampled `{ ...model, sample }` is another object) and
  * its parents the same data hashes.
  */
-const known = new WeakMap<Model, Remembered>();
+const KNOWN = Symbol('known fingerprint');
+
+/**
+ * Kept on the model itself, under a symbol and not enumerable: JSON, spreads, Object.assign
+ * and structuredClone leave it behind, as they would a WeakMap's entry, and the collector
+ * has no module-wide WeakMap to trace entry by entry (an ephemeron for every model a
+ * process ever loaded: a server or a benchmark plans many times).
+ */
+type WithKnown = Model & { [KNOWN]?: Remembered };
 
 /** Each parent's data hash by name, as the fingerprint was computed from them (one lookup for the whole project, not an array per model). */
 export type ParentData = (name: string) => string | undefined;
@@ -47,11 +55,11 @@ class Remembered extends ModelFields {
 
 /** Records `fingerprint` as `model`'s, its parents having had `parentData`, and its snapshot id when known. */
 export function rememberFingerprint(model: Model, { ownData, data, metadata }: Fingerprint, parentData: ParentData, id?: string): void {
-  known.set(model, new Remembered(model, ownData, data, metadata, parentData, id));
+  Object.defineProperty(model, KNOWN, { value: new Remembered(model, ownData, data, metadata, parentData, id), writable: true, configurable: true });
 }
 
 /** What is remembered of `model`, while it still holds the fields it was remembered with; undefined otherwise. */
 export function remembered(model: Model): Remembered | undefined {
-  const memo = known.get(model);
+  const memo = (model as WithKnown)[KNOWN];
   return memo?.holds(model) ? memo : undefined;
 }

@@ -18,6 +18,7 @@ import { projectBase, projectCacheWriter, projectKey, readPriorProject, readProj
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
+import { warmSqlParser } from './sql-parser.js';
 import { resolveSeedPath } from './seed-path.js';
 import { kindStrategy } from '../kinds/registry.js';
 import { checkDeclaredColumns, readSeedCsv } from '../util/seed-csv.js';
@@ -70,6 +71,16 @@ export async function loadProject(config: ResolvedConfig, variables: Record<stri
   }
 }
 
+/** What a load read before it knew whether the project cache holds the whole project. */
+interface LoadInputs {
+  root: string;
+  files: SourceFile[];
+  macroTable: Awaited<ReturnType<typeof projectMacroTable>>;
+  context: string | undefined;
+  wholeKey: string | undefined;
+  entry: ReturnType<typeof readProjectCacheFile>;
+}
+
 async function loadFrom(config: ResolvedConfig, variables: Record<string, unknown>, analysesDir: string | undefined, modelsDir: string | undefined, served: { hits: number }): Promise<Project> {
   const root = config.projectDir;
   const files = readModelFiles(root);
@@ -82,6 +93,18 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     served.hits++;
     return { ...whole, externals: loadExternalModels(root) };
   }
+  // Something will likely be parsed: DuckDB's parser opens its database meanwhile, on its own thread.
+  const unwarm = warmSqlParser(config.modelDefaults.dialect);
+  try {
+    return await loadParsing(config, variables, analysesDir, modelsDir, served, { root, files, macroTable, context, wholeKey, entry });
+  } finally {
+    unwarm();
+  }
+}
+
+/** A load that parses: of the files edited since the project cache's entry, or of every file. */
+async function loadParsing(config: ResolvedConfig, variables: Record<string, unknown>, analysesDir: string | undefined, modelsDir: string | undefined, served: { hits: number }, read: LoadInputs): Promise<Project> {
+  const { root, files, macroTable, context, wholeKey, entry } = read;
   const base = wholeKey === undefined ? undefined : projectBase(context!, Object.keys(config.gateways));
   // Files edited since the entry was written: only they are loaded (an error reloads without any cache).
   const prior = base === undefined ? undefined : readPriorProject(entry, base, files, root);
@@ -90,7 +113,7 @@ async function loadFrom(config: ResolvedConfig, variables: Record<string, unknow
     const edited = await loadEdited(config, variables, files, macroTable, prior);
     if (edited) {
       const { project, disabled } = edited;
-      Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey!, base!, project, { files, disabled, hashes: prior.hashes, patchOf: prior.patchOf }) });
+      Object.defineProperty(project, 'fingerprinted', { value: projectCacheWriter(modelsDir!, wholeKey!, base!, project, { files, disabled, hashOf: prior.hashOf, patchOf: prior.patchOf, readFrom: prior.readFrom }) });
       return project;
     }
   }
@@ -208,13 +231,14 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
   });
   if ([...expanded.values()].some((e) => !e.cacheable)) return undefined;
   const enabled = new Map<string, unknown>();
-  for (const kept of prior.kept.values()) for (const m of kept) enabled.set(m.name, m);
+  for (const kept of prior.kept) if (kept) for (const m of kept) enabled.set(m.name, m);
   for (const def of definitions) enabled.set(def.name, def);
   const made = completeModels(definitions, expanded, enabled, disabled, root, variables);
   // In the order a full load gives: by file, then as each file defines them.
   const models = new Map<string, Model>();
-  for (const { file } of files) {
-    for (const m of prior.kept.get(file) ?? []) models.set(m.name, m);
+  for (let f = 0; f < files.length; f++) {
+    const { file } = files[f];
+    for (const m of prior.kept[f] ?? []) models.set(m.name, m);
     for (const def of fresh.get(file) ?? []) models.set(def.name, made.get(def.name)!);
   }
   // The same names with the same parents give the same DAG order.

@@ -165,12 +165,13 @@ function parseLine(line: string): { hash: string; fp: Fingerprint; id: string; p
 }
 
 /**
- * The line a model was read from (readPriorProject): its JSON text, index and part before
- * the tab, and whether the whole file (not a patch) holds it. The writer writes the JSON
- * again as it was, since it takes only a load's models, unchanged in every field it
- * checks since the load (which does not change a model it reads whole).
+ * The lines of the entry a load started from (readPriorProject), by index: for each model
+ * of an unchanged file, the model read, its JSON text, the part before the tab and what it
+ * says, and whether the whole file (not a patch) holds it. The writer writes such a line
+ * again as it was while the model is the one read and its fingerprint and id stand, since
+ * it takes only a load's models, unchanged in every field it checks since the load.
  */
-const readFrom = new WeakMap<Model, { json: string; index: number; prefix: string; inFile: boolean }>();
+export type LinesRead = readonly ({ model: Model; json: string; prefix: string; fp: Fingerprint; id: string; inFile: boolean } | undefined)[];
 
 /** A model read from a line, completed with its file's text and its fingerprints remembered later. */
 function restore(parsed: NonNullable<ReturnType<typeof parseLine>>, source: string): Model {
@@ -206,21 +207,23 @@ export function readProjectCache(entry: ProjectCacheFile | undefined, key: strin
 
 /** What an entry of another key still gives a load (readPriorProject). */
 export interface PriorProject {
-  /** The models of each file whose bytes (and seeds) are unchanged, in the file's order, their fingerprints remembered. */
-  kept: Map<string, Model[]>;
+  /** By index in the load's files: the models of each file whose bytes (and seeds) are unchanged, in the file's order, their fingerprints remembered. */
+  kept: (Model[] | undefined)[];
   /** The files to load afresh: new, changed, or with a changed seed. */
   changed: SourceFile[];
   /** The models (name, enabled) the entry had from files now changed or gone: a load of the changed files must yield the same. */
   replaced: Map<string, boolean>;
   /** Disabled models of kept files, by name: their file. */
   disabled: Map<string, string>;
-  /** The entry's DAG order, and each model's parents as they were. */
+  /** The entry's DAG order, and the parents the replaced models had. */
   order: string[];
   parents: Map<string, string[]>;
-  /** Each file's hash, for the writer. */
-  hashes: Map<string, string>;
+  /** A file's hash (by its path), for the writer: computed once, when first asked. */
+  hashOf: (file: string) => string | undefined;
   /** For the writer: the whole file's key and the names of its lines, in order. */
   patchOf: PatchOf;
+  /** For the writer: the lines kept models were read from. */
+  readFrom: LinesRead;
 }
 
 /** The whole file a patch can be written against: its key, and its models' names in order. */
@@ -229,65 +232,91 @@ export interface PatchOf {
   names: readonly string[];
 }
 
+/** How a file of the load stands against the entry (readPriorProject). */
+const KEPT = 1;
+const STALE = 2;
+
 /**
  * What the entry in `dir`, written for other files but the same `base` (salt, context,
  * gateways), still gives: the models of every file whose path and hash are unchanged (and
  * whose seeds are), since a model follows from its file and those inputs alone once the
  * project's set of model names is the same (the caller checks it). Undefined when the
- * entry is missing, broken or of another base.
+ * entry is missing, broken or of another base. Files are found by their index, walking
+ * the lines (which follow the files' order), not by path in maps: at 10,000 models the
+ * maps cost more than the rest of the walk.
  */
 export function readPriorProject(entry: ProjectCacheFile | undefined, base: string, files: readonly SourceFile[], projectDir: string): PriorProject | undefined {
   if (!entry || entry.base !== base) return undefined;
-  const hashes = new Map<string, string>();
-  for (const { file, source } of files) hashes.set(file, fileHash(source));
-  const sources = new Map(files.map((f) => [f.file, f.source]));
-  const kept = new Map<string, Model[]>();
-  const gone = new Set<string>();
-  const replaced = new Map<string, boolean>();
-  const parents = new Map<string, string[]>();
+  const hashes: (string | undefined)[] = new Array(files.length);
+  const hashAt = (f: number) => (hashes[f] ??= fileHash(files[f].source));
+  let byPath: Map<string, number> | undefined;
+  const indexOf = (file: string) => (byPath ??= new Map(files.map((f, i) => [f.file, i]))).get(file) ?? -1;
+  // The next file with lines is almost always the one after: a few steps, then the map.
+  const next = (file: string, from: number) => {
+    for (let f = from; f < files.length && f < from + 8; f++) if (files[f].file === file) return f;
+    return indexOf(file);
+  };
+  const standing = new Uint8Array(files.length);
+  const kept: (Model[] | undefined)[] = new Array(files.length);
   const data = new Map<string, string>();
-  const fps: { model: Model; fp: Fingerprint; id: string }[] = [];
-  const namesOf = new Map<string, string[]>();
   const lines = entry.lines();
-  const names: string[] = [];
+  const names: string[] = new Array(lines.length);
+  const lineFiles = new Int32Array(lines.length);
+  const lineParents: string[][] = new Array(lines.length);
+  const readFrom: NonNullable<LinesRead[number]>[] = new Array(lines.length);
+  let at = 0;
   for (let index = 0; index < lines.length; index++) {
     const parsed = parseLine(lines[index]);
     if (!parsed) return undefined;
     const { model } = parsed;
-    names.push(model.name);
-    parents.set(model.name, model.parents);
-    const ofFile = namesOf.get(model.file);
-    if (ofFile) ofFile.push(model.name);
-    else namesOf.set(model.file, [model.name]);
+    names[index] = model.name;
+    lineParents[index] = model.parents;
     data.set(model.name, parsed.fp.data);
-    const source = sources.get(model.file);
-    if (gone.has(model.file) || source === undefined || hashes.get(model.file) !== parsed.hash || !seedUnchanged(model, projectDir)) {
-      gone.add(model.file);
+    const f = next(model.file, at);
+    lineFiles[index] = f;
+    if (f < 0) continue;
+    at = f;
+    if (standing[f] === STALE) continue;
+    if (hashAt(f) !== parsed.hash || !seedUnchanged(model, projectDir)) {
+      // A file one of whose models is stale is loaded afresh whole.
+      standing[f] = STALE;
+      kept[f] = undefined;
       continue;
     }
-    const restored = restore(parsed, source);
-    readFrom.set(restored, { json: parsed.json, index, prefix: parsed.prefix, inFile: !entry.patched.has(index) });
-    fps.push({ model: restored, fp: parsed.fp, id: parsed.id });
-    const list = kept.get(model.file);
-    if (list) list.push(restored);
-    else kept.set(model.file, [restored]);
+    standing[f] = KEPT;
+    const restored = restore(parsed, files[f].source);
+    readFrom[index] = { model: restored, json: parsed.json, prefix: parsed.prefix, fp: parsed.fp, id: parsed.id, inFile: !entry.patched.has(index) };
+    (kept[f] ??= []).push(restored);
   }
-  // A file one of whose models is stale is loaded afresh whole.
-  for (const file of gone) {
-    for (const name of namesOf.get(file)!) replaced.set(name, true);
-    kept.delete(file);
+  const replaced = new Map<string, boolean>();
+  const parents = new Map<string, string[]>();
+  const dataOf = (name: string) => data.get(name);
+  for (let index = 0; index < lines.length; index++) {
+    const f = lineFiles[index];
+    if (f >= 0 && standing[f] === KEPT) {
+      const read = readFrom[index];
+      rememberFingerprint(read.model, read.fp, dataOf, read.id);
+    } else {
+      replaced.set(names[index], true);
+      parents.set(names[index], lineParents[index]);
+    }
   }
   const bare = new Map(entry.meta.bare);
+  const unchangedBare = (f: number) => f >= 0 && bare.size > 0 && bare.get(files[f].file) === hashAt(f);
   const disabled = new Map<string, string>();
   for (const [name, file] of entry.meta.disabled) {
-    if (kept.has(file) || (bare.has(file) && bare.get(file) === hashes.get(file))) disabled.set(name, file);
+    const f = indexOf(file);
+    if ((f >= 0 && standing[f] === KEPT) || unchangedBare(f)) disabled.set(name, file);
     else replaced.set(name, false);
   }
-  const changed = files.filter(({ file }) => !kept.has(file) && !(bare.has(file) && bare.get(file) === hashes.get(file)));
-  const dataOf = (name: string) => data.get(name);
-  for (const { model, fp, id } of fps) if (kept.has(model.file)) rememberFingerprint(model, fp, dataOf, id);
-  return { kept, changed, replaced, disabled, order: entry.meta.order, parents, hashes, patchOf: { fileKey: entry.fileKey, names } };
+  const changed = files.filter((_, f) => standing[f] !== KEPT && !unchangedBare(f));
+  const hashOf = (file: string) => {
+    const f = indexOf(file);
+    return f < 0 ? undefined : hashAt(f);
+  };
+  return { kept, changed, replaced, disabled, order: entry.meta.order, parents, hashOf, patchOf: { fileKey: entry.fileKey, names }, readFrom };
 }
+
 /** A project's fingerprints and snapshot ids by model name, as fingerprintProject gives them. */
 export type ProjectFingerprints = ReadonlyMap<string, { fingerprint: Fingerprint; id: string }>;
 
@@ -295,9 +324,10 @@ export type ProjectFingerprints = ReadonlyMap<string, { fingerprint: Fingerprint
 export interface WriterInputs {
   files: readonly SourceFile[];
   disabled: [string, string][];
-  hashes?: ReadonlyMap<string, string>;
-  /** The whole file of the entry the load started from, when it gave models (readPriorProject). */
+  hashOf?: (file: string) => string | undefined;
+  /** The whole file of the entry the load started from, when it gave models (readPriorProject), and the lines it read them from. */
   patchOf?: PatchOf;
+  readFrom?: LinesRead;
 }
 
 /**
@@ -306,20 +336,21 @@ export interface WriterInputs {
  * fingerprinting is a layer above). It writes once, atomically, and only while the project
  * holds the very models the load made, each with the fields it had (what the key's inputs
  * gave), and remembers the fingerprints, so fingerprinting the project again costs nothing.
- * A model read from the previous entry and untouched is written as it was read (its JSON
- * text), so a load after one edit serializes only the edited file's models.
+ * A model read from the previous entry, untouched and with the same fingerprint, is written
+ * as its line was read, so a load after one edit serializes only what the edit changed.
  */
 export function projectCacheWriter(dir: string, key: string, base: string, project: CachedProject, inputs: WriterInputs): (fingerprints: ProjectFingerprints) => void {
-  const loaded = [...project.models].map(([name, model]) => ({ name, model, fields: new ModelFields(model) }));
+  // A model with a remembered fingerprint has its fields kept with it (known-fingerprints.ts): no second copy.
+  const loaded = [...project.models].map(([name, model]) => ({ name, model, fields: remembered(model) ? undefined : new ModelFields(model) }));
   const order = project.order;
   let done = false;
   return (fingerprints) => {
     if (done) return;
     done = true;
     if (project.order !== order || project.models.size !== loaded.length) return;
-    for (const { name, model, fields } of loaded) if (project.models.get(name) !== model || !fields.holds(model) || !fingerprints.has(name)) return;
+    for (const { name, model, fields } of loaded) if (project.models.get(name) !== model || !(fields ? fields.holds(model) : remembered(model)) || !fingerprints.has(name)) return;
     const dataOf = (name: string) => fingerprints.get(name)?.fingerprint.data;
-    const hashes = inputs.hashes ?? new Map(inputs.files.map(({ file, source }) => [file, fileHash(source)]));
+    const hashOf = inputs.hashOf ?? hashesOf(inputs.files);
     const withModels = new Set<string>();
     const patchOf = inputs.patchOf?.names.length === loaded.length ? inputs.patchOf : undefined;
     // In the map's order, which a load from the cache gives back: the part before the tab, and
@@ -327,26 +358,34 @@ export function projectCacheWriter(dir: string, key: string, base: string, proje
     const prefixes: string[] = [];
     const jsons: string[] = [];
     const replacing: string[] = [];
+    let file: string | undefined;
     for (let i = 0; i < loaded.length; i++) {
       const { name, model } = loaded[i];
       const { fingerprint: fp, id } = fingerprints.get(name)!;
-      // Models read from the previous entry whose fingerprints stand are remembered already.
+      // Models of one file are consecutive: one Set entry per file.
+      if (model.file !== file) withModels.add((file = model.file));
+      const read = inputs.readFrom?.[i]?.model === model ? inputs.readFrom[i] : undefined;
+      if (read && read.id === id && read.fp.ownData === fp.ownData && read.fp.data === fp.data && read.fp.metadata === fp.metadata) {
+        // As read, and remembered as such already.
+        prefixes.push(read.prefix);
+        jsons.push(read.json);
+        if (patchOf && !read.inFile) replacing.push(`${i} ${read.prefix}\t${read.json}\n`);
+        continue;
+      }
       const memo = remembered(model);
       if (memo?.ownData !== fp.ownData || memo.data !== fp.data || memo.metadata !== fp.metadata || memo.id !== id) rememberFingerprint(model, fp, dataOf, id);
-      const hash = hashes.get(model.file);
+      const hash = hashOf(model.file);
       if (hash === undefined) return;
-      withModels.add(model.file);
+      // A line must split where a reader splits it.
+      if (/[\t\n]/.test(id) || [fp.ownData, fp.data, fp.metadata].some((h) => /\s/.test(h))) return;
       const prefix = `${hash} ${fp.ownData} ${fp.data} ${fp.metadata} ${id}`;
-      const read = readFrom.get(model);
-      // A line not as read must split where a reader splits it.
-      if (read?.prefix !== prefix && (/[\t\n]/.test(id) || [fp.ownData, fp.data, fp.metadata].some((h) => /\s/.test(h)))) return;
       // The file's text is read anyway: not stored again, nor a query that is a part of it.
       const json = read?.json ?? JSON.stringify({ ...model, query: inSource(model.query, model.source, model.queryOffset), source: '' });
       prefixes.push(prefix);
       jsons.push(json);
-      if (patchOf && !(read?.inFile && read.index === i && read.prefix === prefix)) replacing.push(`${i} ${prefix}\t${json}\n`);
+      if (patchOf) replacing.push(`${i} ${prefix}\t${json}\n`);
     }
-    const bare: [string, string][] = inputs.files.filter(({ file }) => !withModels.has(file)).map(({ file }) => [file, hashes.get(file)!]);
+    const bare: [string, string][] = inputs.files.filter(({ file }) => !withModels.has(file)).map(({ file }) => [file, hashOf(file)!]);
     const meta: Meta = { order, disabled: inputs.disabled, bare };
     const patch = patchOf && replacing.length <= Math.max(64, loaded.length / 8) && loaded.every(({ name }, i) => patchOf.names[i] === name);
     try {
@@ -363,6 +402,12 @@ export function projectCacheWriter(dir: string, key: string, base: string, proje
       // A cache that cannot be written only costs the next load the work.
     }
   };
+}
+
+/** Each file's hash by its path, computed at once for a whole load. */
+function hashesOf(files: readonly SourceFile[]): (file: string) => string | undefined {
+  const hashes = new Map(files.map(({ file, source }) => [file, fileHash(source)]));
+  return (file) => hashes.get(file);
 }
 
 function atomicWrite(file: string, text: string): void {

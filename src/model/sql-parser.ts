@@ -31,7 +31,30 @@ export interface SqlParser {
  * engine accepts, planner accepts (rates in BENCHMARKS.md, measured by `npm run bench`).
  */
 export function createSqlParser(dialect: Dialect): SqlParser {
-  return dialect === 'postgres' ? new PostgresSqlParser() : new DuckDBSqlParser();
+  if (dialect === 'postgres') return new PostgresSqlParser();
+  const parser = warmed ?? new DuckDBSqlParser();
+  warmed = undefined;
+  return parser;
+}
+
+/** A DuckDB parser opened ahead of its first use (warmSqlParser), for the next createSqlParser('duckdb') to take. */
+let warmed: DuckDBSqlParser | undefined;
+
+/**
+ * Opens a DuckDB parser ahead of its use, while the caller goes on with other work; the
+ * next DuckDB parse in this process takes it. Returns what closes it if no parse took it,
+ * for the caller to call once it is done (a warmed parser is never left open).
+ */
+export function warmSqlParser(dialect: Dialect): () => void {
+  if (dialect === 'postgres' || warmed) return () => undefined;
+  const parser = new DuckDBSqlParser();
+  parser.warm();
+  warmed = parser;
+  return () => {
+    if (warmed !== parser) return;
+    warmed = undefined;
+    parser.close();
+  };
 }
 
 /** Parses each query with its own dialect's parser (a model's header may differ from the default), in one batch per dialect. */

@@ -121,11 +121,12 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
   const wanted = new Set<string>(current ? holds : []);
   for (const [name, { id }] of fingerprints) {
     wanted.add(id);
-    // The dev preview of a forward-only change is a snapshot of its own.
-    if (environment !== PROD) wanted.add(previewId(id));
-    if (sanitized) wanted.add(maskedId(id, sanitized.tag));
     const before = compareWith?.snapshots[name];
     if (before) wanted.add(before);
+    // The dev preview of a forward-only change is a snapshot of its own, looked up only for
+    // a model planned afresh (buildPlan keeps one whose id, or whose preview's, is held).
+    if (environment !== PROD && before !== id) wanted.add(previewId(id));
+    if (sanitized) wanted.add(maskedId(id, sanitized.tag));
   }
   const heads = await ctx.state.getSnapshotHeads([...wanted]);
   // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.

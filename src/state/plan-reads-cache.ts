@@ -7,7 +7,7 @@ import { hashOf } from '../util/hash.js';
 import { plannerVersion } from '../util/package-version.js';
 import { stableStringify } from '../util/stable-json.js';
 import { LATEST_STATE_VERSION } from './migrations/latest.js';
-import type { RecordedReads } from './recorded-reads.js';
+import { indexParts, type RecordedReads } from './recorded-reads.js';
 import { KeptSnapshots } from './kept-snapshots.js';
 import type { StateIndex } from './state-store.js';
 
@@ -15,7 +15,7 @@ import type { StateIndex } from './state-store.js';
 const MAX_BYTES = 64 * 2 ** 20;
 
 /** Bumped whenever what a recording holds, or how it is keyed, changes. */
-const FORMAT = 'plan-reads-3';
+const FORMAT = 'plan-reads-4';
 
 /** The identity of the warehouse file as stat gives it, to the nanosecond. */
 interface Stamp {
@@ -109,14 +109,13 @@ export class PlanReadsCache {
   /**
    * The recorded reads, if a recording for this key exists and the warehouse is unchanged
    * since; with `unchanged`, to ask again later (an apply of the plan they gave asks once it
-   * holds the warehouse: another process may have written it in between), and `learn`, to
-   * keep calls answered key by key from these reads.
+   * holds the warehouse: another process may have written it in between).
    */
-  load(): { reads: RecordedReads; unchanged: () => boolean; learn: (learned: ReadonlyMap<string, Buffer>) => void } | undefined {
+  load(): { reads: RecordedReads; unchanged: () => boolean } | undefined {
     const stored = this.read();
     if (!stored) return undefined;
     const unchanged = () => this.unchangedSince(stored.stamp);
-    return unchanged() ? { reads: stored.reads, unchanged, learn: (learned) => this.learn(stored, learned) } : undefined;
+    return unchanged() ? { reads: stored.reads, unchanged } : undefined;
   }
 
   /** The recording there, if it is of this format and key and newer than the warehouse's last write it records. */
@@ -156,7 +155,7 @@ export class PlanReadsCache {
       const before = statOrUndefined(this.warehouse);
       if (!before || statOrUndefined(`${this.warehouse}.wal`)) return none;
       const stamp = stampOf(before);
-      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: { ...this.withEarlier(reads), index: serialize(await index()) } };
+      const stored: Stored = { format: FORMAT, key: this.key, stamp, reads: { ...this.withEarlier(reads), index: indexParts(await index()) } };
       mkdirSync(join(this.file, '..'), { recursive: true });
       const temp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temp, serialize(stored));
@@ -182,41 +181,19 @@ export class PlanReadsCache {
     if (!earlier) return reads;
     const merged: RecordedReads = {
       calls: new Map([...earlier.calls, ...reads.calls]),
+      chunks: new Map([...earlier.chunks, ...reads.chunks]),
       heads: new Set([...earlier.heads, ...reads.heads]),
       payloads: new Set([...earlier.payloads, ...reads.payloads]),
     };
     let bytes = 0;
-    for (const value of merged.calls.values()) bytes += value.length;
+    for (const value of merged.calls.values()) if (typeof value !== 'number') bytes += value.length;
+    for (const chunk of merged.chunks.values()) bytes += chunk.bytes.length;
     return bytes <= MAX_BYTES ? merged : reads;
   }
 
   /** Where applies keep the snapshots they insert (kept-snapshots.ts), beside the recording. */
   kept(): KeptSnapshots {
     return new KeptSnapshots(join(this.file, '..', 'snapshots.cache'));
-  }
-
-  /**
-   * Adds `learned` calls (answered key by key from the recording `stored`, so what state
-   * answers) to it, while the warehouse is still as it says:
-   * the next identical plan then finds them as recorded calls. Keeps the recording's stamp;
-   * written now, it is newer than the warehouse's last write as the rule requires. Never
-   * fails the command.
-   */
-  private learn(stored: Stored, learned: ReadonlyMap<string, Buffer>): void {
-    if (!learned.size) return;
-    try {
-      // Written with the stamp they were answered under: if the warehouse changes meanwhile, the stamp no longer matches and nothing uses them.
-      if (!this.unchangedSince(stored.stamp)) return;
-      const calls = new Map([...stored.reads.calls, ...learned]);
-      let bytes = 0;
-      for (const value of calls.values()) bytes += value.length;
-      if (bytes > MAX_BYTES) return;
-      const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, serialize({ ...stored, reads: { ...stored.reads, calls } }));
-      renameSync(temp, this.file);
-    } catch {
-      // Only the next plan's time depends on it.
-    }
   }
 
   /** Removes the recording (a warehouse changed under it, or one that cannot be trusted). */

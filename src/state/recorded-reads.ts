@@ -8,25 +8,83 @@ import { builtKey, type EnvironmentRecord, type PhysicalTableRecord, type Snapsh
 /**
  * The reads plans made of state and of the warehouse's catalog, as v8 serialized what
  * each returned the moment it returned (before the plan could change the objects):
- * - `calls`: each call by its method and arguments (hashed);
- * - `heads` / `payloads`: which of those calls read snapshot heads and whole snapshots, so
- *   that a later batch asking other ids is answered id by id from what they returned;
- * - `index`: the StateIndex (which snapshot ids exist, every built table, interval,
- *   auto-restatement and environment), added when the recording is written.
+ * - `calls`: each call by its method and arguments (hashed): its result, or for the batch
+ *   reads by snapshot id (heads, payloads) how many chunks of `chunks` hold it;
+ * - `chunks`: those results in pieces of up to CHUNK ids, under `${call}:${i}`, each with
+ *   its ids: a plan asking other ids (a changed model, a new environment) decodes only the
+ *   pieces holding the ids it asks, and a whole hit decodes them all, as it would one result;
+ * - `heads` / `payloads`: which calls read snapshot heads and whole snapshots;
+ * - `index`: the StateIndex in parts (which snapshot ids exist, every built table, interval,
+ *   auto-restatement and environment), added when the recording is written, each decoded
+ *   only by a read that needs it.
  * Planning is a function of the project, the clocks and these reads, so the same reads of an
  * unchanged warehouse give the same plan (plan-reads-cache.ts says when a warehouse counts as
  * unchanged).
  */
 export interface RecordedReads {
-  calls: Map<string, Buffer>;
+  calls: Map<string, Buffer | number>;
+  chunks: Map<string, Chunk>;
   heads: Set<string>;
   payloads: Set<string>;
-  index?: Buffer;
+  index?: IndexParts;
 }
 
-export const emptyReads = (): RecordedReads => ({ calls: new Map(), heads: new Set(), payloads: new Set() });
+/** Part of a batch read's result: its ids joined by NUL (one string decodes at once), and the Map of them serialized. */
+export interface Chunk {
+  ids: string;
+  bytes: Buffer;
+}
 
-/** A replayed plan asked for a read the recording cannot answer: plan against the warehouse. */
+/**
+ * The StateIndex, in parts a read decodes alone: `exists` is every snapshot id joined by
+ * NUL; the keyed parts are in buckets by their key's hash, so that the lookup of a few
+ * keys decodes a few buckets; each environment is serialized alone, by name.
+ */
+export interface IndexParts {
+  exists: string;
+  snapshots: Buffer;
+  built: Buckets;
+  intervals: Buckets;
+  autoRestatements: Buckets;
+  environments: { names: string[]; records: Buffer[] };
+}
+
+/** Entries by key in buckets: bucket i holds, serialized as [key, value][], the keys whose bucketOf is i. */
+export type Buckets = Buffer[];
+
+/** The most ids in one chunk, and about the most keys in one bucket: a key-by-key answer decodes whole ones (about 160 KB of heads). */
+const CHUNK = 256;
+
+/** A key's bucket among `count` (FNV-1a over its UTF-16 units): the same key always lands in the same one. */
+function bucketOf(key: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % count;
+}
+
+function inBuckets<V>(entries: readonly (readonly [string, V])[]): Buckets {
+  const buckets: [string, V][][] = Array.from({ length: Math.max(1, Math.ceil(entries.length / CHUNK)) }, () => []);
+  for (const [key, value] of entries) buckets[bucketOf(key, buckets.length)].push([key, value]);
+  return buckets.map((b) => serialize(b));
+}
+
+/** The batch reads by snapshot id, recorded in chunks. */
+const BY_ID: Record<string, 'heads' | 'payloads'> = { getSnapshotHeads: 'heads', getSnapshots: 'payloads' };
+
+export const emptyReads = (): RecordedReads => ({ calls: new Map(), chunks: new Map(), heads: new Set(), payloads: new Set() });
+
+export function indexParts(index: StateIndex): IndexParts {
+  return {
+    exists: index.snapshots.map((s) => s.id).join('\0'),
+    snapshots: serialize(index.snapshots),
+    built: inBuckets(index.built.map((b) => [builtKey(b.name, b.version), b] as const)),
+    intervals: inBuckets(index.intervals),
+    autoRestatements: inBuckets(index.autoRestatements),
+    environments: { names: index.environments.map((e) => e.name), records: index.environments.map((e) => serialize(e)) },
+  };
+}
+
+/** A plan asked for a read the recording cannot answer: plan against the warehouse. */
 export class ReplayMiss extends Error {
   constructor(method: string) {
     super(`no recorded result for ${method}`);
@@ -42,6 +100,19 @@ function callKey(method: string, args: readonly unknown[]): string {
 export interface Recorder {
   readonly reads: RecordedReads;
   spoiled: boolean;
+}
+
+/** Records a batch read's result (a Map by id) in chunks; false where an id could not be joined. */
+function recordChunks(reads: RecordedReads, key: string, result: Map<string, unknown>): boolean {
+  const entries = [...result];
+  if (entries.some(([id]) => typeof id !== 'string' || id.includes('\0'))) return false;
+  let n = 0;
+  for (let at = 0; at < entries.length; at += CHUNK, n++) {
+    const part = entries.slice(at, at + CHUNK);
+    reads.chunks.set(`${key}:${n}`, { ids: part.map(([id]) => id).join('\0'), bytes: serialize(new Map(part)) });
+  }
+  reads.calls.set(key, n);
+  return true;
 }
 
 /**
@@ -64,10 +135,10 @@ export function recording<T extends object>(target: T, methods: ReadonlySet<stri
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
           const { reads } = recorder;
           const key = callKey(prop, args);
-          reads.calls.set(key, serialize(result));
-          // Kept as call keys, not id by id: a replay that needs no key-by-key answer never decodes them.
-          if (prop === 'getSnapshotHeads') reads.heads.add(key);
-          if (prop === 'getSnapshots') reads.payloads.add(key);
+          const byId = BY_ID[prop];
+          if (!byId) reads.calls.set(key, serialize(result));
+          else if (result instanceof Map && recordChunks(reads, key, result)) reads[byId].add(key);
+          else recorder.spoiled = true;
           return result;
         } catch (err) {
           recorder.spoiled = true;
@@ -84,8 +155,16 @@ export interface Replay {
   missed: boolean;
   /** Whole snapshots kept outside the recording (plan-reads-cache.ts), used only where their head is the recorded one. */
   readonly stored?: (id: string) => Snapshot | undefined;
-  /** Calls answered key by key, as recorded calls (same form as `reads.calls`): the recording may keep them for the next plan. */
-  readonly learned?: Map<string, Buffer>;
+}
+
+/** A chunk decoded: its Map by id. */
+const decodeChunk = <V>(chunk: Chunk) => deserialize(chunk.bytes) as Map<string, V>;
+
+/** A chunked call's whole result, decoded afresh, in its order. */
+function wholeCall(reads: RecordedReads, key: string, count: number): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (let i = 0; i < count; i++) for (const [id, v] of decodeChunk(reads.chunks.get(`${key}:${i}`)!)) out.set(id, v);
+  return out;
 }
 
 /**
@@ -115,12 +194,11 @@ export function replaying<T extends object>(replay: Replay, methods: ReadonlySet
       return async (...args: unknown[]) => {
         const key = callKey(prop, args);
         const hit = replay.reads.calls.get(key);
+        if (typeof hit === 'number') return wholeCall(replay.reads, key, hit);
         if (hit) return deserialize(hit) as unknown;
         keyed ??= keyedAnswers(replay);
         const answer = keyed?.[prop as keyof KeyedAnswers]?.(args[0] as never);
         if (!answer) throw miss(prop);
-        // Serialized before the caller can change it, as a recorded call is.
-        replay.learned?.set(key, serialize(answer.value));
         return answer.value;
       };
     },
@@ -143,64 +221,91 @@ interface KeyedAnswers {
 }
 
 function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
-  if (!replay.reads.index) return undefined;
-  const index = deserialize(replay.reads.index) as StateIndex;
-  const exists = new Set(index.snapshots.map((s) => s.id));
-  const built = new Map(index.built.map((b) => [builtKey(b.name, b.version), b]));
-  const intervals = new Map(index.intervals);
-  const restatements = new Map(index.autoRestatements);
-  /**
-   * What the recorded calls of one kind returned, by id, decoded afresh for this replay:
-   * each value is handed out as decoded the first time, and later as a copy of a second,
-   * untouched decoding, so no two answers share an object (a caller may change what it got).
-   */
-  const returned = <V>(keys: Set<string>) => {
-    const decode = () => {
-      const out = new Map<string, V>();
-      for (const key of keys) for (const [id, v] of deserialize(replay.reads.calls.get(key)!) as Map<string, V>) out.set(id, v);
-      return out;
-    };
-    const first = decode();
-    let pristine: Map<string, V> | undefined;
-    const given = new Set<string>();
-    return {
-      peek: (id: string) => (given.has(id) ? (pristine ??= decode()) : first).get(id),
-      take: (id: string): V | undefined => {
-        if (!given.has(id)) return given.add(id), first.get(id);
-        const v = (pristine ??= decode()).get(id);
-        return v === undefined ? undefined : structuredClone(v);
-      },
+  const { reads } = replay;
+  const parts = reads.index;
+  if (!parts) return undefined;
+  let exists: Set<string> | undefined;
+  const inState = (id: string) => (exists ??= new Set(parts.exists.split('\0'))).has(id);
+  /** Which chunk of the calls `keys` holds each id (the first that does), found on first use. */
+  const locator = (keys: Set<string>) => {
+    let where: Map<string, string> | undefined;
+    return (id: string) => {
+      if (!where) {
+        where = new Map();
+        for (const key of keys) {
+          const count = reads.calls.get(key) as number;
+          for (let i = 0; i < count; i++) for (const held of reads.chunks.get(`${key}:${i}`)!.ids.split('\0')) if (!where.has(held)) where.set(held, `${key}:${i}`);
+        }
+      }
+      return where.get(id);
     };
   };
-  const heads = returned<SnapshotHead>(replay.reads.heads);
-  const payloads = returned<Snapshot>(replay.reads.payloads);
+  /**
+   * What the calls `keys` returned for one id. Chunks are decoded afresh for each answer
+   * and shared only within it, so no two answers share an object (a caller may change what it got).
+   */
+  const recorded = <V>(keys: Set<string>) => {
+    const locate = locator(keys);
+    return () => {
+      const decoded = new Map<string, Map<string, V>>();
+      return (id: string): V | undefined => {
+        const at = locate(id);
+        if (!at) return undefined;
+        let chunk = decoded.get(at);
+        if (!chunk) decoded.set(at, (chunk = decodeChunk<V>(reads.chunks.get(at)!)));
+        return chunk.get(id);
+      };
+    };
+  };
+  const heads = recorded<SnapshotHead>(reads.heads);
+  const payloads = recorded<Snapshot>(reads.payloads);
   /** Each id's value, absent where state has no such snapshot; undefined if one is neither known nor absent. */
   const byId = <V>(ids: readonly string[], value: (id: string) => V | undefined): Answer<Map<string, V>> => {
     const out = new Map<string, V>();
     for (const id of ids) {
       const v = value(id);
       if (v !== undefined) out.set(id, v);
-      else if (exists.has(id)) return undefined;
+      else if (inState(id)) return undefined;
     }
     return { value: out };
   };
-  const pick = <V>(keys: readonly string[], from: Map<string, V>) => ({ value: new Map(keys.flatMap((k) => (from.has(k) ? [[k, structuredClone(from.get(k)!)] as const] : []))) });
+  /** The values of `keys` in `buckets`; each answer decodes the buckets it needs afresh, so no two share an object. */
+  const keyed =
+    <V>(buckets: Buckets) =>
+    (keys: readonly string[]) => {
+      const decoded = new Map<number, Map<string, V>>();
+      const out = new Map<string, V>();
+      for (const key of keys) {
+        const at = bucketOf(key, buckets.length);
+        let bucket = decoded.get(at);
+        if (!bucket) decoded.set(at, (bucket = new Map(deserialize(buckets[at]) as [string, V][])));
+        if (bucket.has(key)) out.set(key, bucket.get(key)!);
+      }
+      return { value: out };
+    };
+  const environment = (name: string) => {
+    const at = parts.environments.names.indexOf(name);
+    return at < 0 ? undefined : (deserialize(parts.environments.records[at]) as EnvironmentRecord);
+  };
   return {
-    getSnapshotHeads: (ids) => byId(ids, heads.take),
-    getSnapshots: (ids) =>
-      byId(ids, (id) => {
-        const p = payloads.take(id);
+    getSnapshotHeads: (ids) => byId(ids, heads()),
+    getSnapshots: (ids) => {
+      const payload = payloads();
+      const head = heads();
+      return byId(ids, (id) => {
+        const p = payload(id);
         if (p) return p;
         // A snapshot kept aside is state's only if its head is the one state holds now (a janitor may have removed and re-made that id).
-        const h = heads.peek(id);
+        const h = head(id);
         const s = h && replay.stored?.(id);
         return s && stableStringify(snapshotHead(s)) === stableStringify(h) ? s : undefined;
-      }),
-    getBuiltTables: (keys) => pick(keys, built),
-    getIntervals: (keys) => pick(keys, intervals),
-    getAutoRestatements: (keys) => pick(keys, restatements),
-    getEnvironment: (name) => ({ value: structuredClone(index.environments.find((e) => e.name === name)) }),
-    listEnvironments: () => ({ value: structuredClone(index.environments) }),
-    listSnapshotRefs: () => ({ value: structuredClone(index.snapshots) }),
+      });
+    },
+    getBuiltTables: keyed<PhysicalTableRecord>(parts.built),
+    getIntervals: keyed<unknown>(parts.intervals),
+    getAutoRestatements: keyed<number>(parts.autoRestatements),
+    getEnvironment: (name) => ({ value: environment(name) }),
+    listEnvironments: () => ({ value: parts.environments.records.map((r) => deserialize(r) as EnvironmentRecord) }),
+    listSnapshotRefs: () => ({ value: deserialize(parts.snapshots) as SnapshotRef[] }),
   };
 }

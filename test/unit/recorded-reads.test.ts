@@ -1,8 +1,7 @@
-import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_READS, DUCKDB_CATALOG_READS } from '../../src/state/replay-sources.js';
 import { DuckDBAdapter } from '../../src/engine/duckdb/adapter.js';
-import { emptyReads, recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
+import { emptyReads, indexParts, recording, replaying, ReplayMiss, type Recorder, type Replay } from '../../src/state/recorded-reads.js';
 import type { StateIndex } from '../../src/state/state-store.js';
 
 /** A store with one read and one write, standing in for state. */
@@ -78,7 +77,7 @@ describe('recorded reads answered by key', () => {
     const recorder: Recorder = { reads: emptyReads(), spoiled: false };
     const state = recording({ getSnapshotHeads: async (ids: string[]) => new Map(ids.filter((i) => i !== 'c#1').map((i) => [i, head(i)])) }, new Set(['getSnapshotHeads']), recorder);
     await state.getSnapshotHeads(['a#1', 'b#1']);
-    return { ...recorder.reads, index: serialize(index) };
+    return { ...recorder.reads, index: indexParts(index) };
   };
   const READ = new Set(['getSnapshotHeads', 'getBuiltTables', 'getIntervals', 'getEnvironment']);
   type Reader = { getSnapshotHeads(ids: string[]): Promise<Map<string, ReturnType<typeof head>>>; getBuiltTables(keys: string[]): Promise<Map<string, unknown>>; getIntervals(keys: string[]): Promise<Map<string, unknown>>; getEnvironment(name: string): Promise<unknown> };
@@ -103,4 +102,42 @@ describe('recorded reads answered by key', () => {
     expect(second).not.toBe(first);
     expect(second.parents).toEqual({});
   });
+
+  it('answers a batch read past one chunk whole, in its order, and other ids from the chunks that hold them', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `m${String(999 - i).padStart(4, '0')}#1`);
+    const recorder: Recorder = { reads: emptyReads(), spoiled: false };
+    const heads = (asked: string[]) => new Map(asked.map((i) => [i, head(i)]));
+    await recording({ getSnapshotHeads: async (asked: string[]) => heads(asked) }, new Set(['getSnapshotHeads']), recorder).getSnapshotHeads(ids);
+    expect(recorder.spoiled).toBe(false);
+    expect(recorder.reads.chunks.size).toBeGreaterThan(1);
+    const many: StateIndex = { ...index, snapshots: ids.map((id) => ({ id, name: id.split('#')[0], version: 'v1', createdAt: 0 })) };
+    const replay: Replay = { reads: { ...recorder.reads, index: indexParts(many) }, missed: false };
+    const state = replaying<Reader>(replay, READ);
+    const whole = await state.getSnapshotHeads(ids);
+    expect([...whole.keys()]).toEqual(ids);
+    expect(whole).toEqual(heads(ids));
+    // Ids from several chunks and one state never had, in the order asked.
+    const asked = [ids[900], 'new#1', ids[3], ids[500]];
+    expect(await state.getSnapshotHeads(asked)).toEqual(heads([ids[900], ids[3], ids[500]]));
+    expect(replay.missed).toBe(false);
+  });
+
+  it('answers built tables, intervals and environments from the index parts a lookup needs, each answer its own copy', async () => {
+    const built = Array.from({ length: 1000 }, (_, i) => ({ name: `m${i}`, version: 'v1', schema: 's', table: `t${i}`, builtAt: i }));
+    const env = { name: 'prod', snapshots: { a: 'a#1' }, views: [], createdAt: 0 } as unknown as StateIndex['environments'][number];
+    const big: StateIndex = { ...index, built, intervals: built.map((b) => [`${b.name}@v1`, [{ start: b.builtAt, end: b.builtAt + 1 }]]), environments: [env] };
+    const parts = indexParts(big);
+    expect(parts.built.length).toBeGreaterThan(1);
+    const state = replaying<Reader & { listEnvironments(): Promise<unknown[]> }>({ reads: { ...(await recorded()), index: parts }, missed: false }, new Set([...READ, 'listEnvironments']));
+    const asked = ['m7@v1', 'm999@v1', 'nope@v1', 'm500@v1'];
+    expect([...(await state.getBuiltTables(asked)).keys()]).toEqual(['m7@v1', 'm999@v1', 'm500@v1']);
+    expect((await state.getBuiltTables(['m999@v1'])).get('m999@v1')).toEqual(built[999]);
+    const first = (await state.getIntervals(['m3@v1'])).get('m3@v1') as { start: number }[];
+    first[0].start = -1;
+    expect((await state.getIntervals(['m3@v1'])).get('m3@v1')).toEqual([{ start: 3, end: 4 }]);
+    expect(await state.getEnvironment('prod')).toEqual(env);
+    expect(await state.getEnvironment('dev')).toBeUndefined();
+    expect(await state.listEnvironments()).toEqual([env]);
+  });
 });
+
