@@ -49,9 +49,16 @@ export class DuckDBSqlParser implements SqlParser {
     return parts.flat().map((json, i) => toOutcome(json, queries[i]));
   }
 
+  /** Closes the database, once it is open if it is still opening (a warmed parser nobody used). */
   close(): void {
-    this.connections?.then((cs) => cs.forEach((c) => c.closeSync())).catch(() => undefined);
-    this.instance?.closeSync();
+    const opening = this.connections;
+    this.connections = undefined;
+    opening
+      ?.then((cs) => {
+        cs.forEach((c) => c.closeSync());
+        this.instance?.closeSync();
+      })
+      .catch(() => undefined);
   }
 }
 
