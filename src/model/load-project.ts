@@ -202,8 +202,9 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
   const blueprints = new Map<ModelDefinition, Record<string, MacroValue>>();
   const yielded = new Map<string, boolean>();
   const disabled = new Map<string, { file: string }>([...prior.disabled].map(([name, file]) => [name, { file }]));
-  const fresh = new Map<string, ModelDefinition[]>();
-  for (const { file, source } of prior.changed) {
+  const fresh: ModelDefinition[][] = [];
+  for (const at of prior.changed) {
+    const { file, source } = files[at];
     const own: ModelDefinition[] = [];
     for (const { def, blueprint } of readFileModels(source, file, config.modelDefaults, { table: macroTable, variables })) {
       if (yielded.has(def.name)) return undefined;
@@ -215,7 +216,7 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
         own.push(def);
       } else disabled.set(def.name, def);
     }
-    fresh.set(file, own);
+    fresh[at] = own;
   }
   if (yielded.size !== prior.replaced.size) return undefined;
   for (const [name, enabled] of yielded) if (prior.replaced.get(name) !== enabled) return undefined;
@@ -230,16 +231,15 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
     externalColumns: (name) => externalModels.get(name)?.find((e) => e.columns?.length)?.columns,
   });
   if ([...expanded.values()].some((e) => !e.cacheable)) return undefined;
-  const enabled = new Map<string, unknown>();
-  for (const kept of prior.kept) if (kept) for (const m of kept) enabled.set(m.name, m);
-  for (const def of definitions) enabled.set(def.name, def);
+  // The kept models' names are the entry's: no map of them all for the few references an edit resolves.
+  const edited = new Set(definitions.map((d) => d.name));
+  const enabled: ModelNames = { has: (name) => edited.has(name) || prior.keeps(name), keys: () => [...prior.keptNames(), ...edited] };
   const made = completeModels(definitions, expanded, enabled, disabled, root, variables);
   // In the order a full load gives: by file, then as each file defines them.
   const models = new Map<string, Model>();
   for (let f = 0; f < files.length; f++) {
-    const { file } = files[f];
     for (const m of prior.kept[f] ?? []) models.set(m.name, m);
-    for (const def of fresh.get(file) ?? []) models.set(def.name, made.get(def.name)!);
+    for (const def of fresh[f] ?? []) models.set(def.name, made.get(def.name)!);
   }
   // The same names with the same parents give the same DAG order.
   const sameParents = [...made.values()].every((m) => sameList(m.parents, prior.parents.get(m.name)));
@@ -248,12 +248,18 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
   return { project, disabled: [...disabled].map(([name, { file }]) => [name, file]) };
 }
 
+/** The enabled models' names, as references resolve against them (a Map of models is one). */
+interface ModelNames {
+  has(name: string): boolean;
+  keys(): Iterable<string>;
+}
+
 /**
  * Each definition as its model, checked: its query's references resolved against the
  * enabled and disabled models, its seed read. Completed in place: a definition is read or
  * parsed for one load alone, and copying every one was the largest cost of a cached load.
  */
-function completeModels(definitions: readonly ModelDefinition[], expanded: ReadonlyMap<ModelDefinition, ExpandedQuery>, enabled: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>, root: string, variables: Record<string, unknown>): Map<string, Model> {
+function completeModels(definitions: readonly ModelDefinition[], expanded: ReadonlyMap<ModelDefinition, ExpandedQuery>, enabled: ModelNames, disabled: ReadonlyMap<string, { file: string }>, root: string, variables: Record<string, unknown>): Map<string, Model> {
   const models = new Map<string, Model>();
   for (const def of definitions) {
     const e = def.query ? expanded.get(def)! : undefined;
@@ -325,7 +331,7 @@ function readModelFiles(root: string): SourceFile[] {
  * it reads or depends on), the tables outside the project it reads, its own table read
  * only where checkSelfReference allows it.
  */
-function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>): Model {
+function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ModelNames, disabled: ReadonlyMap<string, { file: string }>): Model {
   const macros = e.macros;
   // `FROM @this_model` parses as a table; it is a macro, not a dependency.
   const references = macros.length ? e.references.filter((r) => !macros.some((m) => r.start >= m.start && r.start < m.end)) : e.references;
@@ -394,7 +400,7 @@ function at(def: ModelDefinition, offset: number) {
 }
 
 /** A `depends_on` entry: it must name an enabled model other than this one. */
-function dependency(def: ModelDefinition, name: string, models: ReadonlyMap<string, unknown>, disabled: ReadonlyMap<string, { file: string }>): string {
+function dependency(def: ModelDefinition, name: string, models: ModelNames, disabled: ReadonlyMap<string, { file: string }>): string {
   const location = at(def, def.source.search(/\bdepends_on\b/i));
   if (name === def.name) throw new InputError(`model ${def.name} depends on itself`, { location, code: 'cycle' });
   if (disabled.has(name)) throw new InputError(`model ${def.name} depends on ${name}, which is disabled (enabled false)`, { location, code: 'disabled_model' });

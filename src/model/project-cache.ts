@@ -209,12 +209,15 @@ export function readProjectCache(entry: ProjectCacheFile | undefined, key: strin
 export interface PriorProject {
   /** By index in the load's files: the models of each file whose bytes (and seeds) are unchanged, in the file's order, their fingerprints remembered. */
   kept: (Model[] | undefined)[];
-  /** The files to load afresh: new, changed, or with a changed seed. */
-  changed: SourceFile[];
+  /** The files to load afresh (new, changed, or with a changed seed), by index in the load's files. */
+  changed: number[];
   /** The models (name, enabled) the entry had from files now changed or gone: a load of the changed files must yield the same. */
   replaced: Map<string, boolean>;
   /** Disabled models of kept files, by name: their file. */
   disabled: Map<string, string>;
+  /** Whether a kept file defines this enabled model, and all such names. */
+  keeps: (name: string) => boolean;
+  keptNames: () => string[];
   /** The entry's DAG order, and the parents the replaced models had. */
   order: string[];
   parents: Map<string, string[]>;
@@ -309,12 +312,14 @@ export function readPriorProject(entry: ProjectCacheFile | undefined, base: stri
     if ((f >= 0 && standing[f] === KEPT) || unchangedBare(f)) disabled.set(name, file);
     else replaced.set(name, false);
   }
-  const changed = files.filter((_, f) => standing[f] !== KEPT && !unchangedBare(f));
+  const changed: number[] = [];
+  for (let f = 0; f < files.length; f++) if (standing[f] !== KEPT && !unchangedBare(f)) changed.push(f);
+  const keeps = (name: string) => data.has(name) && !replaced.has(name);
   const hashOf = (file: string) => {
     const f = indexOf(file);
     return f < 0 ? undefined : hashAt(f);
   };
-  return { kept, changed, replaced, disabled, order: entry.meta.order, parents, hashOf, patchOf: { fileKey: entry.fileKey, names }, readFrom };
+  return { kept, changed, replaced, disabled, keeps, keptNames: () => names.filter(keeps), order: entry.meta.order, parents, hashOf, patchOf: { fileKey: entry.fileKey, names }, readFrom };
 }
 
 /** A project's fingerprints and snapshot ids by model name, as fingerprintProject gives them. */

@@ -84,6 +84,15 @@ export function indexParts(index: StateIndex): IndexParts {
   };
 }
 
+/** Whether `joined` (ids joined by NUL) holds `id` whole. */
+function holdsId(joined: string, id: string): boolean {
+  for (let at = joined.indexOf(id); at >= 0; at = joined.indexOf(id, at + 1)) {
+    const end = at + id.length;
+    if ((at === 0 || joined[at - 1] === '\0') && (end === joined.length || joined[end] === '\0')) return true;
+  }
+  return false;
+}
+
 /** A plan asked for a read the recording cannot answer: plan against the warehouse. */
 export class ReplayMiss extends Error {
   constructor(method: string) {
@@ -224,29 +233,48 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
   const { reads } = replay;
   const parts = reads.index;
   if (!parts) return undefined;
+  /**
+   * Whether state holds this snapshot id, and which chunk of `chunks` holds an id (the
+   * first that does): the first few asked are searched for in the joined ids, after which
+   * the ids are split once into a Set or Map (a dev plan asks of a few ids, a no-op plan of none).
+   */
   let exists: Set<string> | undefined;
-  const inState = (id: string) => (exists ??= new Set(parts.exists.split('\0'))).has(id);
-  /** Which chunk of the calls `keys` holds each id (the first that does), found on first use. */
-  const locator = (keys: Set<string>) => {
+  let searched = 0;
+  const inState = (id: string) => (exists || ++searched > 16 ? (exists ??= new Set(parts.exists.split('\0'))).has(id) : holdsId(parts.exists, id));
+  const chunksOf = (keys: Set<string>) => {
+    const out: string[] = [];
+    for (const key of keys) for (let i = 0; i < (reads.calls.get(key) as number); i++) out.push(`${key}:${i}`);
+    return out;
+  };
+  const locator = (chunks: readonly string[]) => {
     let where: Map<string, string> | undefined;
+    let asked = 0;
     return (id: string) => {
+      if (!where && ++asked <= 16) return chunks.find((at) => holdsId(reads.chunks.get(at)!.ids, id));
       if (!where) {
         where = new Map();
-        for (const key of keys) {
-          const count = reads.calls.get(key) as number;
-          for (let i = 0; i < count; i++) for (const held of reads.chunks.get(`${key}:${i}`)!.ids.split('\0')) if (!where.has(held)) where.set(held, `${key}:${i}`);
-        }
+        for (const at of chunks) for (const held of reads.chunks.get(at)!.ids.split('\0')) if (!where.has(held)) where.set(held, at);
       }
       return where.get(id);
     };
   };
   /**
-   * What the calls `keys` returned for one id. Chunks are decoded afresh for each answer
-   * and shared only within it, so no two answers share an object (a caller may change what it got).
+   * What the calls `keys` returned, by id, for one answer of `asked` ids. Chunks are
+   * decoded afresh for each answer and shared only within it, so no two answers share an
+   * object (a caller may change what it got). An answer asking about as many ids as were
+   * recorded (a dev plan's, which differs from the recorded no-op plan's by the few ids an
+   * edit changed) decodes them all at once, as a recorded call would be; a smaller one
+   * decodes only the chunks holding what it asks.
    */
   const recorded = <V>(keys: Set<string>) => {
-    const locate = locator(keys);
-    return () => {
+    const chunks = chunksOf(keys);
+    const locate = locator(chunks);
+    return (asked: number) => {
+      if (asked * 4 >= chunks.length * CHUNK) {
+        const all = new Map<string, V>();
+        for (const at of chunks) for (const [id, v] of decodeChunk<V>(reads.chunks.get(at)!)) if (!all.has(id)) all.set(id, v);
+        return (id: string): V | undefined => all.get(id);
+      }
       const decoded = new Map<string, Map<string, V>>();
       return (id: string): V | undefined => {
         const at = locate(id);
@@ -288,10 +316,10 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
     return at < 0 ? undefined : (deserialize(parts.environments.records[at]) as EnvironmentRecord);
   };
   return {
-    getSnapshotHeads: (ids) => byId(ids, heads()),
+    getSnapshotHeads: (ids) => byId(ids, heads(ids.length)),
     getSnapshots: (ids) => {
-      const payload = payloads();
-      const head = heads();
+      const payload = payloads(ids.length);
+      const head = heads(ids.length);
       return byId(ids, (id) => {
         const p = payload(id);
         if (p) return p;

@@ -139,5 +139,16 @@ describe('recorded reads answered by key', () => {
     expect(await state.getEnvironment('dev')).toBeUndefined();
     expect(await state.listEnvironments()).toEqual([env]);
   });
+
+  it('tells an id state holds from one that only contains it or is contained in it', async () => {
+    const ids = ['xa#1', 'a#12', 'b#1'];
+    const near: StateIndex = { ...index, snapshots: ids.map((id) => ({ id, name: id.split('#')[0], version: 'v1', createdAt: 0 })) };
+    const replay: Replay = { reads: { ...(await recorded()), index: indexParts(near) }, missed: false };
+    const state = replaying<Reader>(replay, READ);
+    // 'a#' and '#1' are parts of ids, no id whole: absent, not a miss; a#12 is held but was never read: a miss.
+    expect([...(await state.getSnapshotHeads(['a#', 'b#1', '#1'])).keys()]).toEqual(['b#1']);
+    expect(replay.missed).toBe(false);
+    await expect(state.getSnapshotHeads(['a#12'])).rejects.toBeInstanceOf(ReplayMiss);
+  });
 });
 
