@@ -21,6 +21,8 @@ export function undeclaredReferences(project: Project, gateway: string | undefin
   const out: UndeclaredReference[] = [];
   for (const name of project.order) {
     const model = project.models.get(name)!;
+    // The load resolved every other reference to a model of this project (its parents, or itself).
+    if (!model.externals.length) continue;
     const seen = new Set<string>();
     for (const ref of model.references) {
       const key = (ref.schema ? `${ref.schema}.${ref.table}` : ref.table).toLowerCase();
