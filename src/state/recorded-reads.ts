@@ -69,7 +69,10 @@ function inBuckets<V>(entries: readonly (readonly [string, V])[]): Buckets {
 }
 
 /** The batch reads by snapshot id, recorded in chunks. */
-const BY_ID: Record<string, 'heads' | 'payloads'> = { getSnapshotHeads: 'heads', getSnapshots: 'payloads' };
+const BY_ID = new Map<string, 'heads' | 'payloads'>([
+  ['getSnapshotHeads', 'heads'],
+  ['getSnapshots', 'payloads'],
+]);
 
 export const emptyReads = (): RecordedReads => ({ calls: new Map(), chunks: new Map(), heads: new Set(), payloads: new Set() });
 
@@ -144,7 +147,7 @@ export function recording<T extends object>(target: T, methods: ReadonlySet<stri
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
           const { reads } = recorder;
           const key = callKey(prop, args);
-          const byId = BY_ID[prop];
+          const byId = BY_ID.get(prop);
           if (!byId) reads.calls.set(key, serialize(result));
           else if (result instanceof Map && recordChunks(reads, key, result)) reads[byId].add(key);
           else recorder.spoiled = true;
@@ -271,9 +274,14 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
     const locate = locator(chunks);
     return (asked: number) => {
       if (asked * 4 >= chunks.length * CHUNK) {
-        const all = new Map<string, V>();
-        for (const at of chunks) for (const [id, v] of decodeChunk<V>(reads.chunks.get(at)!)) if (!all.has(id)) all.set(id, v);
-        return (id: string): V | undefined => all.get(id);
+        let all: Map<string, V> | undefined;
+        return (id: string): V | undefined => {
+          if (!all) {
+            all = new Map();
+            for (const at of chunks) for (const [held, v] of decodeChunk<V>(reads.chunks.get(at)!)) if (!all.has(held)) all.set(held, v);
+          }
+          return all.get(id);
+        };
       }
       const decoded = new Map<string, Map<string, V>>();
       return (id: string): V | undefined => {
