@@ -315,8 +315,10 @@ export function readPriorProject(entry: ProjectCacheFile | undefined, base: stri
   const changed: number[] = [];
   for (let f = 0; f < files.length; f++) if (standing[f] !== KEPT && !unchangedBare(f)) changed.push(f);
   const keeps = (name: string) => data.has(name) && !replaced.has(name);
+  // The writer asks for the files of the few models an edit changed: found one by one, no map of every path.
+  let asked = 0;
   const hashOf = (file: string) => {
-    const f = indexOf(file);
+    const f = byPath || ++asked > 16 ? indexOf(file) : files.findIndex((s) => s.file === file);
     return f < 0 ? undefined : hashAt(f);
   };
   return { kept, changed, replaced, disabled, keeps, keptNames: () => names.filter(keeps), order: entry.meta.order, parents, hashOf, patchOf: { fileKey: entry.fileKey, names }, readFrom };
