@@ -29,7 +29,14 @@ export class DuckDBSqlParser implements SqlParser {
     this.connections ??= duckdb().DuckDBInstance.create(':memory:').then(async (inst) => {
       this.instance = inst;
       const n = Math.max(1, Math.min(4, availableParallelism()));
-      return Promise.all(Array.from({ length: n }, () => inst.connect()));
+      try {
+        return await Promise.all(Array.from({ length: n }, () => inst.connect()));
+      } catch (err) {
+        // Nothing will close it later: close() closes only a database that opened whole.
+        this.instance = undefined;
+        inst.closeSync();
+        throw err;
+      }
     });
     return this.connections;
   }

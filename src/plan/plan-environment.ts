@@ -129,6 +129,12 @@ export async function planEnvironment(ctx: PlanningContext, environment = PROD, 
     if (sanitized) wanted.add(maskedId(id, sanitized.tag));
   }
   const heads = await ctx.state.getSnapshotHeads([...wanted]);
+  // A held snapshot state no longer has is planned afresh after all, and may reuse its preview: asked for now.
+  if (environment !== PROD && compareWith) {
+    const previews: string[] = [];
+    for (const [name, { id }] of fingerprints) if (compareWith.snapshots[name] === id && !heads.has(id)) previews.push(previewId(id));
+    if (previews.length) for (const [id, head] of await ctx.state.getSnapshotHeads(previews)) heads.set(id, head);
+  }
   // Snapshots fingerprinted by an older planner would all look edited: `planner migrate` first.
   const compared: SnapshotHead[] = [];
   for (const id of holds) {

@@ -37,11 +37,11 @@ export interface Chunk {
 
 /**
  * The StateIndex, in parts a read decodes alone: `exists` is every snapshot id joined by
- * NUL; the keyed parts are in buckets by their key's hash, so that the lookup of a few
+ * NUL (null if one cannot be: empty, or holding a NUL); the keyed parts are in buckets by their key's hash, so that the lookup of a few
  * keys decodes a few buckets; each environment is serialized alone, by name.
  */
 export interface IndexParts {
-  exists: string;
+  exists: string | null;
   snapshots: Buffer;
   built: Buckets;
   intervals: Buckets;
@@ -77,8 +77,10 @@ const BY_ID = new Map<string, 'heads' | 'payloads'>([
 export const emptyReads = (): RecordedReads => ({ calls: new Map(), chunks: new Map(), heads: new Set(), payloads: new Set() });
 
 export function indexParts(index: StateIndex): IndexParts {
+  const ids = index.snapshots.map((s) => s.id);
   return {
-    exists: index.snapshots.map((s) => s.id).join('\0'),
+    // Ids that cannot be joined leave no list: then no answer by id can tell an absent snapshot, and every one misses.
+    exists: ids.every(joinable) ? ids.join('\0') : null,
     snapshots: serialize(index.snapshots),
     built: inBuckets(index.built.map((b) => [builtKey(b.name, b.version), b] as const)),
     intervals: inBuckets(index.intervals),
@@ -87,8 +89,12 @@ export function indexParts(index: StateIndex): IndexParts {
   };
 }
 
+/** Whether an id can be joined with others by NUL and found again. */
+const joinable = (id: unknown): id is string => typeof id === 'string' && id !== '' && !id.includes('\0');
+
 /** Whether `joined` (ids joined by NUL) holds `id` whole. */
 function holdsId(joined: string, id: string): boolean {
+  if (!id) return false;
   for (let at = joined.indexOf(id); at >= 0; at = joined.indexOf(id, at + 1)) {
     const end = at + id.length;
     if ((at === 0 || joined[at - 1] === '\0') && (end === joined.length || joined[end] === '\0')) return true;
@@ -117,7 +123,7 @@ export interface Recorder {
 /** Records a batch read's result (a Map by id) in chunks; false where an id could not be joined. */
 function recordChunks(reads: RecordedReads, key: string, result: Map<string, unknown>): boolean {
   const entries = [...result];
-  if (entries.some(([id]) => typeof id !== 'string' || id.includes('\0'))) return false;
+  if (!entries.every(([id]) => joinable(id))) return false;
   let n = 0;
   for (let at = 0; at < entries.length; at += CHUNK, n++) {
     const part = entries.slice(at, at + CHUNK);
@@ -243,7 +249,8 @@ function keyedAnswers(replay: Replay): KeyedAnswers | undefined {
    */
   let exists: Set<string> | undefined;
   let searched = 0;
-  const inState = (id: string) => (exists || ++searched > 16 ? (exists ??= new Set(parts.exists.split('\0'))).has(id) : holdsId(parts.exists, id));
+  const known = parts.exists;
+  const inState = (id: string) => known === null || !joinable(id) || (exists || ++searched > 16 ? (exists ??= new Set(known.split('\0'))).has(id) : holdsId(known, id));
   const chunksOf = (keys: Set<string>) => {
     const out: string[] = [];
     for (const key of keys) for (let i = 0; i < (reads.calls.get(key) as number); i++) out.push(`${key}:${i}`);

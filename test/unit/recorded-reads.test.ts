@@ -150,5 +150,19 @@ describe('recorded reads answered by key', () => {
     expect(replay.missed).toBe(false);
     await expect(state.getSnapshotHeads(['a#12'])).rejects.toBeInstanceOf(ReplayMiss);
   });
+
+  it('misses ids it cannot look up (empty, holding a NUL), and every unread id when an id of state cannot be joined', async () => {
+    const replay: Replay = { reads: await recorded(), missed: false };
+    const state = replaying<Reader>(replay, READ);
+    await expect(state.getSnapshotHeads([''])).rejects.toBeInstanceOf(ReplayMiss);
+    await expect(replaying<Reader>({ reads: await recorded(), missed: false }, READ).getSnapshotHeads(['a\0b'])).rejects.toBeInstanceOf(ReplayMiss);
+    const odd: StateIndex = { ...index, snapshots: [...index.snapshots, { id: 'x\0y', name: 'x', version: 'v1', createdAt: 0 } as StateIndex['snapshots'][number]] };
+    const parts = indexParts(odd);
+    expect(parts.exists).toBeNull();
+    const guarded = replaying<Reader>({ reads: { ...(await recorded()), index: parts }, missed: false }, READ);
+    // What was read is still answered; an id no recording holds cannot be told absent.
+    expect([...(await guarded.getSnapshotHeads(['a#1'])).keys()]).toEqual(['a#1']);
+    await expect(guarded.getSnapshotHeads(['x'])).rejects.toBeInstanceOf(ReplayMiss);
+  });
 });
 
