@@ -28,8 +28,8 @@ import { modelsBehind, ReplacementHistory, type BehindModel } from './plan/envir
 import type { Snapshot } from './snapshot/snapshot.js';
 import { PROD } from './snapshot/virtual-names.js';
 import { PlanReadsCache } from './state/plan-reads-cache.js';
-import { emptyReads, ReplayMiss, type Recorder, type Replay } from './state/recorded-reads.js';
-import { recordedSources, replayedSources, type Catalog } from './state/replay-sources.js';
+import type { Catalog } from './state/replay-sources.js';
+import { PlanRecording } from './plan-recording.js';
 import { openConnections, type Connections } from './warehouse-connections.js';
 import { assertStateSchema } from './state/state-guard.js';
 import { DEFAULT_LAYOUT } from './util/virtual-layouts.js';
@@ -57,12 +57,9 @@ export class Context {
     private connections?: Connections,
     /** Where lazy contexts' plans keep and find their reads, and applies keep the snapshots they insert (DuckDB only). */
     private readonly planReads?: PlanReadsCache,
+    /** A lazy context's plans answered from, and recorded into, `planReads`. */
+    private readonly recording?: PlanRecording,
   ) {}
-
-  /** Where this context records its plans' reads: a lazy one's, on DuckDB. */
-  private get recordsReads(): PlanReadsCache | undefined {
-    return this.options.lazy ? this.planReads : undefined;
-  }
 
   static async open(options: ContextOptions, environment = PROD): Promise<Context> {
     const config = await loadConfig(options.projectDir, options.secrets);
@@ -75,7 +72,8 @@ export class Context {
     };
     const planReads = PlanReadsCache.for(config.projectDir, gatewayName, gateway, { stateSchema: config.stateSchema, project: config.project, sharedState: config.sharedState });
     const connections = options.lazy && planReads ? undefined : await openConnections(config, gateway);
-    return new Context(config, gatewayName, gateway, { ...options, ...injected }, connections, planReads);
+    const recording = options.lazy && planReads ? new PlanRecording(planReads) : undefined;
+    return new Context(config, gatewayName, gateway, { ...options, ...injected }, connections, planReads, recording);
   }
 
   /** Opens the warehouse and state if this (lazy) context has not yet; every command but a recorded plan needs them. */
@@ -112,12 +110,9 @@ export class Context {
   private opened(): Connections {
     if (!this.connections) throw new PlannerError('internal', 'the context has not opened its warehouse yet: await context.ready() first');
     // Used by anything but a plan's recorded reads: the warehouse may change, and this command's reads are not a plan's.
-    this.recorder.spoiled = true;
+    this.recording?.spoil();
     return this.connections;
   }
-
-  /** The reads this context's plans make while it plans only (spoiled by any other use of the warehouse). */
-  private readonly recorder: Recorder = { reads: emptyReads(), spoiled: false };
 
   now(): Date {
     return this.options.now?.() ?? new Date();
@@ -183,7 +178,7 @@ export class Context {
    * the warehouse is never opened; any read not recorded plans against the warehouse.
    */
   async plan(environment = PROD, options: PlanOptions = {}): Promise<Plan> {
-    const replayed = await this.fromRecording((r) => planEnvironment(this.planning(r.state, r.catalog), environment, options));
+    const replayed = await this.replayed((r) => planEnvironment(this.planning(r.state, r.catalog), environment, options));
     if (replayed) {
       this.plannedFromRecording = replayed.unchanged;
       return replayed.value;
@@ -191,28 +186,13 @@ export class Context {
     await this.ready();
     this.plannedFromRecording = undefined;
     const open = this.connections!;
-    const { state, engine } = this.recordsReads ? recordedSources(open.state, open.engine, this.recorder) : open;
+    const { state, engine } = this.recording?.sources(open) ?? open;
     return planEnvironment(this.planning(state, engine), environment, options);
   }
 
-  /**
-   * `fn` run on state and catalog answered from the recorded reads, in a lazy context that
-   * has not opened its warehouse; undefined where there is no valid recording or it could
-   * not answer every read (the caller reads the warehouse). An error after a missed read
-   * may be that miss's consequence: the warehouse decides then too.
-   */
-  private async fromRecording<T>(fn: (recorded: { state: StateStore; catalog: Catalog }) => Promise<T>): Promise<{ value: T; unchanged: () => boolean } | undefined> {
-    const recorded = this.connections ? undefined : this.recordsReads?.load();
-    if (!recorded) return undefined;
-    const replay: Replay = { reads: recorded.reads, missed: false, stored: this.recordsReads!.kept().reader() };
-    try {
-      const value = await fn(replayedSources(replay));
-      if (replay.missed) return undefined;
-      return { value, unchanged: recorded.unchanged };
-    } catch (err) {
-      if (err instanceof ReplayMiss || replay.missed) return undefined;
-      throw err;
-    }
+  /** `fn` answered from the recorded reads (PlanRecording.replay), in a lazy context that has not opened its warehouse. */
+  private async replayed<T>(fn: (recorded: { state: StateStore; catalog: Catalog }) => Promise<T>): Promise<{ value: T; unchanged: () => boolean } | undefined> {
+    return this.connections ? undefined : this.recording?.replay(fn);
   }
 
   /** Set once a plan came from recorded reads: whether the warehouse is still as they were read. */
@@ -364,7 +344,7 @@ export class Context {
     await this.ready();
     const open = this.connections!;
     // A lazy context records a run's reads as a plan's: one that computes and writes nothing leaves them for the next.
-    const { state, engine } = this.recordsReads ? recordedSources(open.state, open.engine, this.recorder) : open;
+    const { state, engine } = this.recording?.sources(open) ?? open;
     try {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
@@ -390,14 +370,14 @@ export class Context {
           maxBuildMinutes: this.settings(environment).policies.maxBuildMinutes,
         }, selection);
         await runEnvironmentStatements(engine, statements.after);
-        if (result.models.length || result.autoRestated) this.recorder.spoiled = true;
+        if (result.models.length || result.autoRestated) this.recording?.spoil();
         return result;
       } finally {
         await collect?.release();
         await lock.release();
       }
     } catch (err) {
-      this.recorder.spoiled = true;
+      this.recording?.spoil();
       throw err;
     }
   }
@@ -409,7 +389,7 @@ export class Context {
    */
   private async nothingDueAsRecorded(environment: string, selection: ModelSelection): Promise<boolean> {
     if (this.config.beforeAll.length || this.config.afterAll.length) return false;
-    const replayed = await this.fromRecording(async ({ state, catalog }) => {
+    const replayed = await this.replayed(async ({ state, catalog }) => {
       await assertStateSchema(state);
       const env = await this.requireEnvironment(environment, state);
       return nothingDue(await dueWork(env, { state, engine: catalog as EngineAdapter, atomic: true, now: () => this.executionNow(), isProtected: (name) => this.settings(name).protected }, selection));
@@ -478,8 +458,7 @@ export class Context {
     this.connections = undefined;
     this.opening = undefined;
     // A lazy context that only planned keeps its reads for the next plan, written while it still holds the warehouse.
-    const recording = this.recordsReads && !this.recorder.spoiled && this.recorder.reads.calls.size ? this.recordsReads : undefined;
-    const saved = await recording?.save(this.recorder.reads, () => open.engine.execute('CHECKPOINT'), open.index);
+    const saved = await this.recording?.keep(open);
     if (open.stateEngine !== open.engine) await open.stateEngine.close();
     await open.engine.close();
     saved?.();

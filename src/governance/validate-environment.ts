@@ -1,4 +1,4 @@
-import { unknownModelHint } from '../model/load-project.js';
+import { unknownModelHint } from '../model/complete-models.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError } from '../errors.js';

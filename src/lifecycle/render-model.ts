@@ -1,4 +1,4 @@
-import { closeModels } from '../model/load-project.js';
+import { closeModels } from '../model/complete-models.js';
 import { kindStrategy } from '../kinds/registry.js';
 import type { RenderTimes } from '../model/render.js';
 import type { Plan } from '../plan/plan.js';

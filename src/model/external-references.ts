@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
 import { lineColumn } from '../util/text-position.js';
 import { externalFor } from './external-models.js';
-import { closeModels, type Project } from './load-project.js';
+import { closeModels } from './complete-models.js';
+import type { Project } from './load-project.js';
 import type { Model, TableReference } from './model.js';
 import { outputColumnsOf } from './check-columns.js';
 

@@ -1,14 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, posix, relative, resolve, sep } from 'node:path';
+import { join, normalize, relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
-import { checkSelfReference, isOwnReference } from './self-reference.js';
 import { InputError } from '../errors.js';
 import { topologicalOrder } from '../util/dag.js';
-import { hashOf } from '../util/hash.js';
-import { closestNames, suggestion } from '../util/did-you-mean.js';
-import { lineColumn } from '../util/text-position.js';
-import type { MacroCall, Model, ModelDefinition, QueryShape, TableReference } from './model.js';
-import { checkHeaderColumns } from './check-columns.js';
+import { suggestion } from '../util/did-you-mean.js';
+import type { Model, ModelDefinition } from './model.js';
 import { loadExternalModels, type ExternalModel } from './external-models.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { expandAndParse, type ExpandedQuery } from './expand-queries.js';
@@ -18,10 +14,8 @@ import { projectBase, projectCacheWriter, projectKey, readPriorProject, readProj
 import { projectMacroTable } from '../macros/project-macros.js';
 import type { MacroValue } from '../macros/values.js';
 import { readFileModels } from './blueprints.js';
+import { completeModels, sourceAt, type ModelNames } from './complete-models.js';
 import { warmSqlParser } from './sql-parser.js';
-import { resolveSeedPath } from './seed-path.js';
-import { kindStrategy } from '../kinds/registry.js';
-import { checkDeclaredColumns, readSeedCsv } from '../util/seed-csv.js';
 export { parseByDialect } from './sql-parser.js';
 
 /** The project's models, keyed by name, and their names in DAG order (parents first). */
@@ -141,7 +135,7 @@ async function loadParsing(config: ResolvedConfig, variables: Record<string, unk
       if (!hit) loadedFiles[loadedFiles.length - 1].defs.push(def);
       const existing = byName.get(def.name);
       if (existing) {
-        throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: at(def, def.source.indexOf(def.name)) });
+        throw new InputError(`model ${def.name} is defined twice (also in ${existing.file})`, { location: sourceAt(def, def.source.indexOf(def.name)) });
       }
       byName.set(def.name, def);
       if (def.enabled) definitions.push(def);
@@ -179,7 +173,7 @@ async function loadParsing(config: ResolvedConfig, variables: Record<string, unk
   const order = dagOrder(models);
   const project: Project = { models, order, externals: externalModels };
   if (wholeKey !== undefined && allCacheable) {
-    const writer = projectCacheWriter(modelsDir!, wholeKey, projectBase(context!, Object.keys(config.gateways)), project, { files, disabled: [...disabled].map(([name, def]) => [name, def.file]) });
+    const writer = projectCacheWriter(modelsDir!, wholeKey, base!, project, { files, disabled: [...disabled].map(([name, def]) => [name, def.file]) });
     Object.defineProperty(project, 'fingerprinted', { value: writer });
   }
   return project;
@@ -248,54 +242,8 @@ async function loadEdited(config: ResolvedConfig, variables: Record<string, unkn
   return { project, disabled: [...disabled].map(([name, { file }]) => [name, file]) };
 }
 
-/** The enabled models' names, as references resolve against them (a Map of models is one). */
-interface ModelNames {
-  has(name: string): boolean;
-  keys(): Iterable<string>;
-}
-
-/**
- * Each definition as its model, checked: its query's references resolved against the
- * enabled and disabled models, its seed read. Completed in place: a definition is read or
- * parsed for one load alone, and copying every one was the largest cost of a cached load.
- */
-function completeModels(definitions: readonly ModelDefinition[], expanded: ReadonlyMap<ModelDefinition, ExpandedQuery>, enabled: ModelNames, disabled: ReadonlyMap<string, { file: string }>, root: string, variables: Record<string, unknown>): Map<string, Model> {
-  const models = new Map<string, Model>();
-  for (const def of definitions) {
-    const e = def.query ? expanded.get(def)! : undefined;
-    models.set(def.name, e ? queryModel(def, e, enabled, disabled) : asModel(def, def.query, [], [], [], [], null, {}));
-  }
-  completeSeeds(models.values(), root, variables);
-  for (const model of models.values()) checkHeaderColumns(model);
-  return models;
-}
-
 function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
   return b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Completes each SEED model: its data file resolved, checked and hashed. */
-function completeSeeds(models: Iterable<Model>, root: string, variables: Record<string, unknown>): void {
-  for (const model of models) {
-    const dataFile = kindStrategy(model.kind).dataFile;
-    if (dataFile) {
-      // The resolved path is part of the kind, so environments reading different files get different tables.
-      const written = dataFile.path(model.kind);
-      model.kind = dataFile.withPath(model.kind, fromProjectRoot(resolveSeedPath(written, variables, at(model, model.source.indexOf(written))), model.file));
-      const resolved = dataFile.path(model.kind);
-      const path = resolve(dirname(join(root, model.file)), resolved);
-      if (!existsSync(path)) {
-        throw new InputError(`seed file '${resolved}' does not exist (looked for ${relative(root, path)})`, {
-          location: at(model, model.source.indexOf(written)),
-          code: 'missing_seed',
-        });
-      }
-      // A malformed CSV is bad input now, at its line, not an engine error at apply time.
-      const shown = relative(root, path);
-      checkDeclaredColumns(readSeedCsv(path, dataFile.csvSettings?.(model.kind), shown, model.name), model.columns, shown, model.name);
-      model.seedHash = hashOf(readFileSync(path, 'utf8'));
-    }
-  }
 }
 
 /** The models' DAG order (parents first, names sorted); a cycle is bad input. */
@@ -306,7 +254,7 @@ function dagOrder(models: ReadonlyMap<string, Model>): string[] {
     const first = models.get(result.cycle[0])!;
     const ref = first.references.find((r) => `${r.schema}.${r.table}`.toLowerCase() === result.cycle[1]);
     throw new InputError(`models form a cycle: ${result.cycle.join(' -> ')} (each reads from the next)`, {
-      location: at(first, first.queryOffset + (ref?.start ?? 0)),
+      location: sourceAt(first, first.queryOffset + (ref?.start ?? 0)),
       code: 'cycle',
     });
   }
@@ -324,55 +272,6 @@ function readModelFiles(root: string): SourceFile[] {
     const rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(root, abs);
     return { file: sep === '/' ? rel : rel.split(sep).join('/'), source: readFileSync(abs, UTF8) };
   });
-}
-
-/**
- * A model with a query, from its definition and its expanded query: its parents (models
- * it reads or depends on), the tables outside the project it reads, its own table read
- * only where checkSelfReference allows it.
- */
-function queryModel(def: ModelDefinition, e: ExpandedQuery, enabled: ModelNames, disabled: ReadonlyMap<string, { file: string }>): Model {
-  const macros = e.macros;
-  // `FROM @this_model` parses as a table; it is a macro, not a dependency.
-  const references = macros.length ? e.references.filter((r) => !macros.some((m) => r.start >= m.start && r.start < m.end)) : e.references;
-  const queryAt = (offset: number) => at(def, def.queryOffset + e.expanded.sourceOffset(offset));
-  const parents = new Set<string>();
-  const externals = new Set<string>();
-  for (const ref of references) {
-    const name = `${ref.schema}.${ref.table}`.toLowerCase();
-    // Its own table, not a parent (checkSelfReference says when that is allowed).
-    if (isOwnReference(def, ref)) continue;
-    if (enabled.has(name)) parents.add(name);
-    else if (disabled.has(name)) {
-      throw new InputError(`model ${def.name} reads ${name}, which is disabled (enabled false in ${disabled.get(name)!.file})`, {
-        location: queryAt(ref.start),
-        code: 'disabled_model',
-        hint: `enable ${name}, or stop reading it`,
-      });
-    } else externals.add(ref.schema ? `${ref.schema}.${ref.table}` : ref.table);
-  }
-  for (const dep of def.properties?.dependsOn ?? []) parents.add(dependency(def, dep, enabled, disabled));
-  // The model holds the SQL that runs: static macros expanded, runtime variables kept for each batch.
-  const model = asModel(def, e.expanded.query, [...parents].sort(), [...externals].sort(), references, macros, e.shape, e.variables);
-  const { pre, post, onVirtualUpdate } = e.expanded;
-  if (pre.length || post.length || onVirtualUpdate.length) {
-    model.statements = { pre, post, ...(onVirtualUpdate.length ? { onVirtualUpdate } : {}) };
-  }
-  checkSelfReference(model, queryAt);
-  return model;
-}
-
-/** `def` completed into its model, in place; the fields come in the order a copy `{ ...def, parents, ... }` would give them. */
-function asModel(def: ModelDefinition, query: string, parents: string[], externals: string[], references: TableReference[], macros: MacroCall[], shape: QueryShape | null, variables: Record<string, unknown>): Model {
-  const model = def as Model;
-  model.query = query;
-  model.parents = parents;
-  model.externals = externals;
-  model.references = references;
-  model.macros = macros;
-  model.shape = shape;
-  model.variables = variables;
-  return model;
 }
 
 /**
@@ -395,21 +294,6 @@ function toCache(e: ExpandedQuery, analysisKey: string): CachedExpansion {
   return { expanded: { query, queryStart, changed, pre, post, onVirtualUpdate }, macros: e.macros, references: e.references, shape: e.shape, variables: e.variables, analysisKey };
 }
 
-function at(def: ModelDefinition, offset: number) {
-  return { file: def.file, ...lineColumn(def.source, Math.max(offset, 0)) };
-}
-
-/** A `depends_on` entry: it must name an enabled model other than this one. */
-function dependency(def: ModelDefinition, name: string, models: ModelNames, disabled: ReadonlyMap<string, { file: string }>): string {
-  const location = at(def, def.source.search(/\bdepends_on\b/i));
-  if (name === def.name) throw new InputError(`model ${def.name} depends on itself`, { location, code: 'cycle' });
-  if (disabled.has(name)) throw new InputError(`model ${def.name} depends on ${name}, which is disabled (enabled false)`, { location, code: 'disabled_model' });
-  if (!models.has(name)) {
-    throw new InputError(`depends_on names '${name}', which is not a model`, { location, code: 'unknown_model', hint: closeModels(name, models.keys()) });
-  }
-  return name;
-}
-
 /** Checks properties that name things in the config: a model's gateway must be one of the project's. */
 function checkModelProperties(definitions: readonly ModelDefinition[], config: ResolvedConfig): void {
   const gateways = Object.keys(config.gateways);
@@ -417,24 +301,12 @@ function checkModelProperties(definitions: readonly ModelDefinition[], config: R
     const gateway = def.properties?.gateway;
     if (gateway && !gateways.includes(gateway)) {
       throw new InputError(`gateway '${gateway}' is not one of the project's gateways`, {
-        location: at(def, def.source.search(/\bgateway\b/i)),
+        location: sourceAt(def, def.source.search(/\bgateway\b/i)),
         code: 'unknown_gateway',
         hint: suggestion(gateway, gateways),
       });
     }
   }
-}
-
-/** The hint for an unknown model: the close names, else the first known ones. */
-export function unknownModelHint(name: string, known: Iterable<string>): string {
-  const names = [...known].sort();
-  return closeModels(name, names) ?? `models: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`;
-}
-
-/** `did you mean a.b?` for model names close to `name`, else undefined (listing thousands of models helps no one). */
-export function closeModels(name: string, known: Iterable<string>): string | undefined {
-  const close = closestNames(name, known);
-  return close.length ? `did you mean ${close.join(' or ')}?` : undefined;
 }
 
 /**
@@ -447,21 +319,10 @@ export function assertModelGateways(project: Project, gateway: string): void {
     const wanted = model.properties?.gateway;
     if (wanted && wanted !== gateway) {
       throw new InputError(`model ${model.name} runs on gateway '${wanted}', but this plan uses gateway '${gateway}'`, {
-        location: at(model, model.source.search(/\bgateway\b/i)),
+        location: sourceAt(model, model.source.search(/\bgateway\b/i)),
         code: 'gateway_mismatch',
         hint: `plan with --gateway ${wanted}; a plan builds models on one gateway only, so models of different gateways are planned separately`,
       });
     }
   }
-}
-
-/**
- * SQLMesh's `$root/...` in a SEED path names a file from the project's root; planner keeps
- * seed paths relative to the model file, so it becomes that (`$root/seeds/a.csv` in
- * `models/raw/a.sql` is `../../seeds/a.csv`), and fingerprints as if written so.
- */
-function fromProjectRoot(path: string, modelFile: string): string {
-  const m = /^\$root[\\/](.*)$/.exec(path);
-  if (!m) return path;
-  return posix.relative(posix.dirname(modelFile), posix.normalize(m[1]));
 }

@@ -1,4 +1,4 @@
-import { unknownModelHint } from '../model/load-project.js';
+import { unknownModelHint } from '../model/complete-models.js';
 import { InputError, type SourceLocation } from '../errors.js';
 import { boundaryBefore, lastCompleteEnd, parseCron, type CronSchedule } from '../intervals/cron.js';
 import { clipIntervals, subtractIntervals, type Interval } from '../intervals/interval.js';

@@ -1,4 +1,4 @@
-import { unknownModelHint } from '../model/load-project.js';
+import { unknownModelHint } from '../model/complete-models.js';
 import type { EngineAdapter } from '../engine/engine-adapter.js';
 import { InputError, PlannerError } from '../errors.js';
 import { kindStrategy } from '../kinds/registry.js';

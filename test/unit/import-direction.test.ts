@@ -10,7 +10,7 @@ const RANK: Record<string, number> = {
   snapshot: 3,
   audit: 4, 'unit-test': 4, 'table-diff': 4, plan: 4, governance: 4,
   lifecycle: 5, report: 5,
-  context: 6, 'context-options': 6, 'warehouse-connections': 6, init: 6,
+  context: 6, 'context-options': 6, 'warehouse-connections': 6, 'plan-recording': 6, init: 6,
   cli: 7, index: 7,
 };
 
