@@ -71,8 +71,13 @@ export class SqlStateStore implements StateStore {
   private stateSchema(): Promise<{ columns: Map<string, Set<string>>; version: number }> {
     if (!this.schemaRead) {
       const read = (async () => {
-        const columns = await this.tableColumns();
-        return { columns, version: columns.has('schema_version') ? await this.recordedVersion() : 0 };
+        let columns = await this.tableColumns();
+        if (!columns.has('schema_version')) return { columns, version: 0 };
+        const version = await this.recordedVersion();
+        // Another process's migration may have committed between the two reads: its version then
+        // names columns the first read missed. Read after the version, they are no older (migrations only add).
+        if (schemaProblemsOf(this.schema, columns, version).length) columns = await this.tableColumns();
+        return { columns, version };
       })();
       this.schemaRead = read;
       // A failed read is not kept: the next caller reads again.
@@ -100,16 +105,10 @@ export class SqlStateStore implements StateStore {
   }
 
   async schemaProblems(): Promise<StateSchemaProblem[]> {
-    const { columns: actual, version } = await this.stateSchema();
-    const problems: StateSchemaProblem[] = [];
-    for (const [table, columns] of expectedColumns(Math.min(version, LATEST_STATE_VERSION))) {
-      const have = actual.get(table);
-      const object = `${this.schema}.${table}`;
-      if (!have) problems.push({ object, message: `state table ${object} is missing (state version ${version} has it)` });
-      else for (const c of columns) if (!have.has(c)) problems.push({ object, message: `state table ${object} has no column ${c} (state version ${version} has it)` });
-    }
-    return problems;
+    const { columns, version } = await this.stateSchema();
+    return schemaProblemsOf(this.schema, columns, version);
   }
+
 
   async listProjects(): Promise<string[]> {
     const rows = await this.db.selectFrom('projects').select('name').orderBy('registered_at').orderBy('name').execute();
@@ -425,4 +424,16 @@ export class SqlStateStore implements StateStore {
   async deleteSnapshots(ids: readonly string[]): Promise<void> {
     for (const chunk of chunks(ids)) await this.db.deleteFrom('snapshots').where('id', 'in', chunk).execute();
   }
+}
+
+/** The tables and columns state `version` has that `actual` lacks. */
+function schemaProblemsOf(schema: string, actual: ReadonlyMap<string, ReadonlySet<string>>, version: number): StateSchemaProblem[] {
+  const problems: StateSchemaProblem[] = [];
+  for (const [table, columns] of expectedColumns(Math.min(version, LATEST_STATE_VERSION))) {
+    const have = actual.get(table);
+    const object = `${schema}.${table}`;
+    if (!have) problems.push({ object, message: `state table ${object} is missing (state version ${version} has it)` });
+    else for (const c of columns) if (!have.has(c)) problems.push({ object, message: `state table ${object} has no column ${c} (state version ${version} has it)` });
+  }
+  return problems;
 }
